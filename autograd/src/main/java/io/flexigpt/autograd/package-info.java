@@ -1,0 +1,2 @@
+/** The autograd layer of FlexiGPT for Java. */
+package io.flexigpt.autograd;

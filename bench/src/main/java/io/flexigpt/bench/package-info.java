@@ -1,0 +1,2 @@
+/** The bench layer of FlexiGPT for Java. */
+package io.flexigpt.bench;

@@ -1,0 +1,2 @@
+/** The cli layer of FlexiGPT for Java. */
+package io.flexigpt.cli;

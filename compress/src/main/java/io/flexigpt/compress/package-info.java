@@ -1,0 +1,2 @@
+/** The compress layer of FlexiGPT for Java. */
+package io.flexigpt.compress;

@@ -1,0 +1,2 @@
+/** The eval layer of FlexiGPT for Java. */
+package io.flexigpt.eval;

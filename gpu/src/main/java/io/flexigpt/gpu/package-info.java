@@ -1,0 +1,2 @@
+/** The gpu layer of FlexiGPT for Java. */
+package io.flexigpt.gpu;

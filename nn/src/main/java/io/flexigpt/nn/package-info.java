@@ -1,0 +1,2 @@
+/** The nn layer of FlexiGPT for Java. */
+package io.flexigpt.nn;

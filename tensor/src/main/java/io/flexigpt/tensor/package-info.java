@@ -1,0 +1,2 @@
+/** The tensor layer of FlexiGPT for Java. */
+package io.flexigpt.tensor;
