@@ -1,0 +1,2 @@
+/** Reading and writing tensors and their metadata: safetensors, JSON, half-precision conversion. */
+package io.flexigpt.tensor.io;
