@@ -336,6 +336,158 @@ public final class Tensor {
         return new Tensor(f, d, offset, s, st);
     }
 
+    // ------------------------------------------------------------------ elementwise
+
+    public Tensor add(Tensor other) { return Elementwise.binary(this, other, Elementwise.Binary.ADD); }
+
+    public Tensor sub(Tensor other) { return Elementwise.binary(this, other, Elementwise.Binary.SUB); }
+
+    public Tensor mul(Tensor other) { return Elementwise.binary(this, other, Elementwise.Binary.MUL); }
+
+    public Tensor div(Tensor other) { return Elementwise.binary(this, other, Elementwise.Binary.DIV); }
+
+    /** Elementwise maximum (broadcasting). */
+    public Tensor maximum(Tensor other) { return Elementwise.binary(this, other, Elementwise.Binary.MAX); }
+
+    /** Elementwise minimum (broadcasting). */
+    public Tensor minimum(Tensor other) { return Elementwise.binary(this, other, Elementwise.Binary.MIN); }
+
+    /** Elementwise power with a tensor exponent (broadcasting). */
+    public Tensor pow(Tensor exponent) { return Elementwise.binary(this, exponent, Elementwise.Binary.POW); }
+
+    public Tensor add(double s) { return Elementwise.scalar(this, s, Elementwise.Binary.ADD, false); }
+
+    public Tensor sub(double s) { return Elementwise.scalar(this, s, Elementwise.Binary.SUB, false); }
+
+    public Tensor mul(double s) { return Elementwise.scalar(this, s, Elementwise.Binary.MUL, false); }
+
+    public Tensor div(double s) { return Elementwise.scalar(this, s, Elementwise.Binary.DIV, false); }
+
+    /** {@code s - this}. */
+    public Tensor rsub(double s) { return Elementwise.scalar(this, s, Elementwise.Binary.SUB, true); }
+
+    /** {@code s / this}. */
+    public Tensor rdiv(double s) { return Elementwise.scalar(this, s, Elementwise.Binary.DIV, true); }
+
+    public Tensor pow(double exponent) { return Elementwise.scalar(this, exponent, Elementwise.Binary.POW, false); }
+
+    public Tensor maximum(double s) { return Elementwise.scalar(this, s, Elementwise.Binary.MAX, false); }
+
+    public Tensor minimum(double s) { return Elementwise.scalar(this, s, Elementwise.Binary.MIN, false); }
+
+    public Tensor neg() { return Elementwise.unary(this, Elementwise.Unary.NEG); }
+
+    public Tensor exp() { return Elementwise.unary(this, Elementwise.Unary.EXP); }
+
+    public Tensor log() { return Elementwise.unary(this, Elementwise.Unary.LOG); }
+
+    public Tensor sqrt() { return Elementwise.unary(this, Elementwise.Unary.SQRT); }
+
+    public Tensor rsqrt() { return Elementwise.unary(this, Elementwise.Unary.RSQRT); }
+
+    public Tensor tanh() { return Elementwise.unary(this, Elementwise.Unary.TANH); }
+
+    public Tensor sigmoid() { return Elementwise.unary(this, Elementwise.Unary.SIGMOID); }
+
+    /** {@code x * sigmoid(x)}. */
+    public Tensor silu() { return Elementwise.unary(this, Elementwise.Unary.SILU); }
+
+    public Tensor relu() { return Elementwise.unary(this, Elementwise.Unary.RELU); }
+
+    public Tensor abs() { return Elementwise.unary(this, Elementwise.Unary.ABS); }
+
+    public Tensor square() { return Elementwise.unary(this, Elementwise.Unary.SQUARE); }
+
+    /** {@code cond != 0 ? a : b} elementwise, broadcasting all three. */
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) { return Elementwise.where(cond, a, b); }
+
+    /** This tensor with {@code value} wherever {@code mask} (broadcast) is non-zero. */
+    public Tensor maskedFill(Tensor mask, double value) {
+        Tensor fill = dtype() == DType.F32 ? scalar((float) value) : ofDouble(new double[] {value});
+        return Elementwise.where(mask, fill, this);
+    }
+
+    // ------------------------------------------------------------------ reductions
+
+    /** Sum of all elements (accumulated in double). */
+    public double sum() { return Reductions.sumAll(this); }
+
+    /** Mean of all elements. */
+    public double mean() { return Reductions.sumAll(this) / numel(); }
+
+    public Tensor sum(int axis, boolean keepDim) { return Reductions.reduce(this, axis, keepDim, Reductions.Kind.SUM, false); }
+
+    public Tensor mean(int axis, boolean keepDim) { return Reductions.reduce(this, axis, keepDim, Reductions.Kind.MEAN, false); }
+
+    public Tensor max(int axis, boolean keepDim) { return Reductions.reduce(this, axis, keepDim, Reductions.Kind.MAX, false); }
+
+    /** Index of the maximum along {@code axis} (first on ties), as exact integer-valued fp32. */
+    public Tensor argmax(int axis, boolean keepDim) { return Reductions.reduce(this, axis, keepDim, Reductions.Kind.ARGMAX, false); }
+
+    /** Variance along {@code axis}; {@code unbiased} divides by n-1 instead of n. */
+    public Tensor variance(int axis, boolean keepDim, boolean unbiased) { return Reductions.reduce(this, axis, keepDim, Reductions.Kind.VAR, unbiased); }
+
+    /** Numerically stable softmax along {@code axis}. */
+    public Tensor softmax(int axis) { return Reductions.softmax(this, axis, false); }
+
+    /** Numerically stable log-softmax along {@code axis}. */
+    public Tensor logSoftmax(int axis) { return Reductions.softmax(this, axis, true); }
+
+    /** RMSNorm over the last axis: {@code x / sqrt(mean(x^2) + eps) * weight}. */
+    public Tensor rmsNorm(Tensor weight, double eps) { return Reductions.rmsNorm(this, weight, eps); }
+
+    // ------------------------------------------------------------------ joins and indexing
+
+    /** Joins tensors along an existing axis. */
+    public static Tensor concat(int axis, Tensor... parts) { return Joins.concat(axis, parts); }
+
+    /** Joins equally shaped tensors along a new axis. */
+    public static Tensor stack(int axis, Tensor... parts) { return Joins.stack(axis, parts); }
+
+    /** Views of consecutive pieces of the given sizes along {@code axis}. */
+    public Tensor[] split(int axis, int... sizes) { return Joins.split(this, axis, sizes); }
+
+    /** The sub-tensors at {@code indices} along {@code axis} (e.g. embedding rows), copied. */
+    public Tensor indexSelect(int axis, int... indices) { return Joins.indexSelect(this, axis, indices); }
+
+    /** Adds slice i of {@code src} into slice {@code indices[i]} of this tensor along {@code axis}, in place. */
+    public void indexAddInPlace(int axis, int[] indices, Tensor src) { Joins.indexAddInPlace(this, axis, indices, src); }
+
+    // ------------------------------------------------------------------ in place
+
+    /** {@code this += alpha * other} (other broadcast to this shape), in place. */
+    public void addInPlace(Tensor other, double alpha) {
+        Tensor e = other.expand(shape);
+        if (f != null && e.f != null && isContiguous() && e.isContiguous()) {
+            float a = (float) alpha;
+            int n = numel();
+            for (int i = 0; i < n; i++) f[offset + i] += a * e.f[e.offset + i];
+            return;
+        }
+        Strided.forEach(shape, e, this, (n, oe, se, ot, st) -> {
+            for (int i = 0; i < n; i++) write(ot + i * st, read(ot + i * st) + alpha * e.read(oe + i * se));
+        });
+    }
+
+    /** {@code this *= s}, in place. */
+    public void mulInPlace(double s) {
+        Strided.forEach(shape, this, this, (n, oa, sa, ob, sb) -> {
+            for (int i = 0; i < n; i++) write(oa + i * sa, read(oa + i * sa) * s);
+        });
+    }
+
+    /** Copies {@code src} (broadcast to this shape) into this tensor, in place. */
+    public void copyFromInPlace(Tensor src) {
+        Strided.copy(src.expand(shape), this);
+    }
+
+    /** Sets every element to {@code value}, in place. */
+    public void fillInPlace(double value) {
+        Strided.forEach(shape, this, this, (n, oa, sa, ob, sb) -> {
+            for (int i = 0; i < n; i++) write(oa + i * sa, value);
+        });
+    }
+
     // ------------------------------------------------------------------ misc
 
     /** True if both tensors have the same shape and every pair of elements is within {@code atol + rtol*|other|}. */

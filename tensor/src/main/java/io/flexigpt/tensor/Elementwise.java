@@ -1,0 +1,161 @@
+package io.flexigpt.tensor;
+
+/**
+ * Elementwise kernels: unary maps, binary ops with numpy broadcasting, and the ternary {@code where}.
+ * Contiguous fp32 operands take tight loops; everything else goes through {@link Strided}.
+ */
+final class Elementwise {
+    private Elementwise() {}
+
+    enum Unary {
+        NEG, EXP, LOG, SQRT, RSQRT, TANH, SIGMOID, SILU, RELU, ABS, SQUARE;
+
+        double apply(double x) {
+            switch (this) {
+                case NEG: return -x;
+                case EXP: return Math.exp(x);
+                case LOG: return Math.log(x);
+                case SQRT: return Math.sqrt(x);
+                case RSQRT: return 1.0 / Math.sqrt(x);
+                case TANH: return Math.tanh(x);
+                case SIGMOID: return sigmoid(x);
+                case SILU: return x * sigmoid(x);
+                case RELU: return x > 0 ? x : 0.0;
+                case ABS: return Math.abs(x);
+                case SQUARE: return x * x;
+                default: throw new AssertionError(this);
+            }
+        }
+    }
+
+    enum Binary {
+        ADD, SUB, MUL, DIV, MAX, MIN, POW;
+
+        double apply(double a, double b) {
+            switch (this) {
+                case ADD: return a + b;
+                case SUB: return a - b;
+                case MUL: return a * b;
+                case DIV: return a / b;
+                case MAX: return Math.max(a, b);
+                case MIN: return Math.min(a, b);
+                case POW: return Math.pow(a, b);
+                default: throw new AssertionError(this);
+            }
+        }
+
+        String opName() {
+            return name().toLowerCase();
+        }
+    }
+
+    static double sigmoid(double x) {
+        return x >= 0 ? 1.0 / (1.0 + Math.exp(-x)) : Math.exp(x) / (1.0 + Math.exp(x));
+    }
+
+    static Tensor unary(Tensor x, Unary op) {
+        Tensor out = Tensor.zeros(x.dtype(), x.shape);
+        if (x.f != null && x.isContiguous()) {
+            unaryF32(op, x.f, x.offset, out.f, x.numel());
+            return out;
+        }
+        Strided.forEach(x.shape, x, out, (n, ox, sx, oo, so) -> {
+            for (int i = 0; i < n; i++) out.write(oo + i * so, op.apply(x.read(ox + i * sx)));
+        });
+        return out;
+    }
+
+    private static void unaryF32(Unary op, float[] x, int off, float[] out, int n) {
+        if (VectorSupport.AVAILABLE && VectorSupport.unary(op, x, off, out, 0, n)) return;
+        switch (op) {
+            case NEG: for (int i = 0; i < n; i++) out[i] = -x[off + i]; break;
+            case RELU: for (int i = 0; i < n; i++) out[i] = Math.max(x[off + i], 0f); break;
+            case ABS: for (int i = 0; i < n; i++) out[i] = Math.abs(x[off + i]); break;
+            case SQUARE: for (int i = 0; i < n; i++) out[i] = x[off + i] * x[off + i]; break;
+            case SQRT: for (int i = 0; i < n; i++) out[i] = (float) Math.sqrt(x[off + i]); break;
+            default: for (int i = 0; i < n; i++) out[i] = (float) op.apply(x[off + i]);
+        }
+    }
+
+    /** {@code op(x, scalar)} elementwise (or {@code op(scalar, x)} when {@code scalarFirst}). */
+    static Tensor scalar(Tensor x, double s, Binary op, boolean scalarFirst) {
+        Tensor out = Tensor.zeros(x.dtype(), x.shape);
+        if (x.f != null && x.isContiguous() && !scalarFirst) {
+            float[] a = x.f, o = out.f;
+            int off = x.offset, n = x.numel();
+            float fs = (float) s;
+            switch (op) {
+                case ADD: for (int i = 0; i < n; i++) o[i] = a[off + i] + fs; return out;
+                case SUB: for (int i = 0; i < n; i++) o[i] = a[off + i] - fs; return out;
+                case MUL: for (int i = 0; i < n; i++) o[i] = a[off + i] * fs; return out;
+                case DIV: for (int i = 0; i < n; i++) o[i] = a[off + i] / fs; return out;
+                default: break;
+            }
+        }
+        Strided.forEach(x.shape, x, out, (n, ox, sx, oo, so) -> {
+            for (int i = 0; i < n; i++) {
+                double v = x.read(ox + i * sx);
+                out.write(oo + i * so, scalarFirst ? op.apply(s, v) : op.apply(v, s));
+            }
+        });
+        return out;
+    }
+
+    static DType resultType(Tensor a, Tensor b) {
+        return a.f != null && b.f != null ? DType.F32 : DType.F64;
+    }
+
+    static Tensor binary(Tensor a, Tensor b, Binary op) {
+        int[] shape = Shapes.broadcast(a.shape, b.shape, op.opName());
+        Tensor out = Tensor.zeros(resultType(a, b), shape);
+        Tensor ea = a.expand(shape), eb = b.expand(shape);
+        if (out.f != null) {
+            float[] x = a.f, y = b.f, o = out.f;
+            Strided.forEach(shape, ea, eb, out, (n, ox, sx, oy, sy, oo, so) -> binaryF32Row(op, n, x, ox, sx, y, oy, sy, o, oo));
+        } else {
+            Strided.forEach(shape, ea, eb, out, (n, ox, sx, oy, sy, oo, so) -> {
+                for (int i = 0; i < n; i++) out.d[oo + i] = op.apply(ea.read(ox + i * sx), eb.read(oy + i * sy));
+            });
+        }
+        return out;
+    }
+
+    /** One row of a binary op on fp32 storage; the output row is dense. */
+    private static void binaryF32Row(Binary op, int n, float[] x, int ox, int sx, float[] y, int oy, int sy, float[] o, int oo) {
+        if (sx == 1 && sy == 1) {
+            if (VectorSupport.AVAILABLE && VectorSupport.binary(op, x, ox, y, oy, o, oo, n)) return;
+            switch (op) {
+                case ADD: for (int i = 0; i < n; i++) o[oo + i] = x[ox + i] + y[oy + i]; return;
+                case SUB: for (int i = 0; i < n; i++) o[oo + i] = x[ox + i] - y[oy + i]; return;
+                case MUL: for (int i = 0; i < n; i++) o[oo + i] = x[ox + i] * y[oy + i]; return;
+                case DIV: for (int i = 0; i < n; i++) o[oo + i] = x[ox + i] / y[oy + i]; return;
+                default: break;
+            }
+        } else if (sx == 1 && sy == 0) {
+            float c = y[oy];
+            switch (op) {
+                case ADD: for (int i = 0; i < n; i++) o[oo + i] = x[ox + i] + c; return;
+                case SUB: for (int i = 0; i < n; i++) o[oo + i] = x[ox + i] - c; return;
+                case MUL: for (int i = 0; i < n; i++) o[oo + i] = x[ox + i] * c; return;
+                case DIV: for (int i = 0; i < n; i++) o[oo + i] = x[ox + i] / c; return;
+                default: break;
+            }
+        }
+        for (int i = 0; i < n; i++) o[oo + i] = (float) op.apply(x[ox + i * sx], y[oy + i * sy]);
+    }
+
+    /** {@code cond != 0 ? a : b}, broadcasting all three. */
+    static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        int[] shape = Shapes.broadcast(Shapes.broadcast(cond.shape, a.shape, "where"), b.shape, "where");
+        Tensor out = Tensor.zeros(resultType(a, b), shape);
+        Tensor ec = cond.expand(shape), ea = a.expand(shape), eb = b.expand(shape);
+        // first copy b, then overwrite where the condition holds
+        Strided.copy(eb, out);
+        Strided.forEach(shape, ec, ea, out, (n, oc, sc, oa, sa, oo, so) -> {
+            for (int i = 0; i < n; i++) {
+                if (ec.read(oc + i * sc) != 0) out.write(oo + i * so, ea.read(oa + i * sa));
+            }
+        });
+        return out;
+    }
+}

@@ -1,0 +1,185 @@
+package io.flexigpt.tensor;
+
+/**
+ * Reductions along one axis (sum, mean, max, argmax, variance) and the row-wise normalisations that
+ * are reductions followed by a map (softmax, log-softmax, RMSNorm). Sums accumulate in double.
+ */
+final class Reductions {
+    private Reductions() {}
+
+    enum Kind { SUM, MEAN, MAX, ARGMAX, VAR }
+
+    /** Visits every lane along {@code axis}: {@code lane(base, stride, n, outIndex)}. */
+    private interface Lane {
+        void visit(int base, int stride, int n, int outStorage);
+    }
+
+    /** Walks all lanes of {@code x} along {@code axis}, pairing each with one element of {@code out} (shape with the axis removed). */
+    private static void lanes(Tensor x, int axis, Tensor out, Lane lane) {
+        Tensor first = x.select(axis, 0);
+        int n = x.shape[axis], stride = x.strides[axis];
+        Strided.forEach(first.shape, first, out, (len, of, sf, oo, so) -> {
+            for (int i = 0; i < len; i++) lane.visit(of + i * sf, stride, n, oo + i * so);
+        });
+    }
+
+    static Tensor reduce(Tensor x, int axisArg, boolean keepDim, Kind kind, boolean unbiased) {
+        String op = kind.name().toLowerCase();
+        int axis = Shapes.axis(axisArg, x.shape.length, op);
+        int n = x.shape[axis];
+        if (n == 0 && (kind == Kind.MAX || kind == Kind.ARGMAX)) {
+            throw new ShapeException(op + ": cannot reduce an empty axis " + axis + " of shape " + Shapes.str(x.shape));
+        }
+        int[] outShape = removeAxis(x.shape, axis);
+        Tensor out = Tensor.zeros(kind == Kind.ARGMAX ? DType.F32 : x.dtype(), outShape);
+        lanes(x, axis, out, (base, stride, len, o) -> out.write(o, reduceLane(x, base, stride, len, kind, unbiased)));
+        return keepDim ? out.unsqueeze(axis) : out;
+    }
+
+    private static double reduceLane(Tensor x, int base, int stride, int n, Kind kind, boolean unbiased) {
+        switch (kind) {
+            case SUM: {
+                double s = 0;
+                for (int j = 0; j < n; j++) s += x.read(base + j * stride);
+                return s;
+            }
+            case MEAN: {
+                double s = 0;
+                for (int j = 0; j < n; j++) s += x.read(base + j * stride);
+                return s / n;
+            }
+            case MAX: {
+                double m = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < n; j++) m = Math.max(m, x.read(base + j * stride));
+                return m;
+            }
+            case ARGMAX: {
+                double m = Double.NEGATIVE_INFINITY;
+                int arg = 0;
+                for (int j = 0; j < n; j++) {
+                    double v = x.read(base + j * stride);
+                    if (v > m || (Double.isNaN(v) && !Double.isNaN(m))) {
+                        m = v;
+                        arg = j;
+                    }
+                }
+                return arg;
+            }
+            case VAR: {
+                double s = 0;
+                for (int j = 0; j < n; j++) s += x.read(base + j * stride);
+                double mean = s / n, ss = 0;
+                for (int j = 0; j < n; j++) {
+                    double dlt = x.read(base + j * stride) - mean;
+                    ss += dlt * dlt;
+                }
+                return ss / (unbiased ? n - 1 : n);
+            }
+            default:
+                throw new AssertionError(kind);
+        }
+    }
+
+    static int[] removeAxis(int[] shape, int axis) {
+        int[] s = new int[shape.length - 1];
+        for (int i = 0, j = 0; i < shape.length; i++) if (i != axis) s[j++] = shape[i];
+        return s;
+    }
+
+    static double sumAll(Tensor x) {
+        double[] acc = {0};
+        Strided.forEach(x.shape, x, x, (n, oa, sa, ob, sb) -> {
+            double s = 0;
+            for (int i = 0; i < n; i++) s += x.read(oa + i * sa);
+            acc[0] += s;
+        });
+        return acc[0];
+    }
+
+    /** Softmax (or log-softmax) along {@code axis}, max-shifted for stability. */
+    static Tensor softmax(Tensor x, int axisArg, boolean log) {
+        String op = log ? "logSoftmax" : "softmax";
+        int axis = Shapes.axis(axisArg, x.shape.length, op);
+        Tensor out = Tensor.zeros(x.dtype(), x.shape);
+        Tensor lanesOut = out.select(axis, 0);
+        int outStride = out.strides[axis];
+        Tensor first = x.select(axis, 0);
+        int n = x.shape[axis], stride = x.strides[axis];
+        Strided.forEach(first.shape, first, lanesOut, (len, of, sf, oo, so) -> {
+            for (int i = 0; i < len; i++) softmaxLane(x, of + i * sf, stride, n, out, oo + i * so, outStride, log);
+        });
+        return out;
+    }
+
+    private static void softmaxLane(Tensor x, int base, int stride, int n, Tensor out, int obase, int ostride, boolean log) {
+        if (n == 0) return;
+        double m = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) m = Math.max(m, x.read(base + j * stride));
+        if (m == Double.NEGATIVE_INFINITY) { // a fully masked lane: probability 0 everywhere
+            for (int j = 0; j < n; j++) out.write(obase + j * ostride, log ? Double.NEGATIVE_INFINITY : 0.0);
+            return;
+        }
+        if (x.f != null && stride == 1 && out.f != null && ostride == 1) {
+            float[] xf = x.f, of = out.f;
+            double sum = 0;
+            for (int j = 0; j < n; j++) {
+                double e = Math.exp(xf[base + j] - m);
+                if (!log) of[obase + j] = (float) e;
+                sum += e;
+            }
+            if (log) {
+                double lse = m + Math.log(sum);
+                for (int j = 0; j < n; j++) of[obase + j] = (float) (xf[base + j] - lse);
+            } else {
+                double inv = 1.0 / sum;
+                for (int j = 0; j < n; j++) of[obase + j] = (float) (of[obase + j] * inv);
+            }
+            return;
+        }
+        double sum = 0;
+        for (int j = 0; j < n; j++) sum += Math.exp(x.read(base + j * stride) - m);
+        double lse = m + Math.log(sum);
+        for (int j = 0; j < n; j++) {
+            double v = x.read(base + j * stride) - lse;
+            out.write(obase + j * ostride, log ? v : Math.exp(v));
+        }
+    }
+
+    /** {@code x / sqrt(mean(x^2) + eps) * weight} over the last axis. */
+    static Tensor rmsNorm(Tensor x, Tensor weight, double eps) {
+        int d = x.shape[x.shape.length - 1];
+        if (weight.shape.length != 1 || weight.shape[0] != d) {
+            throw new ShapeException("rmsNorm: weight shape " + Shapes.str(weight.shape) + " does not match the last axis of input " + Shapes.str(x.shape));
+        }
+        Tensor xc = x.contiguous(), wc = weight.contiguous();
+        Tensor out = Tensor.zeros(Elementwise.resultType(x, weight), x.shape);
+        int rows = d == 0 ? 0 : xc.numel() / d;
+        if (xc.f != null && wc.f != null) {
+            float[] xs = xc.f, ws = wc.f, os = out.f;
+            int xo = xc.offset, wo = wc.offset;
+            for (int r = 0; r < rows; r++) {
+                int base = xo + r * d;
+                double ss = VectorSupport.AVAILABLE ? VectorSupport.sumSquares(xs, base, d) : sumSquares(xs, base, d);
+                float inv = (float) (1.0 / Math.sqrt(ss / d + eps));
+                for (int j = 0; j < d; j++) os[r * d + j] = xs[base + j] * inv * ws[wo + j];
+            }
+        } else {
+            for (int r = 0; r < rows; r++) {
+                double ss = 0;
+                for (int j = 0; j < d; j++) {
+                    double v = xc.read(xc.offset + r * d + j);
+                    ss += v * v;
+                }
+                double inv = 1.0 / Math.sqrt(ss / d + eps);
+                for (int j = 0; j < d; j++) out.write(r * d + j, xc.read(xc.offset + r * d + j) * inv * wc.read(wc.offset + j));
+            }
+        }
+        return out;
+    }
+
+    private static double sumSquares(float[] x, int off, int n) {
+        double s = 0;
+        for (int j = 0; j < n; j++) s += (double) x[off + j] * x[off + j];
+        return s;
+    }
+}

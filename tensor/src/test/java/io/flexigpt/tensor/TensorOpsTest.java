@@ -1,0 +1,224 @@
+package io.flexigpt.tensor;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.flexigpt.tensor.testing.TensorArbitraries;
+import java.util.Arrays;
+import net.jqwik.api.*;
+
+class TensorOpsTest {
+
+    @Provide
+    Arbitrary<Tensor> anyTensor() {
+        return TensorArbitraries.tensors(0, 4, 5);
+    }
+
+    /** A broadcast-compatible partner shape: each axis of {@code shape} kept or set to 1, leading axes maybe dropped. */
+    static int[] partner(int[] shape, long bits) {
+        int drop = (int) (bits & 3) % (shape.length + 1);
+        int[] p = Arrays.copyOfRange(shape, drop, shape.length);
+        for (int i = 0; i < p.length; i++) if (((bits >> (i + 2)) & 1) == 1) p[i] = 1;
+        return p;
+    }
+
+    static double ref(Elementwise.Binary op, double a, double b) {
+        return op.apply(a, b);
+    }
+
+    @Property(tries = 200)
+    void broadcastBinaryOpsMatchElementwiseReference(@ForAll("anyTensor") Tensor a, @ForAll long bits, @ForAll long seed,
+                                                     @ForAll Elementwise.Binary op) {
+        Tensor b = TensorArbitraries.withLayout(seed, (int) (Math.abs(bits >> 20) % 3), partner(a.shape(), bits));
+        if (op == Elementwise.Binary.POW) b = b.abs().add(0.5);
+        Tensor base = op == Elementwise.Binary.POW ? a.abs().add(0.1) : a;
+        Tensor out = Elementwise.binary(base, b, op);
+        assertArrayEquals(a.shape(), out.shape());
+        Tensor eb = b.expand(a.shape());
+        int[] idx = new int[a.rank()];
+        for (int k = 0; k < a.numel(); k++) {
+            int rem = k;
+            for (int ax = a.rank() - 1; ax >= 0; ax--) {
+                idx[ax] = rem % a.dim(ax);
+                rem /= a.dim(ax);
+            }
+            double expected = (float) ref(op, base.get(idx), eb.get(idx));
+            assertEquals(expected, out.get(idx), Math.abs(expected) * 2e-6 + 1e-6, op + " at " + Arrays.toString(idx));
+        }
+    }
+
+    @Property(tries = 100)
+    void additionCommutesAndBroadcastsSymmetrically(@ForAll("anyTensor") Tensor a, @ForAll long bits, @ForAll long seed) {
+        Tensor b = TensorArbitraries.random(seed, partner(a.shape(), bits));
+        assertEquals(0.0, a.add(b).maxAbsDiff(b.add(a)));
+        assertEquals(0.0, a.mul(b).maxAbsDiff(b.mul(a)));
+        assertEquals(0.0, a.add(b).maxAbsDiff(a.add(b.expand(a.shape()).contiguous())));
+    }
+
+    @Property(tries = 100)
+    void unaryOpsMatchScalarMath(@ForAll("anyTensor") Tensor a, @ForAll Elementwise.Unary op) {
+        Tensor x = (op == Elementwise.Unary.LOG || op == Elementwise.Unary.SQRT || op == Elementwise.Unary.RSQRT) ? a.abs().add(0.1) : a;
+        double[] in = x.toDoubleArray(), out = Elementwise.unary(x, op).toDoubleArray();
+        for (int i = 0; i < in.length; i++) {
+            double e = op.apply(in[i]);
+            assertEquals(e, out[i], Math.abs(e) * 1e-5 + 1e-6, op + " of " + in[i]);
+        }
+    }
+
+    @Property(tries = 150)
+    void softmaxRowsSumToOneAndAreShiftInvariant(@ForAll("anyTensor") Tensor a, @ForAll int axisSeed,
+                                                          @ForAll @net.jqwik.api.constraints.DoubleRange(min = -50, max = 50) double shift) {
+        Assume.that(a.rank() >= 1);
+        int axis = Math.floorMod(axisSeed, a.rank());
+        Tensor p = a.softmax(axis);
+        Tensor sums = p.sum(axis, false);
+        for (double s : sums.toDoubleArray()) assertEquals(1.0, s, 1e-5);
+        assertTrue(p.maxAbsDiff(a.add(shift).softmax(axis)) < 1e-5);
+        assertTrue(p.log().maxAbsDiff(a.logSoftmax(axis)) < 1e-4);
+    }
+
+    @Example
+    void softmaxIsStableForHugeLogitsAndMaskedLanes() {
+        Tensor x = Tensor.of(new float[] {1000f, 1000f, Float.NEGATIVE_INFINITY}, 3);
+        assertArrayEquals(new float[] {0.5f, 0.5f, 0f}, x.softmax(0).toFloatArray());
+        Tensor masked = Tensor.full(Float.NEGATIVE_INFINITY, 2);
+        assertArrayEquals(new float[] {0f, 0f}, masked.softmax(0).toFloatArray());
+    }
+
+    @Property(tries = 150)
+    void reductionsMatchNaiveLoops(@ForAll("anyTensor") Tensor a, @ForAll int axisSeed, @ForAll boolean keep) {
+        Assume.that(a.rank() >= 1);
+        int axis = Math.floorMod(axisSeed, a.rank());
+        Tensor moved = a.transpose(axis, a.rank() - 1).contiguous();
+        int n = a.dim(axis), lanes = a.numel() / n;
+        double[] v = moved.toDoubleArray();
+        Tensor sumT = a.sum(axis, true).transpose(axis, a.rank() - 1).contiguous();
+        Tensor maxT = a.max(axis, true).transpose(axis, a.rank() - 1).contiguous();
+        Tensor argT = a.argmax(axis, true).transpose(axis, a.rank() - 1).contiguous();
+        Tensor varT = a.variance(axis, true, false).transpose(axis, a.rank() - 1).contiguous();
+        double[] s = sumT.toDoubleArray(), m = maxT.toDoubleArray(), g = argT.toDoubleArray(), var = varT.toDoubleArray();
+        assertEquals(lanes, s.length);
+        for (int l = 0; l < lanes; l++) {
+            double ts = 0, tm = Double.NEGATIVE_INFINITY;
+            int arg = 0;
+            for (int j = 0; j < n; j++) {
+                double x = v[l * n + j];
+                ts += x;
+                if (x > tm) { tm = x; arg = j; }
+            }
+            double mean = ts / n, tv = 0;
+            for (int j = 0; j < n; j++) tv += (v[l * n + j] - mean) * (v[l * n + j] - mean);
+            assertEquals(ts, s[l], 1e-5);
+            assertEquals(tm, m[l]);
+            assertEquals(arg, g[l]);
+            assertEquals(tv / n, var[l], 1e-5);
+        }
+        int[] expectShape = a.shape();
+        if (keep) expectShape[axis] = 1;
+        else expectShape = Reductions.removeAxis(expectShape, axis);
+        assertArrayEquals(expectShape, a.mean(axis, keep).shape());
+    }
+
+    @Property(tries = 100)
+    void reshapeAndPermuteRoundTrip(@ForAll("anyTensor") Tensor a, @ForAll long seed) {
+        Tensor flat = a.reshape(-1);
+        assertEquals(a.numel(), flat.numel());
+        assertArrayEquals(a.toFloatArray(), flat.reshape(a.shape()).toFloatArray());
+        int[] order = new java.util.Random(seed).ints(0, 1000).limit(a.rank()).toArray();
+        Integer[] perm = new Integer[a.rank()];
+        for (int i = 0; i < perm.length; i++) perm[i] = i;
+        Arrays.sort(perm, (x, y) -> Integer.compare(order[x], order[y]));
+        int[] p = Arrays.stream(perm).mapToInt(Integer::intValue).toArray();
+        int[] inverse = new int[p.length];
+        for (int i = 0; i < p.length; i++) inverse[p[i]] = i;
+        Tensor back = a.permute(p).permute(inverse);
+        assertArrayEquals(a.shape(), back.shape());
+        assertArrayEquals(a.toFloatArray(), back.toFloatArray());
+        assertArrayEquals(a.toFloatArray(), a.permute(p).contiguous().permute(inverse).toFloatArray());
+    }
+
+    @Property(tries = 100)
+    void concatThenSplitIsIdentity(@ForAll("anyTensor") Tensor a, @ForAll int axisSeed, @ForAll long seed) {
+        Assume.that(a.rank() >= 1);
+        int axis = Math.floorMod(axisSeed, a.rank());
+        int[] shapeB = a.shape();
+        shapeB[axis] = 2;
+        Tensor b = TensorArbitraries.random(seed, shapeB);
+        Tensor joined = Tensor.concat(axis, a, b);
+        Tensor[] parts = joined.split(axis, a.dim(axis), 2);
+        assertArrayEquals(a.toFloatArray(), parts[0].toFloatArray());
+        assertArrayEquals(b.toFloatArray(), parts[1].toFloatArray());
+        Tensor stacked = Tensor.stack(0, a, a);
+        assertArrayEquals(a.toFloatArray(), stacked.select(0, 1).toFloatArray());
+    }
+
+    @Example
+    void indexSelectGathersRowsAndIndexAddScattersThem() {
+        Tensor table = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 3, 2);
+        Tensor rows = table.indexSelect(0, 2, 0, 2);
+        assertArrayEquals(new float[] {5, 6, 1, 2, 5, 6}, rows.toFloatArray());
+        Tensor grad = Tensor.zeros(3, 2);
+        grad.indexAddInPlace(0, new int[] {2, 0, 2}, Tensor.ones(3, 2));
+        assertArrayEquals(new float[] {1, 1, 0, 0, 2, 2}, grad.toFloatArray());
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> table.indexSelect(0, 3));
+        assertTrue(e.getMessage().contains("index 3") && e.getMessage().contains("size 3"), e.getMessage());
+    }
+
+    @Example
+    void rmsNormMatchesDefinition() {
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4, -1, 0, 1, 2}, 2, 4);
+        Tensor w = Tensor.of(new float[] {1, 0.5f, 2, 1}, 4);
+        double[] out = x.rmsNorm(w, 1e-5).toDoubleArray();
+        double r0 = Math.sqrt((1 + 4 + 9 + 16) / 4.0 + 1e-5);
+        assertEquals(3 * 2 / r0, out[2], 1e-6);
+        double r1 = Math.sqrt((1 + 0 + 1 + 4) / 4.0 + 1e-5);
+        assertEquals(2 / r1, out[7], 1e-6);
+        assertEquals(out[0], x.to(DType.F64).rmsNorm(w.to(DType.F64), 1e-5).get(0, 0), 1e-6);
+    }
+
+    @Example
+    void whereAndMaskedFillSelectByCondition() {
+        Tensor cond = Tensor.of(new float[] {1, 0, 1}, 3);
+        Tensor out = Tensor.where(cond, Tensor.ones(2, 3), Tensor.zeros(1));
+        assertArrayEquals(new float[] {1, 0, 1, 1, 0, 1}, out.toFloatArray());
+        assertArrayEquals(new float[] {-9, 2, -9}, Tensor.of(new float[] {1, 2, 3}, 3).maskedFill(cond, -9).toFloatArray());
+    }
+
+    @Example
+    void shapeErrorsNameTheOpAndBothShapes() {
+        ShapeException e = assertThrows(ShapeException.class, () -> Tensor.zeros(2, 3).add(Tensor.zeros(4)));
+        assertTrue(e.getMessage().contains("add") && e.getMessage().contains("[2, 3]") && e.getMessage().contains("[4]"), e.getMessage());
+        ShapeException r = assertThrows(ShapeException.class, () -> Tensor.zeros(2, 3).reshape(4, 2));
+        assertTrue(r.getMessage().contains("[2, 3]") && r.getMessage().contains("[4, 2]"), r.getMessage());
+        IndexOutOfBoundsException g = assertThrows(IndexOutOfBoundsException.class, () -> Tensor.zeros(2, 3).get(1, 3));
+        assertTrue(g.getMessage().contains("index 3") && g.getMessage().contains("size 3"), g.getMessage());
+    }
+
+    @Property(tries = 100)
+    void viewsShareStorageAndCopyNothing(@ForAll("anyTensor") Tensor a) {
+        Assume.that(a.rank() >= 2 && a.numel() > 0);
+        Tensor t = a.transpose(0, 1);
+        int[] idx = new int[a.rank()];
+        int[] tidx = idx.clone();
+        idx[0] = a.dim(0) - 1;
+        tidx[1] = a.dim(0) - 1;
+        a.setInPlace(42, idx);
+        assertEquals(42.0, t.get(tidx));
+        int[] big = new int[a.rank() + 1];
+        big[0] = 3;
+        System.arraycopy(a.shape(), 0, big, 1, a.rank());
+        int[] eidx = new int[a.rank() + 1];
+        eidx[0] = 2;
+        System.arraycopy(idx, 0, eidx, 1, a.rank());
+        assertEquals(42.0, a.expand(big).get(eidx));
+    }
+
+    @Property(tries = 100)
+    void inPlaceUpdatesMatchOutOfPlaceOps(@ForAll("anyTensor") Tensor a, @ForAll long seed) {
+        Tensor b = TensorArbitraries.random(seed, a.shape());
+        Tensor acc = a.copy();
+        acc.addInPlace(b, 0.5);
+        assertTrue(acc.maxAbsDiff(a.add(b.mul(0.5))) < 1e-6);
+        acc.mulInPlace(2);
+        assertTrue(acc.maxAbsDiff(a.add(b.mul(0.5)).mul(2)) < 1e-5);
+    }
+}
