@@ -1,0 +1,185 @@
+package io.flexigpt.tensor;
+
+import java.util.Arrays;
+
+/**
+ * The fp32 GEMM algorithm behind {@link Gemm#sgemm}: GotoBLAS-style blocking with packed panels
+ * (transposes are absorbed by the packing), a fast single-row path, and parallelism that splits the
+ * output, never the reduction, so results are bit-identical for any thread count.
+ */
+final class GemmDriver {
+    private GemmDriver() {}
+
+    /** Reduction block: rows of a packed B panel and the length of every fused-multiply-add chain. */
+    static final int KC = 256;
+    /** Floats of a packed B panel (kc x nc) kept resident in the per-core L2 cache. */
+    private static final int B_PANEL_FLOATS = 128 * 1024;
+    /** Multiply-adds (m*n*k) below which a product runs on the calling thread alone. */
+    private static final long PARALLEL_WORK = 1L << 18;
+    /** Columns per parallel work unit of the single-row paths. */
+    private static final int ROW_GRAIN = 64;
+
+    /** Per-thread packing buffers, grown on demand and reused. */
+    private static final class Buffers {
+        float[] a = new float[0], b = new float[0], tile = new float[0], x = new float[0], sums = new float[0];
+
+        static float[] atLeast(float[] buf, int size) {
+            return buf.length >= size ? buf : new float[Math.max(size, buf.length * 2)];
+        }
+    }
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    static void sgemm(GemmKernel kern, boolean ta, boolean tb, int m, int n, int k,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            if (!accumulate) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            return;
+        }
+        boolean parallel = (long) m * n * k >= PARALLEL_WORK && Parallelism.threads() > 1;
+        if (m == 1) {
+            singleRow(kern, ta, tb, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, accumulate, parallel);
+            return;
+        }
+        if (!parallel) {
+            packed(kern, ta, tb, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, 0, m, 0, n);
+            return;
+        }
+        int rowBlocks = ceilDiv(m, kern.mr), colBlocks = ceilDiv(n, kern.nr);
+        if (rowBlocks >= colBlocks || rowBlocks >= 4 * Parallelism.threads()) {
+            Parallelism.forChunks(rowBlocks, 1, (s, e) -> packed(kern, ta, tb, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
+                    accumulate, s * kern.mr, Math.min(m, e * kern.mr), 0, n));
+        } else {
+            Parallelism.forChunks(colBlocks, 1, (s, e) -> packed(kern, ta, tb, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
+                    accumulate, 0, m, s * kern.nr, Math.min(n, e * kern.nr)));
+        }
+    }
+
+    /** C[i0:i1, j0:j1] on the calling thread. */
+    private static void packed(GemmKernel kern, boolean ta, boolean tb, int k,
+                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                               float[] c, int cOff, int ldc, boolean accumulate, int i0, int i1, int j0, int j1) {
+        Buffers buf = BUFFERS.get();
+        int mr = kern.mr, nr = kern.nr;
+        int ncMax = Math.max(nr, B_PANEL_FLOATS / KC / nr * nr);
+        buf.a = Buffers.atLeast(buf.a, mr * KC);
+        buf.tile = Buffers.atLeast(buf.tile, mr * nr);
+        for (int jc = j0; jc < j1; jc += ncMax) {
+            int nc = Math.min(ncMax, j1 - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean overwrite = !accumulate && pc == 0;
+                buf.b = Buffers.atLeast(buf.b, kc * ceilDiv(nc, nr) * nr);
+                packB(kern, tb, b, bOff, ldb, pc, kc, jc, nc, buf.b);
+                for (int ir = i0; ir < i1; ir += mr) {
+                    int rows = Math.min(mr, i1 - ir);
+                    packA(ta, a, aOff, lda, ir, rows, pc, kc, buf.a, mr);
+                    for (int jr = 0; jr < nc; jr += nr) {
+                        int cols = Math.min(nr, nc - jr), width = panelWidth(kern, cols);
+                        int ci = cOff + ir * ldc + jc + jr;
+                        if (rows == mr && cols == width) {
+                            kern.tile(kc, buf.a, 0, buf.b, jr * kc, width, c, ci, ldc, overwrite);
+                        } else {
+                            kern.tile(kc, buf.a, 0, buf.b, jr * kc, width, buf.tile, 0, width, true);
+                            mergeTile(buf.tile, width, c, ci, ldc, rows, cols, overwrite);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int panelWidth(GemmKernel kern, int cols) {
+        return Math.min(kern.nr, ceilDiv(cols, kern.lanes) * kern.lanes);
+    }
+
+    private static void mergeTile(float[] t, int width, float[] c, int ci, int ldc, int rows, int cols, boolean overwrite) {
+        for (int r = 0; r < rows; r++) {
+            int row = ci + r * ldc, tr = r * width;
+            for (int j = 0; j < cols; j++) c[row + j] = overwrite ? t[tr + j] : c[row + j] + t[tr + j];
+        }
+    }
+
+    /** Packs op(A)[i0:i0+rows, p0:p0+kc] as {@code mr} values per p, rows past {@code rows} zero. */
+    private static void packA(boolean ta, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, float[] dst, int mr) {
+        if (ta) {
+            for (int p = 0; p < kc; p++) {
+                int src = aOff + (p0 + p) * lda + i0, d = p * mr;
+                for (int i = 0; i < rows; i++) dst[d + i] = a[src + i];
+                for (int i = rows; i < mr; i++) dst[d + i] = 0f;
+            }
+        } else {
+            for (int i = 0; i < rows; i++) {
+                int src = aOff + (i0 + i) * lda + p0;
+                for (int p = 0, d = i; p < kc; p++, d += mr) dst[d] = a[src + p];
+            }
+            for (int i = rows; i < mr; i++) for (int p = 0, d = i; p < kc; p++, d += mr) dst[d] = 0f;
+        }
+    }
+
+    /**
+     * Packs op(B)[p0:p0+kc, j0:j0+nc] as consecutive column panels of {@code nr} columns (the last
+     * one narrowed to whole lane groups), each holding its row of columns per p, padding zero.
+     */
+    private static void packB(GemmKernel kern, boolean tb, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst) {
+        for (int jr = 0; jr < nc; jr += kern.nr) {
+            int cols = Math.min(kern.nr, nc - jr), width = panelWidth(kern, cols), base = jr * kc;
+            if (tb) {
+                for (int j = 0; j < cols; j++) {
+                    int src = bOff + (j0 + jr + j) * ldb + p0;
+                    for (int p = 0, d = base + j; p < kc; p++, d += width) dst[d] = b[src + p];
+                }
+                for (int j = cols; j < width; j++) for (int p = 0, d = base + j; p < kc; p++, d += width) dst[d] = 0f;
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int d = base + p * width;
+                    System.arraycopy(b, bOff + (p0 + p) * ldb + j0 + jr, dst, d, cols);
+                    if (cols < width) Arrays.fill(dst, d + cols, d + width, 0f);
+                }
+            }
+        }
+    }
+
+    /** m == 1: a vector-matrix product streaming B once, split over output columns. */
+    private static void singleRow(GemmKernel kern, boolean ta, boolean tb, int n, int k, float[] a, int aOff, int lda,
+                                  float[] b, int bOff, int ldb, float[] c, int cOff, boolean accumulate, boolean parallel) {
+        int units = ceilDiv(n, ROW_GRAIN);
+        Parallelism.RangeBody body;
+        if (tb) {
+            float[] x;
+            int xi;
+            if (ta && k > 1 && lda != 1) {
+                Buffers buf = BUFFERS.get();
+                x = buf.x = Buffers.atLeast(buf.x, k);
+                for (int p = 0; p < k; p++) x[p] = a[aOff + p * lda];
+                xi = 0;
+            } else {
+                x = a;
+                xi = aOff;
+            }
+            body = (s, e) -> {
+                int j0 = s * ROW_GRAIN, j1 = Math.min(n, e * ROW_GRAIN);
+                kern.rowsDotVector(k, x, xi, b, bOff + j0 * ldb, ldb, c, cOff + j0, j1 - j0, !accumulate);
+            };
+        } else {
+            int xs = ta ? lda : 1;
+            body = (s, e) -> {
+                int j0 = s * ROW_GRAIN, j1 = Math.min(n, e * ROW_GRAIN);
+                Buffers buf = BUFFERS.get();
+                float[] sums = buf.sums = Buffers.atLeast(buf.sums, j1 - j0);
+                for (int pc = 0; pc < k; pc += KC) {
+                    kern.rowTimesMatrix(Math.min(KC, k - pc), a, aOff + pc * xs, xs, b, bOff + pc * ldb + j0, ldb,
+                            c, cOff + j0, j1 - j0, !accumulate && pc == 0, sums);
+                }
+            };
+        }
+        if (parallel) Parallelism.forChunks(units, 1, body);
+        else body.run(0, units);
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+}
