@@ -29,7 +29,7 @@ final class Elementwise {
     }
 
     enum Binary {
-        ADD, SUB, MUL, DIV, MAX, MIN, POW;
+        ADD, SUB, MUL, DIV, MAX, MIN, POW, GT, GE, LT, EQ;
 
         double apply(double a, double b) {
             switch (this) {
@@ -40,6 +40,10 @@ final class Elementwise {
                 case MAX: return Math.max(a, b);
                 case MIN: return Math.min(a, b);
                 case POW: return Math.pow(a, b);
+                case GT: return a > b ? 1 : 0;
+                case GE: return a >= b ? 1 : 0;
+                case LT: return a < b ? 1 : 0;
+                case EQ: return a == b ? 1 : 0;
                 default: throw new AssertionError(this);
             }
         }

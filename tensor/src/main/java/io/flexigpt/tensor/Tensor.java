@@ -375,6 +375,24 @@ public final class Tensor {
 
     public Tensor minimum(double s) { return Elementwise.scalar(this, s, Elementwise.Binary.MIN, false); }
 
+    /** 1 where {@code this > other} (broadcasting), else 0. */
+    public Tensor gt(Tensor other) { return Elementwise.binary(this, other, Elementwise.Binary.GT); }
+
+    /** 1 where {@code this >= other} (broadcasting), else 0. */
+    public Tensor ge(Tensor other) { return Elementwise.binary(this, other, Elementwise.Binary.GE); }
+
+    /** 1 where {@code this < other} (broadcasting), else 0. */
+    public Tensor lt(Tensor other) { return Elementwise.binary(this, other, Elementwise.Binary.LT); }
+
+    /** 1 where {@code this == other} (broadcasting), else 0. */
+    public Tensor eq(Tensor other) { return Elementwise.binary(this, other, Elementwise.Binary.EQ); }
+
+    /** 1 where {@code this > s}, else 0. */
+    public Tensor gt(double s) { return Elementwise.scalar(this, s, Elementwise.Binary.GT, false); }
+
+    /** 1 where {@code this < s}, else 0. */
+    public Tensor lt(double s) { return Elementwise.scalar(this, s, Elementwise.Binary.LT, false); }
+
     public Tensor neg() { return Elementwise.unary(this, Elementwise.Unary.NEG); }
 
     public Tensor exp() { return Elementwise.unary(this, Elementwise.Unary.EXP); }
@@ -435,6 +453,23 @@ public final class Tensor {
 
     /** RMSNorm over the last axis: {@code x / sqrt(mean(x^2) + eps) * weight}. */
     public Tensor rmsNorm(Tensor weight, double eps) { return Reductions.rmsNorm(this, weight, eps); }
+
+    /**
+     * Rotary position embedding of a {@code [batch, time, heads, headDim]} tensor whose first time step is
+     * at {@code positionOffset}; {@code interleaved} picks pairs (2i, 2i+1) over (i, i + headDim/2), and
+     * {@code inverse} rotates backwards (the transpose, used for gradients).
+     */
+    public Tensor rope(int positionOffset, double theta, boolean interleaved, boolean inverse) {
+        return Rope.apply(this, positionOffset, theta, interleaved, inverse);
+    }
+
+    // ------------------------------------------------------------------ matmul
+
+    /**
+     * Matrix product over the last two axes, {@code [..., m, k] @ [..., k, n]}, broadcasting the batch
+     * axes. Transposed views are passed to the kernel as transposed operands, never copied.
+     */
+    public Tensor matmul(Tensor other) { return MatMul.matmul(this, other); }
 
     // ------------------------------------------------------------------ joins and indexing
 

@@ -221,4 +221,62 @@ class TensorOpsTest {
         acc.mulInPlace(2);
         assertTrue(acc.maxAbsDiff(a.add(b.mul(0.5)).mul(2)) < 1e-5);
     }
+
+    @Property(tries = 150)
+    void matmulMatchesNaiveProductForViewsAndBroadcastBatches(@ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 9) int m,
+                                                               @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 9) int k,
+                                                               @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 9) int n,
+                                                               @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 3) int batchMode,
+                                                               @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 2) int layoutA,
+                                                               @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 2) int layoutB,
+                                                               @ForAll long seed, @ForAll boolean f64) {
+        int[] batchA = batchMode == 0 ? new int[0] : batchMode == 1 ? new int[] {3} : batchMode == 2 ? new int[] {2, 1} : new int[] {1};
+        int[] batchB = batchMode == 2 ? new int[] {1, 3} : batchMode == 3 ? new int[] {2} : batchA;
+        Tensor a = TensorArbitraries.withLayout(seed, layoutA, with(batchA, m, k));
+        Tensor b = TensorArbitraries.withLayout(seed + 1, layoutB, with(batchB, k, n));
+        if (f64) {
+            a = a.to(DType.F64);
+            b = b.to(DType.F64);
+        }
+        Tensor c = a.matmul(b);
+        int[] batch = Shapes.broadcast(batchA, batchB, "test");
+        assertArrayEquals(with(batch, m, n), c.shape());
+        Tensor ea = a.expand(with(batch, m, k)).reshape(-1, m, k), eb = b.expand(with(batch, k, n)).reshape(-1, k, n);
+        Tensor ec = c.reshape(-1, m, n);
+        for (int bi = 0; bi < ec.dim(0); bi++) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double ref = 0;
+                    for (int p = 0; p < k; p++) ref += ea.get(bi, i, p) * eb.get(bi, p, j);
+                    assertEquals(ref, ec.get(bi, i, j), 1e-5 * (1 + k), "batch " + bi + " (" + i + ", " + j + ")");
+                }
+            }
+        }
+    }
+
+    static int[] with(int[] batch, int r, int c) {
+        int[] s = Arrays.copyOf(batch, batch.length + 2);
+        s[batch.length] = r;
+        s[batch.length + 1] = c;
+        return s;
+    }
+
+    @Example
+    void matmulNamesBothShapesOnMismatch() {
+        ShapeException e = assertThrows(ShapeException.class, () -> Tensor.zeros(2, 3).matmul(Tensor.zeros(4, 5)));
+        assertTrue(e.getMessage().contains("matmul") && e.getMessage().contains("[2, 3]") && e.getMessage().contains("[4, 5]"), e.getMessage());
+    }
+
+    @Property(tries = 50)
+    void ropeIsARotationUndoneByItsInverse(@ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 5) int time,
+                                          @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 4) int halfDim,
+                                          @ForAll boolean interleaved, @ForAll long seed) {
+        Tensor x = TensorArbitraries.random(seed, 2, time, 3, 2 * halfDim);
+        Tensor r = x.rope(3, 10000, interleaved, false);
+        assertTrue(r.rope(3, 10000, interleaved, true).maxAbsDiff(x) < 1e-5);
+        // rotations preserve the norm of every pair, hence of every head vector
+        assertTrue(r.square().sum(-1, false).maxAbsDiff(x.square().sum(-1, false)) < 1e-4);
+        // position 0 is the identity
+        assertTrue(x.slice(1, 0, 1).rope(0, 10000, interleaved, false).maxAbsDiff(x.slice(1, 0, 1)) < 1e-7);
+    }
 }
