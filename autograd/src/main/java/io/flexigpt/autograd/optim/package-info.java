@@ -1,0 +1,2 @@
+/** Optimisers (SGD, AdamW), parameter groups, learning-rate schedules and gradient clipping. */
+package io.flexigpt.autograd.optim;
