@@ -11,7 +11,7 @@ final class GemmDriver {
     private GemmDriver() {}
 
     /** Reduction block: rows of a packed B panel and the length of every fused-multiply-add chain. */
-    static final int KC = 256;
+    static final int KC = 384;
     /** Floats of a packed B panel (kc x nc) kept resident in the per-core L2 cache. */
     private static final int B_PANEL_FLOATS = 128 * 1024;
     /** Multiply-adds (m*n*k) below which a product runs on the calling thread alone. */
@@ -57,32 +57,47 @@ final class GemmDriver {
         }
     }
 
-    /** C[i0:i1, j0:j1] on the calling thread. */
+    /**
+     * C[i0:i1, j0:j1] on the calling thread. For each reduction block and each panel of B columns,
+     * B is packed once (the panel stays in L2); every micro-panel of A rows, read in place (it
+     * stays in L1), meets every packed micro-panel of B. Only a last, partial micro-panel of A is
+     * copied, zero-padded, to a buffer.
+     */
     private static void packed(GemmKernel kern, boolean ta, boolean tb, int k,
                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                float[] c, int cOff, int ldc, boolean accumulate, int i0, int i1, int j0, int j1) {
         Buffers buf = BUFFERS.get();
         int mr = kern.mr, nr = kern.nr;
         int ncMax = Math.max(nr, B_PANEL_FLOATS / KC / nr * nr);
+        int aRowStep = ta ? 1 : lda, aColStep = ta ? lda : 1;
         buf.a = Buffers.atLeast(buf.a, mr * KC);
         buf.tile = Buffers.atLeast(buf.tile, mr * nr);
-        for (int jc = j0; jc < j1; jc += ncMax) {
-            int nc = Math.min(ncMax, j1 - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                boolean overwrite = !accumulate && pc == 0;
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            boolean overwrite = !accumulate && pc == 0;
+            for (int jc = j0; jc < j1; jc += ncMax) {
+                int nc = Math.min(ncMax, j1 - jc);
                 buf.b = Buffers.atLeast(buf.b, kc * ceilDiv(nc, nr) * nr);
                 packB(kern, tb, b, bOff, ldb, pc, kc, jc, nc, buf.b);
                 for (int ir = i0; ir < i1; ir += mr) {
                     int rows = Math.min(mr, i1 - ir);
-                    packA(ta, a, aOff, lda, ir, rows, pc, kc, buf.a, mr);
-                    for (int jr = 0; jr < nc; jr += nr) {
-                        int cols = Math.min(nr, nc - jr), width = panelWidth(kern, cols);
+                    float[] ap = a;
+                    int ai = aOff + ir * aRowStep + pc * aColStep, aRow = aRowStep, aCol = aColStep;
+                    if (rows < mr) {
+                        packPartialA(a, ai, aRow, aCol, rows, kc, buf.a, mr);
+                        ap = buf.a;
+                        ai = 0;
+                        aRow = 1;
+                        aCol = mr;
+                    }
+                    for (int jr = 0, width; jr < nc; jr += width) {
+                        width = panelWidth(kern, nc - jr);
+                        int cols = Math.min(width, nc - jr);
                         int ci = cOff + ir * ldc + jc + jr;
                         if (rows == mr && cols == width) {
-                            kern.tile(kc, buf.a, 0, buf.b, jr * kc, width, c, ci, ldc, overwrite);
+                            kern.tile(kc, ap, ai, aRow, aCol, buf.b, jr * kc, width, c, ci, ldc, overwrite);
                         } else {
-                            kern.tile(kc, buf.a, 0, buf.b, jr * kc, width, buf.tile, 0, width, true);
+                            kern.tile(kc, ap, ai, aRow, aCol, buf.b, jr * kc, width, buf.tile, 0, width, true);
                             mergeTile(buf.tile, width, c, ci, ldc, rows, cols, overwrite);
                         }
                     }
@@ -91,8 +106,16 @@ final class GemmDriver {
         }
     }
 
-    private static int panelWidth(GemmKernel kern, int cols) {
-        return Math.min(kern.nr, ceilDiv(cols, kern.lanes) * kern.lanes);
+    /**
+     * Width of the panel that starts where {@code remaining} columns of the block are left: a full
+     * panel, except that one column group more than a full panel of three groups becomes two
+     * panels of two (a lone group keeps the register tile mostly idle), and the last panel is
+     * rounded up to whole column groups.
+     */
+    private static int panelWidth(GemmKernel kern, int remaining) {
+        int groups = ceilDiv(remaining, kern.lanes), full = kern.nr / kern.lanes;
+        if (full == 3 && groups == 4) return 2 * kern.lanes;
+        return Math.min(kern.nr, groups * kern.lanes);
     }
 
     private static void mergeTile(float[] t, int width, float[] c, int ci, int ldc, int rows, int cols, boolean overwrite) {
@@ -102,30 +125,22 @@ final class GemmDriver {
         }
     }
 
-    /** Packs op(A)[i0:i0+rows, p0:p0+kc] as {@code mr} values per p, rows past {@code rows} zero. */
-    private static void packA(boolean ta, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, float[] dst, int mr) {
-        if (ta) {
-            for (int p = 0; p < kc; p++) {
-                int src = aOff + (p0 + p) * lda + i0, d = p * mr;
-                for (int i = 0; i < rows; i++) dst[d + i] = a[src + i];
-                for (int i = rows; i < mr; i++) dst[d + i] = 0f;
-            }
-        } else {
-            for (int i = 0; i < rows; i++) {
-                int src = aOff + (i0 + i) * lda + p0;
-                for (int p = 0, d = i; p < kc; p++, d += mr) dst[d] = a[src + p];
-            }
-            for (int i = rows; i < mr; i++) for (int p = 0, d = i; p < kc; p++, d += mr) dst[d] = 0f;
+    /** Copies {@code rows < mr} rows of A (element (r, p) at {@code a[ai + r*aRow + p*aCol]}) as {@code mr} values per p, zero-padded. */
+    private static void packPartialA(float[] a, int ai, int aRow, int aCol, int rows, int kc, float[] dst, int mr) {
+        for (int p = 0, d = 0, src = ai; p < kc; p++, d += mr, src += aCol) {
+            for (int r = 0; r < rows; r++) dst[d + r] = a[src + r * aRow];
+            for (int r = rows; r < mr; r++) dst[d + r] = 0f;
         }
     }
 
     /**
-     * Packs op(B)[p0:p0+kc, j0:j0+nc] as consecutive column panels of {@code nr} columns (the last
-     * one narrowed to whole lane groups), each holding its row of columns per p, padding zero.
+     * Packs op(B)[p0:p0+kc, j0:j0+nc] as consecutive column panels (widths from {@link #panelWidth}),
+     * each holding its row of columns per p, padding zero.
      */
     private static void packB(GemmKernel kern, boolean tb, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst) {
-        for (int jr = 0; jr < nc; jr += kern.nr) {
-            int cols = Math.min(kern.nr, nc - jr), width = panelWidth(kern, cols), base = jr * kc;
+        for (int jr = 0, width; jr < nc; jr += width) {
+            width = panelWidth(kern, nc - jr);
+            int cols = Math.min(width, nc - jr), base = jr * kc;
             if (tb) {
                 for (int j = 0; j < cols; j++) {
                     int src = bOff + (j0 + jr + j) * ldb + p0;

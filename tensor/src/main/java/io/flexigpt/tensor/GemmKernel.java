@@ -26,10 +26,11 @@ abstract class GemmKernel {
 
     /**
      * Computes a full-height tile: {@code mr} rows by {@code width} columns ({@code width} a multiple
-     * of {@link #lanes}, at most {@link #nr}). Packed A holds {@code mr} values per {@code p}, packed
-     * B {@code width} values per {@code p}.
+     * of {@link #lanes}, at most {@link #nr}). Element (r, p) of A lies at {@code ap[ai + r*aRow +
+     * p*aCol]}: packed panels have {@code aRow = 1, aCol = mr}, but A may also be read in place.
+     * Packed B holds {@code width} values per {@code p}.
      */
-    abstract void tile(int kc, float[] ap, int ai, float[] bp, int bi, int width,
+    abstract void tile(int kc, float[] ap, int ai, int aRow, int aCol, float[] bp, int bi, int width,
                        float[] c, int ci, int ldc, boolean overwrite);
 
     /**

@@ -15,12 +15,12 @@ final class GemmScalarKernel extends GemmKernel {
     }
 
     @Override
-    void tile(int kc, float[] ap, int ai, float[] bp, int bi, int width, float[] c, int ci, int ldc, boolean overwrite) {
+    void tile(int kc, float[] ap, int ai, int aRow, int aCol, float[] bp, int bi, int width, float[] c, int ci, int ldc, boolean overwrite) {
         float[] acc = new float[MR * NR];
         for (int p = 0; p < kc; p++) {
-            int a = ai + p * MR, b = bi + p * width;
+            int a = ai + p * aCol, b = bi + p * width;
             for (int r = 0; r < MR; r++) {
-                float av = ap[a + r];
+                float av = ap[a + r * aRow];
                 for (int j = 0; j < width; j++) acc[r * NR + j] = Math.fma(av, bp[b + j], acc[r * NR + j]);
             }
         }

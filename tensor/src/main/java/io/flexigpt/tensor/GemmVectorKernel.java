@@ -30,24 +30,33 @@ final class GemmVectorKernel extends GemmKernel {
     }
 
     /**
-     * Accumulators are stored inline, not through a helper: a helper compiled on its own grows past
-     * the JIT's inlining size limit, and the accumulators then get boxed inside the hot loop.
+     * Dispatches to a tile routine specialised for the width and for storing versus adding: the
+     * accumulators are stored inline, since a helper taking them as arguments would box them, and
+     * a store/add branch after the hot loop would be compiled for whichever case came first and
+     * deoptimise the loop when the other arrives.
      */
     @Override
-    void tile(int kc, float[] ap, int ai, float[] bp, int bi, int width, float[] c, int ci, int ldc, boolean overwrite) {
-        if (width == 3 * W) tile3(kc, ap, ai, bp, bi, c, ci, ldc, overwrite);
-        else if (width == 2 * W) tile2(kc, ap, ai, bp, bi, c, ci, ldc, overwrite);
-        else tile1(kc, ap, ai, bp, bi, c, ci, ldc, overwrite);
+    void tile(int kc, float[] ap, int ai, int aRow, int aCol, float[] bp, int bi, int width, float[] c, int ci, int ldc, boolean overwrite) {
+        if (overwrite) {
+            if (width == 3 * W) set3(kc, ap, ai, aRow, aCol, bp, bi, c, ci, ldc);
+            else if (width == 2 * W) set2(kc, ap, ai, aRow, aCol, bp, bi, c, ci, ldc);
+            else set1(kc, ap, ai, aRow, aCol, bp, bi, c, ci, ldc);
+        } else {
+            if (width == 3 * W) add3(kc, ap, ai, aRow, aCol, bp, bi, c, ci, ldc);
+            else if (width == 2 * W) add2(kc, ap, ai, aRow, aCol, bp, bi, c, ci, ldc);
+            else add1(kc, ap, ai, aRow, aCol, bp, bi, c, ci, ldc);
+        }
     }
 
-    private static void tile3(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, boolean overwrite) {
+    private static void set3(int kc, float[] ap, int ai, int aRow, int aCol, float[] bp, int bi, float[] c, int ci, int ldc) {
+        int o1 = aRow, o2 = 2 * aRow, o3 = 3 * aRow, o4 = 4 * aRow, o5 = 5 * aRow;
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S),
                 c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S),
                 c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S),
                 c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S),
                 c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S),
                 c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S);
-        for (int p = 0, a = ai, b = bi; p < kc; p++, a += MR, b += 3 * W) {
+        for (int p = 0, a = ai, b = bi; p < kc; p++, a += aCol, b += 3 * W) {
             FloatVector b0 = FloatVector.fromArray(S, bp, b);
             FloatVector b1 = FloatVector.fromArray(S, bp, b + W);
             FloatVector b2 = FloatVector.fromArray(S, bp, b + 2 * W);
@@ -55,163 +64,252 @@ final class GemmVectorKernel extends GemmKernel {
             c00 = b0.fma(a0, c00);
             c01 = b1.fma(a0, c01);
             c02 = b2.fma(a0, c02);
-            FloatVector a1 = FloatVector.broadcast(S, ap[a + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, ap[a + o1]);
             c10 = b0.fma(a1, c10);
             c11 = b1.fma(a1, c11);
             c12 = b2.fma(a1, c12);
-            FloatVector a2 = FloatVector.broadcast(S, ap[a + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, ap[a + o2]);
             c20 = b0.fma(a2, c20);
             c21 = b1.fma(a2, c21);
             c22 = b2.fma(a2, c22);
-            FloatVector a3 = FloatVector.broadcast(S, ap[a + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, ap[a + o3]);
             c30 = b0.fma(a3, c30);
             c31 = b1.fma(a3, c31);
             c32 = b2.fma(a3, c32);
-            FloatVector a4 = FloatVector.broadcast(S, ap[a + 4]);
+            FloatVector a4 = FloatVector.broadcast(S, ap[a + o4]);
             c40 = b0.fma(a4, c40);
             c41 = b1.fma(a4, c41);
             c42 = b2.fma(a4, c42);
-            FloatVector a5 = FloatVector.broadcast(S, ap[a + 5]);
+            FloatVector a5 = FloatVector.broadcast(S, ap[a + o5]);
             c50 = b0.fma(a5, c50);
             c51 = b1.fma(a5, c51);
             c52 = b2.fma(a5, c52);
         }
-        if (overwrite) {
-            c00.intoArray(c, ci);
-            c01.intoArray(c, ci + W);
-            c02.intoArray(c, ci + 2 * W);
-            c10.intoArray(c, ci + 1 * ldc);
-            c11.intoArray(c, ci + 1 * ldc + W);
-            c12.intoArray(c, ci + 1 * ldc + 2 * W);
-            c20.intoArray(c, ci + 2 * ldc);
-            c21.intoArray(c, ci + 2 * ldc + W);
-            c22.intoArray(c, ci + 2 * ldc + 2 * W);
-            c30.intoArray(c, ci + 3 * ldc);
-            c31.intoArray(c, ci + 3 * ldc + W);
-            c32.intoArray(c, ci + 3 * ldc + 2 * W);
-            c40.intoArray(c, ci + 4 * ldc);
-            c41.intoArray(c, ci + 4 * ldc + W);
-            c42.intoArray(c, ci + 4 * ldc + 2 * W);
-            c50.intoArray(c, ci + 5 * ldc);
-            c51.intoArray(c, ci + 5 * ldc + W);
-            c52.intoArray(c, ci + 5 * ldc + 2 * W);
-        } else {
-            c00.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
-            c01.add(FloatVector.fromArray(S, c, ci + W)).intoArray(c, ci + W);
-            c02.add(FloatVector.fromArray(S, c, ci + 2 * W)).intoArray(c, ci + 2 * W);
-            c10.add(FloatVector.fromArray(S, c, ci + 1 * ldc)).intoArray(c, ci + 1 * ldc);
-            c11.add(FloatVector.fromArray(S, c, ci + 1 * ldc + W)).intoArray(c, ci + 1 * ldc + W);
-            c12.add(FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * W)).intoArray(c, ci + 1 * ldc + 2 * W);
-            c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
-            c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + W)).intoArray(c, ci + 2 * ldc + W);
-            c22.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * W)).intoArray(c, ci + 2 * ldc + 2 * W);
-            c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
-            c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + W)).intoArray(c, ci + 3 * ldc + W);
-            c32.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * W)).intoArray(c, ci + 3 * ldc + 2 * W);
-            c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc)).intoArray(c, ci + 4 * ldc);
-            c41.add(FloatVector.fromArray(S, c, ci + 4 * ldc + W)).intoArray(c, ci + 4 * ldc + W);
-            c42.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * W)).intoArray(c, ci + 4 * ldc + 2 * W);
-            c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc)).intoArray(c, ci + 5 * ldc);
-            c51.add(FloatVector.fromArray(S, c, ci + 5 * ldc + W)).intoArray(c, ci + 5 * ldc + W);
-            c52.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * W)).intoArray(c, ci + 5 * ldc + 2 * W);
-        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + W);
+        c02.intoArray(c, ci + 2 * W);
+        c10.intoArray(c, ci + ldc);
+        c11.intoArray(c, ci + ldc + W);
+        c12.intoArray(c, ci + ldc + 2 * W);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + W);
+        c22.intoArray(c, ci + 2 * ldc + 2 * W);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + W);
+        c32.intoArray(c, ci + 3 * ldc + 2 * W);
+        c40.intoArray(c, ci + 4 * ldc);
+        c41.intoArray(c, ci + 4 * ldc + W);
+        c42.intoArray(c, ci + 4 * ldc + 2 * W);
+        c50.intoArray(c, ci + 5 * ldc);
+        c51.intoArray(c, ci + 5 * ldc + W);
+        c52.intoArray(c, ci + 5 * ldc + 2 * W);
     }
 
-    private static void tile2(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, boolean overwrite) {
+    private static void set2(int kc, float[] ap, int ai, int aRow, int aCol, float[] bp, int bi, float[] c, int ci, int ldc) {
+        int o1 = aRow, o2 = 2 * aRow, o3 = 3 * aRow, o4 = 4 * aRow, o5 = 5 * aRow;
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S),
                 c10 = FloatVector.zero(S), c11 = FloatVector.zero(S),
                 c20 = FloatVector.zero(S), c21 = FloatVector.zero(S),
                 c30 = FloatVector.zero(S), c31 = FloatVector.zero(S),
                 c40 = FloatVector.zero(S), c41 = FloatVector.zero(S),
                 c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int p = 0, a = ai, b = bi; p < kc; p++, a += MR, b += 2 * W) {
+        for (int p = 0, a = ai, b = bi; p < kc; p++, a += aCol, b += 2 * W) {
             FloatVector b0 = FloatVector.fromArray(S, bp, b);
             FloatVector b1 = FloatVector.fromArray(S, bp, b + W);
             FloatVector a0 = FloatVector.broadcast(S, ap[a]);
             c00 = b0.fma(a0, c00);
             c01 = b1.fma(a0, c01);
-            FloatVector a1 = FloatVector.broadcast(S, ap[a + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, ap[a + o1]);
             c10 = b0.fma(a1, c10);
             c11 = b1.fma(a1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, ap[a + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, ap[a + o2]);
             c20 = b0.fma(a2, c20);
             c21 = b1.fma(a2, c21);
-            FloatVector a3 = FloatVector.broadcast(S, ap[a + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, ap[a + o3]);
             c30 = b0.fma(a3, c30);
             c31 = b1.fma(a3, c31);
-            FloatVector a4 = FloatVector.broadcast(S, ap[a + 4]);
+            FloatVector a4 = FloatVector.broadcast(S, ap[a + o4]);
             c40 = b0.fma(a4, c40);
             c41 = b1.fma(a4, c41);
-            FloatVector a5 = FloatVector.broadcast(S, ap[a + 5]);
+            FloatVector a5 = FloatVector.broadcast(S, ap[a + o5]);
             c50 = b0.fma(a5, c50);
             c51 = b1.fma(a5, c51);
         }
-        if (overwrite) {
-            c00.intoArray(c, ci);
-            c01.intoArray(c, ci + W);
-            c10.intoArray(c, ci + 1 * ldc);
-            c11.intoArray(c, ci + 1 * ldc + W);
-            c20.intoArray(c, ci + 2 * ldc);
-            c21.intoArray(c, ci + 2 * ldc + W);
-            c30.intoArray(c, ci + 3 * ldc);
-            c31.intoArray(c, ci + 3 * ldc + W);
-            c40.intoArray(c, ci + 4 * ldc);
-            c41.intoArray(c, ci + 4 * ldc + W);
-            c50.intoArray(c, ci + 5 * ldc);
-            c51.intoArray(c, ci + 5 * ldc + W);
-        } else {
-            c00.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
-            c01.add(FloatVector.fromArray(S, c, ci + W)).intoArray(c, ci + W);
-            c10.add(FloatVector.fromArray(S, c, ci + 1 * ldc)).intoArray(c, ci + 1 * ldc);
-            c11.add(FloatVector.fromArray(S, c, ci + 1 * ldc + W)).intoArray(c, ci + 1 * ldc + W);
-            c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
-            c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + W)).intoArray(c, ci + 2 * ldc + W);
-            c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
-            c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + W)).intoArray(c, ci + 3 * ldc + W);
-            c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc)).intoArray(c, ci + 4 * ldc);
-            c41.add(FloatVector.fromArray(S, c, ci + 4 * ldc + W)).intoArray(c, ci + 4 * ldc + W);
-            c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc)).intoArray(c, ci + 5 * ldc);
-            c51.add(FloatVector.fromArray(S, c, ci + 5 * ldc + W)).intoArray(c, ci + 5 * ldc + W);
-        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + W);
+        c10.intoArray(c, ci + ldc);
+        c11.intoArray(c, ci + ldc + W);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + W);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + W);
+        c40.intoArray(c, ci + 4 * ldc);
+        c41.intoArray(c, ci + 4 * ldc + W);
+        c50.intoArray(c, ci + 5 * ldc);
+        c51.intoArray(c, ci + 5 * ldc + W);
     }
 
-    private static void tile1(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, boolean overwrite) {
+    private static void set1(int kc, float[] ap, int ai, int aRow, int aCol, float[] bp, int bi, float[] c, int ci, int ldc) {
+        int o1 = aRow, o2 = 2 * aRow, o3 = 3 * aRow, o4 = 4 * aRow, o5 = 5 * aRow;
         FloatVector c00 = FloatVector.zero(S),
                 c10 = FloatVector.zero(S),
                 c20 = FloatVector.zero(S),
                 c30 = FloatVector.zero(S),
                 c40 = FloatVector.zero(S),
                 c50 = FloatVector.zero(S);
-        for (int p = 0, a = ai, b = bi; p < kc; p++, a += MR, b += 1 * W) {
+        for (int p = 0, a = ai, b = bi; p < kc; p++, a += aCol, b += W) {
             FloatVector b0 = FloatVector.fromArray(S, bp, b);
             FloatVector a0 = FloatVector.broadcast(S, ap[a]);
             c00 = b0.fma(a0, c00);
-            FloatVector a1 = FloatVector.broadcast(S, ap[a + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, ap[a + o1]);
             c10 = b0.fma(a1, c10);
-            FloatVector a2 = FloatVector.broadcast(S, ap[a + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, ap[a + o2]);
             c20 = b0.fma(a2, c20);
-            FloatVector a3 = FloatVector.broadcast(S, ap[a + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, ap[a + o3]);
             c30 = b0.fma(a3, c30);
-            FloatVector a4 = FloatVector.broadcast(S, ap[a + 4]);
+            FloatVector a4 = FloatVector.broadcast(S, ap[a + o4]);
             c40 = b0.fma(a4, c40);
-            FloatVector a5 = FloatVector.broadcast(S, ap[a + 5]);
+            FloatVector a5 = FloatVector.broadcast(S, ap[a + o5]);
             c50 = b0.fma(a5, c50);
         }
-        if (overwrite) {
-            c00.intoArray(c, ci);
-            c10.intoArray(c, ci + 1 * ldc);
-            c20.intoArray(c, ci + 2 * ldc);
-            c30.intoArray(c, ci + 3 * ldc);
-            c40.intoArray(c, ci + 4 * ldc);
-            c50.intoArray(c, ci + 5 * ldc);
-        } else {
-            c00.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
-            c10.add(FloatVector.fromArray(S, c, ci + 1 * ldc)).intoArray(c, ci + 1 * ldc);
-            c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
-            c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
-            c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc)).intoArray(c, ci + 4 * ldc);
-            c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc)).intoArray(c, ci + 5 * ldc);
+        c00.intoArray(c, ci);
+        c10.intoArray(c, ci + ldc);
+        c20.intoArray(c, ci + 2 * ldc);
+        c30.intoArray(c, ci + 3 * ldc);
+        c40.intoArray(c, ci + 4 * ldc);
+        c50.intoArray(c, ci + 5 * ldc);
+    }
+
+    private static void add3(int kc, float[] ap, int ai, int aRow, int aCol, float[] bp, int bi, float[] c, int ci, int ldc) {
+        int o1 = aRow, o2 = 2 * aRow, o3 = 3 * aRow, o4 = 4 * aRow, o5 = 5 * aRow;
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S),
+                c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S),
+                c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S),
+                c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S),
+                c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S),
+                c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S);
+        for (int p = 0, a = ai, b = bi; p < kc; p++, a += aCol, b += 3 * W) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, b);
+            FloatVector b1 = FloatVector.fromArray(S, bp, b + W);
+            FloatVector b2 = FloatVector.fromArray(S, bp, b + 2 * W);
+            FloatVector a0 = FloatVector.broadcast(S, ap[a]);
+            c00 = b0.fma(a0, c00);
+            c01 = b1.fma(a0, c01);
+            c02 = b2.fma(a0, c02);
+            FloatVector a1 = FloatVector.broadcast(S, ap[a + o1]);
+            c10 = b0.fma(a1, c10);
+            c11 = b1.fma(a1, c11);
+            c12 = b2.fma(a1, c12);
+            FloatVector a2 = FloatVector.broadcast(S, ap[a + o2]);
+            c20 = b0.fma(a2, c20);
+            c21 = b1.fma(a2, c21);
+            c22 = b2.fma(a2, c22);
+            FloatVector a3 = FloatVector.broadcast(S, ap[a + o3]);
+            c30 = b0.fma(a3, c30);
+            c31 = b1.fma(a3, c31);
+            c32 = b2.fma(a3, c32);
+            FloatVector a4 = FloatVector.broadcast(S, ap[a + o4]);
+            c40 = b0.fma(a4, c40);
+            c41 = b1.fma(a4, c41);
+            c42 = b2.fma(a4, c42);
+            FloatVector a5 = FloatVector.broadcast(S, ap[a + o5]);
+            c50 = b0.fma(a5, c50);
+            c51 = b1.fma(a5, c51);
+            c52 = b2.fma(a5, c52);
         }
+        c00.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+        c01.add(FloatVector.fromArray(S, c, ci + W)).intoArray(c, ci + W);
+        c02.add(FloatVector.fromArray(S, c, ci + 2 * W)).intoArray(c, ci + 2 * W);
+        c10.add(FloatVector.fromArray(S, c, ci + ldc)).intoArray(c, ci + ldc);
+        c11.add(FloatVector.fromArray(S, c, ci + ldc + W)).intoArray(c, ci + ldc + W);
+        c12.add(FloatVector.fromArray(S, c, ci + ldc + 2 * W)).intoArray(c, ci + ldc + 2 * W);
+        c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
+        c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + W)).intoArray(c, ci + 2 * ldc + W);
+        c22.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * W)).intoArray(c, ci + 2 * ldc + 2 * W);
+        c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
+        c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + W)).intoArray(c, ci + 3 * ldc + W);
+        c32.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * W)).intoArray(c, ci + 3 * ldc + 2 * W);
+        c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc)).intoArray(c, ci + 4 * ldc);
+        c41.add(FloatVector.fromArray(S, c, ci + 4 * ldc + W)).intoArray(c, ci + 4 * ldc + W);
+        c42.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * W)).intoArray(c, ci + 4 * ldc + 2 * W);
+        c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc)).intoArray(c, ci + 5 * ldc);
+        c51.add(FloatVector.fromArray(S, c, ci + 5 * ldc + W)).intoArray(c, ci + 5 * ldc + W);
+        c52.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * W)).intoArray(c, ci + 5 * ldc + 2 * W);
+    }
+
+    private static void add2(int kc, float[] ap, int ai, int aRow, int aCol, float[] bp, int bi, float[] c, int ci, int ldc) {
+        int o1 = aRow, o2 = 2 * aRow, o3 = 3 * aRow, o4 = 4 * aRow, o5 = 5 * aRow;
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S),
+                c10 = FloatVector.zero(S), c11 = FloatVector.zero(S),
+                c20 = FloatVector.zero(S), c21 = FloatVector.zero(S),
+                c30 = FloatVector.zero(S), c31 = FloatVector.zero(S),
+                c40 = FloatVector.zero(S), c41 = FloatVector.zero(S),
+                c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        for (int p = 0, a = ai, b = bi; p < kc; p++, a += aCol, b += 2 * W) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, b);
+            FloatVector b1 = FloatVector.fromArray(S, bp, b + W);
+            FloatVector a0 = FloatVector.broadcast(S, ap[a]);
+            c00 = b0.fma(a0, c00);
+            c01 = b1.fma(a0, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[a + o1]);
+            c10 = b0.fma(a1, c10);
+            c11 = b1.fma(a1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[a + o2]);
+            c20 = b0.fma(a2, c20);
+            c21 = b1.fma(a2, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[a + o3]);
+            c30 = b0.fma(a3, c30);
+            c31 = b1.fma(a3, c31);
+            FloatVector a4 = FloatVector.broadcast(S, ap[a + o4]);
+            c40 = b0.fma(a4, c40);
+            c41 = b1.fma(a4, c41);
+            FloatVector a5 = FloatVector.broadcast(S, ap[a + o5]);
+            c50 = b0.fma(a5, c50);
+            c51 = b1.fma(a5, c51);
+        }
+        c00.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+        c01.add(FloatVector.fromArray(S, c, ci + W)).intoArray(c, ci + W);
+        c10.add(FloatVector.fromArray(S, c, ci + ldc)).intoArray(c, ci + ldc);
+        c11.add(FloatVector.fromArray(S, c, ci + ldc + W)).intoArray(c, ci + ldc + W);
+        c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
+        c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + W)).intoArray(c, ci + 2 * ldc + W);
+        c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
+        c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + W)).intoArray(c, ci + 3 * ldc + W);
+        c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc)).intoArray(c, ci + 4 * ldc);
+        c41.add(FloatVector.fromArray(S, c, ci + 4 * ldc + W)).intoArray(c, ci + 4 * ldc + W);
+        c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc)).intoArray(c, ci + 5 * ldc);
+        c51.add(FloatVector.fromArray(S, c, ci + 5 * ldc + W)).intoArray(c, ci + 5 * ldc + W);
+    }
+
+    private static void add1(int kc, float[] ap, int ai, int aRow, int aCol, float[] bp, int bi, float[] c, int ci, int ldc) {
+        int o1 = aRow, o2 = 2 * aRow, o3 = 3 * aRow, o4 = 4 * aRow, o5 = 5 * aRow;
+        FloatVector c00 = FloatVector.zero(S),
+                c10 = FloatVector.zero(S),
+                c20 = FloatVector.zero(S),
+                c30 = FloatVector.zero(S),
+                c40 = FloatVector.zero(S),
+                c50 = FloatVector.zero(S);
+        for (int p = 0, a = ai, b = bi; p < kc; p++, a += aCol, b += W) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, b);
+            FloatVector a0 = FloatVector.broadcast(S, ap[a]);
+            c00 = b0.fma(a0, c00);
+            FloatVector a1 = FloatVector.broadcast(S, ap[a + o1]);
+            c10 = b0.fma(a1, c10);
+            FloatVector a2 = FloatVector.broadcast(S, ap[a + o2]);
+            c20 = b0.fma(a2, c20);
+            FloatVector a3 = FloatVector.broadcast(S, ap[a + o3]);
+            c30 = b0.fma(a3, c30);
+            FloatVector a4 = FloatVector.broadcast(S, ap[a + o4]);
+            c40 = b0.fma(a4, c40);
+            FloatVector a5 = FloatVector.broadcast(S, ap[a + o5]);
+            c50 = b0.fma(a5, c50);
+        }
+        c00.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+        c10.add(FloatVector.fromArray(S, c, ci + ldc)).intoArray(c, ci + ldc);
+        c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
+        c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
+        c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc)).intoArray(c, ci + 4 * ldc);
+        c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc)).intoArray(c, ci + 5 * ldc);
     }
 
     @Override
