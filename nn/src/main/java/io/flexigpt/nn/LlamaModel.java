@@ -1,0 +1,198 @@
+package io.flexigpt.nn;
+
+import io.flexigpt.autograd.NoGrad;
+import io.flexigpt.autograd.Variable;
+import io.flexigpt.nn.io.Checkpoint;
+import io.flexigpt.tensor.Rng;
+import io.flexigpt.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Llama-family decoder: token embedding, an editable stack of pre-norm blocks, a final RMSNorm and an
+ * output head that is either the embedding matrix (tied) or its own {@code lm_head}. Parameter names
+ * follow the Hugging Face layout, so {@link #stateDict()} is a Hugging Face state dict.
+ */
+public final class LlamaModel extends Module {
+    private final LlamaConfig baseConfig;
+    private final Backbone model;
+    private final Linear lmHead;
+
+    /** The {@code model.} part: embeddings, blocks, final norm. */
+    static final class Backbone extends Module {
+        final Embedding embedTokens;
+        final BlockList layers;
+        final RmsNorm norm;
+
+        Backbone(Embedding embedTokens, BlockList layers, RmsNorm norm) {
+            this.embedTokens = module("embed_tokens", embedTokens);
+            this.layers = module("layers", layers);
+            this.norm = module("norm", norm);
+        }
+    }
+
+    private LlamaModel(LlamaConfig config, Embedding embed, List<TransformerBlock> blocks, RmsNorm norm, Linear lmHead) {
+        this.baseConfig = config;
+        this.model = module("model", new Backbone(embed, new BlockList(blocks), norm));
+        this.lmHead = lmHead == null ? null : module("lm_head", lmHead);
+    }
+
+    /** Builds the model from tensors named as in a Hugging Face state dict. */
+    public static LlamaModel fromWeights(LlamaConfig config, Map<String, Tensor> weights) {
+        WeightSource w = new WeightSource(weights);
+        List<TransformerBlock> blocks = new ArrayList<>();
+        for (int i = 0; i < config.nLayers(); i++) blocks.add(block(config, "model.layers." + i + ".", w));
+        Linear head = config.tiedEmbeddings() ? null : new Linear(w.take("lm_head.weight", config.vocabSize(), config.dim()), null);
+        LlamaModel m = new LlamaModel(config, new Embedding(w.take("model.embed_tokens.weight", config.vocabSize(), config.dim())), blocks,
+                new RmsNorm(w.take("model.norm.weight", config.dim()), config.normEps()), head);
+        w.requireAllUsed();
+        return m;
+    }
+
+    /** The model stored in a loaded checkpoint (llama2.c, GGUF or Hugging Face). */
+    public static LlamaModel fromCheckpoint(Checkpoint checkpoint) {
+        return fromWeights(checkpoint.config(), checkpoint.weights());
+    }
+
+    /**
+     * A freshly initialised model: linear and embedding weights ~ N(0, 0.02²), the residual output
+     * projections ({@code o_proj}, {@code down_proj}) scaled by {@code 1/sqrt(2 nLayers)}, norm gains 1.
+     */
+    public static LlamaModel random(LlamaConfig config, long seed) {
+        Rng rng = new Rng(seed);
+        float std = 0.02f, residualStd = (float) (0.02 / Math.sqrt(2.0 * config.nLayers()));
+        Map<String, Tensor> w = new LinkedHashMap<>();
+        int d = config.dim(), kv = config.kvDim(), h = config.hiddenDim();
+        w.put("model.embed_tokens.weight", rng.normal(0, std, config.vocabSize(), d));
+        for (int i = 0; i < config.nLayers(); i++) {
+            String p = "model.layers." + i + ".";
+            w.put(p + "input_layernorm.weight", Tensor.ones(d));
+            w.put(p + "self_attn.q_proj.weight", rng.normal(0, std, d, d));
+            w.put(p + "self_attn.k_proj.weight", rng.normal(0, std, kv, d));
+            w.put(p + "self_attn.v_proj.weight", rng.normal(0, std, kv, d));
+            w.put(p + "self_attn.o_proj.weight", rng.normal(0, residualStd, d, d));
+            w.put(p + "post_attention_layernorm.weight", Tensor.ones(d));
+            w.put(p + "mlp.gate_proj.weight", rng.normal(0, std, h, d));
+            w.put(p + "mlp.up_proj.weight", rng.normal(0, std, h, d));
+            w.put(p + "mlp.down_proj.weight", rng.normal(0, residualStd, d, h));
+        }
+        w.put("model.norm.weight", Tensor.ones(d));
+        if (!config.tiedEmbeddings()) w.put("lm_head.weight", rng.normal(0, std, config.vocabSize(), d));
+        return fromWeights(config, w);
+    }
+
+    /** A standard block built from the tensors under {@code prefix}. */
+    static TransformerBlock block(LlamaConfig c, String prefix, WeightSource w) {
+        int d = c.dim(), kv = c.kvDim(), h = c.hiddenDim();
+        Attention attention = new Attention(c,
+                new Linear(w.take(prefix + "self_attn.q_proj.weight", d, d), null),
+                new Linear(w.take(prefix + "self_attn.k_proj.weight", kv, d), null),
+                new Linear(w.take(prefix + "self_attn.v_proj.weight", kv, d), null),
+                new Linear(w.take(prefix + "self_attn.o_proj.weight", d, d), null));
+        FeedForward mlp = new FeedForward(
+                new Linear(w.take(prefix + "mlp.gate_proj.weight", h, d), null),
+                new Linear(w.take(prefix + "mlp.up_proj.weight", h, d), null),
+                new Linear(w.take(prefix + "mlp.down_proj.weight", d, h), null));
+        return new TransformerBlock(new RmsNorm(w.take(prefix + "input_layernorm.weight", d), c.normEps()), attention,
+                new RmsNorm(w.take(prefix + "post_attention_layernorm.weight", d), c.normEps()), mlp);
+    }
+
+    /** The configuration, with the layer count of the current block stack. */
+    public LlamaConfig config() {
+        return baseConfig.withLayers(model.layers.size());
+    }
+
+    public BlockList blocks() {
+        return model.layers;
+    }
+
+    public Embedding embedding() {
+        return model.embedTokens;
+    }
+
+    public RmsNorm finalNorm() {
+        return model.norm;
+    }
+
+    /** The output projection weight {@code [vocab, dim]}: the embedding table when tied. */
+    public Variable headWeight() {
+        return lmHead == null ? model.embedTokens.weight() : lmHead.weight();
+    }
+
+    /** Hidden states after the embedding, {@code [batch, time, dim]}. */
+    public Variable embed(int[][] tokens) {
+        int batch = tokens.length, time = tokens[0].length;
+        int[] flat = new int[batch * time];
+        for (int b = 0; b < batch; b++) {
+            if (tokens[b].length != time) throw new IllegalArgumentException("all sequences of a batch need the same length: row " + b + " has " + tokens[b].length + ", row 0 has " + time);
+            System.arraycopy(tokens[b], 0, flat, b * time, time);
+        }
+        return model.embedTokens.forward(flat).reshape(batch, time, baseConfig.dim());
+    }
+
+    /**
+     * Logits {@code [batch, time, vocab]} for token rows at positions {@code position..}. {@code cache}
+     * (inference) may be null; {@code observer} may be null and otherwise sees every block's input and output.
+     */
+    public Variable forward(int[][] tokens, int position, KvCache cache, BlockObserver observer) {
+        Variable x = embed(tokens);
+        BlockList layers = model.layers;
+        for (int i = 0; i < layers.size(); i++) {
+            Variable in = x;
+            x = layers.get(i).forward(x, position, cache == null ? null : cache.layer(i));
+            if (observer != null) observer.onBlock(i, in, x);
+        }
+        return head(x);
+    }
+
+    /** Logits for a full training batch (no cache, position 0). */
+    public Variable forward(int[][] tokens) {
+        return forward(tokens, 0, null, null);
+    }
+
+    /** Final norm and output projection of hidden states {@code [..., dim]}. */
+    public Variable head(Variable hidden) {
+        return model.norm.forward(hidden).matmul(headWeight().t());
+    }
+
+    /** Logits {@code [time, vocab]} of one sequence, computed without recording a graph. */
+    public Tensor logits(int[] tokens) {
+        try (NoGrad ignored = NoGrad.enter()) {
+            Variable out = forward(new int[][] {tokens});
+            return out.value().select(0, 0);
+        }
+    }
+
+    /** The weights as a checkpoint in the Hugging Face naming (plain blocks only). */
+    public Checkpoint toCheckpoint() {
+        return new Checkpoint(config(), new LinkedHashMap<>(stateDict()), null, null);
+    }
+
+    /** Hands out checkpoint tensors by name with a shape check, and finds leftovers. */
+    static final class WeightSource {
+        private final Map<String, Tensor> weights;
+        private final java.util.Set<String> used = new java.util.HashSet<>();
+
+        WeightSource(Map<String, Tensor> weights) {
+            this.weights = weights;
+        }
+
+        Tensor take(String name, int... shape) {
+            Tensor t = weights.get(name);
+            if (t == null) throw new IllegalArgumentException("missing tensor '" + name + "' (expected shape " + java.util.Arrays.toString(shape) + ")");
+            if (!java.util.Arrays.equals(t.shape(), shape)) {
+                throw new IllegalArgumentException("tensor '" + name + "' has shape " + java.util.Arrays.toString(t.shape()) + ", expected " + java.util.Arrays.toString(shape));
+            }
+            used.add(name);
+            return t.contiguous() == t ? t.copy() : t.contiguous();
+        }
+
+        void requireAllUsed() {
+            for (String name : weights.keySet()) {
+                if (!used.contains(name)) throw new IllegalArgumentException("unexpected tensor '" + name + "' in checkpoint");
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.flexigpt.nn;
+
+import io.flexigpt.autograd.Variable;
+import io.flexigpt.tensor.Tensor;
+
+/**
+ * The pre-norm Llama block: {@code x += s_a ⊙ Attn(norm_a(x)); x += s_m ⊙ MLP(norm_m(x))}. The per-channel
+ * output scales {@code s_a, s_m} exist only on blocks that need them (FlexiGPT replacement and extension
+ * blocks); a plain block has none.
+ */
+public class TransformerBlock extends Module {
+    private final RmsNorm attentionNorm, mlpNorm;
+    private final Attention attention;
+    private final FeedForward mlp;
+    private final Variable attentionScale, mlpScale;
+
+    public TransformerBlock(RmsNorm attentionNorm, Attention attention, RmsNorm mlpNorm, FeedForward mlp) {
+        this(attentionNorm, attention, mlpNorm, mlp, null, null);
+    }
+
+    /** A block whose residual-branch outputs are multiplied by the given per-channel scales {@code [dim]}. */
+    public TransformerBlock(RmsNorm attentionNorm, Attention attention, RmsNorm mlpNorm, FeedForward mlp, Tensor attentionScale, Tensor mlpScale) {
+        this.attentionNorm = module("input_layernorm", attentionNorm);
+        this.attention = module("self_attn", attention);
+        this.mlpNorm = module("post_attention_layernorm", mlpNorm);
+        this.mlp = module("mlp", mlp);
+        this.attentionScale = attentionScale == null ? null : parameter("attn_output_scale", attentionScale);
+        this.mlpScale = mlpScale == null ? null : parameter("mlp_output_scale", mlpScale);
+    }
+
+    public RmsNorm attentionNorm() { return attentionNorm; }
+
+    public Attention attention() { return attention; }
+
+    public RmsNorm mlpNorm() { return mlpNorm; }
+
+    public FeedForward mlp() { return mlp; }
+
+    /** The attention branch's output scale, or null. */
+    public Variable attentionScale() { return attentionScale; }
+
+    /** The MLP branch's output scale, or null. */
+    public Variable mlpScale() { return mlpScale; }
+
+    /** {@code x [batch, time, dim]} at positions {@code position..}; {@code cache} may be null. */
+    public Variable forward(Variable x, int position, KvCache.Layer cache) {
+        Variable a = attention.forward(attentionNorm.forward(x), position, cache);
+        Variable h = x.add(attentionScale == null ? a : a.mul(attentionScale));
+        Variable m = mlp.forward(mlpNorm.forward(h));
+        return h.add(mlpScale == null ? m : m.mul(mlpScale));
+    }
+}

@@ -1,0 +1,30 @@
+package io.flexigpt.nn.io;
+
+import io.flexigpt.tensor.io.FormatException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Opens a checkpoint of any supported format, recognised by its content. */
+public final class Checkpoints {
+    private Checkpoints() {}
+
+    /**
+     * A Hugging Face directory ({@code config.json} + safetensors), a GGUF file (magic {@code GGUF}) or a
+     * llama2.c {@code .bin} checkpoint.
+     */
+    public static Checkpoint load(Path path) throws IOException {
+        if (!Files.exists(path)) throw new NoSuchFileException(path.toString(), null, "no such checkpoint file or directory");
+        if (Files.isDirectory(path)) return HfCheckpoint.read(path);
+        byte[] magic = new byte[4];
+        int n;
+        try (InputStream in = Files.newInputStream(path)) {
+            n = in.readNBytes(magic, 0, 4);
+        }
+        if (n == 4 && magic[0] == 'G' && magic[1] == 'G' && magic[2] == 'U' && magic[3] == 'F') return GgufCheckpoint.read(path);
+        if (n < 4) throw new FormatException(path + ": " + n + " bytes is too short to be a checkpoint");
+        return Llama2cCheckpoint.read(path);
+    }
+}

@@ -1,0 +1,292 @@
+package io.flexigpt.nn.io;
+
+import io.flexigpt.nn.LlamaConfig;
+import io.flexigpt.nn.RopeLayout;
+import io.flexigpt.nn.tokenizer.Tokenizer;
+import io.flexigpt.nn.tokenizer.Tokenizers;
+import io.flexigpt.tensor.Tensor;
+import io.flexigpt.tensor.io.FormatException;
+import io.flexigpt.tensor.io.HalfFloats;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads GGUF files, versions 1 to 3 (version 1 uses 32-bit counts and string lengths), with tensors in
+ * F32, F16 or Q8_0 (dequantised to fp32), the {@code llama.*} hyper-parameters and the
+ * {@code tokenizer.ggml.*} vocabulary. GGUF stores q/k in the interleaved rotary layout.
+ */
+public final class GgufCheckpoint {
+    private GgufCheckpoint() {}
+
+    private static final int TYPE_F32 = 0, TYPE_F16 = 1, TYPE_Q8_0 = 8;
+
+    /** Metadata and tensor directory of a GGUF file. */
+    public record Header(int version, Map<String, Object> metadata, Map<String, TensorInfo> tensors, long dataStart) {}
+
+    /** One tensor's dims (innermost first, as stored), ggml type and offset in the data section. */
+    public record TensorInfo(String name, long[] dims, int type, long offset) {
+        long elements() {
+            long n = 1;
+            for (long d : dims) n *= d;
+            return n;
+        }
+    }
+
+    public static Checkpoint read(Path file) throws IOException {
+        ByteBuffer buf = map(file);
+        Header h = header(file, buf);
+        LlamaConfig config = config(file, h);
+        LittleEndianReader r = new LittleEndianReader(buf, file);
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        for (TensorInfo t : h.tensors().values()) {
+            String name = hfName(file, t.name());
+            r.position(h.dataStart() + t.offset());
+            weights.put(name, load(file, r, t));
+        }
+        Tensor output = weights.get("lm_head.weight");
+        boolean tied = output == null || output.maxAbsDiff(weights.get("model.embed_tokens.weight")) == 0;
+        if (tied) weights.remove("lm_head.weight");
+        config = new LlamaConfig(config.dim(), config.nLayers(), config.nHeads(), config.nKvHeads(), config.hiddenDim(), config.vocabSize(),
+                config.maxSeqLen(), config.ropeTheta(), config.normEps(), tied, RopeLayout.INTERLEAVED);
+        if (!weights.containsKey("model.embed_tokens.weight")) throw new FormatException(file + ": missing tensor 'token_embd.weight'");
+        for (Map.Entry<String, int[]> e : HfCheckpoint.expectedShapes(config).entrySet()) {
+            Tensor t = weights.get(e.getKey());
+            if (t == null) throw new FormatException(file + ": missing tensor for '" + e.getKey() + "'");
+            if (!java.util.Arrays.equals(t.shape(), e.getValue())) {
+                throw new FormatException(file + ": tensor for '" + e.getKey() + "' has shape " + java.util.Arrays.toString(t.shape()) + ", expected " + java.util.Arrays.toString(e.getValue()));
+            }
+        }
+        return new Checkpoint(config, Llama2cCheckpoint.sortByLayer(weights, config.nLayers()), tokenizer(file, h), file);
+    }
+
+    private static ByteBuffer map(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (ch.size() > Integer.MAX_VALUE) throw new FormatException(file + ": GGUF files over 2 GiB are not supported yet");
+            return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+        }
+    }
+
+    /** Parses magic, version, metadata and the tensor directory. */
+    public static Header header(Path file, ByteBuffer buf) throws FormatException {
+        LittleEndianReader r = new LittleEndianReader(buf, file);
+        byte[] magic = r.bytes(4, "magic");
+        if (!new String(magic, StandardCharsets.ISO_8859_1).equals("GGUF")) throw new FormatException(file + ": byte 0: not a GGUF file (magic " + new String(magic, StandardCharsets.ISO_8859_1) + ")");
+        int version = r.i32("version");
+        if (version < 1 || version > 3) throw new FormatException(file + ": byte 4: GGUF version " + version + " is not supported (1-3)");
+        boolean v1 = version == 1;
+        long tensorCount = count(r, v1, "tensor count"), kvCount = count(r, v1, "metadata count");
+        if (tensorCount > r.remaining() / 8 || kvCount > r.remaining() / 8) {
+            throw new FormatException(file + ": byte " + r.position() + ": " + tensorCount + " tensors / " + kvCount + " metadata entries cannot fit in the file");
+        }
+        Map<String, Object> meta = new LinkedHashMap<>();
+        for (long i = 0; i < kvCount; i++) {
+            long at = r.position();
+            String key = string(r, v1, "metadata key " + i);
+            int type = r.i32("type of '" + key + "'");
+            if (meta.put(key, value(file, r, v1, type, key, 0)) != null) throw new FormatException(file + ": byte " + at + ": duplicate metadata key '" + key + "'");
+        }
+        Map<String, TensorInfo> tensors = new LinkedHashMap<>();
+        for (long i = 0; i < tensorCount; i++) {
+            long at = r.position();
+            String name = string(r, v1, "tensor name " + i);
+            int nDims = r.i32("dimension count of '" + name + "'");
+            if (nDims < 1 || nDims > 4) throw new FormatException(file + ": byte " + at + ": tensor '" + name + "' has " + nDims + " dimensions (1-4 allowed)");
+            long[] dims = new long[nDims];
+            long elements = 1;
+            for (int d = 0; d < nDims; d++) {
+                dims[d] = v1 ? Integer.toUnsignedLong(r.i32("dims of '" + name + "'")) : r.i64("dims of '" + name + "'");
+                if (dims[d] <= 0 || dims[d] > Integer.MAX_VALUE) throw new FormatException(file + ": tensor '" + name + "' has dimension " + dims[d]);
+                elements *= dims[d];
+                if (elements > Integer.MAX_VALUE) throw new FormatException(file + ": tensor '" + name + "' has more than " + Integer.MAX_VALUE + " elements");
+            }
+            int type = r.i32("type of '" + name + "'");
+            long offset = r.i64("offset of '" + name + "'");
+            if (tensors.put(name, new TensorInfo(name, dims, type, offset)) != null) throw new FormatException(file + ": byte " + at + ": duplicate tensor '" + name + "'");
+        }
+        long alignment = meta.get("general.alignment") instanceof Number ? ((Number) meta.get("general.alignment")).longValue() : 32;
+        if (alignment <= 0 || alignment > 1 << 16) throw new FormatException(file + ": general.alignment " + alignment + " is not usable");
+        long dataStart = (r.position() + alignment - 1) / alignment * alignment;
+        for (TensorInfo t : tensors.values()) {
+            long bytes = byteSize(file, t);
+            if (t.offset() < 0 || dataStart + t.offset() + bytes > buf.capacity()) {
+                throw new FormatException(file + ": tensor '" + t.name() + "' (" + bytes + " bytes at data offset " + t.offset() + ") runs past the end of the file (" + buf.capacity() + " bytes)");
+            }
+        }
+        return new Header(version, Collections.unmodifiableMap(meta), Collections.unmodifiableMap(tensors), dataStart);
+    }
+
+    private static long count(LittleEndianReader r, boolean v1, String what) throws FormatException {
+        long n = v1 ? Integer.toUnsignedLong(r.i32(what)) : r.i64(what);
+        if (n < 0) throw new FormatException("negative " + what);
+        return n;
+    }
+
+    private static String string(LittleEndianReader r, boolean v1, String what) throws FormatException {
+        long len = count(r, v1, what + " length");
+        return new String(r.bytes(len, what), StandardCharsets.UTF_8);
+    }
+
+    private static Object value(Path file, LittleEndianReader r, boolean v1, int type, String key, int depth) throws FormatException {
+        switch (type) {
+            case 0: return (long) (r.i8(key) & 0xFF);
+            case 1: return (long) r.i8(key);
+            case 2: return (long) (r.i16(key) & 0xFFFF);
+            case 3: return (long) r.i16(key);
+            case 4: return Integer.toUnsignedLong(r.i32(key));
+            case 5: return (long) r.i32(key);
+            case 6: return (double) r.f32(key);
+            case 7: return r.i8(key) != 0;
+            case 8: return string(r, v1, key);
+            case 9: {
+                if (depth > 4) throw new FormatException(file + ": metadata '" + key + "' nests arrays too deeply");
+                int elemType = r.i32(key + " element type");
+                long n = count(r, v1, key + " element count");
+                if (n > r.remaining()) throw new FormatException(file + ": byte " + r.position() + ": array '" + key + "' declares " + n + " elements, more than the file holds");
+                List<Object> list = new ArrayList<>((int) Math.min(n, 1 << 20));
+                for (long i = 0; i < n; i++) list.add(value(file, r, v1, elemType, key, depth + 1));
+                return list;
+            }
+            case 10: return r.i64(key);
+            case 11: return r.i64(key);
+            case 12: return Double.longBitsToDouble(r.i64(key));
+            default: throw new FormatException(file + ": byte " + r.position() + ": metadata '" + key + "' has unknown value type " + type);
+        }
+    }
+
+    private static long byteSize(Path file, TensorInfo t) throws FormatException {
+        long n = t.elements();
+        switch (t.type()) {
+            case TYPE_F32: return 4 * n;
+            case TYPE_F16: return 2 * n;
+            case TYPE_Q8_0:
+                if (t.dims()[0] % 32 != 0) throw new FormatException(file + ": Q8_0 tensor '" + t.name() + "' has rows of " + t.dims()[0] + ", not a multiple of 32");
+                return n / 32 * 34;
+            default:
+                throw new FormatException(file + ": tensor '" + t.name() + "' has ggml type " + t.type() + "; supported are F32 (0), F16 (1) and Q8_0 (8)");
+        }
+    }
+
+    private static Tensor load(Path file, LittleEndianReader r, TensorInfo t) throws FormatException {
+        int[] shape = new int[t.dims().length];
+        for (int i = 0; i < shape.length; i++) shape[i] = (int) t.dims()[shape.length - 1 - i];
+        int n = (int) t.elements();
+        float[] v;
+        switch (t.type()) {
+            case TYPE_F32:
+                v = r.floats(n, "tensor '" + t.name() + "'");
+                break;
+            case TYPE_F16:
+                v = HalfFloats.f16Array(r.slice(2L * n, "tensor '" + t.name() + "'"), n);
+                break;
+            default: {
+                ByteBuffer b = r.slice(n / 32 * 34L, "tensor '" + t.name() + "'");
+                v = new float[n];
+                for (int blk = 0; blk < n / 32; blk++) {
+                    float d = HalfFloats.f16ToF32(b.getShort());
+                    for (int i = 0; i < 32; i++) v[blk * 32 + i] = d * b.get();
+                }
+            }
+        }
+        return Tensor.of(v, shape);
+    }
+
+    private static String hfName(Path file, String gguf) throws FormatException {
+        switch (gguf) {
+            case "token_embd.weight": return "model.embed_tokens.weight";
+            case "output_norm.weight": return "model.norm.weight";
+            case "output.weight": return "lm_head.weight";
+            default: break;
+        }
+        if (gguf.startsWith("blk.")) {
+            int dot = gguf.indexOf('.', 4);
+            if (dot > 4) {
+                String layer = gguf.substring(4, dot), rest = gguf.substring(dot + 1);
+                String mapped;
+                switch (rest) {
+                    case "attn_q.weight": mapped = "self_attn.q_proj.weight"; break;
+                    case "attn_k.weight": mapped = "self_attn.k_proj.weight"; break;
+                    case "attn_v.weight": mapped = "self_attn.v_proj.weight"; break;
+                    case "attn_output.weight": mapped = "self_attn.o_proj.weight"; break;
+                    case "ffn_gate.weight": mapped = "mlp.gate_proj.weight"; break;
+                    case "ffn_up.weight": mapped = "mlp.up_proj.weight"; break;
+                    case "ffn_down.weight": mapped = "mlp.down_proj.weight"; break;
+                    case "attn_norm.weight": mapped = "input_layernorm.weight"; break;
+                    case "ffn_norm.weight": mapped = "post_attention_layernorm.weight"; break;
+                    default: mapped = null;
+                }
+                if (mapped != null && layer.chars().allMatch(Character::isDigit)) return "model.layers." + Integer.parseInt(layer) + "." + mapped;
+            }
+        }
+        throw new FormatException(file + ": unknown tensor '" + gguf + "' for a llama model");
+    }
+
+    private static LlamaConfig config(Path file, Header h) throws FormatException {
+        Map<String, Object> m = h.metadata();
+        String arch = m.get("general.architecture") instanceof String ? (String) m.get("general.architecture") : "llama";
+        if (!arch.equals("llama")) throw new FormatException(file + ": general.architecture '" + arch + "' is not supported (llama)");
+        int dim = intKey(file, m, "llama.embedding_length", -1);
+        int heads = intKey(file, m, "llama.attention.head_count", -1);
+        int vocab = m.get("tokenizer.ggml.tokens") instanceof List ? ((List<?>) m.get("tokenizer.ggml.tokens")).size() : -1;
+        TensorInfo embd = h.tensors().get("token_embd.weight");
+        if (vocab < 0 && embd != null) vocab = (int) embd.dims()[1];
+        try {
+            return new LlamaConfig(dim, intKey(file, m, "llama.block_count", -1), heads, intKey(file, m, "llama.attention.head_count_kv", heads),
+                    intKey(file, m, "llama.feed_forward_length", -1), vocab, intKey(file, m, "llama.context_length", 2048),
+                    (float) doubleKey(m, "llama.rope.freq_base", 10000), (float) doubleKey(m, "llama.attention.layer_norm_rms_epsilon", 1e-5),
+                    true, RopeLayout.INTERLEAVED);
+        } catch (IllegalArgumentException e) {
+            throw new FormatException(file + ": metadata describes no valid model: " + e.getMessage(), e);
+        }
+    }
+
+    private static int intKey(Path file, Map<String, Object> m, String key, int fallback) throws FormatException {
+        Object v = m.get(key);
+        if (v == null) {
+            if (fallback >= 0) return fallback;
+            throw new FormatException(file + ": missing metadata '" + key + "'");
+        }
+        if (!(v instanceof Long) || (Long) v > Integer.MAX_VALUE || (Long) v < 0) throw new FormatException(file + ": metadata '" + key + "' = " + v + " is not a usable integer");
+        return (int) (long) (Long) v;
+    }
+
+    private static double doubleKey(Map<String, Object> m, String key, double fallback) {
+        Object v = m.get(key);
+        return v instanceof Number ? ((Number) v).doubleValue() : fallback;
+    }
+
+    private static Tokenizer tokenizer(Path file, Header h) throws FormatException {
+        Map<String, Object> m = h.metadata();
+        if (!(m.get("tokenizer.ggml.tokens") instanceof List)) return null;
+        Object model = m.get("tokenizer.ggml.model");
+        if (model != null && !"llama".equals(model)) throw new FormatException(file + ": tokenizer.ggml.model '" + model + "' is not supported (llama)");
+        List<?> tokens = (List<?>) m.get("tokenizer.ggml.tokens");
+        List<String> pieces = new ArrayList<>(tokens.size());
+        for (Object t : tokens) {
+            if (!(t instanceof String)) throw new FormatException(file + ": tokenizer.ggml.tokens holds a non-string");
+            pieces.add((String) t);
+        }
+        float[] scores = new float[pieces.size()];
+        if (m.get("tokenizer.ggml.scores") instanceof List) {
+            List<?> s = (List<?>) m.get("tokenizer.ggml.scores");
+            if (s.size() != scores.length) throw new FormatException(file + ": " + s.size() + " scores for " + scores.length + " tokens");
+            for (int i = 0; i < scores.length; i++) scores[i] = ((Number) s.get(i)).floatValue();
+        }
+        int[] types = null;
+        if (m.get("tokenizer.ggml.token_type") instanceof List) {
+            List<?> t = (List<?>) m.get("tokenizer.ggml.token_type");
+            types = new int[t.size()];
+            for (int i = 0; i < types.length; i++) types[i] = ((Number) t.get(i)).intValue();
+        }
+        int bos = intKey(file, m, "tokenizer.ggml.bos_token_id", 1), eos = intKey(file, m, "tokenizer.ggml.eos_token_id", 2);
+        return Tokenizers.fromVocabulary(pieces, scores, types, bos, eos);
+    }
+}

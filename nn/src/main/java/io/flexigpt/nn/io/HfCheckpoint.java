@@ -1,0 +1,114 @@
+package io.flexigpt.nn.io;
+
+import io.flexigpt.nn.LlamaConfig;
+import io.flexigpt.nn.RopeLayout;
+import io.flexigpt.tensor.Tensor;
+import io.flexigpt.tensor.io.FormatException;
+import io.flexigpt.tensor.io.Json;
+import io.flexigpt.tensor.io.SafeTensorsFile;
+import io.flexigpt.tensor.io.SafeTensorsWriter;
+import io.flexigpt.tensor.io.StoredType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A Hugging Face model directory: {@code config.json} plus {@code model.safetensors} or shards listed in
+ * {@code model.safetensors.index.json}. This is also the project's own save format.
+ */
+public final class HfCheckpoint {
+    private HfCheckpoint() {}
+
+    public static Checkpoint read(Path dir) throws IOException {
+        Path configFile = dir.resolve("config.json");
+        if (!Files.exists(configFile)) throw new NoSuchFileException(configFile.toString(), null, "a Hugging Face model directory needs config.json");
+        LlamaConfig config = HfConfig.parse(Files.readString(configFile, StandardCharsets.UTF_8), configFile.toString());
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        Path single = dir.resolve("model.safetensors"), index = dir.resolve("model.safetensors.index.json");
+        if (Files.exists(single)) {
+            readShard(single, null, weights);
+        } else if (Files.exists(index)) {
+            Map<String, Object> root = Json.object(Json.parse(Files.readString(index, StandardCharsets.UTF_8), index.toString()), "index", index.toString());
+            Map<String, Object> map = Json.getObject(root, "weight_map", index.toString());
+            Map<String, java.util.List<String>> byShard = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : map.entrySet()) {
+                if (!(e.getValue() instanceof String)) throw new FormatException(index + ": weight_map entry '" + e.getKey() + "' must name a shard file");
+                String shard = (String) e.getValue();
+                if (shard.contains("/") || shard.contains("\\")) throw new FormatException(index + ": shard '" + shard + "' must be a file name in the model directory");
+                byShard.computeIfAbsent(shard, k -> new java.util.ArrayList<>()).add(e.getKey());
+            }
+            for (Map.Entry<String, java.util.List<String>> e : byShard.entrySet()) readShard(dir.resolve(e.getKey()), e.getValue(), weights);
+        } else {
+            throw new NoSuchFileException(single.toString(), null, "neither model.safetensors nor model.safetensors.index.json is in " + dir);
+        }
+        checkShapes(dir, config, weights);
+        return new Checkpoint(config, Llama2cCheckpoint.sortByLayer(weights, config.nLayers()), null, dir);
+    }
+
+    private static void readShard(Path file, java.util.List<String> expected, Map<String, Tensor> into) throws IOException {
+        try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
+            java.util.List<String> names = expected == null ? f.names() : expected;
+            for (String name : names) {
+                if (!f.contains(name)) throw new FormatException(file + ": tensor '" + name + "' listed in the index is missing");
+                if (into.put(name, f.load(name)) != null) throw new FormatException(file + ": tensor '" + name + "' appears in more than one shard");
+            }
+        }
+    }
+
+    /** Every expected tensor is present with its shape, and nothing unexpected is there. */
+    private static void checkShapes(Path dir, LlamaConfig c, Map<String, Tensor> w) throws FormatException {
+        Map<String, int[]> expected = expectedShapes(c);
+        for (Map.Entry<String, int[]> e : expected.entrySet()) {
+            Tensor t = w.get(e.getKey());
+            if (t == null) throw new FormatException(dir + ": missing tensor '" + e.getKey() + "' (expected shape " + Arrays.toString(e.getValue()) + ")");
+            if (!Arrays.equals(t.shape(), e.getValue())) {
+                throw new FormatException(dir + ": tensor '" + e.getKey() + "' has shape " + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(e.getValue()));
+            }
+        }
+        for (String name : w.keySet()) {
+            if (!expected.containsKey(name) && !name.endsWith("rotary_emb.inv_freq")) throw new FormatException(dir + ": unexpected tensor '" + name + "' for this config");
+        }
+        w.keySet().removeIf(n -> n.endsWith("rotary_emb.inv_freq"));
+    }
+
+    static Map<String, int[]> expectedShapes(LlamaConfig c) {
+        Map<String, int[]> m = new LinkedHashMap<>();
+        int d = c.dim(), kv = c.kvDim(), h = c.hiddenDim();
+        m.put("model.embed_tokens.weight", new int[] {c.vocabSize(), d});
+        for (int l = 0; l < c.nLayers(); l++) {
+            String p = "model.layers." + l + ".";
+            m.put(p + "input_layernorm.weight", new int[] {d});
+            m.put(p + "self_attn.q_proj.weight", new int[] {d, d});
+            m.put(p + "self_attn.k_proj.weight", new int[] {kv, d});
+            m.put(p + "self_attn.v_proj.weight", new int[] {kv, d});
+            m.put(p + "self_attn.o_proj.weight", new int[] {d, d});
+            m.put(p + "post_attention_layernorm.weight", new int[] {d});
+            m.put(p + "mlp.gate_proj.weight", new int[] {h, d});
+            m.put(p + "mlp.up_proj.weight", new int[] {h, d});
+            m.put(p + "mlp.down_proj.weight", new int[] {d, h});
+        }
+        m.put("model.norm.weight", new int[] {d});
+        if (!c.tiedEmbeddings()) m.put("lm_head.weight", new int[] {c.vocabSize(), d});
+        return m;
+    }
+
+    /**
+     * Writes {@code config.json} and {@code model.safetensors} (q/k converted to the Hugging Face rotary
+     * layout), each atomically.
+     */
+    public static void write(Path dir, Checkpoint checkpoint, StoredType type) throws IOException {
+        Checkpoint hf = RopePermutation.toLayout(checkpoint, RopeLayout.ROTATE_HALF);
+        Files.createDirectories(dir);
+        SafeTensorsWriter.write(dir.resolve("model.safetensors"), hf.weights(), Map.of("format", "pt"), type);
+        Path config = dir.resolve("config.json");
+        Path tmp = Files.createTempFile(dir, ".config", ".tmp");
+        Files.writeString(tmp, HfConfig.write(hf.config()), StandardCharsets.UTF_8);
+        Files.move(tmp, config, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+}
