@@ -9,7 +9,10 @@ import java.util.Map;
  * A small strict JSON reader and writer for the project's files (safetensors headers, config.json,
  * tokenizer.json, jsonl tasks, reports). Objects become {@link LinkedHashMap} (duplicate keys are an
  * error), arrays {@link ArrayList}, integers {@link Long} (or {@link Double} when they do not fit), other
- * numbers {@link Double}. Errors name the source, line and column.
+ * numbers {@link Double}. Only RFC 8259 syntax is accepted (no comments, no trailing commas, ASCII digits,
+ * numbers within the double range, nesting at most 512 deep). Errors name the source, line and column.
+ * The writer emits the same types (plus {@link Integer}, {@link Short}, {@link Byte}, {@link Float}
+ * and {@code int[]}/{@code double[]}); doubles are written so that they parse back to the same value.
  */
 public final class Json {
     private static final int MAX_DEPTH = 512;
@@ -42,52 +45,107 @@ public final class Json {
         throw new FormatException(source + ": " + what + " must be a JSON object, found " + describe(value));
     }
 
+    /** {@code value} as an array, or an error naming {@code what}. */
     @SuppressWarnings("unchecked")
     public static List<Object> list(Object value, String what, String source) throws FormatException {
         if (value instanceof List) return (List<Object>) value;
         throw new FormatException(source + ": " + what + " must be a JSON array, found " + describe(value));
     }
 
+    /** The value under {@code key} (possibly null), or an error naming the missing key. */
     public static Object require(Map<String, Object> map, String key, String source) throws FormatException {
         if (!map.containsKey(key)) throw new FormatException(source + ": missing key '" + key + "'");
         return map.get(key);
     }
 
+    /** The object under {@code key}. */
     public static Map<String, Object> getObject(Map<String, Object> map, String key, String source) throws FormatException {
         return object(require(map, key, source), "'" + key + "'", source);
     }
 
+    /** The array under {@code key}. */
     public static List<Object> getList(Map<String, Object> map, String key, String source) throws FormatException {
         return list(require(map, key, source), "'" + key + "'", source);
     }
 
+    /** The string under {@code key}. */
     public static String getString(Map<String, Object> map, String key, String source) throws FormatException {
-        Object v = require(map, key, source);
+        return asString(require(map, key, source), key, source);
+    }
+
+    /** The integer under {@code key} (an integral double below 2^53 also counts). */
+    public static long getLong(Map<String, Object> map, String key, String source) throws FormatException {
+        return asLong(require(map, key, source), key, source);
+    }
+
+    /** The integer under {@code key}, which must fit an {@code int}. */
+    public static int getInt(Map<String, Object> map, String key, String source) throws FormatException {
+        return asInt(require(map, key, source), key, source);
+    }
+
+    /** The number under {@code key}. */
+    public static double getDouble(Map<String, Object> map, String key, String source) throws FormatException {
+        return asDouble(require(map, key, source), key, source);
+    }
+
+    /** The boolean under {@code key}. */
+    public static boolean getBoolean(Map<String, Object> map, String key, String source) throws FormatException {
+        return asBoolean(require(map, key, source), key, source);
+    }
+
+    /** The string under {@code key}, or {@code fallback} when the key is absent or null. */
+    public static String optString(Map<String, Object> map, String key, String fallback, String source) throws FormatException {
+        Object v = map.get(key);
+        return v == null ? fallback : asString(v, key, source);
+    }
+
+    /** The integer under {@code key}, or {@code fallback} when the key is absent or null. */
+    public static long optLong(Map<String, Object> map, String key, long fallback, String source) throws FormatException {
+        Object v = map.get(key);
+        return v == null ? fallback : asLong(v, key, source);
+    }
+
+    /** The {@code int} under {@code key}, or {@code fallback} when the key is absent or null. */
+    public static int optInt(Map<String, Object> map, String key, int fallback, String source) throws FormatException {
+        Object v = map.get(key);
+        return v == null ? fallback : asInt(v, key, source);
+    }
+
+    /** The number under {@code key}, or {@code fallback} when the key is absent or null. */
+    public static double optDouble(Map<String, Object> map, String key, double fallback, String source) throws FormatException {
+        Object v = map.get(key);
+        return v == null ? fallback : asDouble(v, key, source);
+    }
+
+    /** The boolean under {@code key}, or {@code fallback} when the key is absent or null. */
+    public static boolean optBoolean(Map<String, Object> map, String key, boolean fallback, String source) throws FormatException {
+        Object v = map.get(key);
+        return v == null ? fallback : asBoolean(v, key, source);
+    }
+
+    private static String asString(Object v, String key, String source) throws FormatException {
         if (v instanceof String) return (String) v;
         throw new FormatException(source + ": '" + key + "' must be a string, found " + describe(v));
     }
 
-    public static long getLong(Map<String, Object> map, String key, String source) throws FormatException {
-        Object v = require(map, key, source);
+    private static long asLong(Object v, String key, String source) throws FormatException {
         if (v instanceof Long) return (Long) v;
         if (v instanceof Double && (Double) v == Math.rint((Double) v) && Math.abs((Double) v) < 0x1p53) return (long) (double) (Double) v;
         throw new FormatException(source + ": '" + key + "' must be an integer, found " + describe(v));
     }
 
-    public static int getInt(Map<String, Object> map, String key, String source) throws FormatException {
-        long v = getLong(map, key, source);
-        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) throw new FormatException(source + ": '" + key + "' = " + v + " does not fit a 32-bit integer");
-        return (int) v;
+    private static int asInt(Object v, String key, String source) throws FormatException {
+        long n = asLong(v, key, source);
+        if (n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) throw new FormatException(source + ": '" + key + "' = " + n + " does not fit a 32-bit integer");
+        return (int) n;
     }
 
-    public static double getDouble(Map<String, Object> map, String key, String source) throws FormatException {
-        Object v = require(map, key, source);
+    private static double asDouble(Object v, String key, String source) throws FormatException {
         if (v instanceof Number) return ((Number) v).doubleValue();
         throw new FormatException(source + ": '" + key + "' must be a number, found " + describe(v));
     }
 
-    public static boolean getBoolean(Map<String, Object> map, String key, String source) throws FormatException {
-        Object v = require(map, key, source);
+    private static boolean asBoolean(Object v, String key, String source) throws FormatException {
         if (v instanceof Boolean) return (Boolean) v;
         throw new FormatException(source + ": '" + key + "' must be true or false, found " + describe(v));
     }
@@ -253,33 +311,45 @@ public final class Json {
         if (pos + 4 > text.length()) throw error("truncated \\u escape");
         int v = 0;
         for (int i = 0; i < 4; i++) {
-            int d = Character.digit(text.charAt(pos + i), 16);
-            if (d < 0) throw error("invalid hex digit in \\u escape");
+            char c = text.charAt(pos + i);
+            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            if (d < 0) {
+                pos += i;
+                throw error("expected a hex digit in the \\u escape, found '" + c + "'");
+            }
             v = v * 16 + d;
         }
         pos += 4;
         return (char) v;
     }
 
+    private boolean digitAt(int i) {
+        return i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9';
+    }
+
+    private void skipDigits() {
+        while (digitAt(pos)) pos++;
+    }
+
     private Object number() throws FormatException {
         int start = pos;
         if (text.charAt(pos) == '-') pos++;
-        if (pos >= text.length() || !Character.isDigit(text.charAt(pos))) throw error("invalid number");
+        if (!digitAt(pos)) throw error("expected a digit");
         if (text.charAt(pos) == '0') pos++;
-        else while (pos < text.length() && Character.isDigit(text.charAt(pos))) pos++;
+        else skipDigits();
         boolean integral = true;
         if (pos < text.length() && text.charAt(pos) == '.') {
             integral = false;
             pos++;
-            if (pos >= text.length() || !Character.isDigit(text.charAt(pos))) throw error("invalid number: digits expected after '.'");
-            while (pos < text.length() && Character.isDigit(text.charAt(pos))) pos++;
+            if (!digitAt(pos)) throw error("expected a digit after the decimal point");
+            skipDigits();
         }
         if (pos < text.length() && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
             integral = false;
             pos++;
             if (pos < text.length() && (text.charAt(pos) == '+' || text.charAt(pos) == '-')) pos++;
-            if (pos >= text.length() || !Character.isDigit(text.charAt(pos))) throw error("invalid number: digits expected in the exponent");
-            while (pos < text.length() && Character.isDigit(text.charAt(pos))) pos++;
+            if (!digitAt(pos)) throw error("expected a digit in the exponent");
+            skipDigits();
         }
         String s = text.substring(start, pos);
         if (integral && s.length() <= 18) return Long.parseLong(s);
@@ -287,10 +357,15 @@ public final class Json {
             try {
                 return Long.parseLong(s);
             } catch (NumberFormatException overflow) {
-                return Double.parseDouble(s);
+                // beyond the long range: fall through to a double
             }
         }
-        return Double.parseDouble(s);
+        double d = Double.parseDouble(s);
+        if (Double.isInfinite(d)) {
+            pos = start;
+            throw error("number " + abbreviate(s) + " is outside the double range");
+        }
+        return d;
     }
 
     // ------------------------------------------------------------------ writing
@@ -319,9 +394,9 @@ public final class Json {
         } else if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
             if (Double.isNaN(d) || Double.isInfinite(d)) throw new IllegalArgumentException("JSON cannot hold " + d);
-            if (d == Math.rint(d) && Math.abs(d) < 1e15) sb.append((long) d).append(".0");
+            if (d == Math.rint(d) && Math.abs(d) < 1e15) sb.append(d == 0 && 1 / d < 0 ? "-" : "").append((long) d).append(".0");
             else sb.append(v instanceof Float ? Float.toString((Float) v) : Double.toString(d));
-        } else if (v instanceof Number) {
+        } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
             sb.append(((Number) v).longValue());
         } else if (v instanceof Map) {
             Map<?, ?> m = (Map<?, ?>) v;
@@ -331,7 +406,8 @@ public final class Json {
                 if (!first) sb.append(',');
                 first = false;
                 newline(sb, indent, level + 1);
-                quote(String.valueOf(e.getKey()), sb);
+                if (!(e.getKey() instanceof String)) throw new IllegalArgumentException("JSON object keys must be strings, found " + e.getKey());
+                quote((String) e.getKey(), sb);
                 sb.append(indent >= 0 ? ": " : ":");
                 write(e.getValue(), sb, indent, level + 1);
             }
