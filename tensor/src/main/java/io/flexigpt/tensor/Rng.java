@@ -9,6 +9,7 @@ public final class Rng {
     private long s0, s1, s2, s3;
     private double spareGaussian = Double.NaN;
 
+    /** A generator whose four state words are the first four SplitMix64 outputs from {@code seed}. */
     public Rng(long seed) {
         long x = seed;
         s0 = splitMix(x += 0x9E3779B97F4A7C15L);
@@ -32,7 +33,10 @@ public final class Rng {
         return z ^ (z >>> 31);
     }
 
-    /** The complete state (four generator words and the cached Gaussian). */
+    /**
+     * The complete state as five values: the four xoshiro256** words and the raw bits of the cached
+     * second Gaussian of a polar pair (NaN when none is cached). The array is a copy.
+     */
     public long[] state() {
         return new long[] {s0, s1, s2, s3, Double.doubleToRawLongBits(spareGaussian)};
     }
@@ -42,11 +46,15 @@ public final class Rng {
         return new Rng(state);
     }
 
-    /** An independent generator for sub-stream {@code stream}, derived from this one's current state. */
+    /**
+     * An independent generator for sub-stream {@code stream}, seeded by mixing {@code stream} with this
+     * generator's current state. This generator does not advance, so equal states and streams give equal forks.
+     */
     public Rng fork(long stream) {
         return new Rng(splitMix(s0 ^ splitMix(stream + 0x632BE59BD9B4E019L)) ^ s3);
     }
 
+    /** The next 64 uniformly random bits (one xoshiro256** step). */
     public long nextLong() {
         long result = Long.rotateLeft(s1 * 5, 7) * 9;
         long t = s1 << 17;
@@ -92,19 +100,31 @@ public final class Rng {
         return u * m;
     }
 
+    /** An fp32 tensor uniform in {@code [lo, hi)} (values that round up to {@code hi} in fp32 are redrawn). */
     public Tensor uniform(float lo, float hi, int... shape) {
+        if (!(lo < hi)) throw new IllegalArgumentException("uniform: need lo < hi, got [" + lo + ", " + hi + ")");
         float[] v = new float[Shapes.numel(shape)];
-        for (int i = 0; i < v.length; i++) v[i] = (float) (lo + (hi - lo) * nextDouble());
+        for (int i = 0; i < v.length; i++) {
+            float x;
+            do {
+                x = (float) (lo + ((double) hi - lo) * nextDouble());
+            } while (x >= hi);
+            v[i] = x;
+        }
         return Tensor.of(v, shape);
     }
 
+    /** An fp32 tensor of independent {@code N(mean, std²)} samples from {@link #nextGaussian()}. */
     public Tensor normal(float mean, float std, int... shape) {
         float[] v = new float[Shapes.numel(shape)];
         for (int i = 0; i < v.length; i++) v[i] = (float) (mean + std * nextGaussian());
         return Tensor.of(v, shape);
     }
 
-    /** Normal samples redrawn until they fall in {@code [lo, hi]}. */
+    /**
+     * An fp32 tensor of {@code N(mean, std²)} samples, each redrawn until it falls in {@code [lo, hi]};
+     * fails when the interval is so far in the tail that 10 000 draws miss it.
+     */
     public Tensor truncatedNormal(float mean, float std, float lo, float hi, int... shape) {
         if (!(lo < hi)) throw new IllegalArgumentException("truncatedNormal: need lo < hi, got [" + lo + ", " + hi + "]");
         float[] v = new float[Shapes.numel(shape)];
