@@ -2,11 +2,16 @@ package io.flexigpt.tensor.io;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.ShortBuffer;
 
-/** IEEE binary16 and bfloat16 conversions to and from fp32 (round to nearest, ties to even). */
+/**
+ * IEEE binary16 (F16) and bfloat16 (BF16) conversions to and from fp32. Widening is exact; narrowing rounds
+ * to nearest, ties to even, overflows to infinity, keeps subnormals, and keeps NaN a (quiet) NaN.
+ */
 public final class HalfFloats {
     private HalfFloats() {}
 
+    /** The exact fp32 value of the F16 bit pattern {@code h}. */
     public static float f16ToF32(short h) {
         int bits = h & 0xFFFF;
         int sign = (bits & 0x8000) << 16, exp = (bits >>> 10) & 0x1F, mant = bits & 0x3FF;
@@ -19,6 +24,7 @@ public final class HalfFloats {
         return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 
+    /** The F16 bit pattern nearest to {@code f}. */
     public static short f32ToF16(float f) {
         int bits = Float.floatToRawIntBits(f);
         int sign = (bits >>> 16) & 0x8000;
@@ -38,10 +44,12 @@ public final class HalfFloats {
         return (short) (sign | h);
     }
 
+    /** The exact fp32 value of the BF16 bit pattern {@code b}. */
     public static float bf16ToF32(short b) {
         return Float.intBitsToFloat((b & 0xFFFF) << 16);
     }
 
+    /** The BF16 bit pattern nearest to {@code f}. */
     public static short f32ToBf16(float f) {
         int bits = Float.floatToRawIntBits(f);
         if ((bits & 0x7F800000) == 0x7F800000 && (bits & 0x7FFFFF) != 0) return (short) ((bits >>> 16) | 0x40);
@@ -49,19 +57,27 @@ public final class HalfFloats {
         return (short) ((bits + rounding) >>> 16);
     }
 
-    /** Decodes {@code n} little-endian F16 values starting at the buffer's position. */
+    /** Decodes {@code n} little-endian F16 values starting at the buffer's position (which is left unchanged). */
     public static float[] f16Array(ByteBuffer src, int n) {
-        ByteBuffer b = src.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         float[] out = new float[n];
-        for (int i = 0; i < n; i++) out[i] = f16ToF32(b.getShort());
+        decodeF16(src, out, 0, n);
         return out;
     }
 
-    /** Decodes {@code n} little-endian BF16 values starting at the buffer's position. */
+    /** Decodes {@code n} little-endian BF16 values starting at the buffer's position (which is left unchanged). */
     public static float[] bf16Array(ByteBuffer src, int n) {
-        ByteBuffer b = src.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         float[] out = new float[n];
-        for (int i = 0; i < n; i++) out[i] = bf16ToF32(b.getShort());
+        decodeBf16(src, out, 0, n);
         return out;
+    }
+
+    static void decodeF16(ByteBuffer src, float[] dst, int from, int n) {
+        ShortBuffer b = src.duplicate().order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+        for (int i = 0; i < n; i++) dst[from + i] = f16ToF32(b.get(i));
+    }
+
+    static void decodeBf16(ByteBuffer src, float[] dst, int from, int n) {
+        ShortBuffer b = src.duplicate().order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+        for (int i = 0; i < n; i++) dst[from + i] = bf16ToF32(b.get(i));
     }
 }

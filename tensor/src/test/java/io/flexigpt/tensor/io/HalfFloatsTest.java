@@ -2,6 +2,8 @@ package io.flexigpt.tensor.io;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import net.jqwik.api.*;
 import org.junit.jupiter.api.Test;
 
@@ -11,29 +13,97 @@ class HalfFloatsTest {
     void everyHalfAndBfloatRoundTripsExactly() {
         for (int h = 0; h < 65536; h++) {
             float f = HalfFloats.f16ToF32((short) h);
-            if (Float.isNaN(f)) {
-                assertTrue(Float.isNaN(HalfFloats.f16ToF32(HalfFloats.f32ToF16(f))));
+            if ((h & 0x7C00) == 0x7C00 && (h & 0x3FF) != 0) {
+                assertTrue(Float.isNaN(f), "f16 NaN bits " + h);
+                assertTrue(Float.isNaN(HalfFloats.f16ToF32(HalfFloats.f32ToF16(f))), "f16 NaN bits " + h);
             } else {
                 assertEquals((short) h, HalfFloats.f32ToF16(f), "f16 bits " + h);
             }
             float b = HalfFloats.bf16ToF32((short) h);
-            if (!Float.isNaN(b)) assertEquals((short) h, HalfFloats.f32ToBf16(b), "bf16 bits " + h);
+            if ((h & 0x7F80) == 0x7F80 && (h & 0x7F) != 0) {
+                assertTrue(Float.isNaN(b), "bf16 NaN bits " + h);
+                assertTrue(Float.isNaN(HalfFloats.bf16ToF32(HalfFloats.f32ToBf16(b))), "bf16 NaN bits " + h);
+            } else {
+                assertEquals((short) h, HalfFloats.f32ToBf16(b), "bf16 bits " + h);
+            }
         }
     }
 
-    @Property(tries = 3000)
-    void conversionPicksTheNearestValueTiesToEven(@ForAll float f) {
-        Assume.that(!Float.isNaN(f) && Math.abs(f) < 65504f);
-        short h = HalfFloats.f32ToF16(f);
-        double got = HalfFloats.f16ToF32(h);
-        double below = HalfFloats.f16ToF32((short) (h - 1)), above = HalfFloats.f16ToF32((short) (h + 1));
-        double err = Math.abs(got - f);
-        if ((h & 0x7FFF) != 0 && (h & 0x7FFF) != 0x7BFF) {
-            assertTrue(err <= Math.abs(below - f) && err <= Math.abs(above - f), f + " -> " + got);
-            if (err == Math.abs(below - f) || err == Math.abs(above - f)) assertEquals(0, h & 1, "tie to even for " + f);
-        }
-        short b = HalfFloats.f32ToBf16(f);
-        double bg = HalfFloats.bf16ToF32(b);
-        assertTrue(Math.abs(bg - f) <= Math.abs(f) * 0x1p-8 + 1e-45, f + " -> bf16 " + bg);
+    @Test
+    void knownValues() {
+        assertEquals(65504f, HalfFloats.f16ToF32((short) 0x7BFF));
+        assertEquals(0x1p-24f, HalfFloats.f16ToF32((short) 0x0001));
+        assertEquals(-2f, HalfFloats.f16ToF32((short) 0xC000));
+        assertEquals((short) 0x7C00, HalfFloats.f32ToF16(65520f)); // tie between 65504 and 65536: even is infinity
+        assertEquals((short) 0x7BFF, HalfFloats.f32ToF16(65519.996f));
+        assertEquals((short) 0x0000, HalfFloats.f32ToF16(0x1p-25f)); // tie between 0 and the least subnormal
+        assertEquals((short) 0x8000, HalfFloats.f32ToF16(-0f));
+        assertEquals((short) 0x3F80, HalfFloats.f32ToBf16(1f));
+        assertEquals((short) 0x7F80, HalfFloats.f32ToBf16(Float.MAX_VALUE));
+        assertEquals((short) 0xFF80, HalfFloats.f32ToBf16(Float.NEGATIVE_INFINITY));
+    }
+
+    /** Floats drawn uniformly over bit patterns, so every exponent (subnormal, overflow) is covered. */
+    @Provide
+    Arbitrary<Float> anyFiniteFloat() {
+        return Arbitraries.integers().map(Float::intBitsToFloat).filter(Float::isFinite);
+    }
+
+    @Property(tries = 300)
+    void f16IsTheNearestValueTiesToEven(@ForAll("anyFiniteFloat") float f) {
+        assertNearestEven(f, HalfFloats.f32ToF16(f), 0x7C00, 65536.0, true);
+    }
+
+    @Property(tries = 300)
+    void bf16IsTheNearestValueTiesToEven(@ForAll("anyFiniteFloat") float f) {
+        assertNearestEven(f, HalfFloats.f32ToBf16(f), 0x7F80, 0x1p128, false);
+    }
+
+    /** Values exactly halfway between two neighbours must go to the one with an even bit pattern. */
+    @Property(tries = 300)
+    void exactTiesGoToEven(@ForAll("magnitudes16") int h, @ForAll boolean negative) {
+        int sign = negative ? 0x8000 : 0;
+        float tie16 = (float) ((value(h, 0x7C00, 65536.0, true) + value(h + 1, 0x7C00, 65536.0, true)) / 2);
+        assertEquals(sign | ((h & 1) == 0 ? h : h + 1), HalfFloats.f32ToF16(negative ? -tie16 : tie16) & 0xFFFF);
+        int b = h & 0x7F7F;
+        float tieBf = (float) ((value(b, 0x7F80, 0x1p128, false) + value(b + 1, 0x7F80, 0x1p128, false)) / 2);
+        assertEquals(sign | ((b & 1) == 0 ? b : b + 1), HalfFloats.f32ToBf16(negative ? -tieBf : tieBf) & 0xFFFF);
+    }
+
+    @Provide
+    Arbitrary<Integer> magnitudes16() {
+        return Arbitraries.integers().between(0, 0x7BFF);
+    }
+
+    @Test
+    void bulkDecodingReadsLittleEndianFromThePosition() {
+        ByteBuffer b = ByteBuffer.allocate(10).order(ByteOrder.BIG_ENDIAN);
+        b.put((byte) 9).put((byte) 0x00).put((byte) 0x3C).put((byte) 0x00).put((byte) 0xC0).put((byte) 0x80).put((byte) 0x3F);
+        b.position(1);
+        assertArrayEquals(new float[] {1f, -2f}, HalfFloats.f16Array(b, 2));
+        assertEquals(1, b.position());
+        b.position(3);
+        assertArrayEquals(new float[] {-2f, 1f}, HalfFloats.bf16Array(b, 2));
+    }
+
+    private static void assertNearestEven(float f, short result, int infBits, double beyondMax, boolean f16) {
+        assertEquals(Float.floatToRawIntBits(f) < 0, (result & 0x8000) != 0, "sign of " + f);
+        int m = result & 0x7FFF;
+        assertTrue(m <= infBits, f + " became NaN");
+        double a = Math.abs((double) f), err = Math.abs(value(m, infBits, beyondMax, f16) - a);
+        if (m > 0) assertNearerOrEvenTie(a, err, m, m - 1, infBits, beyondMax, f16, f);
+        if (m < infBits) assertNearerOrEvenTie(a, err, m, m + 1, infBits, beyondMax, f16, f);
+    }
+
+    private static void assertNearerOrEvenTie(double a, double err, int m, int other, int infBits, double beyondMax, boolean f16, float f) {
+        double otherErr = Math.abs(value(other, infBits, beyondMax, f16) - a);
+        assertTrue(err <= otherErr, f + " -> bits " + Integer.toHexString(m) + " but " + Integer.toHexString(other) + " is nearer");
+        if (err == otherErr) assertEquals(0, m & 1, "tie for " + f + " must go to even");
+    }
+
+    /** The magnitude of a non-negative bit pattern, with infinity standing for the next power of two past the maximum. */
+    private static double value(int bits, int infBits, double beyondMax, boolean f16) {
+        if (bits == infBits) return beyondMax;
+        return f16 ? HalfFloats.f16ToF32((short) bits) : HalfFloats.bf16ToF32((short) bits);
     }
 }
