@@ -1,0 +1,45 @@
+package io.flexigpt.eval.perplexity;
+
+/**
+ * How perplexity is measured.
+ *
+ * @param contextLength tokens the model runs on per window (Hugging Face's {@code max_length},
+ *     SLEB's {@code seqlen}); at most the model's {@code maxContext()}
+ * @param stride distance between window starts in {@link WindowMode#SLIDING} mode; equal to
+ *     {@code contextLength} in the other modes
+ * @param mode how windows are laid out
+ * @param batchSize windows per call to the model
+ */
+public record PerplexitySettings(int contextLength, int stride, WindowMode mode, int batchSize) {
+
+    public PerplexitySettings {
+        if (contextLength < 2) {
+            throw new IllegalArgumentException("contextLength must be at least 2, got " + contextLength);
+        }
+        if (stride < 1 || stride > contextLength) {
+            throw new IllegalArgumentException(
+                    "stride must be in 1.." + contextLength + ", got " + stride);
+        }
+        if (mode != WindowMode.SLIDING && stride != contextLength) {
+            throw new IllegalArgumentException(mode + " windows need stride == contextLength");
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
+        }
+    }
+
+    /** Disjoint windows of {@code contextLength} tokens (SLEB / ShortGPT style). */
+    public static PerplexitySettings nonOverlapping(int contextLength, int batchSize) {
+        return new PerplexitySettings(contextLength, contextLength, WindowMode.NON_OVERLAPPING, batchSize);
+    }
+
+    /** The Hugging Face sliding-window recipe. */
+    public static PerplexitySettings sliding(int contextLength, int stride, int batchSize) {
+        return new PerplexitySettings(contextLength, stride, WindowMode.SLIDING, batchSize);
+    }
+
+    /** lm-evaluation-harness rolling windows. */
+    public static PerplexitySettings rolling(int contextLength, int batchSize) {
+        return new PerplexitySettings(contextLength, contextLength, WindowMode.ROLLING, batchSize);
+    }
+}

@@ -1,0 +1,90 @@
+package io.flexigpt.eval.tasks;
+
+import io.flexigpt.eval.ProgressListener;
+import io.flexigpt.eval.ScoringModel;
+import io.flexigpt.eval.TokenScores;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a zero-shot task on a {@link ScoringModel} the way lm-evaluation-harness scores loglikelihood
+ * requests: every choice becomes one request (see {@link Request}), requests go to the model
+ * {@code batchSize} at a time, and each choice gets the summed log-probability of its continuation
+ * tokens. Progress is reported in requests.
+ */
+public final class ZeroShotEvaluator {
+    private final ScoringModel model;
+    private final ZeroShotSettings settings;
+
+    public ZeroShotEvaluator(ScoringModel model, ZeroShotSettings settings) {
+        this.model = model;
+        this.settings = settings;
+    }
+
+    /** Scores the task, or its seeded subset when the settings set a limit. */
+    public TaskResult evaluate(Task task, ProgressListener listener) {
+        List<TaskItem> items = settings.limit() == 0
+                ? task.items()
+                : task.subsample(settings.limit(), settings.seed()).items();
+        List<Request> requests = new ArrayList<>();
+        for (TaskItem item : items) {
+            for (Choice choice : item.choices()) {
+                requests.add(Request.encode(model.tokenizer(), choice, settings.prependBos(), model.maxContext()));
+            }
+        }
+        TokenScores[] scores = scoreAll(requests, listener);
+        List<ItemScore> itemScores = new ArrayList<>(items.size());
+        int next = 0;
+        for (TaskItem item : items) {
+            int choices = item.choices().size();
+            double[] logLikelihoods = new double[choices];
+            boolean[] greedy = new boolean[choices];
+            int[] normLengths = new int[choices];
+            for (int c = 0; c < choices; c++, next++) {
+                logLikelihoods[c] = scores[next].sum();
+                greedy[c] = scores[next].allGreedy();
+                normLengths[c] = item.choices().get(c).normLength();
+            }
+            itemScores.add(new ItemScore(logLikelihoods, greedy, normLengths, item.gold()));
+        }
+        return new TaskResult(task, settings, itemScores);
+    }
+
+    private TokenScores[] scoreAll(List<Request> requests, ProgressListener listener) {
+        TokenScores[] scores = new TokenScores[requests.size()];
+        List<Integer> pending = new ArrayList<>();
+        for (int r = 0; r < requests.size(); r++) {
+            if (requests.get(r).continuationLength() == 0) {
+                scores[r] = new TokenScores(new double[0], new boolean[0]);
+            } else {
+                pending.add(r);
+            }
+        }
+        for (int first = 0; first < pending.size(); first += settings.batchSize()) {
+            List<Integer> batch = pending.subList(first, Math.min(first + settings.batchSize(), pending.size()));
+            List<int[]> sequences = new ArrayList<>(batch.size());
+            int[] scoreFrom = new int[batch.size()];
+            for (int b = 0; b < batch.size(); b++) {
+                Request request = requests.get(batch.get(b));
+                sequences.add(request.tokens());
+                scoreFrom[b] = request.scoreFrom();
+            }
+            List<TokenScores> batchScores = model.score(sequences, scoreFrom);
+            if (batchScores.size() != batch.size()) {
+                throw new IllegalStateException(
+                        "model returned " + batchScores.size() + " results for " + batch.size() + " requests");
+            }
+            for (int b = 0; b < batch.size(); b++) {
+                TokenScores s = batchScores.get(b);
+                int expected = requests.get(batch.get(b)).continuationLength();
+                if (s.count() != expected) {
+                    throw new IllegalStateException("model returned " + s.count()
+                            + " scores for a continuation of " + expected + " tokens");
+                }
+                scores[batch.get(b)] = s;
+            }
+            listener.progress(first + batch.size(), pending.size());
+        }
+        return scores;
+    }
+}
