@@ -1,0 +1,100 @@
+package io.flexigpt.compress;
+
+import io.flexigpt.autograd.NoGrad;
+import io.flexigpt.autograd.Variable;
+import io.flexigpt.nn.Attention;
+import io.flexigpt.nn.FeedForward;
+import io.flexigpt.nn.LlamaConfig;
+import io.flexigpt.nn.Projection;
+import io.flexigpt.nn.RmsNorm;
+import io.flexigpt.nn.TransformerBlock;
+import io.flexigpt.tensor.Linalg;
+import io.flexigpt.tensor.Rng;
+import io.flexigpt.tensor.Svd;
+import io.flexigpt.tensor.Tensor;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the blocks that stand in for pruned ones: shared base weights plus low-rank adapters. */
+final class ReplacementBlocks {
+    private ReplacementBlocks() {}
+
+    /**
+     * Adapter factors for {@code target} (≈ {@code base + B A}, or ≈ {@code B A} without a base). SVD init:
+     * {@code [target - base]_r = U S Vᵀ}, {@code B = U S^½}, {@code A = S^½ Vᵀ}. LoRA init: {@code B = 0},
+     * {@code A ~ N(0, 1/in)}.
+     */
+    static Tensor[] adapters(Tensor target, Tensor base, int rank, FlexiGptConfig.AdapterInit init, Rng rng) {
+        if (init == FlexiGptConfig.AdapterInit.LORA) {
+            return new Tensor[] {rng.normal(0, (float) (1 / Math.sqrt(target.dim(1))), rank, target.dim(1)), Tensor.zeros(target.dim(0), rank)};
+        }
+        Tensor diff = base == null ? target : target.sub(base);
+        Svd svd = Linalg.svd(diff, rank);
+        Tensor root = svd.s().sqrt();
+        Tensor b = svd.u().mul(root.reshape(1, -1));
+        Tensor a = svd.vt().mul(root.reshape(-1, 1));
+        return new Tensor[] {a.contiguous(), b.contiguous()};
+    }
+
+    /** Adapter factors {@code {A, B}} for every projection of {@code pruned}, towards its weights from {@code source}'s (or from zero). */
+    static Map<String, Tensor[]> adapters(TransformerBlock pruned, TransformerBlock source, RankSpec rank, FlexiGptConfig.AdapterInit init, Rng rng) {
+        Map<String, Tensor[]> out = new LinkedHashMap<>();
+        for (String m : Projections.NAMES) {
+            Tensor target = Projections.linear(pruned, m).weight().value();
+            Tensor base = source == null ? null : Projections.linear(source, m).weight().value();
+            out.put(m, adapters(target, base, rank.rankFor(target), init, rng));
+        }
+        return out;
+    }
+
+    /**
+     * The replacement for {@code pruned}: projections sharing {@code source}'s weight variables (none when
+     * {@code source} is null) with copies of the given adapters, the pruned block's own norm gains, and
+     * output scales when given.
+     */
+    static TransformerBlock build(LlamaConfig config, TransformerBlock pruned, TransformerBlock source, Map<String, Tensor[]> adapters,
+                                  Tensor attentionScale, Tensor mlpScale) {
+        Map<String, Projection> p = new HashMap<>();
+        for (String m : Projections.NAMES) {
+            Variable base = source == null ? null : Projections.linear(source, m).weight();
+            Tensor[] ab = adapters.get(m);
+            p.put(m, new SharedLowRankLinear(base, ab[0].copy(), ab[1].copy()));
+        }
+        return new TransformerBlock(new RmsNorm(pruned.attentionNorm().weight().value().copy(), pruned.attentionNorm().eps()),
+                new Attention(config, p.get("q_proj"), p.get("k_proj"), p.get("v_proj"), p.get("o_proj")),
+                new RmsNorm(pruned.mlpNorm().weight().value().copy(), pruned.mlpNorm().eps()),
+                new FeedForward(p.get("gate_proj"), p.get("up_proj"), p.get("down_proj")), attentionScale, mlpScale);
+    }
+
+    /** Attention and MLP residual-branch outputs of {@code block} on input {@code x}, as {@code [tokens, dim]}. */
+    static Tensor[] branchOutputs(TransformerBlock block, Variable x) {
+        try (NoGrad ignored = NoGrad.enter()) {
+            Variable a = block.attention().forward(block.attentionNorm().forward(x), 0, null);
+            if (block.attentionScale() != null) a = a.mul(block.attentionScale());
+            Variable h = x.add(a);
+            Variable m = block.mlp().forward(block.mlpNorm().forward(h));
+            if (block.mlpScale() != null) m = m.mul(block.mlpScale());
+            int d = x.dim(2);
+            return new Tensor[] {a.value().reshape(-1, d), m.value().reshape(-1, d)};
+        }
+    }
+
+    /** Per-channel {@code rms(original) / rms(replacement)} of both branches over the calibration inputs, clamped to [1/8, 8]. */
+    static Tensor[] outputScales(TransformerBlock original, TransformerBlock replacement, List<Tensor> inputs) {
+        Tensor[] num = null, den = null;
+        for (Tensor x : inputs) {
+            Tensor[] o = branchOutputs(original, Variable.constant(x)), r = branchOutputs(replacement, Variable.constant(x));
+            Tensor[] so = {o[0].square().sum(0, false), o[1].square().sum(0, false)};
+            Tensor[] sr = {r[0].square().sum(0, false), r[1].square().sum(0, false)};
+            num = num == null ? so : new Tensor[] {num[0].add(so[0]), num[1].add(so[1])};
+            den = den == null ? sr : new Tensor[] {den[0].add(sr[0]), den[1].add(sr[1])};
+        }
+        return new Tensor[] {ratio(num[0], den[0]), ratio(num[1], den[1])};
+    }
+
+    private static Tensor ratio(Tensor num, Tensor den) {
+        return num.div(den.maximum(1e-30)).sqrt().maximum(0.125).minimum(8.0);
+    }
+}

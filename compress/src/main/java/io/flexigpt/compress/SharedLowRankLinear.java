@@ -1,0 +1,64 @@
+package io.flexigpt.compress;
+
+import io.flexigpt.autograd.Variable;
+import io.flexigpt.nn.Projection;
+import io.flexigpt.tensor.Tensor;
+
+/**
+ * {@code y = x Wsᵀ + (x Aᵀ) Bᵀ}: a base weight {@code Ws [out, in]} that is a reference to another
+ * module's parameter (shared, never copied) plus this module's own low-rank adapter {@code A [r, in]},
+ * {@code B [out, r]}. Without a base it is the plain low-rank product (the no-sharing ablation). With the
+ * base being the layer's own frozen weight it is a LoRA layer.
+ */
+public final class SharedLowRankLinear extends Projection {
+    private final Variable base;
+    private final Variable a, b;
+    private final int in, out;
+
+    public SharedLowRankLinear(Variable base, Tensor a, Tensor b) {
+        if (a.rank() != 2 || b.rank() != 2 || a.dim(0) != b.dim(1)) {
+            throw new IllegalArgumentException("adapter shapes A " + java.util.Arrays.toString(a.shape()) + " and B " + java.util.Arrays.toString(b.shape()) + " do not chain");
+        }
+        if (base != null && (base.dim(0) != b.dim(0) || base.dim(1) != a.dim(1))) {
+            throw new IllegalArgumentException("base " + java.util.Arrays.toString(base.shape()) + " does not match adapter B A of shape [" + b.dim(0) + ", " + a.dim(1) + "]");
+        }
+        this.base = base == null ? null : parameter("weight", base);
+        this.a = parameter("lora_A", a);
+        this.b = parameter("lora_B", b);
+        this.in = a.dim(1);
+        this.out = b.dim(0);
+    }
+
+    /** The shared base weight (the same instance as the source module's), or null. */
+    public Variable base() {
+        return base;
+    }
+
+    public Variable adapterA() {
+        return a;
+    }
+
+    public Variable adapterB() {
+        return b;
+    }
+
+    public int adapterRank() {
+        return a.dim(0);
+    }
+
+    @Override
+    public Variable forward(Variable x) {
+        Variable low = x.matmul(a.t()).matmul(b.t());
+        return base == null ? low : x.matmul(base.t()).add(low);
+    }
+
+    @Override
+    public int inFeatures() {
+        return in;
+    }
+
+    @Override
+    public int outFeatures() {
+        return out;
+    }
+}

@@ -1,0 +1,128 @@
+package io.flexigpt.compress;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.flexigpt.autograd.NoGrad;
+import io.flexigpt.autograd.Variable;
+import io.flexigpt.nn.LlamaModel;
+import io.flexigpt.nn.TransformerBlock;
+import io.flexigpt.nn.io.Checkpoints;
+import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
+import io.flexigpt.nn.tokenizer.Tokenizer;
+import io.flexigpt.nn.train.TokenDataset;
+import io.flexigpt.nn.train.TrainConfig;
+import io.flexigpt.tensor.Linalg;
+import io.flexigpt.tensor.Svd;
+import io.flexigpt.tensor.Tensor;
+import io.flexigpt.tensor.testing.TestData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Exactness properties of the FlexiGPT construction on the real stories260K model. */
+class FlexiGptExactnessTest {
+    static LlamaModel teacher;
+    static Tokenizer tokenizer;
+    static TokenDataset data;
+    static CalibrationData calibration;
+    static final int[] PROBE = {1, 403, 407, 261, 378, 432, 383, 286, 261, 376};
+
+    @BeforeAll
+    static void load() throws IOException {
+        teacher = LlamaModel.fromCheckpoint(Checkpoints.load(TestData.file("models/stories260K/stories260K.bin")));
+        tokenizer = Llama2cTokenizer.load(TestData.file("models/stories260K/tok512.bin"));
+        String text = Files.readString(TestData.file("text/tinystories/tinystories_val_head.txt"));
+        data = TokenDataset.encode(text.substring(0, 60_000), tokenizer, null, 0.2);
+        calibration = CalibrationData.sample(data.train(), 8, 64, 4, 7);
+    }
+
+    static double[] scores() {
+        return new BlockInfluence().score(teacher, calibration);
+    }
+
+    @Test
+    void atFullRankTheReplacementReproducesThePrunedBlock() {
+        FlexiGptConfig full = FlexiGptConfig.standard(0.4, RankSpec.fraction(1.0)).withOutputScales(false);
+        CompressionResult r = FlexiGpt.compress(teacher, scores(), calibration, full);
+        Tensor expected = teacher.logits(PROBE), got = r.model().logits(PROBE);
+        assertTrue(got.maxAbsDiff(expected) < 2e-3, "max logit difference " + got.maxAbsDiff(expected));
+        for (int p : r.plan().pruned()) {
+            Variable x = Variable.constant(calibrationInput(p));
+            try (NoGrad ignored = NoGrad.enter()) {
+                Tensor want = teacher.blocks().get(p).forward(x, 0, null).value(), have = r.model().blocks().get(p).forward(x, 0, null).value();
+                assertTrue(have.maxAbsDiff(want) < 1e-4 * (1 + want.abs().max(-1, false).max(0, false).max(0, false).item()), "block " + p + ": " + have.maxAbsDiff(want));
+            }
+        }
+    }
+
+    private static Tensor calibrationInput(int block) {
+        return FlexiGpt.blockInputs(teacher, calibration, new int[] {block}).get(block).get(0);
+    }
+
+    @Test
+    void sourceWeightsAreSharedInstancesNotCopies() {
+        CompressionResult r = FlexiGpt.compress(teacher, scores(), calibration, FlexiGptConfig.standard(0.4, RankSpec.of(8)));
+        for (int p : r.plan().pruned()) {
+            int s = r.sources().get(p);
+            TransformerBlock replacement = r.model().blocks().get(p), source = r.model().blocks().get(s);
+            for (String m : Projections.NAMES) {
+                SharedLowRankLinear shared = (SharedLowRankLinear) Projections.get(replacement, m);
+                assertSame(Projections.linear(source, m).weight(), shared.base(), m);
+                assertSame(Projections.linear(source, m).weight().value(), shared.base().value(), m);
+            }
+        }
+        ParameterAccount acc = ParameterAccount.of(r.model());
+        long removed = 0;
+        for (int p : r.plan().pruned()) removed += teacher.blocks().get(p).parameterCount();
+        long scalesAndNorms = r.plan().pruned().length * 4L * teacher.config().dim();
+        assertEquals(teacher.parameterCount() - removed + acc.adapters() + scalesAndNorms, acc.stored());
+        assertEquals(acc.adapters() + scalesAndNorms, acc.trainable());
+        assertTrue(acc.computePerToken() > acc.stored());
+    }
+
+    @Test
+    void metricEqualsTheSquaredFrobeniusResidualOfTheTruncatedDifference() {
+        TransformerBlock p = teacher.blocks().get(2), s = teacher.blocks().get(1);
+        int r = 4;
+        double residual = 0, norm = 0;
+        for (String m : Projections.NAMES) {
+            Tensor wp = Projections.linear(p, m).weight().value().to(io.flexigpt.tensor.DType.F64), d = wp.sub(Projections.linear(s, m).weight().value());
+            Svd svd = Linalg.svd(d, r);
+            residual += d.sub(svd.reconstruct()).square().sum();
+            norm += wp.square().sum();
+        }
+        assertEquals(residual / norm, LowRankResidual.error(p, s, RankSpec.of(r)), 1e-9);
+    }
+
+    @Test
+    void recoveryLeavesFrozenTensorsBitIdenticalAndTrainsAdapters() throws IOException {
+        CompressionResult r = FlexiGpt.compress(teacher, scores(), calibration, FlexiGptConfig.standard(0.4, RankSpec.of(4)));
+        LlamaModel student = r.model();
+        List<Tensor> frozenBefore = new ArrayList<>(), trainableBefore = new ArrayList<>();
+        List<Variable> frozen = new ArrayList<>(), trainable = new ArrayList<>();
+        for (Variable v : student.parameters()) {
+            (v.requiresGrad() ? trainable : frozen).add(v);
+            (v.requiresGrad() ? trainableBefore : frozenBefore).add(v.value().copy());
+        }
+        TrainConfig cfg = new TrainConfig(6, 2, 32, 1e-3, 1e-4, 1, 0.0, 1.0, 0, 0, 0, 3);
+        Recovery.train(teacher, student, data, cfg, 1.0, 1.0, null, null);
+        for (int i = 0; i < frozen.size(); i++) assertEquals(0.0, frozen.get(i).value().maxAbsDiff(frozenBefore.get(i)), "frozen tensor " + i);
+        double moved = 0;
+        for (int i = 0; i < trainable.size(); i++) moved += trainable.get(i).value().maxAbsDiff(trainableBefore.get(i));
+        assertTrue(moved > 0, "adapters changed");
+        for (Variable v : teacher.parameters()) assertTrue(v.value() != null);
+    }
+
+    @Test
+    void extensionAtInitialisationLeavesLogitsUnchanged() {
+        LlamaModel grown = Extension.extend(teacher, new int[] {0, 3}, RankSpec.of(4), 5);
+        assertEquals(teacher.blocks().size() + 2, grown.blocks().size());
+        assertEquals(0.0, grown.logits(PROBE).maxAbsDiff(teacher.logits(PROBE)));
+        assertTrue(grown.trainableParameterCount() > 0);
+        SharedLowRankLinear q = (SharedLowRankLinear) grown.blocks().get(1).attention().q();
+        assertSame(grown.blocks().get(0).attention().q().parameters().get(0), q.base());
+    }
+}
