@@ -1,0 +1,107 @@
+package io.flexigpt.eval;
+
+import io.flexigpt.autograd.NoGrad;
+import io.flexigpt.nn.LlamaModel;
+import io.flexigpt.nn.tokenizer.Tokenizer;
+import io.flexigpt.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@link LlamaModel} as a {@link ScoringModel}: sequences are right-padded into batches (causal
+ * attention keeps padding from influencing earlier positions), run in the no-grad scope, and each scored
+ * token's log-probability is read from a log-softmax computed in double.
+ */
+public final class LlamaScoringModel implements ScoringModel {
+    /** Upper bound on batch × time × vocab logits held at once. */
+    private static final long MAX_LOGITS = 1L << 25;
+
+    private final LlamaModel model;
+    private final Tokenizer tokenizer;
+    private final int maxContext;
+
+    public LlamaScoringModel(LlamaModel model, Tokenizer tokenizer) {
+        this(model, tokenizer, model.config().maxSeqLen());
+    }
+
+    /** Scores with at most {@code maxContext} input positions (no more than the model's own context). */
+    public LlamaScoringModel(LlamaModel model, Tokenizer tokenizer, int maxContext) {
+        if (maxContext < 1 || maxContext > model.config().maxSeqLen()) {
+            throw new IllegalArgumentException("maxContext " + maxContext + " must be in [1, " + model.config().maxSeqLen() + "]");
+        }
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.maxContext = maxContext;
+    }
+
+    @Override
+    public int maxContext() {
+        return maxContext;
+    }
+
+    @Override
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    @Override
+    public List<TokenScores> score(List<int[]> sequences, int[] scoreFrom) {
+        List<TokenScores> out = new ArrayList<>(sequences.size());
+        int vocab = model.config().vocabSize();
+        int start = 0;
+        while (start < sequences.size()) {
+            int end = start, longest = 0;
+            while (end < sequences.size()) {
+                int len = sequences.get(end).length - 1;
+                int nextLongest = Math.max(longest, len);
+                if (end > start && (long) (end - start + 1) * nextLongest * vocab > MAX_LOGITS) break;
+                longest = nextLongest;
+                end++;
+            }
+            out.addAll(scoreBatch(sequences.subList(start, end), scoreFrom, start, longest));
+            start = end;
+        }
+        return out;
+    }
+
+    private List<TokenScores> scoreBatch(List<int[]> batch, int[] scoreFrom, int firstIndex, int length) {
+        int[][] inputs = new int[batch.size()][length];
+        for (int b = 0; b < batch.size(); b++) {
+            int[] seq = batch.get(b);
+            int from = scoreFrom[firstIndex + b];
+            if (seq.length - 1 > maxContext || from < 1 || from >= seq.length) {
+                throw new IllegalArgumentException("sequence " + (firstIndex + b) + " of " + seq.length + " tokens with scoreFrom " + from + " does not fit a context of " + maxContext);
+            }
+            System.arraycopy(seq, 0, inputs[b], 0, seq.length - 1);
+        }
+        Tensor logits;
+        try (NoGrad ignored = NoGrad.enter()) {
+            logits = model.forward(inputs).value();
+        }
+        List<TokenScores> out = new ArrayList<>(batch.size());
+        for (int b = 0; b < batch.size(); b++) {
+            int[] seq = batch.get(b);
+            int from = scoreFrom[firstIndex + b];
+            double[] logProbs = new double[seq.length - from];
+            boolean[] greedy = new boolean[seq.length - from];
+            for (int i = from; i < seq.length; i++) {
+                float[] row = logits.select(0, b).select(0, i - 1).toFloatArray();
+                int target = seq[i];
+                double max = Double.NEGATIVE_INFINITY;
+                int arg = 0;
+                for (int v = 0; v < row.length; v++) {
+                    if (row[v] > max) {
+                        max = row[v];
+                        arg = v;
+                    }
+                }
+                double sum = 0;
+                for (float l : row) sum += Math.exp(l - max);
+                logProbs[i - from] = row[target] - max - Math.log(sum);
+                greedy[i - from] = arg == target;
+            }
+            out.add(new TokenScores(logProbs, greedy));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,77 @@
+package io.flexigpt.eval;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.flexigpt.eval.perplexity.PerplexityEvaluator;
+import io.flexigpt.eval.perplexity.PerplexityResult;
+import io.flexigpt.eval.perplexity.PerplexitySettings;
+import io.flexigpt.eval.tasks.Task;
+import io.flexigpt.eval.tasks.TaskResult;
+import io.flexigpt.eval.tasks.Tasks;
+import io.flexigpt.eval.tasks.ZeroShotEvaluator;
+import io.flexigpt.eval.tasks.ZeroShotSettings;
+import io.flexigpt.nn.LlamaModel;
+import io.flexigpt.nn.io.Checkpoints;
+import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
+import io.flexigpt.tensor.testing.TestData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** End-to-end evaluation of the real stories260K model: perplexity in both window modes and every task. */
+class Stories260KEvalTest {
+    static LlamaScoringModel model;
+
+    @BeforeAll
+    static void load() throws IOException {
+        LlamaModel llama = LlamaModel.fromCheckpoint(Checkpoints.load(TestData.file("models/stories260K/stories260K.bin")));
+        model = new LlamaScoringModel(llama, Llama2cTokenizer.load(TestData.file("models/stories260K/tok512.bin")));
+    }
+
+    static List<String> heldOutParagraphs(int count) throws IOException {
+        String text = Files.readString(TestData.file("text/tinystories/tinystories_val_head.txt"));
+        List<String> docs = new ArrayList<>();
+        for (String p : text.split("\n\n")) {
+            if (!p.isBlank()) docs.add(p.strip());
+            if (docs.size() == count) break;
+        }
+        return docs;
+    }
+
+    @Test
+    void perplexityOnHeldOutTinyStoriesInBothWindowModes() throws IOException {
+        List<String> docs = List.of(String.join("\n\n", heldOutParagraphs(60)));
+        long t0 = System.nanoTime();
+        PerplexityResult disjoint = new PerplexityEvaluator(model, PerplexitySettings.nonOverlapping(256, 8)).evaluate(docs, ProgressListener.NONE);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        PerplexityResult sliding = new PerplexityEvaluator(model, PerplexitySettings.sliding(256, 128, 8)).evaluate(docs, ProgressListener.NONE);
+        System.out.printf("stories260K held-out token perplexity: non-overlapping(256) %.3f, sliding(256, stride 128) %.3f; scoring %.0f tokens/s%n",
+                disjoint.tokenPerplexity(), sliding.tokenPerplexity(), disjoint.toResults("m", "t").size() > 0 ? (double) countTokens(docs) / seconds : 0);
+        assertTrue(disjoint.tokenPerplexity() > 1 && disjoint.tokenPerplexity() < 20, "a TinyStories model on TinyStories text: " + disjoint.tokenPerplexity());
+        assertTrue(sliding.tokenPerplexity() <= disjoint.tokenPerplexity() * 1.001, "more context cannot hurt much: " + sliding.tokenPerplexity());
+    }
+
+    private static int countTokens(List<String> docs) {
+        int n = 0;
+        for (String d : docs) n += model.tokenizer().encode(d, true, false).length;
+        return n;
+    }
+
+    @Test
+    void everyTaskRunsEndToEnd() throws IOException {
+        ZeroShotEvaluator evaluator = new ZeroShotEvaluator(model, new ZeroShotSettings(16, true, 40, ZeroShotSettings.DEFAULT_SEED));
+        for (String name : Tasks.NAMES) {
+            Task task = Tasks.load(name, TestData.root().resolve("tasks"));
+            TaskResult result = evaluator.evaluate(task, ProgressListener.NONE);
+            List<EvalResult> rows = result.toResults("stories260K");
+            assertFalse(rows.isEmpty(), name);
+            for (EvalResult r : rows) {
+                System.out.println("stories260K " + r);
+                assertTrue(Double.isFinite(r.value()), name + " " + r);
+            }
+        }
+    }
+}
