@@ -23,6 +23,9 @@ public final class ZeroShotEvaluator {
 
     /** Scores the task, or its seeded subset when the settings set a limit. */
     public TaskResult evaluate(Task task, ProgressListener listener) {
+        if (task.items().isEmpty()) {
+            throw new IllegalArgumentException("task " + task.name() + " has no items");
+        }
         List<TaskItem> items = settings.limit() == 0
                 ? task.items()
                 : task.subsample(settings.limit(), settings.seed()).items();

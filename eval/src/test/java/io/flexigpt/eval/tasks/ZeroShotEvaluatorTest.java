@@ -164,6 +164,13 @@ class ZeroShotEvaluatorTest {
     }
 
     @Test
+    void aTaskWithoutItemsIsRejected() {
+        ZeroShotEvaluator evaluator = new ZeroShotEvaluator(TableModel.uniform(TOK, 16), ZeroShotSettings.all(1));
+        assertThrows(IllegalArgumentException.class,
+                () -> evaluator.evaluate(new Task("empty", Scoring.ACC, List.of()), ProgressListener.NONE));
+    }
+
+    @Test
     void standardErrorIsTheSampleStandardDeviationOverRootN() {
         assertEquals(0.25, Stats.meanStderr(new double[] {1, 0, 1, 1}), 1e-15);
         assertTrue(Double.isNaN(Stats.meanStderr(new double[] {1})));
