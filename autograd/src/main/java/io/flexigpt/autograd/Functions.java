@@ -54,9 +54,10 @@ public final class Functions {
             throw new ShapeException("causalAttention: " + time + " queries at offset " + queryOffset + " need at least " + (queryOffset + time) + " keys, got " + keys);
         }
         int group = qHeads / kvHeads;
-        Variable grouped = q.reshape(batch, kvHeads, group * time, headDim);
-        Variable scores = grouped.matmul(k.transpose(-1, -2)).mul(1.0 / Math.sqrt(headDim));
-        Variable probs = scores.maskedFill(causalMask(group, time, keys, queryOffset), Double.NEGATIVE_INFINITY).softmax(-1);
+        Variable grouped = q.mul(1.0 / Math.sqrt(headDim)).reshape(batch, kvHeads, group * time, headDim);
+        Variable scores = grouped.matmul(k.transpose(-1, -2));
+        boolean anyMasked = queryOffset + time < keys || time > 1;
+        Variable probs = (anyMasked ? scores.maskedFill(causalMask(group, time, keys, queryOffset), Double.NEGATIVE_INFINITY) : scores).softmax(-1);
         return probs.matmul(v).reshape(batch, qHeads, time, headDim);
     }
 

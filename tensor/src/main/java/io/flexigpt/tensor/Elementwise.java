@@ -155,6 +155,15 @@ final class Elementwise {
         Tensor ec = cond.expand(shape), ea = a.expand(shape), eb = b.expand(shape);
         // first copy b, then overwrite where the condition holds
         Strided.copy(eb, out);
+        if (ec.f != null && ea.f != null && out.f != null) {
+            float[] cf = ec.f, af = ea.f, of = out.f;
+            Strided.forEach(shape, ec, ea, out, (n, oc, sc, oa, sa, oo, so) -> {
+                for (int i = 0; i < n; i++) {
+                    if (cf[oc + i * sc] != 0) of[oo + i * so] = af[oa + i * sa];
+                }
+            });
+            return out;
+        }
         Strided.forEach(shape, ec, ea, out, (n, oc, sc, oa, sa, oo, so) -> {
             for (int i = 0; i < n; i++) {
                 if (ec.read(oc + i * sc) != 0) out.write(oo + i * so, ea.read(oa + i * sa));

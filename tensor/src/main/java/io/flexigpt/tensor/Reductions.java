@@ -113,27 +113,14 @@ final class Reductions {
 
     private static void softmaxLane(Tensor x, int base, int stride, int n, Tensor out, int obase, int ostride, boolean log) {
         if (n == 0) return;
+        if (x.f != null && stride == 1 && out.f != null && ostride == 1) {
+            softmaxLaneF32(x.f, base, n, out.f, obase, log);
+            return;
+        }
         double m = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < n; j++) m = Math.max(m, x.read(base + j * stride));
         if (m == Double.NEGATIVE_INFINITY) { // a fully masked lane: probability 0 everywhere
             for (int j = 0; j < n; j++) out.write(obase + j * ostride, log ? Double.NEGATIVE_INFINITY : 0.0);
-            return;
-        }
-        if (x.f != null && stride == 1 && out.f != null && ostride == 1) {
-            float[] xf = x.f, of = out.f;
-            double sum = 0;
-            for (int j = 0; j < n; j++) {
-                double e = Math.exp(xf[base + j] - m);
-                if (!log) of[obase + j] = (float) e;
-                sum += e;
-            }
-            if (log) {
-                double lse = m + Math.log(sum);
-                for (int j = 0; j < n; j++) of[obase + j] = (float) (xf[base + j] - lse);
-            } else {
-                double inv = 1.0 / sum;
-                for (int j = 0; j < n; j++) of[obase + j] = (float) (of[obase + j] * inv);
-            }
             return;
         }
         double sum = 0;
@@ -142,6 +129,34 @@ final class Reductions {
         for (int j = 0; j < n; j++) {
             double v = x.read(base + j * stride) - lse;
             out.write(obase + j * ostride, log ? v : Math.exp(v));
+        }
+    }
+
+    /** Dense fp32 lane: exponentials through the Vector API when present, sums in double. */
+    private static void softmaxLaneF32(float[] xf, int base, int n, float[] of, int obase, boolean log) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) m = Math.max(m, xf[base + j]);
+        if (m == Float.NEGATIVE_INFINITY) {
+            java.util.Arrays.fill(of, obase, obase + n, log ? Float.NEGATIVE_INFINITY : 0f);
+            return;
+        }
+        double sum;
+        if (VectorSupport.AVAILABLE) {
+            sum = VectorSupport.expShifted(xf, base, of, obase, n, m);
+        } else {
+            sum = 0;
+            for (int j = 0; j < n; j++) {
+                float e = (float) Math.exp(xf[base + j] - m);
+                of[obase + j] = e;
+                sum += e;
+            }
+        }
+        if (log) {
+            float lse = (float) (m + Math.log(sum));
+            for (int j = 0; j < n; j++) of[obase + j] = xf[base + j] - lse;
+        } else {
+            float inv = (float) (1.0 / sum);
+            for (int j = 0; j < n; j++) of[obase + j] *= inv;
         }
     }
 

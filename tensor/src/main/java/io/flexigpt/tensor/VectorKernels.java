@@ -64,6 +64,25 @@ final class VectorKernels {
         return true;
     }
 
+    /** Writes {@code exp(x - shift)} and returns its sum (lanes summed in double per vector). */
+    static double expShifted(float[] x, int ox, float[] o, int oo, int n, float shift) {
+        int i = 0, bound = S.loopBound(n);
+        FloatVector acc = FloatVector.zero(S);
+        for (; i < bound; i += S.length()) {
+            FloatVector e = FloatVector.fromArray(S, x, ox + i).sub(shift).lanewise(VectorOperators.EXP);
+            e.intoArray(o, oo + i);
+            acc = acc.add(e);
+        }
+        double sum = 0;
+        for (int l = 0; l < S.length(); l++) sum += acc.lane(l);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(x[ox + i] - shift);
+            o[oo + i] = e;
+            sum += e;
+        }
+        return sum;
+    }
+
     /** Dot product accumulated in fp32 lanes, summed in double at the end. */
     static double dot(float[] x, int ox, float[] y, int oy, int n) {
         int i = 0, bound = S.loopBound(n);

@@ -32,6 +32,10 @@ final class VectorSupport {
         return VectorKernels.dot(x, ox, y, oy, n);
     }
 
+    static double expShifted(float[] x, int ox, float[] o, int oo, int n, float shift) {
+        return VectorKernels.expShifted(x, ox, o, oo, n, shift);
+    }
+
     static double sumSquares(float[] x, int ox, int n) {
         return VectorKernels.sumSquares(x, ox, n);
     }
