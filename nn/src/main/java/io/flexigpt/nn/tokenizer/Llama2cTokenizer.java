@@ -1,106 +1,107 @@
 package io.flexigpt.nn.tokenizer;
 
-import io.flexigpt.tensor.io.FormatException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A score-greedy BPE vocabulary as llama2.c uses it (and GGUF "llama" vocabularies): text gets a dummy
- * leading space, each UTF-8 character becomes its token or, failing that, byte tokens
- * {@code <0x00>..<0xFF>}; then the adjacent pair whose concatenation is the highest-scoring token is
- * merged until none is left. Pieces are byte strings; spaces may be written as '▁' (GGUF, SentencePiece).
+ * Score-greedy BPE exactly as llama2.c's {@code run.c} encodes: a dummy space before non-empty text, each
+ * UTF-8 character looked up as a piece (or, failing that, as byte tokens), then the adjacent pair whose
+ * concatenation is the highest-scoring piece is merged (leftmost on ties) until no pair is a piece.
+ * Loaded from a llama2.c {@code tokenizer.bin} with {@link #load(Path)}, or built from a GGUF "llama"
+ * vocabulary by {@link Tokenizers#fromVocabulary}.
  */
 public final class Llama2cTokenizer implements Tokenizer {
-    private static final int MAX_VOCAB = 1 << 22, MAX_TOKEN_LENGTH = 1 << 16;
+    /** llama2.c never merges into a piece whose score is not above this. */
+    private static final float MIN_SCORE = -1e10f;
+    private static final byte[] DUMMY_PREFIX = {' '};
 
-    private final String[] pieces;      // as stored
-    private final byte[][] bytes;       // what each piece stands for in text ('▁' as space, <0xNN> as that byte)
+    private final String[] pieces;
+    private final byte[][] texts;    // what a piece matches and concatenates as
+    private final byte[][] outputs;  // what a piece decodes to (one byte for byte tokens)
     private final float[] scores;
-    private final Map<String, Integer> index = new HashMap<>(); // key: bytes as ISO-8859-1 string
-    private final int[] byteTokens = new int[256];
+    private final boolean[] control;
+    private final int[] byteIds;
+    private final int[] asciiIds = new int[128];
+    private final LongIntMap characterIds;
+    private final LongIntMap merges;
+    private final int[] canonical;
     private final int bos, eos;
 
-    Llama2cTokenizer(List<String> pieces, float[] scores, int bos, int eos) {
-        this(pieces, scores, null, bos, eos);
-    }
-
-    /** {@code special[i]} marks control/unknown tokens that text never encodes to (may be null). */
-    Llama2cTokenizer(List<String> pieces, float[] scores, boolean[] special, int bos, int eos) {
-        int n = pieces.size();
-        this.pieces = pieces.toArray(new String[0]);
-        this.scores = scores.clone();
-        this.bytes = new byte[n][];
+    /**
+     * @param texts    each piece's text as matched and merged (spaces as ' ')
+     * @param matchable pieces that text may encode to (false for control and unknown tokens)
+     * @param control  pieces that decode to nothing
+     * @param byteIds  the id each byte value falls back to
+     */
+    Llama2cTokenizer(String[] pieces, byte[][] texts, float[] scores, boolean[] matchable, boolean[] control, int[] byteIds, int bos, int eos) {
+        int n = pieces.length;
+        this.pieces = pieces;
+        this.texts = texts;
+        this.scores = scores;
+        this.control = control;
+        this.byteIds = byteIds;
         this.bos = bos;
         this.eos = eos;
-        java.util.Arrays.fill(byteTokens, -1);
+        outputs = new byte[n][];
         for (int i = 0; i < n; i++) {
-            String p = this.pieces[i];
-            int byteValue = byteToken(p);
-            if (byteValue >= 0) {
-                bytes[i] = new byte[] {(byte) byteValue};
-                if (byteTokens[byteValue] < 0) byteTokens[byteValue] = i;
-                continue;
+            int b = byteValue(pieces[i]);
+            outputs[i] = b >= 0 ? new byte[] {(byte) b} : texts[i];
+        }
+        Map<String, Integer> index = new HashMap<>(2 * n);
+        for (int i = 0; i < n; i++) if (matchable[i]) index.putIfAbsent(key(texts[i], 0, texts[i].length), i);
+        canonical = new int[n];
+        for (int i = 0; i < n; i++) canonical[i] = index.getOrDefault(key(texts[i], 0, texts[i].length), i);
+        Arrays.fill(asciiIds, -1);
+        characterIds = new LongIntMap(n);
+        merges = new LongIntMap(4 * n);
+        for (int id : index.values()) {
+            byte[] t = texts[id];
+            if (t.length == 1 && t[0] >= 0) asciiIds[t[0]] = id;
+            else if (t.length >= 1 && t.length <= 4) characterIds.putIfAbsent(characterKey(t, 0, t.length), id);
+            for (int split = 0; split <= t.length; split++) {
+                Integer left = index.get(key(t, 0, split)), right = index.get(key(t, split, t.length - split));
+                if (left != null && right != null) merges.putIfAbsent(LongIntMap.pair(left, right), id);
             }
-            bytes[i] = p.replace('\u2581', ' ').getBytes(StandardCharsets.UTF_8);
-            if (special != null && special[i]) continue;
-            index.putIfAbsent(key(bytes[i]), i);
         }
     }
 
     /** Reads a llama2.c tokenizer file ({@code tokenizer.bin}, {@code tok512.bin}). */
     public static Llama2cTokenizer load(Path file) throws IOException {
-        byte[] data = Files.readAllBytes(file);
-        ByteBuffer buf = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-        if (data.length < 4) throw new FormatException(file + ": " + data.length + " bytes is too short for a llama2.c tokenizer");
-        int maxLen = buf.getInt();
-        if (maxLen <= 0 || maxLen > MAX_TOKEN_LENGTH) {
-            throw new FormatException(file + ": byte 0: max_token_length " + maxLen + " is not in [1, " + MAX_TOKEN_LENGTH + "]; not a llama2.c tokenizer file");
-        }
-        java.util.ArrayList<String> pieces = new java.util.ArrayList<>();
-        java.util.ArrayList<Float> scoreList = new java.util.ArrayList<>();
-        while (buf.hasRemaining()) {
-            int id = pieces.size();
-            if (id >= MAX_VOCAB) throw new FormatException(file + ": more than " + MAX_VOCAB + " tokens");
-            if (buf.remaining() < 8) throw new FormatException(file + ": truncated at byte " + buf.position() + " in the header of token " + id);
-            float score = buf.getFloat();
-            int len = buf.getInt();
-            if (len < 0 || len > maxLen) {
-                throw new FormatException(file + ": byte " + (buf.position() - 4) + ": token " + id + " has length " + len + ", expected 0.." + maxLen);
-            }
-            if (buf.remaining() < len) throw new FormatException(file + ": truncated at byte " + buf.position() + " in the text of token " + id);
-            byte[] b = new byte[len];
-            buf.get(b);
-            pieces.add(new String(b, StandardCharsets.UTF_8));
-            scoreList.add(score);
-        }
-        if (pieces.size() < 3) throw new FormatException(file + ": only " + pieces.size() + " tokens; a llama2.c vocabulary has at least <unk>, <s>, </s>");
-        float[] scores = new float[scoreList.size()];
-        for (int i = 0; i < scores.length; i++) scores[i] = scoreList.get(i);
-        return new Llama2cTokenizer(pieces, scores, 1, 2);
+        return Llama2cFile.read(file);
     }
 
-    /** The byte value of a {@code <0xNN>} piece, or -1. */
-    static int byteToken(String p) {
-        if (p.length() == 6 && p.startsWith("<0x") && p.endsWith(">")) {
-            try {
-                return Integer.parseInt(p.substring(3, 5), 16);
-            } catch (NumberFormatException e) {
-                return -1;
-            }
-        }
-        return -1;
+    /** The value of a {@code <0xNN>} byte piece, or -1. */
+    static int byteValue(String piece) {
+        if (piece.length() != 6 || !piece.startsWith("<0x") || piece.charAt(5) != '>') return -1;
+        int hi = Character.digit(piece.charAt(3), 16), lo = Character.digit(piece.charAt(4), 16);
+        return hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
     }
 
-    private static String key(byte[] b) {
-        return new String(b, StandardCharsets.ISO_8859_1);
+    private static String key(byte[] b, int offset, int length) {
+        return new String(b, offset, length, StandardCharsets.ISO_8859_1);
+    }
+
+    private static long characterKey(byte[] b, int offset, int length) {
+        long k = length;
+        for (int i = 0; i < length; i++) k = (k << 8) | (b[offset + i] & 0xFF);
+        return k;
+    }
+
+    /** Higher scores merge first, so the rank reverses the float order. */
+    private static int rankOf(float score) {
+        int bits = Float.floatToIntBits(score);
+        return ~(bits ^ ((bits >> 31) & 0x7FFFFFFF));
+    }
+
+    private long rule(int left, int right) {
+        int merged = merges.get(LongIntMap.pair(canonical[left], canonical[right]));
+        if (merged < 0 || !(scores[merged] > MIN_SCORE)) return PairMerger.NONE;
+        return ((long) rankOf(scores[merged]) << 32) | merged;
     }
 
     @Override
@@ -108,80 +109,56 @@ public final class Llama2cTokenizer implements Tokenizer {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         int[] ids = new int[utf8.length + 1];
         int n = 0;
-        if (utf8.length > 0) {
-            Integer space = index.get(" ");
-            if (space != null) ids[n++] = space;
-        }
+        if (utf8.length > 0) n = appendCharacter(DUMMY_PREFIX, 0, 1, ids, n);
         for (int i = 0; i < utf8.length; ) {
-            int len = utf8Length(utf8[i]);
-            len = Math.min(len, utf8.length - i);
-            Integer id = index.get(new String(utf8, i, len, StandardCharsets.ISO_8859_1));
-            if (id != null) {
-                ids[n++] = id;
-            } else {
-                for (int j = 0; j < len; j++) ids[n++] = byteFallback(utf8[i + j]);
-            }
+            int len = 1;
+            while (len < 4 && i + len < utf8.length && (utf8[i + len] & 0xC0) == 0x80) len++;
+            n = appendCharacter(utf8, i, len, ids, n);
             i += len;
         }
-        int[] merged = ScoreMerger.merge(java.util.Arrays.copyOf(ids, n), new ScoreMerger.Rule() {
-            @Override
-            public int merge(int left, int right) {
-                byte[] a = bytes[left], b = bytes[right];
-                byte[] ab = new byte[a.length + b.length];
-                System.arraycopy(a, 0, ab, 0, a.length);
-                System.arraycopy(b, 0, ab, a.length, b.length);
-                Integer id = index.get(key(ab));
-                return id == null ? -1 : id;
-            }
-
-            @Override
-            public double priority(int mergedId, int left, int right) {
-                return scores[mergedId];
-            }
-        });
-        int extra = (addBos ? 1 : 0) + (addEos ? 1 : 0);
-        int[] out = new int[merged.length + extra];
-        int k = 0;
-        if (addBos) out[k++] = bos;
-        System.arraycopy(merged, 0, out, k, merged.length);
+        n = PairMerger.merge(ids, n, this::rule);
+        int first = addBos ? 1 : 0;
+        int[] out = new int[first + n + (addEos ? 1 : 0)];
+        if (addBos) out[0] = bos;
+        System.arraycopy(ids, 0, out, first, n);
         if (addEos) out[out.length - 1] = eos;
         return out;
     }
 
-    private int byteFallback(byte b) {
-        int id = byteTokens[b & 0xFF];
-        return id >= 0 ? id : (b & 0xFF) + 3;
-    }
-
-    private static int utf8Length(byte first) {
-        int c = first & 0xFF;
-        if (c >= 0xF0) return 4;
-        if (c >= 0xE0) return 3;
-        if (c >= 0xC0) return 2;
-        return 1;
+    private int appendCharacter(byte[] utf8, int offset, int len, int[] ids, int n) {
+        int id = len == 1 && utf8[offset] >= 0 ? asciiIds[utf8[offset]] : characterIds.get(characterKey(utf8, offset, len));
+        if (id >= 0) {
+            ids[n++] = id;
+        } else {
+            for (int j = 0; j < len; j++) {
+                int byteId = byteIds[utf8[offset + j] & 0xFF];
+                if (byteId >= 0) ids[n++] = byteId;
+            }
+        }
+        return n;
     }
 
     @Override
     public String decode(int[] ids) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int prev = -1;
+        byte[] out = new byte[64];
+        int size = 0, previous = -1;
         for (int id : ids) {
-            byte[] b = tokenBytes(prev, id);
-            out.write(b, 0, b.length);
-            prev = id;
+            byte[] b = tokenBytes(previous, id);
+            if (size + b.length > out.length) out = Arrays.copyOf(out, Math.max(2 * out.length, size + b.length));
+            System.arraycopy(b, 0, out, size, b.length);
+            size += b.length;
+            previous = id;
         }
-        String s = new String(out.toByteArray(), StandardCharsets.UTF_8);
-        // the dummy prefix space of the first piece
-        return s.startsWith(" ") && ids.length > 0 && ids[0] != bos ? s.substring(1) : s;
+        return new String(out, 0, size, StandardCharsets.UTF_8);
     }
 
     @Override
     public byte[] tokenBytes(int previousId, int id) {
-        if (id < 0 || id >= pieces.length) throw new IndexOutOfBoundsException("token id " + id + " out of range for vocabulary " + pieces.length);
-        if (id == bos || id == eos || (id == 0 && "<unk>".equals(pieces[0]))) return new byte[0];
-        byte[] b = bytes[id];
-        if (previousId == bos && b.length > 0 && b[0] == ' ') return java.util.Arrays.copyOfRange(b, 1, b.length);
-        return b;
+        if (id < 0 || id >= pieces.length) throw new IndexOutOfBoundsException("token id " + id + " is outside the vocabulary of " + pieces.length);
+        if (control[id]) return new byte[0];
+        byte[] b = outputs[id];
+        boolean afterStart = previousId < 0 || previousId == bos;
+        return afterStart && texts[id] == b && b.length > 0 && b[0] == ' ' ? Arrays.copyOfRange(b, 1, b.length) : b;
     }
 
     @Override
@@ -207,5 +184,24 @@ public final class Llama2cTokenizer implements Tokenizer {
     /** The merge score of a piece. */
     public float score(int id) {
         return scores[id];
+    }
+
+    /** A GGUF-style vocabulary: pieces with '▁' for space; token types 2 (unknown) and 3 (control) never match text. */
+    static Llama2cTokenizer fromPieces(List<String> pieceList, float[] scores, int[] tokenTypes, int bos, int eos, int unk) {
+        int n = pieceList.size();
+        String[] pieces = pieceList.toArray(new String[0]);
+        byte[][] texts = new byte[n][];
+        boolean[] matchable = new boolean[n], control = new boolean[n];
+        int[] byteIds = new int[256];
+        Arrays.fill(byteIds, unk);
+        for (int i = n - 1; i >= 0; i--) {
+            texts[i] = pieces[i].replace('\u2581', ' ').getBytes(StandardCharsets.UTF_8);
+            int type = tokenTypes == null ? 1 : tokenTypes[i];
+            control[i] = type == 2 || type == 3 || i == bos || i == eos;
+            matchable[i] = !control[i];
+            int b = byteValue(pieces[i]);
+            if (b >= 0 && (tokenTypes == null || type == 6)) byteIds[b] = i;
+        }
+        return new Llama2cTokenizer(pieces, texts, scores.clone(), matchable, control, byteIds, bos, eos);
     }
 }

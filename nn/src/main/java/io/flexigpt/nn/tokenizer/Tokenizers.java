@@ -1,6 +1,8 @@
 package io.flexigpt.nn.tokenizer;
 
+import io.flexigpt.tensor.io.FormatException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -10,25 +12,61 @@ import java.util.List;
 public final class Tokenizers {
     private Tokenizers() {}
 
-    /** A Hugging Face {@code tokenizer.json} (or a directory holding one) or a llama2.c tokenizer {@code .bin}. */
+    /**
+     * A Hugging Face {@code tokenizer.json}, a directory holding one, or a llama2.c tokenizer {@code .bin};
+     * the kind is recognised by the file's content.
+     */
     public static Tokenizer load(Path path) throws IOException {
         if (Files.isDirectory(path)) path = path.resolve("tokenizer.json");
-        if (!Files.exists(path)) throw new NoSuchFileException(path.toString(), null, "no such tokenizer file");
-        if (path.getFileName().toString().endsWith(".json")) return HfTokenizer.load(path);
-        return Llama2cTokenizer.load(path);
+        if (!Files.isRegularFile(path)) throw new NoSuchFileException(path.toString(), null, "no tokenizer file");
+        return startsLikeJson(path) ? HfTokenizer.load(path) : Llama2cTokenizer.load(path);
+    }
+
+    private static boolean startsLikeJson(Path path) throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
+            int c;
+            do {
+                c = in.read();
+            } while (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == 0xEF || c == 0xBB || c == 0xBF);
+            return c == '{';
+        }
+    }
+
+    /** A GGUF {@code tokenizer.ggml.model = llama} vocabulary; unknown id from token type 2, else 0. */
+    public static Tokenizer fromVocabulary(List<String> pieces, float[] scores, int[] tokenTypes, int bos, int eos) throws FormatException {
+        int unk = 0;
+        for (int i = 0; tokenTypes != null && i < tokenTypes.length; i++) {
+            if (tokenTypes[i] == 2) {
+                unk = i;
+                break;
+            }
+        }
+        return fromVocabulary(pieces, scores, tokenTypes, bos, eos, unk, "llama", null);
     }
 
     /**
-     * A score-greedy BPE tokenizer from a vocabulary given as pieces (spaces as '▁', bytes as
-     * {@code <0xNN>}) and scores, as GGUF files with {@code tokenizer.ggml.model = llama} carry it.
-     * {@code tokenTypes} (may be null) follows GGUF: 2 unknown and 3 control tokens never match text.
+     * A tokenizer from GGUF {@code tokenizer.ggml.*} metadata. {@code model} "llama": pieces use '▁' for
+     * space and {@code <0xNN>} byte tokens (token type 6), and {@code scores} drive score-greedy merging as
+     * in llama2.c. {@code model} "gpt2": byte-level BPE whose {@code merges} ("a b", highest priority
+     * first) drive merging. Token types follow GGUF (1 normal, 2 unknown, 3 control, 4 user-defined,
+     * 5 unused, 6 byte); {@code tokenTypes} and {@code scores} may be null when the file has none.
      */
-    public static Tokenizer fromVocabulary(List<String> pieces, float[] scores, int[] tokenTypes, int bos, int eos) {
-        boolean[] special = null;
-        if (tokenTypes != null) {
-            special = new boolean[pieces.size()];
-            for (int i = 0; i < special.length && i < tokenTypes.length; i++) special[i] = tokenTypes[i] == 2 || tokenTypes[i] == 3;
+    public static Tokenizer fromVocabulary(List<String> pieces, float[] scores, int[] tokenTypes, int bos, int eos, int unk, String model,
+                                           List<String> merges) throws FormatException {
+        int n = pieces.size();
+        if (tokenTypes != null && tokenTypes.length != n) throw new FormatException("tokenizer.ggml.token_type has " + tokenTypes.length + " entries for " + n + " tokens");
+        if (scores != null && scores.length != n) throw new FormatException("tokenizer.ggml.scores has " + scores.length + " entries for " + n + " tokens");
+        for (int id : new int[] {bos, eos, unk}) {
+            if (id < -1 || id >= n) throw new FormatException("special token id " + id + " is outside the vocabulary of " + n);
         }
-        return new Llama2cTokenizer(pieces, scores, special, bos, eos);
+        switch (model) {
+            case "llama":
+                return Llama2cTokenizer.fromPieces(pieces, scores == null ? new float[n] : scores, tokenTypes, bos, eos, unk);
+            case "gpt2":
+                if (merges == null) throw new FormatException("tokenizer.ggml.merges is required for tokenizer.ggml.model gpt2");
+                return HfTokenizer.byteLevel(pieces, merges, tokenTypes, bos, eos);
+            default:
+                throw new FormatException("tokenizer.ggml.model '" + model + "' is not supported (llama, gpt2)");
+        }
     }
 }

@@ -1,0 +1,96 @@
+package io.flexigpt.nn.tokenizer;
+
+import io.flexigpt.tensor.io.FormatException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Reads llama2.c's tokenizer layout: little-endian int32 {@code max_token_length}, then per token a float32
+ * score, an int32 byte length and that many UTF-8 bytes, up to the end of the file. Ids 1 and 2 are BOS and
+ * EOS; unknown bytes fall back to id {@code byte + 3}.
+ */
+final class Llama2cFile {
+    static final int MAX_TOKEN_LENGTH = 4096;
+    static final int MAX_TOKENS = 1 << 22;
+    private static final int BOS = 1, EOS = 2;
+
+    private Llama2cFile() {}
+
+    static Llama2cTokenizer read(Path file) throws IOException {
+        byte[] data = Files.readAllBytes(file);
+        rejectOtherFormats(file, data);
+        ByteBuffer buf = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        int maxLength = buf.getInt();
+        if (maxLength <= 0 || maxLength > MAX_TOKEN_LENGTH) {
+            throw new FormatException(file + ": byte 0: max_token_length is " + maxLength + ", expected 1.." + MAX_TOKEN_LENGTH
+                + " (is this a llama2.c tokenizer file?)");
+        }
+        List<byte[]> texts = new ArrayList<>();
+        List<Float> scores = new ArrayList<>();
+        while (buf.hasRemaining()) {
+            int id = texts.size(), offset = buf.position();
+            if (id == MAX_TOKENS) throw new FormatException(file + ": byte " + offset + ": more than " + MAX_TOKENS + " tokens");
+            if (buf.remaining() < 8) {
+                throw new FormatException(file + ": byte " + offset + ": token " + id + " is truncated: expected a float32 score and an int32 length, found "
+                    + buf.remaining() + " bytes");
+            }
+            float score = buf.getFloat();
+            int length = buf.getInt();
+            if (length < 0 || length > maxLength) {
+                throw new FormatException(file + ": byte " + (offset + 4) + ": token " + id + " has length " + length + ", expected 0.." + maxLength
+                    + " (max_token_length)");
+            }
+            if (buf.remaining() < length) {
+                throw new FormatException(file + ": byte " + buf.position() + ": token " + id + " is truncated: expected " + length + " bytes of text, found "
+                    + buf.remaining());
+            }
+            byte[] text = new byte[length];
+            buf.get(text);
+            texts.add(text);
+            scores.add(score);
+        }
+        if (texts.size() <= EOS) throw new FormatException(file + ": only " + texts.size() + " tokens; expected at least <unk>, BOS and EOS");
+        return build(texts, scores);
+    }
+
+    private static Llama2cTokenizer build(List<byte[]> textList, List<Float> scoreList) {
+        int n = textList.size();
+        String[] pieces = new String[n];
+        byte[][] texts = textList.toArray(new byte[0][]);
+        float[] scores = new float[n];
+        boolean[] matchable = new boolean[n], control = new boolean[n];
+        Arrays.fill(matchable, true);
+        for (int i = 0; i < n; i++) {
+            pieces[i] = new String(texts[i], StandardCharsets.UTF_8);
+            scores[i] = scoreList.get(i);
+        }
+        control[BOS] = control[EOS] = true;
+        control[0] = pieces[0].equals("<unk>");
+        int[] byteIds = new int[256];
+        for (int b = 0; b < 256; b++) byteIds[b] = b + 3 < n ? b + 3 : 0;
+        return new Llama2cTokenizer(pieces, texts, scores, matchable, control, byteIds, BOS, EOS);
+    }
+
+    /** Names the format of a file that is clearly something else. */
+    private static void rejectOtherFormats(Path file, byte[] data) throws FormatException {
+        if (data.length < 4) throw new FormatException(file + ": " + data.length + " bytes; expected a llama2.c tokenizer starting with int32 max_token_length");
+        String expected = ", not a llama2.c tokenizer (int32 max_token_length, then score/length/bytes per token)";
+        int first = 0;
+        while (first < data.length && Character.isWhitespace(data[first])) first++;
+        if (first < data.length && (data[first] == '{' || data[first] == '[')) throw new FormatException(file + ": byte " + first + ": this is JSON" + expected);
+        if (data[0] == 'G' && data[1] == 'G' && data[2] == 'U' && data[3] == 'F') throw new FormatException(file + ": byte 0: this is a GGUF file" + expected);
+        if (data.length > 9) {
+            long headerLength = ByteBuffer.wrap(data, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            if (headerLength > 1 && headerLength <= data.length - 8 && data[8] == '{') {
+                throw new FormatException(file + ": byte 8: this is a safetensors file" + expected);
+            }
+        }
+    }
+}
