@@ -125,4 +125,22 @@ class FlexiGptExactnessTest {
         SharedLowRankLinear q = (SharedLowRankLinear) grown.blocks().get(1).attention().q();
         assertSame(grown.blocks().get(0).attention().q().parameters().get(0), q.base());
     }
+
+    @Test
+    void saveThenLoadGivesIdenticalLogitsAndStoresSharedWeightsOnce(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        CompressionResult r = FlexiGpt.compress(teacher, scores(), calibration, FlexiGptConfig.standard(0.4, RankSpec.of(4)));
+        CompressedModels.save(dir.resolve("flexi"), r.model(), r.method());
+        LlamaModel loaded = CompressedModels.load(dir.resolve("flexi"));
+        Tensor expected = r.model().logits(PROBE), got = loaded.logits(PROBE);
+        assertEquals(0.0, got.maxAbsDiff(expected), "logits after reload are bit-identical");
+        assertEquals(r.model().parameterCount(), loaded.parameterCount());
+        long fileBytes = Files.size(dir.resolve("flexi/model.safetensors"));
+        long storedBytes = 4 * r.model().parameterCount();
+        assertTrue(fileBytes < storedBytes + 64 * 1024 && fileBytes >= storedBytes, fileBytes + " bytes for " + storedBytes + " bytes of parameters");
+        assertTrue(fileBytes < 4 * teacher.parameterCount(), "smaller than the teacher");
+        for (int p : r.plan().pruned()) {
+            SharedLowRankLinear q = (SharedLowRankLinear) loaded.blocks().get(p).attention().q();
+            assertSame(Projections.linear(loaded.blocks().get(r.sources().get(p)), "q_proj").weight(), q.base());
+        }
+    }
 }

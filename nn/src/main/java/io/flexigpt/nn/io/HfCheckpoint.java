@@ -25,10 +25,23 @@ import java.util.Map;
 public final class HfCheckpoint {
     private HfCheckpoint() {}
 
-    public static Checkpoint read(Path dir) throws IOException {
+    /** The configuration in {@code dir/config.json} (q/k layout: rotate-half). */
+    public static LlamaConfig readConfig(Path dir) throws IOException {
         Path configFile = dir.resolve("config.json");
         if (!Files.exists(configFile)) throw new NoSuchFileException(configFile.toString(), null, "a Hugging Face model directory needs config.json");
-        LlamaConfig config = HfConfig.parse(Files.readString(configFile, StandardCharsets.UTF_8), configFile.toString());
+        return HfConfig.parse(Files.readString(configFile, StandardCharsets.UTF_8), configFile.toString());
+    }
+
+    /** Writes {@code dir/config.json} for {@code config} atomically. */
+    public static void writeConfig(Path dir, LlamaConfig config) throws IOException {
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, ".config", ".tmp");
+        Files.writeString(tmp, HfConfig.write(config), StandardCharsets.UTF_8);
+        Files.move(tmp, dir.resolve("config.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    public static Checkpoint read(Path dir) throws IOException {
+        LlamaConfig config = readConfig(dir);
         Map<String, Tensor> weights = new LinkedHashMap<>();
         Path single = dir.resolve("model.safetensors"), index = dir.resolve("model.safetensors.index.json");
         if (Files.exists(single)) {
@@ -106,9 +119,6 @@ public final class HfCheckpoint {
         Checkpoint hf = RopePermutation.toLayout(checkpoint, RopeLayout.ROTATE_HALF);
         Files.createDirectories(dir);
         SafeTensorsWriter.write(dir.resolve("model.safetensors"), hf.weights(), Map.of("format", "pt"), type);
-        Path config = dir.resolve("config.json");
-        Path tmp = Files.createTempFile(dir, ".config", ".tmp");
-        Files.writeString(tmp, HfConfig.write(hf.config()), StandardCharsets.UTF_8);
-        Files.move(tmp, config, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        writeConfig(dir, hf.config());
     }
 }
