@@ -13,17 +13,18 @@ import java.util.List;
 
 /**
  * Reads llama2.c's tokenizer layout: little-endian int32 {@code max_token_length}, then per token a float32
- * score, an int32 byte length and that many UTF-8 bytes, up to the end of the file. Ids 1 and 2 are BOS and
- * EOS; unknown bytes fall back to id {@code byte + 3}.
+ * score, an int32 byte length and that many UTF-8 bytes. Ids 1 and 2 are BOS and EOS, ids 3..258 the byte
+ * tokens {@code <0x00>..<0xFF>} that unknown bytes fall back to.
  */
 final class Llama2cFile {
     static final int MAX_TOKEN_LENGTH = 4096;
     static final int MAX_TOKENS = 1 << 22;
-    private static final int BOS = 1, EOS = 2;
+    private static final int BOS = 1, EOS = 2, FIRST_MERGE = 259;
 
     private Llama2cFile() {}
 
-    static Llama2cTokenizer read(Path file) throws IOException {
+    /** Reads {@code expectedTokens} tokens (exactly), or all tokens up to the end of the file when it is -1. */
+    static Llama2cTokenizer read(Path file, int expectedTokens) throws IOException {
         byte[] data = Files.readAllBytes(file);
         rejectOtherFormats(file, data);
         ByteBuffer buf = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
@@ -34,7 +35,7 @@ final class Llama2cFile {
         }
         List<byte[]> texts = new ArrayList<>();
         List<Float> scores = new ArrayList<>();
-        while (buf.hasRemaining()) {
+        while (expectedTokens < 0 ? buf.hasRemaining() : texts.size() < expectedTokens) {
             int id = texts.size(), offset = buf.position();
             if (id == MAX_TOKENS) throw new FormatException(file + ": byte " + offset + ": more than " + MAX_TOKENS + " tokens");
             if (buf.remaining() < 8) {
@@ -56,7 +57,18 @@ final class Llama2cFile {
             texts.add(text);
             scores.add(score);
         }
-        if (texts.size() <= EOS) throw new FormatException(file + ": only " + texts.size() + " tokens; expected at least <unk>, BOS and EOS");
+        if (buf.hasRemaining()) throw new FormatException(file + ": byte " + buf.position() + ": unexpected data after the " + expectedTokens + " tokens");
+        if (texts.size() < FIRST_MERGE) {
+            throw new FormatException(file + ": byte " + buf.position() + ": the file ends after " + texts.size() + " tokens; expected at least " + FIRST_MERGE
+                + " (<unk>, BOS, EOS and the 256 byte tokens)");
+        }
+        for (int b = 0; b < 256; b++) {
+            String piece = new String(texts.get(b + 3), StandardCharsets.UTF_8);
+            if (Llama2cTokenizer.byteValue(piece) != b) {
+                throw new FormatException(file + ": token " + (b + 3) + " is '" + piece + "', expected the byte token " + String.format("<0x%02X>", b)
+                    + " (llama2.c falls back to id byte + 3)");
+            }
+        }
         return build(texts, scores);
     }
 
@@ -74,7 +86,7 @@ final class Llama2cFile {
         control[BOS] = control[EOS] = true;
         control[0] = pieces[0].equals("<unk>");
         int[] byteIds = new int[256];
-        for (int b = 0; b < 256; b++) byteIds[b] = b + 3 < n ? b + 3 : 0;
+        for (int b = 0; b < 256; b++) byteIds[b] = b + 3;
         return new Llama2cTokenizer(pieces, texts, scores, matchable, control, byteIds, BOS, EOS);
     }
 

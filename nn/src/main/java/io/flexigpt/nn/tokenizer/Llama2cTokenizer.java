@@ -70,9 +70,18 @@ public final class Llama2cTokenizer implements Tokenizer {
         }
     }
 
-    /** Reads a llama2.c tokenizer file ({@code tokenizer.bin}, {@code tok512.bin}). */
+    /** Reads a llama2.c tokenizer file ({@code tokenizer.bin}, {@code tok512.bin}): every token up to the end of the file. */
     public static Llama2cTokenizer load(Path file) throws IOException {
-        return Llama2cFile.read(file);
+        return Llama2cFile.read(file, -1);
+    }
+
+    /**
+     * Reads exactly {@code vocabSize} tokens, the model's vocabulary size, as llama2.c does; a file that is
+     * shorter or longer is an error, so truncation at a token boundary is caught too.
+     */
+    public static Llama2cTokenizer load(Path file, int vocabSize) throws IOException {
+        if (vocabSize <= 0 || vocabSize > Llama2cFile.MAX_TOKENS) throw new IllegalArgumentException("vocabulary size " + vocabSize);
+        return Llama2cFile.read(file, vocabSize);
     }
 
     /** The value of a {@code <0xNN>} byte piece, or -1. */
