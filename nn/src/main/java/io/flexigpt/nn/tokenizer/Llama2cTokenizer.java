@@ -30,6 +30,7 @@ public final class Llama2cTokenizer implements Tokenizer {
     private final LongIntMap characterIds;
     private final LongIntMap merges;
     private final int[] canonical;
+    private final boolean[] mergeable;
     private final int bos, eos;
 
     /**
@@ -59,15 +60,21 @@ public final class Llama2cTokenizer implements Tokenizer {
         Arrays.fill(asciiIds, -1);
         characterIds = new LongIntMap(n);
         merges = new LongIntMap(4 * n);
+        boolean[] inMerge = new boolean[n];
         for (int id : index.values()) {
             byte[] t = texts[id];
             if (t.length == 1 && t[0] >= 0) asciiIds[t[0]] = id;
             else if (t.length >= 1 && t.length <= 4) characterIds.putIfAbsent(characterKey(t, 0, t.length), id);
             for (int split = 0; split <= t.length; split++) {
                 Integer left = index.get(key(t, 0, split)), right = index.get(key(t, split, t.length - split));
-                if (left != null && right != null) merges.putIfAbsent(LongIntMap.pair(left, right), id);
+                if (left != null && right != null) {
+                    merges.putIfAbsent(LongIntMap.pair(left, right), id);
+                    inMerge[left] = inMerge[right] = true;
+                }
             }
         }
+        mergeable = new boolean[n];
+        for (int i = 0; i < n; i++) mergeable[i] = inMerge[canonical[i]];
     }
 
     /** Reads a llama2.c tokenizer file ({@code tokenizer.bin}, {@code tok512.bin}): every token up to the end of the file. */
@@ -125,7 +132,7 @@ public final class Llama2cTokenizer implements Tokenizer {
             n = appendCharacter(utf8, i, len, ids, n);
             i += len;
         }
-        n = PairMerger.merge(ids, n, this::rule);
+        n = PairMerger.merge(ids, n, this::rule, mergeable);
         int first = addBos ? 1 : 0;
         int[] out = new int[first + n + (addEos ? 1 : 0)];
         if (addBos) out[0] = bos;

@@ -20,7 +20,7 @@ final class PairMerger {
 
     private final int[] tokens, next, prev, pairRank, pairMerged;
     private final Rules rules;
-    private long[] heap;
+    private long[] heap = new long[64];
     private int heapSize;
 
     private PairMerger(int[] tokens, int n, Rules rules) {
@@ -30,21 +30,38 @@ final class PairMerger {
         prev = new int[n];
         pairRank = new int[n];
         pairMerged = new int[n];
-        heap = new long[Math.max(16, n)];
-        for (int i = 0; i < n; i++) {
-            next[i] = i + 1 < n ? i + 1 : -1;
-            prev[i] = i - 1;
-        }
     }
 
-    /** Merges {@code tokens[0..n)} in place; returns the number of symbols left at the front of the array. */
-    static int merge(int[] tokens, int n, Rules rules) {
+    /**
+     * Merges {@code tokens[0..n)} in place; returns the number of symbols left at the front of the array.
+     * A symbol whose id is not {@code mergeable} takes part in no rule, so no merge crosses it and the runs
+     * between such symbols merge independently, with the same result as one pass (merges on either side
+     * never depend on each other). Small runs keep the heap small and in cache.
+     */
+    static int merge(int[] tokens, int n, Rules rules, boolean[] mergeable) {
         if (n < 2) return n;
-        return new PairMerger(tokens, n, rules).run(n);
+        PairMerger merger = new PairMerger(tokens, n, rules);
+        int out = 0, start = 0;
+        for (int i = 0; i <= n; i++) {
+            if (i < n && mergeable[tokens[i]]) continue;
+            int count = merger.run(start, i);
+            System.arraycopy(tokens, start, tokens, out, count);
+            out += count;
+            if (i < n) tokens[out++] = tokens[i];
+            start = i + 1;
+        }
+        return out;
     }
 
-    private int run(int n) {
-        for (int i = 0; i + 1 < n; i++) offer(i);
+    /** Merges the run {@code tokens[from..to)}; the result is left at {@code tokens[from..)} and its length returned. */
+    private int run(int from, int to) {
+        if (to - from < 2) return to - from;
+        for (int i = from; i < to; i++) {
+            next[i] = i + 1 < to ? i + 1 : -1;
+            prev[i] = i > from ? i - 1 : -1;
+        }
+        heapSize = 0;
+        for (int i = from; i + 1 < to; i++) offer(i);
         while (heapSize > 0) {
             long key = poll();
             int at = (int) key;
@@ -58,7 +75,7 @@ final class PairMerger {
             offer(at);
         }
         int count = 0;
-        for (int i = 0; i >= 0; i = next[i]) tokens[count++] = tokens[i];
+        for (int i = from; i >= 0; i = next[i]) tokens[from + count++] = tokens[i];
         return count;
     }
 

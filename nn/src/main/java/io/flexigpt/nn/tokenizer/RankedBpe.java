@@ -16,6 +16,7 @@ final class RankedBpe {
     private final Map<String, Integer> vocab;
     private final LongIntMap mergeIndex;
     private final int[] mergedIds;
+    private final boolean[] mergeable;
     private final int[] byteIds = new int[256];
     private final int unk;
     private final boolean byteFallback, fuseUnk, ignoreMerges;
@@ -30,9 +31,13 @@ final class RankedBpe {
         this.ignoreMerges = ignoreMerges;
         mergeIndex = new LongIntMap(merges.length);
         mergedIds = new int[merges.length];
+        int size = 0;
+        for (int id : vocab.values()) size = Math.max(size, id + 1);
+        mergeable = new boolean[size];
         for (int r = 0; r < merges.length; r++) {
             mergeIndex.putIfAbsent(LongIntMap.pair(merges[r][0], merges[r][1]), r);
             mergedIds[r] = merges[r][2];
+            mergeable[merges[r][0]] = mergeable[merges[r][1]] = true;
         }
         for (int b = 0; b < 256; b++) byteIds[b] = vocab.getOrDefault(String.format("<0x%02X>", b), -1);
     }
@@ -81,7 +86,7 @@ final class RankedBpe {
                 ids[n++] = unk;
             }
         }
-        n = PairMerger.merge(ids, n, this::rule);
+        n = PairMerger.merge(ids, n, this::rule, mergeable);
         return Arrays.copyOf(ids, n);
     }
 }

@@ -69,6 +69,22 @@ class TokenizerProperties {
         assertArrayEquals(llama2cReference(tok, text), tok.encode(text, false, false));
     }
 
+    @Property(tries = 60)
+    void realTextWindowsMergeLikeLlama2c(@ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 790_000) int start,
+                                         @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 400) int length, @ForAll boolean large) throws IOException {
+        String text = valText();
+        String window = text.substring(Math.min(start, text.length() - 1), Math.min(text.length(), start + length));
+        Llama2cTokenizer tok = (Llama2cTokenizer) tokenizer(large ? "llama32k" : "tok512");
+        assertArrayEquals(llama2cReference(tok, window), tok.encode(window, false, false));
+    }
+
+    private static String valText;
+
+    private static synchronized String valText() throws IOException {
+        if (valText == null) valText = java.nio.file.Files.readString(io.flexigpt.tensor.testing.TestData.file("text/tinystories/tinystories_val_head.txt"));
+        return valText;
+    }
+
     /** llama2.c's encode, transcribed loop for loop: rescans every pair after every merge. */
     static int[] llama2cReference(Llama2cTokenizer tok, String text) {
         Map<String, Integer> lookup = new HashMap<>();
