@@ -109,6 +109,14 @@ public final class Parallelism {
     private static final class Workers {
         /** How long an idle thread polls before parking. */
         private static final long SPIN_NANOS = 200_000;
+        /** Polls after which a waiting thread yields its core between polls, in case the machine is oversubscribed. */
+        private static final int BUSY_POLLS = 256;
+
+        /** One poll of a wait loop: busy at first, then yielding, so a descheduled peer can run. */
+        private static void pause(int polls) {
+            if (polls < BUSY_POLLS) Thread.onSpinWait();
+            else Thread.yield();
+        }
         private static final AtomicInteger IDS = new AtomicInteger();
 
         private final Worker[] workers;
@@ -185,9 +193,9 @@ public final class Parallelism {
             /** Waits for every worker chunk, then rethrows the first failure. */
             void await() {
                 long spinUntil = System.nanoTime() + SPIN_NANOS;
-                while (remaining.get() > 0) {
+                for (int polls = 0; remaining.get() > 0; polls++) {
                     if (System.nanoTime() < spinUntil) {
-                        Thread.onSpinWait();
+                        pause(polls);
                         continue;
                     }
                     callerParked = true;
@@ -228,14 +236,14 @@ public final class Parallelism {
 
             private Region take() {
                 long spinUntil = System.nanoTime() + SPIN_NANOS;
-                while (true) {
+                for (int polls = 0; ; polls++) {
                     Region r = task;
                     if (r != null) {
                         task = null;
                         return r;
                     }
                     if (System.nanoTime() < spinUntil) {
-                        Thread.onSpinWait();
+                        pause(polls);
                         continue;
                     }
                     parked = true;
