@@ -3,6 +3,7 @@ package io.flexigpt.nn.tokenizer;
 import io.flexigpt.tensor.io.FormatException;
 import io.flexigpt.tensor.io.Json;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ final class HfTokenizerReader {
     static HfTokenizer read(Path file) throws IOException {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
         } catch (CharacterCodingException e) {
             throw new FormatException(file + ": not UTF-8 text; expected a tokenizer.json", e);
         }
@@ -134,7 +135,7 @@ final class HfTokenizerReader {
                 left = a;
                 right = b;
             } else {
-                throw error(p, "expected a merge as \"left right\" or [\"left\", \"right\"], found " + Json.write(m));
+                throw error(p, "expected a merge as \"left right\" or [\"left\", \"right\"], found " + describe(m));
             }
             Integer a = vocab.get(left), b = vocab.get(right), merged = vocab.get(left + right);
             if (a == null || b == null || merged == null) {
@@ -307,17 +308,22 @@ final class HfTokenizerReader {
 
     private int id(Object value, String path) throws FormatException {
         if (value instanceof Long l && l >= 0 && l < Integer.MAX_VALUE) return (int) (long) l;
-        throw error(path, "expected a non-negative integer id, found " + Json.write(value));
+        throw error(path, "expected a non-negative integer id, found " + describe(value));
     }
 
     private Map<String, Object> object(Object value, String path) throws FormatException {
         if (value instanceof Map) return Json.object(value, "", source);
-        throw error(path, "expected a JSON object, found " + (value == null ? "null" : Json.write(value).length() > 40 ? value.getClass().getSimpleName() : Json.write(value)));
+        throw error(path, "expected a JSON object, found " + describe(value));
     }
 
     private List<Object> list(Object value, String path) throws FormatException {
         if (value instanceof List) return Json.list(value, "", source);
-        throw error(path, "expected a JSON array, found " + (value == null ? "null" : value.getClass().getSimpleName()));
+        throw error(path, "expected a JSON array, found " + describe(value));
+    }
+
+    private static String describe(Object value) {
+        String json = Json.write(value);
+        return json.length() <= 40 ? json : json.substring(0, 37) + "...";
     }
 
     private String at(String path) {

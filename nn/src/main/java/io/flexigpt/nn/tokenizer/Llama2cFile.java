@@ -94,15 +94,32 @@ final class Llama2cFile {
     private static void rejectOtherFormats(Path file, byte[] data) throws FormatException {
         if (data.length < 4) throw new FormatException(file + ": " + data.length + " bytes; expected a llama2.c tokenizer starting with int32 max_token_length");
         String expected = ", not a llama2.c tokenizer (int32 max_token_length, then score/length/bytes per token)";
-        int first = 0;
-        while (first < data.length && Character.isWhitespace(data[first])) first++;
-        if (first < data.length && (data[first] == '{' || data[first] == '[')) throw new FormatException(file + ": byte " + first + ": this is JSON" + expected);
+        if (looksLikeJson(data, data.length)) throw new FormatException(file + ": byte 0: this is JSON" + expected);
         if (data[0] == 'G' && data[1] == 'G' && data[2] == 'U' && data[3] == 'F') throw new FormatException(file + ": byte 0: this is a GGUF file" + expected);
-        if (data.length > 9) {
+        if (data.length > 10) {
             long headerLength = ByteBuffer.wrap(data, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            if (headerLength > 1 && headerLength <= data.length - 8 && data[8] == '{') {
+            if (headerLength > 1 && headerLength <= data.length - 8 && data[8] == '{' && (data[9] == '"' || data[9] == '}')) {
                 throw new FormatException(file + ": byte 8: this is a safetensors file" + expected);
             }
         }
+    }
+
+    /**
+     * Whether the first {@code length} bytes start a JSON object: optional whitespace (or a UTF-8 byte order
+     * mark), '{', optional whitespace, then '"' or '}'. A llama2.c file whose max_token_length is 123
+     * (byte '{') is followed by zero bytes, so it does not qualify.
+     */
+    static boolean looksLikeJson(byte[] head, int length) {
+        int i = 0;
+        if (length >= 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB && (head[2] & 0xFF) == 0xBF) i = 3;
+        while (i < length && isJsonWhitespace(head[i])) i++;
+        if (i >= length || head[i] != '{') return false;
+        i++;
+        while (i < length && isJsonWhitespace(head[i])) i++;
+        return i < length && (head[i] == '"' || head[i] == '}');
+    }
+
+    private static boolean isJsonWhitespace(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 }

@@ -23,6 +23,7 @@ public final class Llama2cTokenizer implements Tokenizer {
     private final String[] pieces;
     private final byte[][] texts;    // what a piece matches and concatenates as
     private final byte[][] outputs;  // what a piece decodes to (one byte for byte tokens)
+    private final boolean[] byteToken;
     private final float[] scores;
     private final boolean[] control;
     private final int[] byteIds;
@@ -49,9 +50,11 @@ public final class Llama2cTokenizer implements Tokenizer {
         this.bos = bos;
         this.eos = eos;
         outputs = new byte[n][];
+        byteToken = new boolean[n];
         for (int i = 0; i < n; i++) {
             int b = byteValue(pieces[i]);
-            outputs[i] = b >= 0 ? new byte[] {(byte) b} : texts[i];
+            byteToken[i] = b >= 0;
+            outputs[i] = byteToken[i] ? new byte[] {(byte) b} : texts[i];
         }
         Map<String, Integer> index = new HashMap<>(2 * n);
         for (int i = 0; i < n; i++) if (matchable[i]) index.putIfAbsent(key(texts[i], 0, texts[i].length), i);
@@ -174,7 +177,7 @@ public final class Llama2cTokenizer implements Tokenizer {
         if (control[id]) return new byte[0];
         byte[] b = outputs[id];
         boolean afterStart = previousId < 0 || previousId == bos;
-        return afterStart && texts[id] == b && b.length > 0 && b[0] == ' ' ? Arrays.copyOfRange(b, 1, b.length) : b;
+        return afterStart && !byteToken[id] && b.length > 0 && b[0] == ' ' ? Arrays.copyOfRange(b, 1, b.length) : b;
     }
 
     @Override

@@ -13,22 +13,19 @@ public final class Tokenizers {
     private Tokenizers() {}
 
     /**
-     * A Hugging Face {@code tokenizer.json}, a directory holding one, or a llama2.c tokenizer {@code .bin};
-     * the kind is recognised by the file's content.
+     * A Hugging Face {@code tokenizer.json} or a llama2.c tokenizer {@code .bin}, recognised by content, or a
+     * directory holding {@code tokenizer.json} (or else {@code tokenizer.bin}).
      */
     public static Tokenizer load(Path path) throws IOException {
-        if (Files.isDirectory(path)) path = path.resolve("tokenizer.json");
+        if (Files.isDirectory(path)) path = Files.exists(path.resolve("tokenizer.json")) ? path.resolve("tokenizer.json") : path.resolve("tokenizer.bin");
         if (!Files.isRegularFile(path)) throw new NoSuchFileException(path.toString(), null, "no tokenizer file");
         return startsLikeJson(path) ? HfTokenizer.load(path) : Llama2cTokenizer.load(path);
     }
 
     private static boolean startsLikeJson(Path path) throws IOException {
         try (InputStream in = Files.newInputStream(path)) {
-            int c;
-            do {
-                c = in.read();
-            } while (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == 0xEF || c == 0xBB || c == 0xBF);
-            return c == '{';
+            byte[] head = in.readNBytes(256);
+            return Llama2cFile.looksLikeJson(head, head.length);
         }
     }
 

@@ -80,6 +80,32 @@ class BadTokenizerFilesTest {
         assertMessage(assertThrows(FormatException.class, () -> Tokenizers.load(checkpoint)), "stories260K.bin", "byte ");
     }
 
+    /** A llama2.c file with max_token_length 123, whose first byte is '{'. */
+    private Path braceFirstLlama2cFile() throws IOException {
+        List<String> pieces = new java.util.ArrayList<>(List.of("<unk>", "\n<s>\n", "\n</s>\n"));
+        for (int b = 0; b < 256; b++) pieces.add(String.format("<0x%02X>", b));
+        pieces.addAll(List.of(" ", "a", "b", "ab", " ab"));
+        float[] scores = new float[pieces.size()];
+        scores[262] = 1;
+        scores[263] = 2;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(123).array());
+        for (int i = 0; i < pieces.size(); i++) {
+            byte[] text = pieces.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            out.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(scores[i]).putInt(text.length).array());
+            out.writeBytes(text);
+        }
+        return write("brace.bin", out.toByteArray());
+    }
+
+    @Test
+    void llama2cFileStartingWithABraceIsNotMistakenForJson() throws IOException {
+        Tokenizer tok = Tokenizers.load(braceFirstLlama2cFile());
+        assertTrue(tok instanceof Llama2cTokenizer);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {263, 263}, tok.encode("ab ab", false, false));
+        org.junit.jupiter.api.Assertions.assertEquals("ab ab", tok.decode(new int[] {263, 263}));
+    }
+
     @Test
     void malformedJsonNamesLineAndColumn() throws IOException {
         byte[] full = Files.readAllBytes(TestData.file("models/stories260K-hf/tokenizer.json"));
