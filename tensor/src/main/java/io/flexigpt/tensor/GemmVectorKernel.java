@@ -377,7 +377,8 @@ final class GemmVectorKernel extends GemmKernel {
     }
 
     private static void finishDot(FloatVector lanes, int k, int bound, float[] x, int xi, float[] b, int row, float[] c, int at, boolean overwrite) {
-        float s = lanes.reduceLanes(VectorOperators.ADD);
+        float s = 0f; // lanes summed in a fixed order: reduceLanes may reorder (and does differ once compiled)
+        for (int l = 0; l < lanes.length(); l++) s += lanes.lane(l);
         for (int p = bound; p < k; p++) s = Math.fma(x[xi + p], b[row + p], s);
         c[at] = overwrite ? s : c[at] + s;
     }

@@ -1,6 +1,8 @@
 package io.flexigpt.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -14,25 +16,50 @@ final class VectorKernels {
         return S.length();
     }
 
+    /**
+     * {@code e^x} from basic arithmetic only (Cephes' single-precision polynomial, about 1 ulp), so the
+     * result is the same bit for bit whether the code runs interpreted or compiled; the library's
+     * lanewise EXP is not (it calls a native math library once compiled). Below -87.3 the result is 0.
+     */
+    static FloatVector exp(FloatVector x) {
+        VectorMask<Float> underflow = x.compare(VectorOperators.LT, -87.3f);
+        FloatVector c = x.min(88.7f).max(-87.3f);
+        FloatVector n = c.mul(1.44269504088896341f).add(12582912f).sub(12582912f); // round to nearest
+        FloatVector r = c.sub(n.mul(0.693359375f)).sub(n.mul(-2.12194440e-4f));
+        FloatVector r2 = r.mul(r);
+        FloatVector y = r.mul(1.9875691500E-4f).add(1.3981999507E-3f);
+        y = y.mul(r).add(8.3334519073E-3f);
+        y = y.mul(r).add(4.1665795894E-2f);
+        y = y.mul(r).add(1.6666665459E-1f);
+        y = y.mul(r).add(5.0000001201E-1f);
+        y = y.mul(r2).add(r).add(1f);
+        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        FloatVector pow2n = bits.reinterpretAsFloats();
+        return y.mul(pow2n).blend(0f, underflow);
+    }
+
     static boolean unary(Elementwise.Unary op, float[] x, int ox, float[] o, int oo, int n) {
         int i = 0, bound = S.loopBound(n);
         switch (op) {
             case EXP:
-                for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, ox + i).lanewise(VectorOperators.EXP).intoArray(o, oo + i);
+                for (; i < bound; i += S.length()) exp(FloatVector.fromArray(S, x, ox + i)).intoArray(o, oo + i);
                 break;
             case TANH:
-                for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, ox + i).lanewise(VectorOperators.TANH).intoArray(o, oo + i);
+                for (; i < bound; i += S.length()) {
+                    FloatVector e = exp(FloatVector.fromArray(S, x, ox + i).mul(2f).min(88f));
+                    FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(e.add(1f))).intoArray(o, oo + i);
+                }
                 break;
             case SIGMOID:
                 for (; i < bound; i += S.length()) {
                     FloatVector v = FloatVector.fromArray(S, x, ox + i);
-                    FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(o, oo + i);
+                    FloatVector.broadcast(S, 1f).div(exp(v.neg()).add(1f)).intoArray(o, oo + i);
                 }
                 break;
             case SILU:
                 for (; i < bound; i += S.length()) {
                     FloatVector v = FloatVector.fromArray(S, x, ox + i);
-                    v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(o, oo + i);
+                    v.div(exp(v.neg()).add(1f)).intoArray(o, oo + i);
                 }
                 break;
             default:
@@ -69,7 +96,7 @@ final class VectorKernels {
         int i = 0, bound = S.loopBound(n);
         FloatVector acc = FloatVector.zero(S);
         for (; i < bound; i += S.length()) {
-            FloatVector e = FloatVector.fromArray(S, x, ox + i).sub(shift).lanewise(VectorOperators.EXP);
+            FloatVector e = exp(FloatVector.fromArray(S, x, ox + i).sub(shift));
             e.intoArray(o, oo + i);
             acc = acc.add(e);
         }

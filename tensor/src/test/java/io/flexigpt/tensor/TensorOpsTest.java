@@ -279,4 +279,21 @@ class TensorOpsTest {
         // position 0 is the identity
         assertTrue(x.slice(1, 0, 1).rope(0, 10000, interleaved, false).maxAbsDiff(x.slice(1, 0, 1)) < 1e-7);
     }
+
+    /** Interpreted and JIT-compiled runs of the vector kernels must agree bit for bit (determinism). */
+    @Example
+    void expSoftmaxAndSiluAreBitIdenticalBeforeAndAfterWarmUp() {
+        Tensor x = TensorArbitraries.random(99, 4, 300).mul(20);
+        float[] e0 = x.exp().toFloatArray(), s0 = x.softmax(-1).toFloatArray(), u0 = x.silu().toFloatArray(), t0 = x.tanh().toFloatArray();
+        for (int i = 0; i < 3000; i++) {
+            x.exp();
+            x.softmax(-1);
+            x.silu();
+            x.tanh();
+        }
+        assertArrayEquals(e0, x.exp().toFloatArray());
+        assertArrayEquals(s0, x.softmax(-1).toFloatArray());
+        assertArrayEquals(u0, x.silu().toFloatArray());
+        assertArrayEquals(t0, x.tanh().toFloatArray());
+    }
 }
