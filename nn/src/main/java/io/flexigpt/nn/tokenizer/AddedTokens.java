@@ -6,17 +6,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Finds added tokens (such as special tokens) in raw text, leftmost first and longest at a position. */
+/**
+ * Finds added tokens (such as special tokens) in raw text, leftmost first and longest at a position. A token
+ * may swallow the whitespace on its left ({@code lstrip}) or right ({@code rstrip}), and may be limited to
+ * whole words ({@code singleWord}).
+ */
 final class AddedTokens {
-    private final Map<Character, List<String>> byFirstChar = new HashMap<>();
-    private final Map<String, Integer> ids;
+    /** One added token and its matching options. */
+    record Token(String content, int id, boolean lstrip, boolean rstrip, boolean singleWord) {}
 
-    AddedTokens(Map<String, Integer> ids) {
-        this.ids = ids;
-        for (String content : ids.keySet()) {
-            if (!content.isEmpty()) byFirstChar.computeIfAbsent(content.charAt(0), c -> new ArrayList<>()).add(content);
+    private final Map<Character, List<Token>> byFirstChar = new HashMap<>();
+
+    AddedTokens(List<Token> tokens) {
+        for (Token t : tokens) {
+            if (!t.content().isEmpty()) byFirstChar.computeIfAbsent(t.content().charAt(0), c -> new ArrayList<>()).add(t);
         }
-        for (List<String> list : byFirstChar.values()) list.sort(Comparator.comparingInt(String::length).reversed());
+        for (List<Token> list : byFirstChar.values()) list.sort(Comparator.comparingInt((Token t) -> t.content().length()).reversed());
     }
 
     /** Receives the pieces of the text: plain segments and added tokens. */
@@ -29,18 +34,29 @@ final class AddedTokens {
     void split(String text, Visitor visitor) {
         int start = 0;
         for (int i = 0; i < text.length() && !byFirstChar.isEmpty(); i++) {
-            List<String> candidates = byFirstChar.get(text.charAt(i));
-            if (candidates == null) continue;
-            for (String content : candidates) {
-                if (text.startsWith(content, i)) {
-                    if (i > start) visitor.text(text.substring(start, i), start == 0);
-                    visitor.token(ids.get(content));
-                    start = i + content.length();
-                    i = start - 1;
-                    break;
-                }
-            }
+            Token match = match(text, i);
+            if (match == null) continue;
+            int from = i, to = i + match.content().length();
+            if (match.lstrip()) while (from > start && Character.isWhitespace(text.charAt(from - 1))) from--;
+            if (match.rstrip()) while (to < text.length() && Character.isWhitespace(text.charAt(to))) to++;
+            if (from > start) visitor.text(text.substring(start, from), start == 0);
+            visitor.token(match.id());
+            start = to;
+            i = to - 1;
         }
         if (start < text.length()) visitor.text(text.substring(start), start == 0);
+    }
+
+    private Token match(String text, int at) {
+        List<Token> candidates = byFirstChar.get(text.charAt(at));
+        if (candidates == null) return null;
+        for (Token t : candidates) {
+            if (!text.startsWith(t.content(), at)) continue;
+            int end = at + t.content().length();
+            boolean wordBefore = at > 0 && Character.isLetterOrDigit(text.charAt(at - 1));
+            boolean wordAfter = end < text.length() && Character.isLetterOrDigit(text.charAt(end));
+            if (!t.singleWord() || (!wordBefore && !wordAfter)) return t;
+        }
+        return null;
     }
 }

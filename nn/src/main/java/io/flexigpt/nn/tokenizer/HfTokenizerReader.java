@@ -28,6 +28,7 @@ final class HfTokenizerReader {
     private final String source;
     private final Map<String, Integer> vocab = new HashMap<>();
     private final Map<String, Integer> added = new LinkedHashMap<>();
+    private final List<AddedTokens.Token> addedTokens = new ArrayList<>();
     private final List<Integer> specialIds = new ArrayList<>();
     private final List<Decoder> fullDecoder = new ArrayList<>(), tokenDecoder = new ArrayList<>();
     private boolean byteLevelDecoder, byteFallbackDecoder, stripsLeadingSpace;
@@ -51,7 +52,9 @@ final class HfTokenizerReader {
         for (int i = 0; i < pieces.size(); i++) {
             r.vocab.putIfAbsent(pieces.get(i), i);
             int type = tokenTypes == null ? 1 : tokenTypes[i];
-            if (type == 3 || type == 4) r.added.putIfAbsent(pieces.get(i), i);
+            if ((type == 3 || type == 4) && r.added.putIfAbsent(pieces.get(i), i) == null) {
+                r.addedTokens.add(new AddedTokens.Token(pieces.get(i), i, false, false, false));
+            }
             if (type == 3) r.specialIds.add(i);
         }
         List<Object> mergeList = new ArrayList<>(merges);
@@ -75,14 +78,16 @@ final class HfTokenizerReader {
         for (Map.Entry<String, Object> e : object(model.get("vocab"), "$.model.vocab").entrySet()) {
             vocab.put(e.getKey(), id(e.getValue(), "$.model.vocab[" + Json.write(e.getKey()) + "]"));
         }
-        List<Object> addedTokens = root.get("added_tokens") == null ? List.of() : list(root.get("added_tokens"), "$.added_tokens");
-        for (int i = 0; i < addedTokens.size(); i++) {
+        List<Object> rawAdded = root.get("added_tokens") == null ? List.of() : list(root.get("added_tokens"), "$.added_tokens");
+        for (int i = 0; i < rawAdded.size(); i++) {
             String path = "$.added_tokens[" + i + "]";
-            Map<String, Object> t = object(addedTokens.get(i), path);
+            Map<String, Object> t = object(rawAdded.get(i), path);
             String content = Json.getString(t, "content", at(path));
             int id = id(Json.require(t, "id", at(path)), path + ".id");
             vocab.put(content, id);
             added.put(content, id);
+            addedTokens.add(new AddedTokens.Token(content, id, Json.optBoolean(t, "lstrip", false, at(path)), Json.optBoolean(t, "rstrip", false, at(path)),
+                Json.optBoolean(t, "single_word", false, at(path))));
             if (Json.optBoolean(t, "special", false, at(path))) specialIds.add(id);
         }
         String[] pieces = pieces("$.model.vocab");
@@ -106,7 +111,7 @@ final class HfTokenizerReader {
         for (int id : new int[] {bos, eos}) if (id >= 0) special[id] = true;
         HfTokenizer.TokenDecoding tokenDecoding = new HfTokenizer.TokenDecoding(byteLevelDecoder, byteFallbackDecoder, Decoder.sequence(tokenDecoder),
             stripsLeadingSpace);
-        return new HfTokenizer(pieces, special, new AddedTokens(added), normalizer, preTokenizer, model, Decoder.sequence(fullDecoder), tokenDecoding,
+        return new HfTokenizer(pieces, special, new AddedTokens(addedTokens), normalizer, preTokenizer, model, Decoder.sequence(fullDecoder), tokenDecoding,
             bos, eos);
     }
 

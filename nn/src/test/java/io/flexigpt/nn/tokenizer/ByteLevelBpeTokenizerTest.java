@@ -83,6 +83,24 @@ class ByteLevelBpeTokenizerTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void addedTokensCanSwallowWhitespaceAndRequireWholeWords() throws IOException {
+        Map<String, Object> root = gpt2Json();
+        ((Map<String, Object>) ((Map<String, Object>) root.get("model")).get("vocab")).put("<mask>", 262L);
+        ((Map<String, Object>) ((Map<String, Object>) root.get("model")).get("vocab")).put("lo", 259L);
+        List<Object> added = new ArrayList<>((List<Object>) root.get("added_tokens"));
+        added.add(Map.of("id", 262L, "content", "<mask>", "special", true, "lstrip", true, "rstrip", true));
+        added.add(Map.of("id", 259L, "content", "lo", "special", false, "single_word", true));
+        root.put("added_tokens", added);
+        Path file = Files.createTempFile("gpt2-added-", "-tokenizer.json");
+        file.toFile().deleteOnExit();
+        Files.writeString(file, Json.write(root));
+        HfTokenizer tok = HfTokenizer.load(file);
+        assertArrayEquals(new int[] {'a', 262, 'b'}, tok.encode("a  <mask>  b", false, false));
+        assertArrayEquals(new int[] {259, ' ', 260}, tok.encode("lo low", false, false));
+    }
+
+    @Test
     void ggufGpt2VocabularyEncodesLikeTheJsonFile() throws IOException {
         HfTokenizer json = tinyGpt2();
         List<String> pieces = new ArrayList<>();
