@@ -21,7 +21,6 @@ public final class Llama2cTokenizer implements Tokenizer {
     private static final byte[] DUMMY_PREFIX = {' '};
 
     private final String[] pieces;
-    private final byte[][] texts;    // what a piece matches and concatenates as
     private final byte[][] outputs;  // what a piece decodes to (one byte for byte tokens)
     private final boolean[] byteToken;
     private final float[] scores;
@@ -43,7 +42,6 @@ public final class Llama2cTokenizer implements Tokenizer {
     Llama2cTokenizer(String[] pieces, byte[][] texts, float[] scores, boolean[] matchable, boolean[] control, int[] byteIds, int bos, int eos) {
         int n = pieces.length;
         this.pieces = pieces;
-        this.texts = texts;
         this.scores = scores;
         this.control = control;
         this.byteIds = byteIds;
