@@ -53,7 +53,8 @@ public final class GgufCheckpoint {
             weights.put(name, load(file, r, t));
         }
         Tensor output = weights.get("lm_head.weight");
-        boolean tied = output == null || output.maxAbsDiff(weights.get("model.embed_tokens.weight")) == 0;
+        Tensor embed = weights.get("model.embed_tokens.weight");
+        boolean tied = output == null || (embed != null && java.util.Arrays.equals(output.shape(), embed.shape()) && output.maxAbsDiff(embed) == 0);
         if (tied) weights.remove("lm_head.weight");
         config = new LlamaConfig(config.dim(), config.nLayers(), config.nHeads(), config.nKvHeads(), config.hiddenDim(), config.vocabSize(),
                 config.maxSeqLen(), config.ropeTheta(), config.normEps(), tied, RopeLayout.INTERLEAVED);
@@ -126,7 +127,7 @@ public final class GgufCheckpoint {
 
     private static long count(LittleEndianReader r, boolean v1, String what) throws FormatException {
         long n = v1 ? Integer.toUnsignedLong(r.i32(what)) : r.i64(what);
-        if (n < 0) throw new FormatException("negative " + what);
+        if (n < 0) throw r.error("negative " + what + " " + n);
         return n;
     }
 
@@ -287,6 +288,10 @@ public final class GgufCheckpoint {
             for (int i = 0; i < types.length; i++) types[i] = ((Number) t.get(i)).intValue();
         }
         int bos = intKey(file, m, "tokenizer.ggml.bos_token_id", 1), eos = intKey(file, m, "tokenizer.ggml.eos_token_id", 2);
-        return Tokenizers.fromVocabulary(pieces, scores, types, bos, eos);
+        try {
+            return Tokenizers.fromVocabulary(pieces, scores, types, bos, eos);
+        } catch (FormatException | IllegalArgumentException e) {
+            throw new FormatException(file + ": tokenizer metadata: " + e.getMessage(), e);
+        }
     }
 }

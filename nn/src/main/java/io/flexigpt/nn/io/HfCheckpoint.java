@@ -29,7 +29,16 @@ public final class HfCheckpoint {
     public static LlamaConfig readConfig(Path dir) throws IOException {
         Path configFile = dir.resolve("config.json");
         if (!Files.exists(configFile)) throw new NoSuchFileException(configFile.toString(), null, "a Hugging Face model directory needs config.json");
-        return HfConfig.parse(Files.readString(configFile, StandardCharsets.UTF_8), configFile.toString());
+        return HfConfig.parse(readUtf8(configFile), configFile.toString());
+    }
+
+    /** The file's text, or a FormatException naming it when it is not valid UTF-8. */
+    static String readUtf8(Path file) throws IOException {
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new FormatException(file + ": not valid UTF-8 text");
+        }
     }
 
     /** Writes {@code dir/config.json} for {@code config} atomically. */
@@ -47,7 +56,7 @@ public final class HfCheckpoint {
         if (Files.exists(single)) {
             readShard(single, null, weights);
         } else if (Files.exists(index)) {
-            Map<String, Object> root = Json.object(Json.parse(Files.readString(index, StandardCharsets.UTF_8), index.toString()), "index", index.toString());
+            Map<String, Object> root = Json.object(Json.parse(readUtf8(index), index.toString()), "index", index.toString());
             Map<String, Object> map = Json.getObject(root, "weight_map", index.toString());
             Map<String, java.util.List<String>> byShard = new LinkedHashMap<>();
             for (Map.Entry<String, Object> e : map.entrySet()) {

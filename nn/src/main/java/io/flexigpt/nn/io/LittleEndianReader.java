@@ -15,6 +15,11 @@ final class LittleEndianReader {
         this.file = file;
     }
 
+    /** An error at the current position of this file. */
+    FormatException error(String message) {
+        return new FormatException(file + ": byte " + buf.position() + ": " + message);
+    }
+
     long position() {
         return buf.position();
     }
