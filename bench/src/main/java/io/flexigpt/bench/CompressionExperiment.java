@@ -10,10 +10,13 @@ import io.flexigpt.compress.FlexiGptConfig;
 import io.flexigpt.compress.ParameterAccount;
 import io.flexigpt.compress.RankSpec;
 import io.flexigpt.compress.Recovery;
+import io.flexigpt.eval.EvalResult;
 import io.flexigpt.eval.LlamaScoringModel;
 import io.flexigpt.eval.ProgressListener;
 import io.flexigpt.eval.perplexity.PerplexityEvaluator;
 import io.flexigpt.eval.perplexity.PerplexitySettings;
+import io.flexigpt.eval.report.HtmlReport;
+import io.flexigpt.eval.report.JsonReport;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.RopeLayout;
@@ -32,6 +35,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Regenerates the README's compression and extension tables: trains (or reuses) the in-house teacher on
@@ -46,6 +50,7 @@ import java.util.List;
  */
 public final class CompressionExperiment {
     static final int SEQ = 128, BATCH = 8;
+    static final List<EvalResult> RESULTS = new ArrayList<>();
 
     public static void main(String[] args) throws IOException {
         Path data = Paths.get(System.getProperty("flexigpt.data", "../shared/data"));
@@ -69,6 +74,8 @@ public final class CompressionExperiment {
         rows.addAll(extension(teacher, train, tok, heldOut, recovery));
         String md = "| model | rate | method | blocks | stored params | trainable | held-out ppl |\n|---|---|---|---|---|---|---|\n" + String.join("\n", rows) + "\n";
         Files.writeString(work.resolve("results.md"), md);
+        JsonReport.write(work.resolve("results.json"), RESULTS);
+        HtmlReport.write(work.resolve("report.html"), "FlexiGPT compression on TinyStories", RESULTS);
         System.out.println(md);
     }
 
@@ -98,7 +105,10 @@ public final class CompressionExperiment {
 
     static String row(String name, double rate, String method, LlamaModel m, Tokenizer tok, String heldOut) {
         ParameterAccount acc = ParameterAccount.of(m);
-        String r = String.format("| %s | %.0f%% | %s | %d | %,d | %,d | %.3f |", name, rate * 100, method, m.blocks().size(), acc.stored(), acc.trainable(), ppl(m, tok, heldOut));
+        double ppl = ppl(m, tok, heldOut);
+        RESULTS.add(new EvalResult(name, "tinystories_val_head", "token_perplexity", ppl, Double.NaN, 0,
+                Map.of(HtmlReport.METHOD, method, HtmlReport.COMPRESSION_RATE, rate, "stored_parameters", acc.stored(), "context", SEQ)));
+        String r = String.format("| %s | %.0f%% | %s | %d | %,d | %,d | %.3f |", name, rate * 100, method, m.blocks().size(), acc.stored(), acc.trainable(), ppl);
         System.out.println(r);
         return r;
     }
