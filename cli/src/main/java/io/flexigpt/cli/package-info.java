@@ -1,2 +1,2 @@
-/** The cli layer of FlexiGPT for Java. */
+/** The {@code flexigpt} command: generate, evaluate, score importance, compress, extend, train, and the demo. */
 package io.flexigpt.cli;

@@ -1,0 +1,190 @@
+package io.flexigpt.cli;
+
+import io.flexigpt.compress.CalibrationData;
+import io.flexigpt.compress.CompressionResult;
+import io.flexigpt.compress.RankSpec;
+import io.flexigpt.eval.EvalResult;
+import io.flexigpt.eval.ProgressListener;
+import io.flexigpt.eval.report.HtmlReport;
+import io.flexigpt.eval.report.JsonReport;
+import io.flexigpt.eval.report.MarkdownReport;
+import io.flexigpt.nn.LlamaConfig;
+import io.flexigpt.nn.LlamaModel;
+import io.flexigpt.nn.RopeLayout;
+import io.flexigpt.nn.io.HfCheckpoint;
+import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
+import io.flexigpt.nn.tokenizer.Tokenizer;
+import io.flexigpt.nn.train.LossFunction;
+import io.flexigpt.nn.train.TokenDataset;
+import io.flexigpt.nn.train.TrainConfig;
+import io.flexigpt.nn.train.TrainResult;
+import io.flexigpt.nn.train.Trainer;
+import io.flexigpt.tensor.io.StoredType;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code flexigpt demo}: the whole pipeline on a built-in default. English Europarl text (shipped inside a
+ * Maven artifact) trains a BPE tokenizer and a small Llama teacher (cached); Block Influence picks the blocks;
+ * FlexiGPT, ShortGPT's drop and drop + LoRA compress by 30%; the trainable ones get the same short recovery;
+ * held-out perplexities go to a table and to JSON, Markdown and HTML reports. With {@code --model} and
+ * {@code --text} the same pipeline runs on a real checkpoint.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Run the FlexiGPT pipeline end to end on a built-in default (or --model/--text).")
+final class DemoCommand implements Callable<Integer> {
+    /** The sizes of one demo run. */
+    record Settings(int englishLines, int vocab, int dim, int layers, int heads, int hidden, int seq, int batch, int teacherSteps,
+                    int recoverySteps, int heldOutChars) {
+        static final Settings DEFAULT = new Settings(20_000, 1024, 128, 6, 4, 352, 128, 16, 400, 60, 60_000);
+        static final Settings QUICK = new Settings(1_500, 400, 32, 4, 2, 88, 32, 8, 30, 4, 4_000);
+
+        String key() {
+            return "v1-" + englishLines + "-" + vocab + "-" + dim + "x" + layers + "-" + heads + "-" + hidden + "-" + seq + "-" + batch + "-" + teacherSteps;
+        }
+    }
+
+    @Option(names = "--model", description = "Run on this checkpoint instead of the built-in teacher (needs --text).")
+    Path model;
+
+    @Option(names = "--tokenizer", description = "Tokenizer for --model (default: the model's own).")
+    Path tokenizer;
+
+    @Option(names = "--text", description = "Text for calibration, recovery and held-out perplexity with --model.")
+    Path text;
+
+    @Option(names = "--out", defaultValue = "flexigpt-demo", description = "Report directory (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--cache", description = "Cache directory (default: $XDG_CACHE_HOME/flexigpt or ~/.cache/flexigpt).")
+    Path cache;
+
+    @Option(names = "--quick", description = "Tiny sizes (seconds instead of minutes), for tests.")
+    boolean quick;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        long t0 = System.nanoTime();
+        Settings s = quick ? Settings.QUICK : Settings.DEFAULT;
+        PrintWriter o = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        LlamaModel teacher;
+        Tokenizer tok;
+        TokenDataset data;
+        List<String> heldOut;
+        String name;
+        if (model != null) {
+            if (text == null) throw new IllegalArgumentException("--model needs --text (calibration, recovery and held-out text)");
+            ModelLoading m = ModelLoading.load(model, tokenizer);
+            teacher = m.model();
+            tok = m.tokenizer();
+            String all = Files.readString(text);
+            data = TokenDataset.encode(all, tok, null, 0.1);
+            heldOut = Pipeline.heldOutDocuments(all, 0.1);
+            name = model.getFileName().toString();
+        } else {
+            Path dir = cacheRoot().resolve("demo-" + s.key());
+            Files.createDirectories(dir);
+            o.println("reading the English lines of the Europarl sample...");
+            o.flush();
+            Europarl.Split split = Europarl.load(s.englishLines());
+            Path tokFile = dir.resolve("tokenizer.bin");
+            if (!Files.exists(tokFile)) {
+                o.printf("training a BPE tokenizer (%d tokens) on %d lines...%n", s.vocab(), split.train().size());
+                o.flush();
+                BpeTrainer.train(split.train(), s.vocab(), tokFile);
+            }
+            tok = Llama2cTokenizer.load(tokFile);
+            data = TokenDataset.encode(String.join("\n\n", split.train()) + "\n\n" + String.join("\n\n", split.heldOut()), tok, null,
+                    (double) split.heldOut().size() / (split.train().size() + split.heldOut().size()));
+            String held = String.join("\n\n", split.heldOut());
+            heldOut = List.of(held.substring(0, Math.min(held.length(), s.heldOutChars())));
+            teacher = teacher(dir, s, tok, data, o, err);
+            name = "europarl-teacher";
+        }
+        int seq = Math.min(s.seq(), teacher.config().maxSeqLen());
+        CalibrationData calib = Pipeline.calibration(data, 16, seq);
+        double[] scores = Pipeline.importance(teacher, calib, "bi");
+        o.printf("Block Influence: %s%n", fmt(scores));
+        o.flush();
+        TrainConfig recovery = new TrainConfig(s.recoverySteps(), 8, seq, 1e-3, 1e-4, Math.max(1, s.recoverySteps() / 10), 0.0, 1.0, 0, 0, 0, 42);
+        double rate = 0.3;
+        RankSpec rank = RankSpec.of(8);
+        List<EvalResult> rows = new ArrayList<>();
+        ProgressListener none = ProgressListener.NONE;
+        rows.add(Pipeline.row(name, "teacher", 0, teacher, Pipeline.heldOutPerplexity(teacher, tok, heldOut, seq, none), seq));
+        CompressionResult flexi = Pipeline.compress(teacher, "flexigpt", rate, rank, scores, calib, 0, data, recovery, Pipeline.trainingProgress(err, "FlexiGPT recovery"));
+        o.printf("FlexiGPT: pruned blocks %s replaced by blocks sharing %s%n", java.util.Arrays.toString(flexi.plan().pruned()), flexi.sources());
+        long budget = flexi.model().trainableParameterCount();
+        CompressionResult drop = Pipeline.compress(teacher, "drop", rate, rank, scores, calib, 0, data, recovery, null);
+        CompressionResult dropLora = Pipeline.compress(teacher, "drop-lora", rate, rank, scores, calib, budget, data, recovery, Pipeline.trainingProgress(err, "drop+LoRA recovery"));
+        rows.add(Pipeline.row(name, "ShortGPT drop", rate, drop.model(), Pipeline.heldOutPerplexity(drop.model(), tok, heldOut, seq, none), seq));
+        rows.add(Pipeline.row(name, "drop + LoRA", rate, dropLora.model(), Pipeline.heldOutPerplexity(dropLora.model(), tok, heldOut, seq, none), seq));
+        rows.add(Pipeline.row(name, "FlexiGPT", rate, flexi.model(), Pipeline.heldOutPerplexity(flexi.model(), tok, heldOut, seq, none), seq));
+        o.println();
+        Pipeline.printTable(o, rows);
+        try (OutputDirectory dir = new OutputDirectory(uniqueOut())) {
+            JsonReport.write(dir.path().resolve("report.json"), rows);
+            MarkdownReport.write(dir.path().resolve("report.md"), rows);
+            HtmlReport.write(dir.path().resolve("report.html"), "FlexiGPT demo: " + name, rows);
+            dir.commit();
+        }
+        o.printf("%nreports in %s (report.html opens in any browser); %.0f s in all%n", uniqueOutChosen, (System.nanoTime() - t0) / 1e9);
+        o.flush();
+        return 0;
+    }
+
+    private Path uniqueOutChosen;
+
+    /** {@code --out}, or {@code --out-2}, {@code -3}... when it already exists. */
+    private Path uniqueOut() {
+        Path p = out;
+        for (int i = 2; Files.exists(p); i++) p = Paths.get(out.toString() + "-" + i);
+        uniqueOutChosen = p;
+        return p;
+    }
+
+    private Path cacheRoot() {
+        if (cache != null) return cache;
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        return xdg != null && !xdg.isBlank() ? Paths.get(xdg, "flexigpt") : Paths.get(System.getProperty("user.home"), ".cache", "flexigpt");
+    }
+
+    /** The cached teacher, or a newly trained one (resumable: training checkpoints live in the cache). */
+    private static LlamaModel teacher(Path dir, Settings s, Tokenizer tok, TokenDataset data, PrintWriter o, PrintWriter err) throws Exception {
+        Path modelDir = dir.resolve("teacher");
+        if (Files.exists(modelDir.resolve("config.json"))) {
+            o.println("using the cached teacher in " + modelDir);
+            o.flush();
+            return LlamaModel.fromCheckpoint(HfCheckpoint.read(modelDir));
+        }
+        LlamaConfig cfg = new LlamaConfig(s.dim(), s.layers(), s.heads(), s.heads(), s.hidden(), tok.vocabSize(), Math.max(256, s.seq()), 10000f, 1e-5f,
+                true, RopeLayout.ROTATE_HALF);
+        o.printf("training the teacher: dim %d, %d blocks, %d steps of %d x %d tokens (cached afterwards)...%n", s.dim(), s.layers(), s.teacherSteps(), s.batch(), s.seq());
+        o.flush();
+        LlamaModel model = LlamaModel.random(cfg, 2025);
+        TrainConfig tc = new TrainConfig(s.teacherSteps(), s.batch(), s.seq(), 3e-3, 3e-4, Math.max(1, s.teacherSteps() / 20), 0.1, 1.0,
+                Math.max(1, s.teacherSteps() / 4), 32, Math.max(10, s.teacherSteps() / 10), 7);
+        TrainResult r = Interrupts.run(new Trainer(model, data, tc, LossFunction.crossEntropy(), dir.resolve("teacher-training.safetensors"),
+                Pipeline.trainingProgress(err, "teacher")));
+        if (r.stoppedEarly()) throw new InterruptedException("stopped; run the demo again to resume training the teacher");
+        HfCheckpoint.write(modelDir, model.toCheckpoint(), StoredType.F32);
+        return model;
+    }
+
+    private static String fmt(double[] v) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < v.length; i++) sb.append(i == 0 ? "" : ", ").append(String.format("%.4f", v[i]));
+        return sb.append("]").toString();
+    }
+}

@@ -1,0 +1,143 @@
+package io.flexigpt.cli;
+
+import io.flexigpt.eval.EvalResult;
+import io.flexigpt.eval.LlamaScoringModel;
+import io.flexigpt.eval.ProgressListener;
+import io.flexigpt.eval.perplexity.PerplexityEvaluator;
+import io.flexigpt.eval.perplexity.PerplexityResult;
+import io.flexigpt.eval.perplexity.PerplexitySettings;
+import io.flexigpt.eval.report.JsonReport;
+import io.flexigpt.eval.report.MarkdownReport;
+import io.flexigpt.eval.tasks.Tasks;
+import io.flexigpt.eval.tasks.ZeroShotEvaluator;
+import io.flexigpt.eval.tasks.ZeroShotSettings;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code flexigpt eval}: perplexity and zero-shot tasks. */
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a model.", subcommands = {EvalCommand.Ppl.class, EvalCommand.TasksCommand.class})
+final class EvalCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "choose 'eval ppl' or 'eval tasks'");
+    }
+
+    static void print(CommandSpec spec, List<EvalResult> results, boolean json) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? JsonReport.toJson(results) + "\n" : MarkdownReport.table(results));
+        out.flush();
+    }
+
+    /** {@code flexigpt eval ppl}. */
+    @Command(name = "ppl", mixinStandardHelpOptions = true, description = "Perplexity of a text file (token, word, byte perplexity and bits per byte).")
+    static final class Ppl implements Callable<Integer> {
+        @Option(names = "--model", required = true, description = "Model file or directory.")
+        Path model;
+
+        @Option(names = "--tokenizer", description = "Tokenizer file (default: the model's own).")
+        Path tokenizer;
+
+        @Option(names = "--text", required = true, description = "UTF-8 text file to score.")
+        Path text;
+
+        @Option(names = "--context", defaultValue = "0", description = "Window length in tokens (default: the model's context).")
+        int context;
+
+        @Option(names = "--stride", defaultValue = "0", description = "Sliding-window stride (default: context / 2).")
+        int stride;
+
+        @Option(names = "--mode", defaultValue = "rolling", description = "nonoverlapping, sliding or rolling (default: ${DEFAULT-VALUE}).")
+        String mode;
+
+        @Option(names = "--batch", defaultValue = "8", description = "Windows per forward pass (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isRegularFile(text)) throw new NoSuchFileException(text.toString(), null, "no such text file");
+            ModelLoading m = ModelLoading.load(model, tokenizer);
+            int ctx = context > 0 ? context : m.model().config().maxSeqLen();
+            PerplexitySettings settings;
+            switch (mode) {
+                case "nonoverlapping": settings = PerplexitySettings.nonOverlapping(ctx, batch); break;
+                case "sliding": settings = PerplexitySettings.sliding(ctx, stride > 0 ? stride : Math.max(1, ctx / 2), batch); break;
+                case "rolling": settings = PerplexitySettings.rolling(ctx, batch); break;
+                default: throw new IllegalArgumentException("--mode must be nonoverlapping, sliding or rolling, got '" + mode + "'");
+            }
+            LlamaScoringModel scoring = new LlamaScoringModel(m.model(), m.tokenizer(), Math.min(ctx, m.model().config().maxSeqLen()));
+            ProgressListener progress = json ? ProgressListener.NONE : Progress.of(spec.commandLine().getErr(), "scoring", "tokens");
+            PerplexityResult r = new PerplexityEvaluator(scoring, settings).evaluateFile(text, progress);
+            print(spec, r.toResults(model.getFileName().toString(), text.getFileName().toString()), json);
+            return 0;
+        }
+    }
+
+    /** {@code flexigpt eval tasks}. */
+    @Command(name = "tasks", mixinStandardHelpOptions = true, description = "Zero-shot multiple-choice tasks scored as lm-evaluation-harness does.")
+    static final class TasksCommand implements Callable<Integer> {
+        @Option(names = "--model", required = true, description = "Model file or directory.")
+        Path model;
+
+        @Option(names = "--tokenizer", description = "Tokenizer file (default: the model's own).")
+        Path tokenizer;
+
+        @Option(names = "--tasks-dir", required = true, description = "Folder laid out like shared/data/tasks.")
+        Path tasksDir;
+
+        @Option(names = "--task", description = "Task name (repeatable; default: all of ${COMPLETION-CANDIDATES}).", completionCandidates = TaskNames.class)
+        List<String> tasks = new ArrayList<>();
+
+        @Option(names = "--limit", defaultValue = "0", description = "Items per task, a seeded random subset; 0 = all.")
+        int limit;
+
+        @Option(names = "--seed", defaultValue = "1234", description = "Subsampling seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isDirectory(tasksDir)) throw new NoSuchFileException(tasksDir.toString(), null, "no such tasks folder");
+            List<String> names = tasks.isEmpty() ? Tasks.NAMES : tasks;
+            for (String n : names) if (!Tasks.NAMES.contains(n)) throw new IllegalArgumentException("unknown task '" + n + "'; known: " + Tasks.NAMES);
+            ModelLoading m = ModelLoading.load(model, tokenizer);
+            ZeroShotEvaluator ev = new ZeroShotEvaluator(new LlamaScoringModel(m.model(), m.tokenizer()), new ZeroShotSettings(16, true, limit, seed));
+            List<EvalResult> results = new ArrayList<>();
+            for (String n : names) {
+                ProgressListener p = json ? ProgressListener.NONE : Progress.of(spec.commandLine().getErr(), n, "items");
+                results.addAll(ev.evaluate(Tasks.load(n, tasksDir), p).toResults(model.getFileName().toString()));
+            }
+            print(spec, results, json);
+            return 0;
+        }
+    }
+
+    /** Completion candidates: the task names. */
+    static final class TaskNames extends ArrayList<String> {
+        TaskNames() {
+            super(Tasks.NAMES);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.flexigpt.cli;
+
+import io.flexigpt.compress.CompressedModels;
+import io.flexigpt.compress.Extension;
+import io.flexigpt.compress.RankSpec;
+import io.flexigpt.eval.ProgressListener;
+import io.flexigpt.nn.LlamaModel;
+import io.flexigpt.nn.train.LossFunction;
+import io.flexigpt.nn.train.TokenDataset;
+import io.flexigpt.nn.train.TrainConfig;
+import io.flexigpt.nn.train.Trainer;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code flexigpt extend}: grow a model by shared blocks (starting as the same function) and train them. */
+@Command(name = "extend", mixinStandardHelpOptions = true, description = "Grow a model by N weight-shared blocks and train their adapters.")
+final class ExtendCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Model file or directory.")
+    Path model;
+
+    @Option(names = "--tokenizer", description = "Tokenizer file (default: the model's own).")
+    Path tokenizer;
+
+    @Option(names = "--text", required = true, description = "Training text (last 10%% of documents held out).")
+    Path text;
+
+    @Option(names = "--blocks", defaultValue = "1", description = "Blocks to add (default: ${DEFAULT-VALUE}).")
+    int blocks;
+
+    @Option(names = "--rank", defaultValue = "8", description = "Adapter rank (default: ${DEFAULT-VALUE}).")
+    String rank;
+
+    @Option(names = "--tokens", defaultValue = "100000", description = "Training tokens (default: ${DEFAULT-VALUE}).")
+    long tokens;
+
+    @Option(names = "--seq", defaultValue = "128", description = "Tokens per window (default: ${DEFAULT-VALUE}).")
+    int seq;
+
+    @Option(names = "--out", required = true, description = "Directory for the grown model (must not exist).")
+    Path out;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(text)) throw new NoSuchFileException(text.toString(), null, "no such text file");
+        if (blocks < 1) throw new IllegalArgumentException("--blocks must be at least 1");
+        ModelLoading m = ModelLoading.load(model, tokenizer);
+        try (OutputDirectory dir = new OutputDirectory(out)) {
+            int seqLen = Math.min(seq, m.model().config().maxSeqLen());
+            TokenDataset data = TokenDataset.encode(Files.readString(text), m.tokenizer(), null, 0.1);
+            LlamaModel grown = Extension.extend(m.model(), Extension.evenlySpaced(m.model().blocks().size(), blocks), RankSpec.parse(rank), 3);
+            int steps = (int) Math.max(1, tokens / (8L * seqLen));
+            PrintWriter err = spec.commandLine().getErr();
+            new Trainer(grown, data, new TrainConfig(steps, 8, seqLen, 1e-3, 1e-4, Math.max(1, steps / 10), 0.0, 1.0, 0, 0, 0, 43),
+                    LossFunction.crossEntropy(), null, Pipeline.trainingProgress(err, "extension")).run();
+            CompressedModels.save(dir.path(), grown, "extension");
+            List<String> held = Pipeline.heldOutDocuments(Files.readString(text), 0.1);
+            double before = Pipeline.heldOutPerplexity(m.model(), m.tokenizer(), held, seqLen, ProgressListener.NONE);
+            double after = Pipeline.heldOutPerplexity(grown, m.tokenizer(), held, seqLen, ProgressListener.NONE);
+            dir.commit();
+            PrintWriter o = spec.commandLine().getOut();
+            o.printf("grew %d -> %d blocks; held-out perplexity %.3f -> %.3f; wrote %s%n", m.model().blocks().size(), grown.blocks().size(), before, after, out);
+            o.flush();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,81 @@
+package io.flexigpt.cli;
+
+import io.flexigpt.nn.LlamaConfig;
+import io.flexigpt.nn.LlamaModel;
+import io.flexigpt.nn.RopeLayout;
+import io.flexigpt.nn.io.HfCheckpoint;
+import io.flexigpt.nn.tokenizer.Tokenizer;
+import io.flexigpt.nn.tokenizer.Tokenizers;
+import io.flexigpt.nn.train.LossFunction;
+import io.flexigpt.nn.train.TokenDataset;
+import io.flexigpt.nn.train.TrainConfig;
+import io.flexigpt.nn.train.TrainResult;
+import io.flexigpt.nn.train.Trainer;
+import io.flexigpt.tensor.io.StoredType;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code flexigpt train}: pretrains a small Llama model. Progress is checkpointed in the output directory, so an
+ * interrupted run (Ctrl-C) continues where it stopped when started again with the same arguments.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Pretrain a small Llama model on a text file (resumable).")
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--text", required = true, description = "Training text; documents separated by blank lines (10%% held out).")
+    Path text;
+
+    @Option(names = "--tokenizer", required = true, description = "Tokenizer file (tokenizer.json or llama2.c .bin).")
+    Path tokenizer;
+
+    @Option(names = "--dim", defaultValue = "128") int dim;
+    @Option(names = "--layers", defaultValue = "8") int layers;
+    @Option(names = "--heads", defaultValue = "4") int heads;
+    @Option(names = "--kv-heads", defaultValue = "0", description = "Default: --heads.") int kvHeads;
+    @Option(names = "--hidden", defaultValue = "0", description = "Default: about 8/3 dim.") int hidden;
+    @Option(names = "--seq", defaultValue = "128") int seq;
+    @Option(names = "--batch", defaultValue = "16") int batch;
+    @Option(names = "--steps", defaultValue = "1000") int steps;
+    @Option(names = "--lr", defaultValue = "2e-3") double lr;
+    @Option(names = "--seed", defaultValue = "2025") long seed;
+
+    @Option(names = "--out", required = true, description = "Directory for the model (Hugging Face layout) and the training checkpoint.")
+    Path out;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(text)) throw new NoSuchFileException(text.toString(), null, "no such text file");
+        Tokenizer tok = Tokenizers.load(tokenizer);
+        int kv = kvHeads > 0 ? kvHeads : heads;
+        int hid = hidden > 0 ? hidden : (int) Math.round(dim * 8 / 3.0 / 8) * 8;
+        LlamaConfig cfg = new LlamaConfig(dim, layers, heads, kv, hid, tok.vocabSize(), Math.max(seq, 256), 10000f, 1e-5f, true, RopeLayout.ROTATE_HALF);
+        Files.createDirectories(out);
+        TokenDataset data = TokenDataset.load(text, tok, tokenizer.toAbsolutePath().toString(), null, 0.1, out.resolve("cache"));
+        LlamaModel model = LlamaModel.random(cfg, seed);
+        PrintWriter err = spec.commandLine().getErr();
+        Trainer trainer = new Trainer(model, data, new TrainConfig(steps, batch, seq, lr, lr / 10, Math.max(1, steps / 20), 0.1, 1.0,
+                Math.max(1, steps / 10), 64, Math.max(10, steps / 20), seed), LossFunction.crossEntropy(), out.resolve("training.safetensors"),
+                Pipeline.trainingProgress(err, "train"));
+        TrainResult r = Interrupts.run(trainer);
+        PrintWriter o = spec.commandLine().getOut();
+        if (r.stoppedEarly()) {
+            o.printf("stopped at step %d of %d; run the same command again to resume%n", r.endStep(), steps);
+            o.flush();
+            return 130;
+        }
+        HfCheckpoint.write(out.resolve("model"), model.toCheckpoint(), StoredType.F32);
+        o.printf("trained %d steps (%.0f tokens/s); held-out loss %s; model in %s%n", r.endStep() - r.startStep(), r.tokensPerSecond(),
+                r.heldOutLosses().isEmpty() ? "n/a" : String.format("%.4f", r.heldOutLosses().get(r.heldOutLosses().size() - 1)[1]), out.resolve("model"));
+        o.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,151 @@
+package io.flexigpt.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.flexigpt.tensor.io.Json;
+import io.flexigpt.tensor.testing.TestData;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every subcommand run in-process on stories260K: output, --json, bad paths, corrupt files, invalid options. */
+class CliTest {
+    static String model, tok, tasks;
+    static Path text;
+
+    @TempDir
+    static Path shared;
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void data() throws Exception {
+        model = TestData.file("models/stories260K/stories260K.bin").toString();
+        tok = TestData.file("models/stories260K/tok512.bin").toString();
+        tasks = TestData.file("tasks").toString();
+        String val = Files.readString(TestData.file("text/tinystories/tinystories_val_head.txt"));
+        text = shared.resolve("val.txt");
+        Files.writeString(text, val.substring(0, 30_000));
+    }
+
+    @Test
+    void generateStreamsTheGoldenStory() {
+        Run r = run("generate", "--model", model, "--tokenizer", tok, "--max-tokens", "30");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("Once upon a time, there was a little girl named Lily."), r.out());
+    }
+
+    @Test
+    void evalPplPrintsTableAndJson() throws Exception {
+        Run table = run("eval", "ppl", "--model", model, "--tokenizer", tok, "--text", text.toString(), "--context", "128", "--mode", "sliding");
+        assertEquals(0, table.code(), table.err());
+        assertTrue(table.out().contains("token_perplexity"), table.out());
+        Run json = run("eval", "ppl", "--model", model, "--tokenizer", tok, "--text", text.toString(), "--context", "128", "--json");
+        assertEquals(0, json.code(), json.err());
+        List<Object> rows = Json.getList(Json.object(Json.parse(json.out(), "stdout"), "report", "stdout"), "results", "stdout");
+        assertFalse(rows.isEmpty());
+        double ppl = ((Number) Json.object(rows.get(0), "row", "stdout").get("value")).doubleValue();
+        assertTrue(ppl > 1 && ppl < 20, "stories260K perplexity on TinyStories: " + ppl);
+    }
+
+    @Test
+    void evalTasksJson() throws Exception {
+        Run r = run("eval", "tasks", "--model", model, "--tokenizer", tok, "--tasks-dir", tasks, "--task", "piqa", "--task", "arc_easy", "--limit", "8", "--json");
+        assertEquals(0, r.code(), r.err());
+        List<Object> rows = Json.getList(Json.object(Json.parse(r.out(), "stdout"), "report", "stdout"), "results", "stdout");
+        assertEquals(4, rows.size(), r.out());
+        Run bad = run("eval", "tasks", "--model", model, "--tokenizer", tok, "--tasks-dir", tasks, "--task", "nope");
+        assertNotEquals(0, bad.code());
+        assertTrue(bad.err().contains("unknown task 'nope'"), bad.err());
+    }
+
+    @Test
+    void importanceJsonHasAScorePerBlock() throws Exception {
+        Run r = run("importance", "--model", model, "--tokenizer", tok, "--text", text.toString(), "--windows", "4", "--seq", "64", "--json");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> o = Json.object(Json.parse(r.out(), "stdout"), "root", "stdout");
+        assertEquals(5, Json.getList(o, "scores", "stdout").size());
+        assertEquals("bi", o.get("metric"));
+    }
+
+    @Test
+    void compressWritesALoadableModelAndReport(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("small");
+        Run r = run("compress", "--model", model, "--tokenizer", tok, "--text", text.toString(), "--rate", "0.4", "--rank", "4",
+                "--recovery-tokens", "2048", "--seq", "64", "--out", out.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> o = Json.object(Json.parse(r.out(), "stdout"), "root", "stdout");
+        assertEquals("flexigpt", o.get("method"));
+        assertTrue(Files.exists(out.resolve("model.safetensors")) && Files.exists(out.resolve("report.json")));
+        Run gen = run("generate", "--model", out.toString(), "--tokenizer", tok, "--max-tokens", "5");
+        assertEquals(0, gen.code(), gen.err());
+        Run again = run("compress", "--model", model, "--tokenizer", tok, "--text", text.toString(), "--out", out.toString());
+        assertNotEquals(0, again.code());
+        assertTrue(again.err().contains("exists"), again.err());
+    }
+
+    @Test
+    void extendAndTrainRun(@TempDir Path dir) throws Exception {
+        Run e = run("extend", "--model", model, "--tokenizer", tok, "--text", text.toString(), "--blocks", "1", "--tokens", "1024", "--seq", "64",
+                "--out", dir.resolve("grown").toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("grew 5 -> 6 blocks"), e.out());
+        Run t = run("train", "--text", text.toString(), "--tokenizer", tok, "--dim", "32", "--layers", "2", "--heads", "2", "--seq", "32",
+                "--batch", "4", "--steps", "6", "--out", dir.resolve("trained").toString());
+        assertEquals(0, t.code(), t.err());
+        assertTrue(Files.exists(dir.resolve("trained/model/config.json")));
+        Run resumed = run("train", "--text", text.toString(), "--tokenizer", tok, "--dim", "32", "--layers", "2", "--heads", "2", "--seq", "32",
+                "--batch", "4", "--steps", "8", "--out", dir.resolve("trained").toString());
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("trained 2 steps"), "continues from the checkpoint of step 6: " + resumed.out());
+    }
+
+    @Test
+    void errorsAreOneClearLineWithNonZeroExit(@TempDir Path dir) throws Exception {
+        Run missing = run("generate", "--model", dir.resolve("nope.bin").toString(), "--tokenizer", tok);
+        assertNotEquals(0, missing.code());
+        assertTrue(missing.err().startsWith("error: ") && missing.err().contains("nope.bin") && missing.err().strip().lines().count() == 1, missing.err());
+        Path corrupt = dir.resolve("corrupt.bin");
+        byte[] b = Files.readAllBytes(Path.of(model));
+        Files.write(corrupt, java.util.Arrays.copyOf(b, b.length / 2));
+        Run bad = run("generate", "--model", corrupt.toString(), "--tokenizer", tok);
+        assertNotEquals(0, bad.code());
+        assertTrue(bad.err().contains("corrupt.bin") && bad.err().contains("implies"), bad.err());
+        Run verbose = run("generate", "--model", corrupt.toString(), "--tokenizer", tok, "--verbose");
+        assertTrue(verbose.err().contains("at io.flexigpt"), "stack trace under --verbose");
+        Run option = run("compress", "--model", model, "--rate", "abc", "--text", text.toString(), "--out", dir.resolve("x").toString());
+        assertNotEquals(0, option.code());
+        assertTrue(option.err().contains("--rate"), option.err());
+        assertFalse(Files.exists(dir.resolve("x")), "nothing written");
+        Run device = run("generate", "--device", "opencl", "--model", model, "--tokenizer", tok);
+        assertNotEquals(0, device.code());
+        assertTrue(device.err().contains("opencl"), "message: " + device.err());
+        Run help = run("compress", "--help");
+        assertEquals(0, help.code());
+        assertTrue(help.out().contains("--method"), help.out());
+    }
+
+    @Test
+    void quickDemoWritesItsReports(@TempDir Path dir) throws Exception {
+        Run r = run("demo", "--quick", "--cache", dir.resolve("cache").toString(), "--out", dir.resolve("report").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("FlexiGPT") && r.out().contains("ShortGPT drop"), r.out());
+        for (String f : new String[] {"report.json", "report.md", "report.html"}) assertTrue(Files.exists(dir.resolve("report").resolve(f)), f);
+        Run cached = run("demo", "--quick", "--cache", dir.resolve("cache").toString(), "--out", dir.resolve("report").toString());
+        assertEquals(0, cached.code(), cached.err());
+        assertTrue(cached.out().contains("using the cached teacher"), cached.out());
+        assertTrue(Files.exists(dir.resolve("report-2/report.html")));
+    }
+}
