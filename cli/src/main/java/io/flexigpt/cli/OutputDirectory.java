@@ -5,6 +5,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -25,7 +26,15 @@ final class OutputDirectory implements AutoCloseable {
         return staging;
     }
 
+    /** Gives the files ordinary permissions (temporary files start private) and moves the directory into place. */
     void commit() throws IOException {
+        if (staging.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            try (Stream<Path> s = Files.walk(staging)) {
+                for (Path p : (Iterable<Path>) s::iterator) {
+                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+                }
+            }
+        }
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
         committed = true;
     }

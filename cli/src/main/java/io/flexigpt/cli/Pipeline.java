@@ -77,7 +77,7 @@ final class Pipeline {
 
     static EvalResult row(String model, String method, double rate, LlamaModel m, double ppl, int seqLen) {
         ParameterAccount acc = ParameterAccount.of(m);
-        return new EvalResult(model, "held-out", "token_perplexity", ppl, Double.NaN, 0, Map.of(HtmlReport.METHOD, method,
+        return new EvalResult(method, "held-out " + model, "token_perplexity", ppl, Double.NaN, 0, Map.of(HtmlReport.METHOD, method,
                 HtmlReport.COMPRESSION_RATE, rate, "blocks", m.blocks().size(), "stored_parameters", acc.stored(),
                 "trainable_parameters", acc.trainable(), "context", seqLen));
     }
