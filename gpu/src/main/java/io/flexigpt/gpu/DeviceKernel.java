@@ -1,0 +1,137 @@
+package io.flexigpt.gpu;
+
+import com.aparapi.Kernel;
+import com.aparapi.Range;
+import com.aparapi.device.Device;
+import com.aparapi.device.OpenCLDevice;
+import com.aparapi.exception.CompileFailedException;
+import com.aparapi.exception.QueryFailedException;
+import com.aparapi.internal.kernel.KernelDeviceProfile;
+import com.aparapi.internal.kernel.KernelManager;
+import com.aparapi.internal.kernel.KernelProfile;
+import io.flexigpt.tensor.backend.BackendUnavailableException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One Aparapi kernel bound to one OpenCL device in explicit-transfer mode. Array arguments are
+ * {@link Slot}s: an input is copied to the device only when the slot does not already hold that
+ * buffer's current version; an output stays on the device until something needs it elsewhere.
+ * Every launch is verified to have run on the device: Aparapi silently re-runs a kernel in a Java
+ * thread pool when OpenCL fails, which this class turns into an {@link IllegalStateException}.
+ */
+final class DeviceKernel<K extends Kernel> {
+    /** A device-array argument of the kernel: the buffer bound to it and the version it holds. */
+    final class Slot {
+        private final Consumer<float[]> field;
+        private OpenClBuffer bound;
+        private long version = -1;
+
+        private Slot(Consumer<float[]> field) {
+            this.field = field;
+        }
+
+        void copyToHost(float[] host) {
+            kernel.get(host);
+        }
+    }
+
+    final K kernel;
+    final OpenCLDevice device;
+    private final List<Slot> slots = new ArrayList<>();
+    private final List<Slot> pendingOutputs = new ArrayList<>();
+    private int maxGroupSize;
+
+    DeviceKernel(K kernel, OpenCLDevice device) {
+        this.kernel = kernel;
+        this.device = device;
+        kernel.setExplicit(true);
+        LinkedHashSet<Device> only = new LinkedHashSet<>();
+        only.add(device);
+        KernelManager.instance().setPreferredDevices(kernel, only);
+    }
+
+    /** Compiles for the device now (so failures surface when the backend opens) and reads its limits. */
+    void compile() throws BackendUnavailableException {
+        try {
+            kernel.compile(device);
+            maxGroupSize = Math.min(device.getMaxWorkGroupSize(), kernel.getKernelMaxWorkGroupSize(device));
+        } catch (CompileFailedException | QueryFailedException | RuntimeException e) {
+            throw new BackendUnavailableException(name() + " does not compile for OpenCL on " + device.getName().trim() + ": " + e.getMessage(), e);
+        }
+    }
+
+    Slot slot(Consumer<float[]> field) {
+        Slot s = new Slot(field);
+        slots.add(s);
+        return s;
+    }
+
+    /** The largest work-group this kernel may use on the device. */
+    int maxGroupSize() {
+        return maxGroupSize;
+    }
+
+    /** Binds {@code buffer} as an input, copying it to the device unless the slot already holds it. */
+    void input(Slot slot, OpenClBuffer buffer) {
+        if (slot.bound == buffer && slot.version == buffer.version) return;
+        buffer.ensureOnHost();
+        rebind(slot, buffer);
+        kernel.put(buffer.host);
+        slot.version = buffer.version;
+    }
+
+    /** Binds {@code buffer} as an output: after the next launch its newest contents are in this slot. */
+    void output(Slot slot, OpenClBuffer buffer) {
+        if (slot.bound != buffer) rebind(slot, buffer);
+        pendingOutputs.add(slot);
+    }
+
+    private void rebind(Slot slot, OpenClBuffer buffer) {
+        if (slot.bound != null && slot.bound.writer == slot) slot.bound.ensureOnHost();
+        slot.field.accept(buffer.host);
+        slot.bound = buffer;
+        slot.version = -1;
+    }
+
+    /** Launches over {@code range} and checks it ran through OpenCL on the device. */
+    void execute(Range range) {
+        if (!range.isValid()) throw new IllegalStateException(name() + ": invalid launch range " + range + " for " + device.getName().trim());
+        synchronized (kernel.getClass()) { // Aparapi records the device used per kernel class
+            kernel.execute(range);
+            requireRanOnDevice();
+        }
+        for (Slot s : pendingOutputs) {
+            s.bound.version++;
+            s.bound.writer = s;
+            s.version = s.bound.version;
+        }
+        pendingOutputs.clear();
+    }
+
+    private void requireRanOnDevice() {
+        KernelManager manager = KernelManager.instance();
+        KernelProfile profile = manager.getProfile(kernel.getClass());
+        KernelDeviceProfile last = profile == null ? null : profile.getLastDeviceProfile();
+        boolean failed = manager.getPreferences(kernel).getFailedDevices().contains(device);
+        if (failed || last == null || last != profile.getDeviceProfile(device)) {
+            pendingOutputs.clear();
+            throw new IllegalStateException(name() + " did not execute through OpenCL on " + device.getName().trim() + " (Aparapi used "
+                    + (last == null ? "no device" : last) + "); results from Aparapi's Java fallback are refused");
+        }
+    }
+
+    /** Copies buffers whose newest contents only this kernel holds back to the host, then frees the kernel. */
+    void dispose() {
+        for (Slot s : slots) {
+            if (s.bound != null && s.bound.writer == s) s.bound.ensureOnHost();
+        }
+        kernel.dispose();
+    }
+
+    String name() {
+        return kernel.getClass().getSimpleName();
+    }
+}

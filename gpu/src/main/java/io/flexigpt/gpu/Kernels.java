@@ -1,0 +1,154 @@
+package io.flexigpt.gpu;
+
+import com.aparapi.Range;
+import com.aparapi.device.OpenCLDevice;
+import io.flexigpt.tensor.backend.AttentionShape;
+import io.flexigpt.tensor.backend.BackendUnavailableException;
+import io.flexigpt.tensor.backend.MatmulShape;
+import io.flexigpt.tensor.backend.RopeShape;
+import io.flexigpt.tensor.backend.RowsShape;
+import java.util.List;
+
+/** The compiled kernels of one {@link OpenClBackend}, their argument slots and launch geometry. */
+final class Kernels {
+    private final OpenCLDevice device;
+    final int tile;
+
+    private final DeviceKernel<MatmulKernel> matmul;
+    private final DeviceKernel<MatmulKernel>.Slot matmulA, matmulB, matmulC;
+    private final DeviceKernel<SoftmaxKernel> softmax;
+    private final DeviceKernel<SoftmaxKernel>.Slot softmaxX, softmaxOut;
+    private final DeviceKernel<RmsNormKernel> rmsNorm;
+    private final DeviceKernel<RmsNormKernel>.Slot rmsNormX, rmsNormGain, rmsNormOut;
+    private final DeviceKernel<RopeKernel> rope;
+    private final DeviceKernel<RopeKernel>.Slot ropeX, ropeOut;
+    private final DeviceKernel<ElementwiseKernel> elementwise;
+    private final DeviceKernel<ElementwiseKernel>.Slot elementA, elementB, elementOut;
+    private final DeviceKernel<AttentionKernel> attention;
+    private final DeviceKernel<AttentionKernel>.Slot attentionQ, attentionK, attentionV, attentionOut;
+    private final OpenClBuffer unusedOperand;
+
+    Kernels(OpenCLDevice device, int maxTile, Object lock) throws BackendUnavailableException {
+        this.device = device;
+        matmul = new DeviceKernel<>(new MatmulKernel(), device);
+        MatmulKernel mk = matmul.kernel;
+        matmulA = matmul.slot(x -> mk.a = x);
+        matmulB = matmul.slot(x -> mk.b = x);
+        matmulC = matmul.slot(x -> mk.c = x);
+        softmax = new DeviceKernel<>(new SoftmaxKernel(), device);
+        SoftmaxKernel sk = softmax.kernel;
+        softmaxX = softmax.slot(x -> sk.x = x);
+        softmaxOut = softmax.slot(x -> sk.out = x);
+        rmsNorm = new DeviceKernel<>(new RmsNormKernel(), device);
+        RmsNormKernel nk = rmsNorm.kernel;
+        rmsNormX = rmsNorm.slot(x -> nk.x = x);
+        rmsNormGain = rmsNorm.slot(x -> nk.gain = x);
+        rmsNormOut = rmsNorm.slot(x -> nk.out = x);
+        rope = new DeviceKernel<>(new RopeKernel(), device);
+        RopeKernel rk = rope.kernel;
+        ropeX = rope.slot(x -> rk.x = x);
+        ropeOut = rope.slot(x -> rk.out = x);
+        elementwise = new DeviceKernel<>(new ElementwiseKernel(), device);
+        ElementwiseKernel ek = elementwise.kernel;
+        elementA = elementwise.slot(x -> ek.a = x);
+        elementB = elementwise.slot(x -> ek.b = x);
+        elementOut = elementwise.slot(x -> ek.out = x);
+        attention = new DeviceKernel<>(new AttentionKernel(), device);
+        AttentionKernel ak = attention.kernel;
+        attentionQ = attention.slot(x -> ak.q = x);
+        attentionK = attention.slot(x -> ak.k = x);
+        attentionV = attention.slot(x -> ak.v = x);
+        attentionOut = attention.slot(x -> ak.out = x);
+        unusedOperand = new OpenClBuffer(1, lock);
+        for (DeviceKernel<?> k : all()) k.compile();
+        tile = LaunchGeometry.matmulTile(matmul.maxGroupSize(), device.getLocalMemSize(), maxTile);
+        mk.setTile(tile);
+    }
+
+    private List<DeviceKernel<?>> all() {
+        return List.of(matmul, softmax, rmsNorm, rope, elementwise, attention);
+    }
+
+    void matmul(MatmulShape s, OpenClBuffer a, OpenClBuffer b, OpenClBuffer c) {
+        MatmulKernel k = matmul.kernel;
+        k.m = s.m();
+        k.n = s.n();
+        k.k = s.k();
+        k.transA = s.transA() ? 1 : 0;
+        k.transB = s.transB() ? 1 : 0;
+        matmul.input(matmulA, a);
+        matmul.input(matmulB, b);
+        matmul.output(matmulC, c);
+        matmul.execute(Range.create3D(device, LaunchGeometry.roundUp(s.n(), tile), LaunchGeometry.roundUp(s.m(), tile), s.batch(),
+                tile, tile, 1));
+    }
+
+    void softmax(RowsShape s, OpenClBuffer x, OpenClBuffer out) {
+        softmax.kernel.rows = s.rows();
+        softmax.kernel.cols = s.cols();
+        softmax.input(softmaxX, x);
+        softmax.output(softmaxOut, out);
+        softmax.execute(range1D(softmax, s.rows()));
+    }
+
+    void rmsNorm(RowsShape s, OpenClBuffer x, OpenClBuffer gain, float eps, OpenClBuffer out) {
+        RmsNormKernel k = rmsNorm.kernel;
+        k.rows = s.rows();
+        k.cols = s.cols();
+        k.eps = eps;
+        rmsNorm.input(rmsNormX, x);
+        rmsNorm.input(rmsNormGain, gain);
+        rmsNorm.output(rmsNormOut, out);
+        rmsNorm.execute(range1D(rmsNorm, s.rows()));
+    }
+
+    void rope(RopeShape s, boolean interleaved, int[] positions, OpenClBuffer x, OpenClBuffer out) {
+        RopeKernel k = rope.kernel;
+        k.rows = s.rows();
+        k.heads = s.heads();
+        k.headDim = s.headDim();
+        k.interleaved = interleaved ? 1 : 0;
+        k.theta = s.theta();
+        k.positions = positions.clone();
+        rope.kernel.put(k.positions);
+        rope.input(ropeX, x);
+        rope.output(ropeOut, out);
+        rope.execute(range1D(rope, s.rows() * s.heads() * (s.headDim() / 2)));
+    }
+
+    void elementwise(int op, OpenClBuffer a, OpenClBuffer b, float factor, OpenClBuffer out) {
+        ElementwiseKernel k = elementwise.kernel;
+        k.op = op;
+        k.length = a.length();
+        k.factor = factor;
+        elementwise.input(elementA, a);
+        elementwise.input(elementB, b == null ? unusedOperand : b);
+        elementwise.output(elementOut, out);
+        elementwise.execute(range1D(elementwise, a.length()));
+    }
+
+    void attention(AttentionShape s, OpenClBuffer q, OpenClBuffer kk, OpenClBuffer v, OpenClBuffer out) {
+        AttentionKernel k = attention.kernel;
+        k.queries = s.queries();
+        k.keys = s.keys();
+        k.heads = s.heads();
+        k.group = s.group();
+        k.headDim = s.headDim();
+        k.kvStride = s.kvHeads() * s.headDim();
+        k.scale = (float) (1 / Math.sqrt(s.headDim()));
+        attention.input(attentionQ, q);
+        attention.input(attentionK, kk);
+        attention.input(attentionV, v);
+        attention.output(attentionOut, out);
+        attention.execute(range1D(attention, s.queries() * s.heads()));
+    }
+
+    private Range range1D(DeviceKernel<?> kernel, int items) {
+        int group = LaunchGeometry.groupSize(items, kernel.maxGroupSize(), device.getMaxComputeUnits());
+        return Range.create(device, LaunchGeometry.roundUp(items, group), group);
+    }
+
+    void dispose() {
+        for (DeviceKernel<?> k : all()) k.dispose();
+    }
+}

@@ -1,0 +1,35 @@
+package io.flexigpt.gpu;
+
+/** Work-group sizes derived from a device's reported limits rather than fixed numbers. */
+final class LaunchGeometry {
+    private LaunchGeometry() {}
+
+    /**
+     * The largest power of two not above {@code maxGroup} nor above the items each compute unit
+     * gets, so small launches still spread over all compute units.
+     */
+    static int groupSize(int items, int maxGroup, int computeUnits) {
+        int perUnit = Math.max(1, (items + computeUnits - 1) / computeUnits);
+        int size = 1;
+        while (size * 2 <= maxGroup && size * 2 <= perUnit) size *= 2;
+        return size;
+    }
+
+    /**
+     * Side of the square matmul tile: the largest power of two whose tile×tile work-group fits
+     * {@code maxGroup} and whose two float tiles fit {@code localMemoryBytes}, capped at {@code maxTile}.
+     */
+    static int matmulTile(int maxGroup, long localMemoryBytes, int maxTile) {
+        int tile = 1;
+        while (tile * 2 <= maxTile && (long) (tile * 2) * (tile * 2) <= maxGroup
+                && 2L * (tile * 2) * (tile * 2) * Float.BYTES <= localMemoryBytes) {
+            tile *= 2;
+        }
+        return tile;
+    }
+
+    /** {@code n} rounded up to a multiple of {@code multiple}. */
+    static int roundUp(int n, int multiple) {
+        return (n + multiple - 1) / multiple * multiple;
+    }
+}

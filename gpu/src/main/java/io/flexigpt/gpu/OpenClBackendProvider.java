@@ -1,0 +1,18 @@
+package io.flexigpt.gpu;
+
+import io.flexigpt.tensor.backend.BackendUnavailableException;
+import io.flexigpt.tensor.backend.ComputeBackend;
+import io.flexigpt.tensor.backend.ComputeBackendProvider;
+
+/** Registers {@link OpenClBackend} with {@code io.flexigpt.tensor.backend.Backends} as device {@code opencl}. */
+public final class OpenClBackendProvider implements ComputeBackendProvider {
+    @Override
+    public String device() {
+        return "opencl";
+    }
+
+    @Override
+    public ComputeBackend open() throws BackendUnavailableException {
+        return OpenClBackend.open();
+    }
+}

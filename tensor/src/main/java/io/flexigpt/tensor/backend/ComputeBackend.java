@@ -1,0 +1,54 @@
+package io.flexigpt.tensor.backend;
+
+/**
+ * The fp32 kernels of a transformer forward on one device. Operands are {@link DeviceBuffer}s of
+ * this backend holding contiguous row-major data; outputs are overwritten (never accumulated into)
+ * and must not alias an input. Implementations are thread-safe by serialising calls; {@link
+ * #close()} releases device resources, after which buffers can still be {@link DeviceBuffer#read
+ * read} but no op may run.
+ */
+public interface ComputeBackend extends AutoCloseable {
+    /** Short name of the backend and its device, e.g. {@code cpu} or {@code opencl:<device>}. */
+    String name();
+
+    /** A zero-filled buffer of {@code length} floats. */
+    DeviceBuffer allocate(int length);
+
+    /** A buffer holding a copy of {@code values}. */
+    default DeviceBuffer upload(float[] values) {
+        DeviceBuffer b = allocate(values.length);
+        b.write(values);
+        return b;
+    }
+
+    /** {@code c[i] = op(a[i])·op(b[i])} for every matrix {@code i} of the batch; see {@link MatmulShape}. */
+    void matmul(MatmulShape shape, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c);
+
+    /** Softmax of every row: {@code out[r][j] = exp(x[r][j] - max_r) / sum_j exp(x[r][j] - max_r)}. */
+    void softmaxRows(RowsShape shape, DeviceBuffer x, DeviceBuffer out);
+
+    /** RMSNorm of every row: {@code out[r][j] = x[r][j] · gain[j] / sqrt(mean_j(x[r][j]²) + eps)}. */
+    void rmsNormRows(RowsShape shape, DeviceBuffer x, DeviceBuffer gain, float eps, DeviceBuffer out);
+
+    /** Rotary position embedding of {@code x} (row {@code r} at {@code positions[r]}) into {@code out}. */
+    void rope(RopeShape shape, int[] positions, DeviceBuffer x, DeviceBuffer out);
+
+    /** SwiGLU gate: {@code out[i] = silu(a[i]) · b[i]} with {@code silu(x) = x / (1 + exp(-x))}. */
+    void siluMul(DeviceBuffer a, DeviceBuffer b, DeviceBuffer out);
+
+    /** {@code out[i] = a[i] + b[i]}. */
+    void add(DeviceBuffer a, DeviceBuffer b, DeviceBuffer out);
+
+    /** {@code out[i] = a[i] · b[i]}. */
+    void mul(DeviceBuffer a, DeviceBuffer b, DeviceBuffer out);
+
+    /** {@code out[i] = a[i] · factor}. */
+    void scale(DeviceBuffer a, float factor, DeviceBuffer out);
+
+    /** Causal multi-head (grouped-query) attention: scores, mask, softmax and weighted sum of values. */
+    void causalAttention(AttentionShape shape, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, DeviceBuffer out);
+
+    /** Releases device resources; idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,29 @@
+package io.flexigpt.tensor.backend;
+
+/** A {@link DeviceBuffer} in host memory: the array itself. */
+final class CpuBuffer implements DeviceBuffer {
+    final float[] data;
+
+    CpuBuffer(int length) {
+        if (length < 0) throw new IllegalArgumentException("buffer length " + length + " is negative");
+        this.data = new float[length];
+    }
+
+    @Override
+    public int length() {
+        return data.length;
+    }
+
+    @Override
+    public void write(float[] values) {
+        if (values.length != data.length) {
+            throw new IllegalArgumentException("write: " + values.length + " values into a buffer of " + data.length);
+        }
+        System.arraycopy(values, 0, data, 0, data.length);
+    }
+
+    @Override
+    public float[] read() {
+        return data.clone();
+    }
+}
