@@ -4,7 +4,6 @@ import com.aparapi.Kernel;
 import com.aparapi.Range;
 import com.aparapi.device.Device;
 import com.aparapi.device.OpenCLDevice;
-import com.aparapi.exception.CompileFailedException;
 import com.aparapi.exception.QueryFailedException;
 import com.aparapi.internal.kernel.KernelDeviceProfile;
 import com.aparapi.internal.kernel.KernelManager;
@@ -53,13 +52,18 @@ final class DeviceKernel<K extends Kernel> {
         KernelManager.instance().setPreferredDevices(kernel, only);
     }
 
-    /** Compiles for the device now (so failures surface when the backend opens) and reads its limits. */
-    void compile() throws BackendUnavailableException {
+    /**
+     * Compiles the kernel by launching it once on its placeholder arguments (all sizes zero, so it
+     * writes nothing), checks that launch ran through OpenCL, and reads the kernel's work-group
+     * limit. A launch rather than {@code Kernel.compile}: Aparapi 3.0.2 crashes the JVM in
+     * {@code dispose()} of a kernel that was compiled but never executed.
+     */
+    void warmUp() throws BackendUnavailableException {
         try {
-            kernel.compile(device);
+            execute(Range.create(device, 1, 1));
             maxGroupSize = Math.min(device.getMaxWorkGroupSize(), kernel.getKernelMaxWorkGroupSize(device));
-        } catch (CompileFailedException | QueryFailedException | RuntimeException e) {
-            throw new BackendUnavailableException(name() + " does not compile for OpenCL on " + device.getName().trim() + ": " + e.getMessage(), e);
+        } catch (QueryFailedException | RuntimeException e) {
+            throw new BackendUnavailableException(name() + " does not run through OpenCL on " + device.getName().trim() + ": " + e.getMessage(), e);
         }
     }
 
@@ -100,7 +104,12 @@ final class DeviceKernel<K extends Kernel> {
     void execute(Range range) {
         if (!range.isValid()) throw new IllegalStateException(name() + ": invalid launch range " + range + " for " + device.getName().trim());
         synchronized (kernel.getClass()) { // Aparapi records the device used per kernel class
-            kernel.execute(range);
+            try {
+                kernel.execute(range);
+            } catch (AssertionError e) { // Aparapi's way of refusing a fallback for a device-bound range
+                pendingOutputs.clear();
+                throw new IllegalStateException(name() + " did not execute through OpenCL on " + device.getName().trim() + ": " + e.getMessage(), e);
+            }
             requireRanOnDevice();
         }
         for (Slot s : pendingOutputs) {

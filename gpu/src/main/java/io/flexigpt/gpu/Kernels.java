@@ -60,7 +60,7 @@ final class Kernels {
         attentionV = attention.slot(x -> ak.v = x);
         attentionOut = attention.slot(x -> ak.out = x);
         unusedOperand = new OpenClBuffer(1, lock);
-        for (DeviceKernel<?> k : all()) k.compile();
+        for (DeviceKernel<?> k : all()) k.warmUp();
         tile = LaunchGeometry.matmulTile(matmul.maxGroupSize(), device.getLocalMemSize(), maxTile);
         mk.setTile(tile);
     }

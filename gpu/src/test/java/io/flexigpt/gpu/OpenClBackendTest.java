@@ -1,0 +1,113 @@
+package io.flexigpt.gpu;
+
+import static io.flexigpt.gpu.OpenClTestSupport.CPU;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.aparapi.Kernel;
+import io.flexigpt.tensor.backend.Backends;
+import io.flexigpt.tensor.backend.ComputeBackend;
+import io.flexigpt.tensor.backend.DeviceBuffer;
+import io.flexigpt.tensor.backend.MatmulShape;
+import io.flexigpt.tensor.backend.RowsShape;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Device discovery, buffer residency across ops, the refusal of Aparapi's Java fallback, and dispatch. */
+class OpenClBackendTest {
+    @Test
+    void listsTheDeviceWithItsLimits() {
+        OpenClBackend cl = OpenClTestSupport.backend();
+        OpenClDeviceInfo info = cl.device();
+        assertTrue(OpenClDevices.list().contains(info), OpenClDevices.list() + " lacks " + info);
+        assertTrue(info.computeUnits() > 0 && info.maxWorkGroupSize() > 0 && info.localMemoryBytes() > 0, info.toString());
+        int tile = cl.matmulTile();
+        assertEquals(Integer.bitCount(tile), 1, "tile " + tile + " is a power of two");
+        assertTrue((long) tile * tile <= info.maxWorkGroupSize() && 2L * tile * tile * Float.BYTES <= info.localMemoryBytes(), cl.toString());
+    }
+
+    @Test
+    void backendsFindsTheOpenClBackendThroughTheServiceLoader() throws Exception {
+        OpenClTestSupport.backend();
+        try (ComputeBackend be = Backends.open("opencl")) {
+            assertInstanceOf(OpenClBackend.class, be);
+            assertTrue(be.name().startsWith("opencl:"), be.name());
+        }
+    }
+
+    @Test
+    void chainedOpsAndHostWritesSeeTheNewestData() {
+        OpenClBackend cl = OpenClTestSupport.backend();
+        Random rnd = new Random(7);
+        float[] a = OpenClTestSupport.random(rnd, 20 * 30), b = OpenClTestSupport.random(rnd, 30 * 17), d = OpenClTestSupport.random(rnd, 17 * 9);
+        MatmulShape first = MatmulShape.of(20, 17, 30), second = MatmulShape.of(20, 9, 17);
+        DeviceBuffer ca = cl.upload(a), cb = cl.upload(b), cd = cl.upload(d), c = cl.allocate(20 * 17), e = cl.allocate(20 * 9);
+        DeviceBuffer probs = cl.allocate(20 * 9);
+        for (int round = 0; round < 3; round++) {
+            cl.matmul(first, ca, cb, c);      // c stays on the device ...
+            cl.matmul(second, c, cd, e);      // ... and feeds another argument of the same kernel
+            cl.softmaxRows(new RowsShape(20, 9), e, probs); // and e feeds another kernel
+            OpenClTestSupport.assertClose(cpuChain(a, b, d), probs, 1e-5, 1e-4, "round " + round);
+            a = OpenClTestSupport.random(rnd, a.length);
+            ca.write(a);                      // a host write must reach the device on the next use
+        }
+    }
+
+    private static float[] cpuChain(float[] a, float[] b, float[] d) {
+        DeviceBuffer c = CPU.allocate(20 * 17), e = CPU.allocate(20 * 9), p = CPU.allocate(20 * 9);
+        CPU.matmul(MatmulShape.of(20, 17, 30), CPU.upload(a), CPU.upload(b), c);
+        CPU.matmul(MatmulShape.of(20, 9, 17), c, CPU.upload(d), e);
+        CPU.softmaxRows(new RowsShape(20, 9), e, p);
+        return p.read();
+    }
+
+    @Test
+    void outputsSurviveClosingTheBackend() throws Exception {
+        OpenClTestSupport.backend();
+        float[] x = {1, 2, 3, 4};
+        DeviceBuffer out;
+        try (OpenClBackend own = OpenClBackend.open()) {
+            out = own.allocate(4);
+            own.scale(own.upload(x), 2f, out);
+        }
+        assertArrayEquals(new float[] {2, 4, 6, 8}, out.read());
+    }
+
+    @Test
+    void rejectsForeignAndAliasedBuffers() {
+        OpenClBackend cl = OpenClTestSupport.backend();
+        DeviceBuffer a = cl.allocate(4), out = cl.allocate(4);
+        assertThrows(IllegalArgumentException.class, () -> cl.add(CPU.allocate(4), a, out));
+        assertThrows(IllegalArgumentException.class, () -> cl.add(a, a, out));
+        assertThrows(IllegalArgumentException.class, () -> cl.scale(a, 2f, a));
+        assertThrows(IllegalArgumentException.class, () -> cl.add(a, cl.allocate(5), out));
+    }
+
+    /** Uses a Java object, which Aparapi cannot translate to OpenCL; it then runs the kernel in Java threads. */
+    static final class UntranslatableKernel extends Kernel {
+        float[] out = new float[8];
+        final Object notOpenCl = new Object();
+
+        @Override
+        public void run() {
+            out[getGlobalId()] = notOpenCl.hashCode();
+        }
+    }
+
+    @Test
+    void aKernelThatFellBackToJavaThreadsIsAnError() throws Exception {
+        OpenClTestSupport.backend();
+        var device = OpenClDevices.usable().get(0);
+        DeviceKernel<UntranslatableKernel> kernel = new DeviceKernel<>(new UntranslatableKernel(), device);
+        // Aparapi either re-runs the kernel in Java threads (a device-chosen work-group size) or throws
+        // from its fallback path (an explicit one); both must surface as the same error
+        for (com.aparapi.Range range : new com.aparapi.Range[] {device.createRange(8), com.aparapi.Range.create(device, 8, 8)}) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> kernel.execute(range));
+            assertTrue(e.getMessage().contains("did not execute through OpenCL"), e.getMessage());
+        }
+        kernel.dispose();
+    }
+}
