@@ -11,7 +11,7 @@ public interface ComputeBackend extends AutoCloseable {
     /** Short name of the backend and its device, e.g. {@code cpu} or {@code opencl:<device>}. */
     String name();
 
-    /** A zero-filled buffer of {@code length} floats. */
+    /** A zero-filled buffer of {@code length} (at least 1) floats. */
     DeviceBuffer allocate(int length);
 
     /** A buffer holding a copy of {@code values}. */

@@ -5,7 +5,7 @@ final class CpuBuffer implements DeviceBuffer {
     final float[] data;
 
     CpuBuffer(int length) {
-        if (length < 0) throw new IllegalArgumentException("buffer length " + length + " is negative");
+        if (length < 1) throw new IllegalArgumentException("buffers hold at least one float, asked for " + length);
         this.data = new float[length];
     }
 

@@ -1,0 +1,58 @@
+package io.flexigpt.tensor.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Device selection in module tensor, where no OpenCL backend is on the class path. */
+class BackendsTest {
+    @Test
+    void cpuIsSelectedByNameInAnyCase() throws Exception {
+        assertInstanceOf(CpuBackend.class, Backends.open(" CPU "));
+        assertEquals("cpu", Backends.select("cpu").name());
+    }
+
+    @Test
+    void theSystemPropertyChoosesTheDevice() {
+        String before = System.getProperty(Backends.DEVICE_PROPERTY);
+        try {
+            System.setProperty(Backends.DEVICE_PROPERTY, "cpu");
+            assertInstanceOf(CpuBackend.class, Backends.fromSystemProperty());
+            System.setProperty(Backends.DEVICE_PROPERTY, "tpu");
+            assertThrows(IllegalArgumentException.class, Backends::fromSystemProperty);
+        } finally {
+            if (before == null) System.clearProperty(Backends.DEVICE_PROPERTY);
+            else System.setProperty(Backends.DEVICE_PROPERTY, before);
+        }
+    }
+
+    @Test
+    void openClWithoutModuleGpuIsUnavailableStrictlyAndFallsBackToCpuWithOneMessage() {
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class, () -> Backends.open("opencl"));
+        assertTrue(e.getMessage().contains("flexigpt-gpu"), e.getMessage());
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            assertInstanceOf(CpuBackend.class, Backends.select("opencl"));
+            assertInstanceOf(CpuBackend.class, Backends.select("opencl"));
+        } finally {
+            System.setErr(err);
+        }
+        String said = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(1, said.split("not usable", -1).length - 1, said);
+        assertTrue(said.contains("running on cpu"), said);
+    }
+
+    @Test
+    void unknownDevicesAreRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backends.select("cuda"));
+        assertTrue(e.getMessage().contains("cpu or opencl"), e.getMessage());
+    }
+}
