@@ -56,10 +56,14 @@ public final class Gemm {
             }
         };
         int threads = Parallelism.threads();
+        boolean tiny = (long) batch * m * n * k < TINY_BATCH_WORK; // a thread hand-off costs more than the whole product
         boolean acrossBatches = batch % threads == 0 || batch >= 4 * threads || (long) m * n * k < SPLIT_MATRIX_WORK;
-        if (acrossBatches) Parallelism.forChunks(batch, 1, body);
-        else body.run(0, batch);
+        if (tiny || !acrossBatches) body.run(0, batch);
+        else Parallelism.forChunks(batch, 1, body);
     }
+
+    /** Total multiply-adds below which a batched product runs on the calling thread. */
+    private static final long TINY_BATCH_WORK = 1L << 16;
 
     /** Multiply-adds per matrix from which a batched product splits each matrix rather than the batch. */
     private static final long SPLIT_MATRIX_WORK = 1L << 22;

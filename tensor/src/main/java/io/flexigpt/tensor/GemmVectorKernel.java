@@ -352,6 +352,7 @@ final class GemmVectorKernel extends GemmKernel {
     @Override
     void rowsDotVector(int k, float[] x, int xi, float[] b, int bi, int ldb, float[] c, int ci, int rows, boolean overwrite) {
         int bound = S.loopBound(k);
+        float[] scratch = new float[W];
         int j = 0;
         for (; j + 4 <= rows; j += 4) {
             int r0 = bi + j * ldb, r1 = r0 + ldb, r2 = r1 + ldb, r3 = r2 + ldb;
@@ -363,22 +364,25 @@ final class GemmVectorKernel extends GemmKernel {
                 s2 = FloatVector.fromArray(S, b, r2 + p).fma(xv, s2);
                 s3 = FloatVector.fromArray(S, b, r3 + p).fma(xv, s3);
             }
-            finishDot(s0, k, bound, x, xi, b, r0, c, ci + j, overwrite);
-            finishDot(s1, k, bound, x, xi, b, r1, c, ci + j + 1, overwrite);
-            finishDot(s2, k, bound, x, xi, b, r2, c, ci + j + 2, overwrite);
-            finishDot(s3, k, bound, x, xi, b, r3, c, ci + j + 3, overwrite);
+            finishDot(s0, scratch, k, bound, x, xi, b, r0, c, ci + j, overwrite);
+            finishDot(s1, scratch, k, bound, x, xi, b, r1, c, ci + j + 1, overwrite);
+            finishDot(s2, scratch, k, bound, x, xi, b, r2, c, ci + j + 2, overwrite);
+            finishDot(s3, scratch, k, bound, x, xi, b, r3, c, ci + j + 3, overwrite);
         }
         for (; j < rows; j++) {
             int r = bi + j * ldb;
             FloatVector s = FloatVector.zero(S);
             for (int p = 0; p < bound; p += W) s = FloatVector.fromArray(S, b, r + p).fma(FloatVector.fromArray(S, x, xi + p), s);
-            finishDot(s, k, bound, x, xi, b, r, c, ci + j, overwrite);
+            finishDot(s, scratch, k, bound, x, xi, b, r, c, ci + j, overwrite);
         }
     }
 
-    private static void finishDot(FloatVector lanes, int k, int bound, float[] x, int xi, float[] b, int row, float[] c, int at, boolean overwrite) {
-        float s = 0f; // lanes summed in a fixed order: reduceLanes may reorder (and does differ once compiled)
-        for (int l = 0; l < lanes.length(); l++) s += lanes.lane(l);
+    private static void finishDot(FloatVector lanes, float[] scratch, int k, int bound, float[] x, int xi, float[] b, int row, float[] c, int at, boolean overwrite) {
+        // lanes summed in a fixed order through memory: reduceLanes may reorder (and does differ once
+        // compiled), and lane(i) with a variable index is not intrinsified
+        lanes.intoArray(scratch, 0);
+        float s = 0f;
+        for (int l = 0; l < scratch.length; l++) s += scratch[l];
         for (int p = bound; p < k; p++) s = Math.fma(x[xi + p], b[row + p], s);
         c[at] = overwrite ? s : c[at] + s;
     }

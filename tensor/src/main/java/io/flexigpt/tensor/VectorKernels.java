@@ -100,8 +100,7 @@ final class VectorKernels {
             e.intoArray(o, oo + i);
             acc = acc.add(e);
         }
-        double sum = 0;
-        for (int l = 0; l < S.length(); l++) sum += acc.lane(l);
+        double sum = sumLanes(acc);
         for (; i < n; i++) {
             float e = (float) Math.exp(x[ox + i] - shift);
             o[oo + i] = e;
@@ -110,13 +109,21 @@ final class VectorKernels {
         return sum;
     }
 
+    /** The lanes added in lane order (deterministic, unlike reduceLanes; no variable-index lane access). */
+    private static double sumLanes(FloatVector v) {
+        float[] tmp = new float[S.length()];
+        v.intoArray(tmp, 0);
+        double s = 0;
+        for (float f : tmp) s += f;
+        return s;
+    }
+
     /** Dot product accumulated in fp32 lanes, summed in double at the end. */
     static double dot(float[] x, int ox, float[] y, int oy, int n) {
         int i = 0, bound = S.loopBound(n);
         FloatVector acc = FloatVector.zero(S);
         for (; i < bound; i += S.length()) acc = FloatVector.fromArray(S, x, ox + i).fma(FloatVector.fromArray(S, y, oy + i), acc);
-        double s = 0;
-        for (int l = 0; l < S.length(); l++) s += acc.lane(l);
+        double s = sumLanes(acc);
         for (; i < n; i++) s += (double) x[ox + i] * y[oy + i];
         return s;
     }
