@@ -16,12 +16,13 @@ final class LaunchGeometry {
     }
 
     /**
-     * Side of the square matmul tile: the largest power of two whose tile×tile work-group fits
-     * {@code maxGroup} and whose two float tiles fit {@code localMemoryBytes}, capped at {@code maxTile}.
+     * Side of the square matmul tile: the largest power of two, at least {@code rowsPerItem} and at
+     * most {@code maxTile}, whose work-group of tile × tile/rowsPerItem items fits {@code maxGroup}
+     * and whose two float tiles fit {@code localMemoryBytes}.
      */
-    static int matmulTile(int maxGroup, long localMemoryBytes, int maxTile) {
-        int tile = 1;
-        while (tile * 2 <= maxTile && (long) (tile * 2) * (tile * 2) <= maxGroup
+    static int matmulTile(int maxGroup, int rowsPerItem, long localMemoryBytes, int maxTile) {
+        int tile = rowsPerItem;
+        while (tile * 2 <= maxTile && (long) (tile * 2) * (tile * 2) / rowsPerItem <= maxGroup
                 && 2L * (tile * 2) * (tile * 2) * Float.BYTES <= localMemoryBytes) {
             tile *= 2;
         }

@@ -24,7 +24,7 @@ import java.util.List;
  * as PoCL these copies are memcpys.
  */
 public final class OpenClBackend implements ComputeBackend {
-    /** Largest matmul tile side: each work-item keeps one accumulator, larger tiles only add barrier cost. */
+    /** Largest matmul tile side; on PoCL tiles of 8 to 64 measured the same speed, 16 suits most GPUs' local memory. */
     static final int MAX_TILE = 16;
 
     private final OpenClDeviceInfo info;
