@@ -77,6 +77,22 @@ class OpenClBackendTest {
     }
 
     @Test
+    void theSmallestTileGivesTheSameProducts() throws Exception {
+        OpenClTestSupport.backend();
+        Random rnd = new Random(3);
+        try (OpenClBackend small = OpenClBackend.open(MatmulKernel.ROWS_PER_ITEM)) {
+            assertEquals(MatmulKernel.ROWS_PER_ITEM, small.matmulTile());
+            for (MatmulShape s : new MatmulShape[] {new MatmulShape(2, 9, 17, 23, true, false), new MatmulShape(1, 33, 7, 8, false, true)}) {
+                float[] a = OpenClTestSupport.random(rnd, s.batch() * s.m() * s.k()), b = OpenClTestSupport.random(rnd, s.batch() * s.k() * s.n());
+                DeviceBuffer expected = CPU.allocate(s.batch() * s.m() * s.n()), actual = small.allocate(s.batch() * s.m() * s.n());
+                CPU.matmul(s, CPU.upload(a), CPU.upload(b), expected);
+                small.matmul(s, small.upload(a), small.upload(b), actual);
+                OpenClTestSupport.assertClose(expected.read(), actual, 1e-6 * s.k(), 0, "tile 8, " + s);
+            }
+        }
+    }
+
+    @Test
     void rejectsForeignAndAliasedBuffers() {
         OpenClBackend cl = OpenClTestSupport.backend();
         DeviceBuffer a = cl.allocate(4), out = cl.allocate(4);
