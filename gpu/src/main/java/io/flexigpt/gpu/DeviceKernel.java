@@ -56,7 +56,8 @@ final class DeviceKernel<K extends Kernel> {
      * Compiles the kernel by launching it once on its placeholder arguments (all sizes zero, so it
      * writes nothing), checks that launch ran through OpenCL, and reads the kernel's work-group
      * limit. A launch rather than {@code Kernel.compile}: Aparapi 3.0.2 crashes the JVM in
-     * {@code dispose()} of a kernel that was compiled but never executed.
+     * {@code dispose()} of a kernel that was compiled but never executed, and ignores {@code put}
+     * before a kernel's first OpenCL launch.
      */
     void warmUp() throws BackendUnavailableException {
         try {

@@ -1,6 +1,7 @@
 package io.flexigpt.gpu;
 
 import io.flexigpt.tensor.backend.DeviceBuffer;
+import io.flexigpt.tensor.backend.Operands;
 
 /**
  * A buffer of the OpenCL backend: a host array plus where its newest contents live. Aparapi keeps
@@ -33,6 +34,16 @@ final class OpenClBuffer implements DeviceBuffer {
         synchronized (lock) {
             System.arraycopy(values, 0, host, 0, host.length);
             writer = null;
+            version++;
+        }
+    }
+
+    @Override
+    public void write(int offset, float[] values) {
+        Operands.requireRange(offset, values.length, host.length);
+        synchronized (lock) {
+            ensureOnHost();
+            System.arraycopy(values, 0, host, offset, values.length);
             version++;
         }
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.aparapi.Kernel;
+import io.flexigpt.tensor.backend.AttentionShape;
 import io.flexigpt.tensor.backend.Backends;
 import io.flexigpt.tensor.backend.ComputeBackend;
 import io.flexigpt.tensor.backend.DeviceBuffer;
@@ -62,6 +63,27 @@ class OpenClBackendTest {
         CPU.matmul(MatmulShape.of(20, 9, 17), c, CPU.upload(d), e);
         CPU.softmaxRows(new RowsShape(20, 9), e, p);
         return p.read();
+    }
+
+    @Test
+    void generationWithAKvCacheWrittenRowByRowMatchesTheReference() {
+        OpenClBackend cl = OpenClTestSupport.backend();
+        Random rnd = new Random(11);
+        int steps = 9, heads = 4, kvHeads = 2, d = 6, kvDim = kvHeads * d;
+        DeviceBuffer clK = cl.allocate(steps * kvDim), clV = cl.allocate(steps * kvDim), clOut = cl.allocate(heads * d);
+        DeviceBuffer cpuK = CPU.allocate(steps * kvDim), cpuV = CPU.allocate(steps * kvDim), cpuOut = CPU.allocate(heads * d);
+        for (int t = 0; t < steps; t++) {
+            float[] kRow = OpenClTestSupport.random(rnd, kvDim), vRow = OpenClTestSupport.random(rnd, kvDim);
+            float[] q = OpenClTestSupport.random(rnd, heads * d);
+            clK.write(t * kvDim, kRow);
+            clV.write(t * kvDim, vRow);
+            cpuK.write(t * kvDim, kRow);
+            cpuV.write(t * kvDim, vRow);
+            AttentionShape step = new AttentionShape(1, t + 1, heads, kvHeads, d);
+            cl.causalAttention(step, cl.upload(q), clK, clV, clOut);
+            CPU.causalAttention(step, CPU.upload(q), cpuK, cpuV, cpuOut);
+            OpenClTestSupport.assertClose(cpuOut.read(), clOut, 2e-5, 1e-4, "step " + t);
+        }
     }
 
     @Test

@@ -23,6 +23,12 @@ final class CpuBuffer implements DeviceBuffer {
     }
 
     @Override
+    public void write(int offset, float[] values) {
+        Operands.requireRange(offset, values.length, data.length);
+        System.arraycopy(values, 0, data, offset, values.length);
+    }
+
+    @Override
     public float[] read() {
         return data.clone();
     }

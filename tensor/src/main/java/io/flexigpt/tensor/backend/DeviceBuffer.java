@@ -13,6 +13,12 @@ public interface DeviceBuffer {
     /** Replaces the whole contents with {@code values} (exactly {@link #length()} floats). */
     void write(float[] values);
 
+    /**
+     * Replaces {@code values.length} floats starting at {@code offset}, e.g. appends a row to a KV
+     * cache. On OpenCL the whole buffer is copied to the device again on its next use.
+     */
+    void write(int offset, float[] values);
+
     /** A fresh host copy of the contents. */
     float[] read();
 }

@@ -11,6 +11,13 @@ public final class Operands {
         }
     }
 
+    /** Throws unless {@code buffer} holds at least {@code expected} floats. */
+    public static void requireAtLeast(String op, String name, DeviceBuffer buffer, long expected) {
+        if (buffer.length() < expected) {
+            throw new IllegalArgumentException(op + ": " + name + " holds " + buffer.length() + " floats, needs at least " + expected);
+        }
+    }
+
     /** Throws unless all buffers are distinct objects (outputs must not alias inputs, inputs not each other). */
     public static void requireDistinct(String op, DeviceBuffer... buffers) {
         for (int i = 0; i < buffers.length; i++) {
@@ -25,6 +32,13 @@ public final class Operands {
     /** Throws unless all buffers have the same length as the first. */
     public static void requireSameLength(String op, DeviceBuffer... buffers) {
         for (DeviceBuffer b : buffers) requireLength(op, "operand", b, buffers[0].length());
+    }
+
+    /** Throws unless {@code [offset, offset + count)} lies within a buffer of {@code length} floats. */
+    public static void requireRange(int offset, int count, int length) {
+        if (offset < 0 || offset > length - count) {
+            throw new IndexOutOfBoundsException("write of " + count + " floats at " + offset + " into a buffer of " + length);
+        }
     }
 
     static void requirePositive(String what, int... values) {

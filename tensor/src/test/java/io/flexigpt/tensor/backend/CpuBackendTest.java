@@ -153,6 +153,20 @@ class CpuBackendTest {
     }
 
     @Example
+    void partialWritesFillAKvCacheThatAttentionReadsOnlyUpToKeys() {
+        DeviceBuffer k = cpu.allocate(4), v = cpu.allocate(4), out = cpu.allocate(1);
+        v.write(2, new float[] {5, 99});
+        assertArrayEquals(new float[] {0, 0, 5, 99}, v.read());
+        v.write(0, new float[] {1, 3});
+        // three cached keys of four slots, all scores equal: the mean of the first three values
+        cpu.causalAttention(new AttentionShape(1, 3, 1, 1, 1), cpu.upload(new float[] {1}), k, v, out);
+        assertArrayEquals(new float[] {3}, out.read(), 1e-6f);
+        assertThrows(IndexOutOfBoundsException.class, () -> v.write(3, new float[2]));
+        assertThrows(IllegalArgumentException.class,
+                () -> cpu.causalAttention(new AttentionShape(1, 5, 1, 1, 1), cpu.upload(new float[] {1}), k, v, out));
+    }
+
+    @Example
     void elementwiseOps() {
         DeviceBuffer a = cpu.upload(new float[] {0, 1, -2, 30}), b = cpu.upload(new float[] {5, 2, 3, 2}), out = cpu.allocate(4);
         cpu.add(a, b, out);
@@ -175,6 +189,7 @@ class CpuBackendTest {
         DeviceBuffer foreign = new DeviceBuffer() {
             public int length() { return 6; }
             public void write(float[] values) { }
+            public void write(int offset, float[] values) { }
             public float[] read() { return new float[6]; }
         };
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cpu.add(a, foreign, b));
