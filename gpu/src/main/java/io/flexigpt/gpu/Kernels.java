@@ -61,7 +61,7 @@ final class Kernels {
         attentionOut = attention.slot(x -> ak.out = x);
         unusedOperand = new OpenClBuffer(1, lock);
         for (DeviceKernel<?> k : all()) k.warmUp();
-        tile = LaunchGeometry.matmulTile(matmul.maxGroupSize(), MatmulKernel.ROWS_PER_ITEM, device.getLocalMemSize(), maxTile);
+        tile = LaunchGeometry.matmulTile(matmul.maxGroupSize(), MatmulKernel.COLUMNS_PER_ITEM, device.getLocalMemSize(), maxTile);
         mk.setTile(tile);
     }
 
@@ -79,9 +79,9 @@ final class Kernels {
         matmul.input(matmulA, a);
         matmul.input(matmulB, b);
         matmul.output(matmulC, c);
-        int rowItems = tile / MatmulKernel.ROWS_PER_ITEM;
-        matmul.execute(Range.create3D(device, LaunchGeometry.roundUp(s.n(), tile), LaunchGeometry.roundUp(s.m(), tile) / MatmulKernel.ROWS_PER_ITEM,
-                s.batch(), tile, rowItems, 1));
+        int columnItems = tile / MatmulKernel.COLUMNS_PER_ITEM;
+        matmul.execute(Range.create3D(device, LaunchGeometry.roundUp(s.n(), tile) / MatmulKernel.COLUMNS_PER_ITEM,
+                LaunchGeometry.roundUp(s.m(), tile), s.batch(), columnItems, tile, 1));
     }
 
     void softmax(RowsShape s, OpenClBuffer x, OpenClBuffer out) {

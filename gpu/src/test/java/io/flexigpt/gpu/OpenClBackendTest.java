@@ -102,8 +102,8 @@ class OpenClBackendTest {
     void theSmallestTileGivesTheSameProducts() throws Exception {
         OpenClTestSupport.backend();
         Random rnd = new Random(3);
-        try (OpenClBackend small = OpenClBackend.open(MatmulKernel.ROWS_PER_ITEM)) {
-            assertEquals(MatmulKernel.ROWS_PER_ITEM, small.matmulTile());
+        try (OpenClBackend small = OpenClBackend.open(MatmulKernel.COLUMNS_PER_ITEM)) {
+            assertEquals(MatmulKernel.COLUMNS_PER_ITEM, small.matmulTile());
             for (MatmulShape s : new MatmulShape[] {new MatmulShape(2, 9, 17, 23, true, false), new MatmulShape(1, 33, 7, 8, false, true)}) {
                 float[] a = OpenClTestSupport.random(rnd, s.batch() * s.m() * s.k()), b = OpenClTestSupport.random(rnd, s.batch() * s.k() * s.n());
                 DeviceBuffer expected = CPU.allocate(s.batch() * s.m() * s.n()), actual = small.allocate(s.batch() * s.m() * s.n());
