@@ -13,27 +13,55 @@ import io.flexigpt.nn.train.TrainingListener;
 import io.flexigpt.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Recovery training of a compressed student against its uncompressed teacher with the {@code nn} trainer:
  * loss = {@code klWeight · KL(teacher || student)} over next-token distributions + {@code ceWeight ·}
- * next-token cross-entropy. Only the student's trainable parameters (its adapters, replacement norms and
+ * next-token cross-entropy (optionally + normalised per-block feature matching). Only the student's trainable parameters (its adapters, replacement norms and
  * scales) change; frozen and shared weights stay bit-identical.
  */
 public final class Recovery {
     private Recovery() {}
 
     public static LossFunction distillation(LlamaModel teacher, double klWeight, double ceWeight) {
+        return distillation(teacher, klWeight, ceWeight, 0.0);
+    }
+
+    /**
+     * As {@link #distillation(LlamaModel, double, double)}, plus {@code featureWeight ·} the mean over blocks
+     * of the squared difference between the RMS-normalised outputs of student and teacher block i (only
+     * for students with the teacher's depth, such as FlexiGPT's; 0 turns it off).
+     */
+    public static LossFunction distillation(LlamaModel teacher, double klWeight, double ceWeight, double featureWeight) {
         return (student, batch) -> {
             Tensor teacherLogits;
+            List<Tensor> teacherFeatures = new ArrayList<>();
             try (NoGrad ignored = NoGrad.enter()) {
-                teacherLogits = teacher.forward(batch.inputs()).value();
+                teacherLogits = teacher.forward(batch.inputs(), 0, null, featureWeight > 0 ? (i, in, out) -> teacherFeatures.add(out.value()) : null).value();
             }
-            Variable logits = student.forward(batch.inputs());
+            List<Variable> studentFeatures = new ArrayList<>();
+            Variable logits = student.forward(batch.inputs(), 0, null, featureWeight > 0 ? (i, in, out) -> studentFeatures.add(out) : null);
             int vocab = logits.dim(2);
             Variable flat = logits.reshape(-1, vocab);
             Variable loss = Functions.klDivergence(flat, teacherLogits.reshape(-1, vocab)).mul(klWeight);
             if (ceWeight > 0) loss = loss.add(Functions.crossEntropy(flat, batch.flatTargets()).mul(ceWeight));
+            if (featureWeight > 0) {
+                if (studentFeatures.size() != teacherFeatures.size()) {
+                    throw new IllegalArgumentException("feature matching needs the teacher's depth: student has " + studentFeatures.size() + " blocks, teacher " + teacherFeatures.size());
+                }
+                Variable match = null;
+                for (int i = 0; i < studentFeatures.size(); i++) {
+                    Tensor t = teacherFeatures.get(i);
+                    Tensor tn = t.div(t.square().mean(-1, true).add(1e-6).sqrt());
+                    Variable sv = studentFeatures.get(i);
+                    Variable sn = sv.div(sv.square().mean(-1, true).add(1e-6).sqrt());
+                    Variable term = Functions.mse(sn, Variable.constant(tn));
+                    match = match == null ? term : match.add(term);
+                }
+                loss = loss.add(match.mul(featureWeight / studentFeatures.size()));
+            }
             return loss;
         };
     }
