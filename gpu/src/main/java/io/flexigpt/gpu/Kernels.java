@@ -62,6 +62,10 @@ final class Kernels {
         unusedOperand = new OpenClBuffer(1, lock);
         for (DeviceKernel<?> k : all()) k.warmUp();
         tile = LaunchGeometry.matmulTile(matmul.maxGroupSize(), MatmulKernel.COLUMNS_PER_ITEM, device.getLocalMemSize(), maxTile);
+        if (tile * tile / MatmulKernel.COLUMNS_PER_ITEM > matmul.maxGroupSize() || 2L * tile * tile * Float.BYTES > device.getLocalMemSize()) {
+            throw new BackendUnavailableException(device.getName().trim() + " is too small for the smallest matmul tile (" + tile + "×" + tile
+                    + "): work-groups up to " + matmul.maxGroupSize() + ", " + device.getLocalMemSize() + " bytes of local memory");
+        }
         mk.setTile(tile);
     }
 

@@ -16,13 +16,13 @@ final class LaunchGeometry {
     }
 
     /**
-     * Side of the square matmul tile: the largest power of two, at least {@code rowsPerItem} and at
-     * most {@code maxTile}, whose work-group of tile × tile/rowsPerItem items fits {@code maxGroup}
-     * and whose two float tiles fit {@code localMemoryBytes}.
+     * Side of the square matmul tile: the largest power of two, at least {@code outputsPerItem} and
+     * at most {@code maxTile}, whose work-group of tile × tile/outputsPerItem items fits {@code
+     * maxGroup} and whose two float tiles fit {@code localMemoryBytes}.
      */
-    static int matmulTile(int maxGroup, int rowsPerItem, long localMemoryBytes, int maxTile) {
-        int tile = rowsPerItem;
-        while (tile * 2 <= maxTile && (long) (tile * 2) * (tile * 2) / rowsPerItem <= maxGroup
+    static int matmulTile(int maxGroup, int outputsPerItem, long localMemoryBytes, int maxTile) {
+        int tile = outputsPerItem;
+        while (tile * 2 <= maxTile && (long) (tile * 2) * (tile * 2) / outputsPerItem <= maxGroup
                 && 2L * (tile * 2) * (tile * 2) * Float.BYTES <= localMemoryBytes) {
             tile *= 2;
         }

@@ -13,9 +13,10 @@ import io.flexigpt.tensor.backend.RowsShape;
 import java.util.List;
 
 /**
- * {@link ComputeBackend} on an OpenCL device through Aparapi. All kernels compile when the backend
- * opens; work-group sizes and the matmul tile come from the device's limits. Calls are serialised
- * (Aparapi kernels must not run from two threads at once).
+ * {@link ComputeBackend} on an OpenCL device through Aparapi. All kernels compile, and run once to
+ * prove they run through OpenCL, when the backend opens; work-group sizes and the matmul tile come
+ * from the device's limits. Calls are serialised (Aparapi kernels must not run from two threads at
+ * once). Aparapi records device preferences per kernel class, so a process should use one device.
  *
  * <p>Data residency, and its limits: buffers stay on the device between ops, but Aparapi keeps one
  * device copy per argument of each kernel, so handing one kernel's output to another kernel (or to
