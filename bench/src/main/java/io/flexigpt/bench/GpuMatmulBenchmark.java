@@ -41,10 +41,6 @@ public class GpuMatmulBenchmark {
     private MatmulShape shape;
     private double gflopPerCall;
     private float[] a, b, c;
-    private OpenClBackend opencl;
-    private DeviceBuffer clA, clB, clC;
-    private CpuBackend reference;
-    private DeviceBuffer refA, refB, refC;
 
     /** Floating-point work done, in GFLOP; reported per second, i.e. as GFLOPS. */
     @State(Scope.Thread)
@@ -58,28 +54,49 @@ public class GpuMatmulBenchmark {
         }
     }
 
+    /** The operands on the OpenCL device; only the OpenCL benchmarks load Aparapi and the driver. */
+    @State(Scope.Benchmark)
+    public static class OnOpenCl {
+        OpenClBackend backend;
+        DeviceBuffer a, b, c;
+
+        @Setup(Level.Trial)
+        public void open(GpuMatmulBenchmark operands) throws Exception {
+            backend = OpenClBackend.open();
+            System.err.println("OpenCL backend: " + backend);
+            a = backend.upload(operands.a);
+            b = backend.upload(operands.b);
+            c = backend.allocate(operands.c.length);
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            backend.close();
+        }
+    }
+
+    /** The operands in {@link CpuBackend} buffers. */
+    @State(Scope.Benchmark)
+    public static class OnCpuReference {
+        final CpuBackend backend = new CpuBackend();
+        DeviceBuffer a, b, c;
+
+        @Setup(Level.Trial)
+        public void upload(GpuMatmulBenchmark operands) {
+            a = backend.upload(operands.a);
+            b = backend.upload(operands.b);
+            c = backend.allocate(operands.c.length);
+        }
+    }
+
     @Setup(Level.Trial)
-    public void setUp() throws Exception {
+    public void setUp() {
         shape = MatmulShape.of(size, size, size);
         gflopPerCall = shape.flops() / 1e9;
         SplittableRandom rnd = new SplittableRandom(42);
         a = random(rnd, size * size);
         b = random(rnd, size * size);
         c = new float[size * size];
-        opencl = OpenClBackend.open();
-        System.err.println("OpenCL backend: " + opencl);
-        clA = opencl.upload(a);
-        clB = opencl.upload(b);
-        clC = opencl.allocate(size * size);
-        reference = new CpuBackend();
-        refA = reference.upload(a);
-        refB = reference.upload(b);
-        refC = reference.allocate(size * size);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        opencl.close();
     }
 
     private static float[] random(SplittableRandom rnd, int n) {
@@ -89,24 +106,24 @@ public class GpuMatmulBenchmark {
     }
 
     @Benchmark
-    public DeviceBuffer opencl(Work work) {
-        opencl.matmul(shape, clA, clB, clC);
+    public DeviceBuffer opencl(OnOpenCl cl, Work work) {
+        cl.backend.matmul(shape, cl.a, cl.b, cl.c);
         work.gflop += gflopPerCall;
-        return clC;
+        return cl.c;
     }
 
     @Benchmark
-    public float[] openclWithReadback(Work work) {
-        opencl.matmul(shape, clA, clB, clC);
+    public float[] openclWithReadback(OnOpenCl cl, Work work) {
+        cl.backend.matmul(shape, cl.a, cl.b, cl.c);
         work.gflop += gflopPerCall;
-        return clC.read();
+        return cl.c.read();
     }
 
     @Benchmark
-    public DeviceBuffer cpuReference(Work work) {
-        reference.matmul(shape, refA, refB, refC);
+    public DeviceBuffer cpuReference(OnCpuReference ref, Work work) {
+        ref.backend.matmul(shape, ref.a, ref.b, ref.c);
         work.gflop += gflopPerCall;
-        return refC;
+        return ref.c;
     }
 
     @Benchmark
