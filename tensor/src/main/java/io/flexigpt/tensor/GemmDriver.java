@@ -16,6 +16,12 @@ final class GemmDriver {
     private static final int B_PANEL_FLOATS = 128 * 1024;
     /** Multiply-adds (m*n*k) below which a product runs on the calling thread alone. */
     private static final long PARALLEL_WORK = 1L << 18;
+    /**
+     * Multiply-adds up to which a product with fewer rows than a micro-tile (or a reduction shorter
+     * than a vector) runs as plain loops: packing would cost more than the product (attention of one
+     * decoded token over a KV cache).
+     */
+    private static final long SMALL_WORK = 1L << 15;
     /** Columns per parallel work unit of the single-row paths. */
     private static final int ROW_GRAIN = 64;
 
@@ -38,7 +44,12 @@ final class GemmDriver {
             if (!accumulate) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
             return;
         }
-        boolean parallel = (long) m * n * k >= PARALLEL_WORK && Parallelism.threads() > 1;
+        long work = (long) m * n * k;
+        if (work <= SMALL_WORK && (m < kern.mr || k < kern.lanes) && (m > 1 || k < kern.lanes)) {
+            small(ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        boolean parallel = work >= PARALLEL_WORK && Parallelism.threads() > 1;
         if (m == 1) {
             singleRow(kern, ta, tb, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, accumulate, parallel);
             return;
@@ -152,6 +163,55 @@ final class GemmDriver {
                     int d = base + p * width;
                     System.arraycopy(b, bOff + (p0 + p) * ldb + j0 + jr, dst, d, cols);
                     if (cols < width) Arrays.fill(dst, d + cols, d + width, 0f);
+                }
+            }
+        }
+    }
+
+    /**
+     * A small product on the calling thread, following the kernels' summation rule (per reduction
+     * block, a fused multiply-add chain from zero in increasing p, then stored or added).
+     */
+    private static void small(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, int lda,
+                              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        int aRow = ta ? 1 : lda, aCol = ta ? lda : 1, bP = tb ? 1 : ldb, bJ = tb ? ldb : 1;
+        for (int i = 0; i < m; i++) {
+            int ai = aOff + i * aRow, ci = cOff + i * ldc;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean overwrite = !accumulate && pc == 0;
+                int ap = ai + pc * aCol, bp = bOff + pc * bP;
+                int j = 0;
+                // eight independent chains keep the multiply-add units busy
+                for (; j + 8 <= n; j += 8) {
+                    int b0 = bp + j * bJ;
+                    float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+                    for (int p = 0; p < kc; p++) {
+                        float x = a[ap + p * aCol];
+                        int q = b0 + p * bP;
+                        s0 = Math.fma(x, b[q], s0);
+                        s1 = Math.fma(x, b[q + bJ], s1);
+                        s2 = Math.fma(x, b[q + 2 * bJ], s2);
+                        s3 = Math.fma(x, b[q + 3 * bJ], s3);
+                        s4 = Math.fma(x, b[q + 4 * bJ], s4);
+                        s5 = Math.fma(x, b[q + 5 * bJ], s5);
+                        s6 = Math.fma(x, b[q + 6 * bJ], s6);
+                        s7 = Math.fma(x, b[q + 7 * bJ], s7);
+                    }
+                    int at = ci + j;
+                    if (overwrite) {
+                        c[at] = s0; c[at + 1] = s1; c[at + 2] = s2; c[at + 3] = s3;
+                        c[at + 4] = s4; c[at + 5] = s5; c[at + 6] = s6; c[at + 7] = s7;
+                    } else {
+                        c[at] += s0; c[at + 1] += s1; c[at + 2] += s2; c[at + 3] += s3;
+                        c[at + 4] += s4; c[at + 5] += s5; c[at + 6] += s6; c[at + 7] += s7;
+                    }
+                }
+                for (; j < n; j++) {
+                    int b0 = bp + j * bJ;
+                    float s0 = 0f;
+                    for (int p = 0; p < kc; p++) s0 = Math.fma(a[ap + p * aCol], b[b0 + p * bP], s0);
+                    c[ci + j] = overwrite ? s0 : c[ci + j] + s0;
                 }
             }
         }

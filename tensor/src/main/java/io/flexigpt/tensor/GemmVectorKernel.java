@@ -380,9 +380,12 @@ final class GemmVectorKernel extends GemmKernel {
     private static void finishDot(FloatVector lanes, float[] scratch, int k, int bound, float[] x, int xi, float[] b, int row, float[] c, int at, boolean overwrite) {
         // lanes summed in a fixed order through memory: reduceLanes may reorder (and does differ once
         // compiled), and lane(i) with a variable index is not intrinsified
+        // a pairwise tree (halves added lane by lane): a fixed order, and a short dependency chain
         lanes.intoArray(scratch, 0);
-        float s = 0f;
-        for (int l = 0; l < scratch.length; l++) s += scratch[l];
+        for (int h = scratch.length >> 1; h > 0; h >>= 1) {
+            for (int l = 0; l < h; l++) scratch[l] += scratch[l + h];
+        }
+        float s = scratch[0];
         for (int p = bound; p < k; p++) s = Math.fma(x[xi + p], b[row + p], s);
         c[at] = overwrite ? s : c[at] + s;
     }

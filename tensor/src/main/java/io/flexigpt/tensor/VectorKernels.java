@@ -24,7 +24,11 @@ final class VectorKernels {
     static FloatVector exp(FloatVector x) {
         VectorMask<Float> underflow = x.compare(VectorOperators.LT, -87.3f);
         FloatVector c = x.min(88.7f).max(-87.3f);
-        FloatVector n = c.mul(1.44269504088896341f).add(12582912f).sub(12582912f); // round to nearest
+        // adding 1.5 * 2^23 rounds to the nearest integer n, which then sits in the low mantissa bits
+        // (bits = 0x4B400000 + n): the bits give 2^n without a float-to-int conversion, which the
+        // JIT does not intrinsify for every vector shape
+        FloatVector shifted = c.mul(1.44269504088896341f).add(12582912f);
+        FloatVector n = shifted.sub(12582912f);
         FloatVector r = c.sub(n.mul(0.693359375f)).sub(n.mul(-2.12194440e-4f));
         FloatVector r2 = r.mul(r);
         FloatVector y = r.mul(1.9875691500E-4f).add(1.3981999507E-3f);
@@ -33,7 +37,7 @@ final class VectorKernels {
         y = y.mul(r).add(1.6666665459E-1f);
         y = y.mul(r).add(5.0000001201E-1f);
         y = y.mul(r2).add(r).add(1f);
-        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        IntVector bits = shifted.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23);
         FloatVector pow2n = bits.reinterpretAsFloats();
         return y.mul(pow2n).blend(0f, underflow);
     }
