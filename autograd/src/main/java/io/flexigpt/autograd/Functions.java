@@ -57,8 +57,17 @@ public final class Functions {
         Variable grouped = q.mul(1.0 / Math.sqrt(headDim)).reshape(batch, kvHeads, group * time, headDim);
         Variable scores = grouped.matmul(k.transpose(-1, -2));
         boolean anyMasked = queryOffset + time < keys || time > 1;
-        Variable probs = (anyMasked ? scores.maskedFill(causalMask(group, time, keys, queryOffset), Double.NEGATIVE_INFINITY) : scores).softmax(-1);
+        Variable probs = anyMasked ? causalSoftmax(scores, time, queryOffset) : scores.softmax(-1);
         return probs.matmul(v).reshape(batch, qHeads, time, headDim);
+    }
+
+    /**
+     * Softmax over the keys of {@code scores [..., rows, keys]} with the causal mask of
+     * {@link #causalMask} applied (masked keys get probability 0 and no gradient), in one fused op.
+     */
+    static Variable causalSoftmax(Variable scores, int time, int queryOffset) {
+        Tensor y = scores.value().causalSoftmax(time, queryOffset);
+        return Variable.result(y, "causalSoftmax", g -> new Tensor[] {y.softmaxBackward(g, -1)}, scores);
     }
 
     /** 1 where row r (query {@code r % time}) must not see key j. */

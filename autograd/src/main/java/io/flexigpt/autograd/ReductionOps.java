@@ -52,10 +52,7 @@ final class ReductionOps {
 
     static Variable softmax(Variable a, int axis) {
         Tensor y = a.value().softmax(axis);
-        return Variable.result(y, "softmax", g -> {
-            Tensor dot = g.mul(y).sum(axis, true);
-            return new Tensor[] {y.mul(g.sub(dot))};
-        }, a);
+        return Variable.result(y, "softmax", g -> new Tensor[] {y.softmaxBackward(g, axis)}, a);
     }
 
     static Variable logSoftmax(Variable a, int axis) {

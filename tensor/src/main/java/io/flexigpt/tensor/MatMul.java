@@ -59,7 +59,14 @@ final class MatMul {
         int[] offA = batchOffsets(oa.t, batch), offB = batchOffsets(ob.t, batch);
         int cStride = m * n;
         int strideA = arithmeticStride(offA), strideB = arithmeticStride(offB);
-        if (strideA != NOT_ARITHMETIC && strideB != NOT_ARITHMETIC) {
+        if (batches > 1 && strideB == 0 && !oa.trans && strideA == m * oa.ld) {
+            // a shared right operand (x @ Wᵀ on [batch, time, in]): the batch's rows are one matrix
+            if (dtype == DType.F32) {
+                Gemm.sgemm(false, ob.trans, batches * m, n, k, oa.t.f, offA[0], oa.ld, ob.t.f, offB[0], ob.ld, out.f, 0, n, false);
+            } else {
+                Gemm.dgemm(false, ob.trans, batches * m, n, k, oa.t.d, offA[0], oa.ld, ob.t.d, offB[0], ob.ld, out.d, 0, n, false);
+            }
+        } else if (strideA != NOT_ARITHMETIC && strideB != NOT_ARITHMETIC) {
             if (dtype == DType.F32) {
                 Gemm.sgemmBatched(batches, oa.trans, ob.trans, m, n, k, oa.t.f, offA[0], oa.ld, strideA, ob.t.f, offB[0], ob.ld, strideB,
                         out.f, 0, n, cStride, false);

@@ -32,6 +32,10 @@ final class Reductions {
         }
         int[] outShape = removeAxis(x.shape, axis);
         Tensor out = Tensor.zeros(kind == Kind.ARGMAX ? DType.F32 : x.dtype(), outShape);
+        if (x.f != null && x.isContiguous() && (kind == Kind.SUM || kind == Kind.MEAN || kind == Kind.MAX) && n > 0) {
+            reduceDense(x, axis, out.f, kind);
+            return keepDim ? out.unsqueeze(axis) : out;
+        }
         lanes(x, axis, out, (base, stride, len, o) -> out.write(o, reduceLane(x, base, stride, len, kind, unbiased)));
         return keepDim ? out.unsqueeze(axis) : out;
     }
@@ -80,6 +84,51 @@ final class Reductions {
         }
     }
 
+    /**
+     * Sum, mean or max of a dense fp32 tensor along {@code axis}: the same order per output element as
+     * the lane walk (increasing index along the axis, sums in double), but reading memory in order.
+     */
+    private static void reduceDense(Tensor x, int axis, float[] out, Kind kind) {
+        int n = x.shape[axis], inner = 1, outer = 1;
+        for (int i = axis + 1; i < x.shape.length; i++) inner *= x.shape[i];
+        for (int i = 0; i < axis; i++) outer *= x.shape[i];
+        float[] xs = x.f;
+        int base = x.offset;
+        if (inner == 1) {
+            for (int o = 0; o < outer; o++) {
+                int at = base + o * n;
+                if (kind == Kind.MAX) {
+                    float m = Float.NEGATIVE_INFINITY;
+                    for (int j = 0; j < n; j++) m = Math.max(m, xs[at + j]);
+                    out[o] = m;
+                } else {
+                    double acc = 0;
+                    for (int j = 0; j < n; j++) acc += xs[at + j];
+                    out[o] = (float) (kind == Kind.MEAN ? acc / n : acc);
+                }
+            }
+            return;
+        }
+        double[] acc = new double[inner];
+        for (int o = 0; o < outer; o++) {
+            int at = base + o * n * inner;
+            if (kind == Kind.MAX) {
+                for (int i = 0; i < inner; i++) out[o * inner + i] = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < n; j++) {
+                    int row = at + j * inner;
+                    for (int i = 0; i < inner; i++) out[o * inner + i] = Math.max(out[o * inner + i], xs[row + i]);
+                }
+                continue;
+            }
+            java.util.Arrays.fill(acc, 0);
+            for (int j = 0; j < n; j++) {
+                int row = at + j * inner;
+                for (int i = 0; i < inner; i++) acc[i] += xs[row + i];
+            }
+            for (int i = 0; i < inner; i++) out[o * inner + i] = (float) (kind == Kind.MEAN ? acc[i] / n : acc[i]);
+        }
+    }
+
     static int[] removeAxis(int[] shape, int axis) {
         int[] s = new int[shape.length - 1];
         for (int i = 0, j = 0; i < shape.length; i++) if (i != axis) s[j++] = shape[i];
@@ -109,6 +158,59 @@ final class Reductions {
             for (int i = 0; i < len; i++) softmaxLane(x, of + i * sf, stride, n, out, oo + i * so, outStride, log);
         });
         return out;
+    }
+
+    /**
+     * Softmax over the last axis of {@code x [..., rows, keys]} where row r is query {@code r % time} at
+     * absolute position {@code queryOffset + r % time} and sees keys {@code 0..queryOffset + r % time}
+     * only; the other keys get probability 0 (as a -inf mask followed by softmax, in one pass).
+     */
+    static Tensor causalSoftmax(Tensor x, int time, int queryOffset) {
+        int r = x.shape.length;
+        if (r < 2) throw new ShapeException("causalSoftmax: expected [..., rows, keys], got " + Shapes.str(x.shape));
+        int rows = x.shape[r - 2], keys = x.shape[r - 1];
+        if (time < 1 || rows % time != 0 || queryOffset < 0) {
+            throw new ShapeException("causalSoftmax: " + rows + " rows are not groups of " + time + " queries (offset " + queryOffset + ") in " + Shapes.str(x.shape));
+        }
+        Tensor xc = x.contiguous();
+        Tensor out = Tensor.zeros(x.dtype(), x.shape);
+        int lanes = keys == 0 ? 0 : xc.numel() / keys;
+        for (int lane = 0; lane < lanes; lane++) {
+            int visible = Math.min(keys, queryOffset + (lane % rows) % time + 1);
+            int base = xc.offset + lane * keys, obase = lane * keys;
+            softmaxLane(xc, base, 1, visible, out, obase, 1, false);
+        }
+        return out;
+    }
+
+    /** The gradient of softmax along {@code axis}: {@code y * (g - sum(g * y))}, the sum in double. */
+    static Tensor softmaxBackward(Tensor y, Tensor g, int axisArg) {
+        int axis = Shapes.axis(axisArg, y.shape.length, "softmaxBackward");
+        if (!java.util.Arrays.equals(y.shape, g.shape)) {
+            throw new ShapeException("softmaxBackward: output " + Shapes.str(y.shape) + " and gradient " + Shapes.str(g.shape) + " differ");
+        }
+        Tensor out = Tensor.zeros(Elementwise.resultType(y, g), y.shape);
+        int n = y.shape[axis];
+        if (axis == y.shape.length - 1 && out.f != null && n > 0) {
+            Tensor yc = y.contiguous(), gc = g.contiguous();
+            float[] ys = yc.f, gs = gc.f, os = out.f;
+            int lanes = yc.numel() / n;
+            for (int lane = 0; lane < lanes; lane++) {
+                int yb = yc.offset + lane * n, gb = gc.offset + lane * n, ob = lane * n;
+                double dot = VectorSupport.AVAILABLE ? VectorSupport.dot(gs, gb, ys, yb, n) : dotF32(gs, gb, ys, yb, n);
+                float d = (float) dot;
+                for (int j = 0; j < n; j++) os[ob + j] = ys[yb + j] * (gs[gb + j] - d);
+            }
+            return out;
+        }
+        Tensor dot = g.mul(y).sum(axis, true);
+        return y.mul(g.sub(dot));
+    }
+
+    private static double dotF32(float[] x, int ox, float[] y, int oy, int n) {
+        double s = 0;
+        for (int j = 0; j < n; j++) s += (double) x[ox + j] * y[oy + j];
+        return s;
     }
 
     private static void softmaxLane(Tensor x, int base, int stride, int n, Tensor out, int obase, int ostride, boolean log) {

@@ -448,6 +448,19 @@ public final class Tensor {
     /** Numerically stable softmax along {@code axis}. */
     public Tensor softmax(int axis) { return Reductions.softmax(this, axis, false); }
 
+    /**
+     * Causal softmax over the last axis of attention scores {@code [..., rows, keys]}: row r is the query
+     * at absolute position {@code queryOffset + r % time} and only keys up to that position take part;
+     * later keys get probability 0. Equals masking them with -inf and taking {@link #softmax}.
+     */
+    public Tensor causalSoftmax(int time, int queryOffset) { return Reductions.causalSoftmax(this, time, queryOffset); }
+
+    /**
+     * The gradient of a softmax along {@code axis} whose output is this tensor, given the gradient
+     * {@code grad} of its output: {@code this * (grad - sum(grad * this, axis))}.
+     */
+    public Tensor softmaxBackward(Tensor grad, int axis) { return Reductions.softmaxBackward(this, grad, axis); }
+
     /** Numerically stable log-softmax along {@code axis}. */
     public Tensor logSoftmax(int axis) { return Reductions.softmax(this, axis, true); }
 

@@ -296,4 +296,56 @@ class TensorOpsTest {
         assertArrayEquals(u0, x.silu().toFloatArray());
         assertArrayEquals(t0, x.tanh().toFloatArray());
     }
+
+    /**
+     * The fused causal softmax equals masking with -inf and a plain softmax: bit for bit in fp64; in fp32
+     * up to rounding (the vector lanes split a shorter row differently).
+     */
+    @Property(tries = 100)
+    void causalSoftmaxEqualsMaskedFillThenSoftmax(@ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 3) int group,
+                                                  @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 7) int time,
+                                                  @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 40) int offset,
+                                                  @ForAll boolean fp64, @ForAll long seed) {
+        int keys = offset + time;
+        Tensor x = TensorArbitraries.random(seed, 2, group * time, keys).mul(5);
+        if (fp64) x = x.to(DType.F64);
+        float[] mask = new float[group * time * keys];
+        for (int r = 0; r < group * time; r++) {
+            for (int j = offset + r % time + 1; j < keys; j++) mask[r * keys + j] = 1f;
+        }
+        Tensor expected = x.maskedFill(Tensor.of(mask, group * time, keys), Double.NEGATIVE_INFINITY).softmax(-1);
+        Tensor fused = x.causalSoftmax(time, offset);
+        if (fp64) assertArrayEquals(expected.toDoubleArray(), fused.toDoubleArray());
+        else assertTrue(fused.maxAbsDiff(expected) < 1e-6);
+        assertEquals(0.0, fused.maskedFill(Tensor.of(mask, group * time, keys).rsub(1), 0).abs().sum());
+        // a transposed (non-contiguous) input gives the same result
+        Tensor xt = x.transpose(1, 2).contiguous().transpose(1, 2);
+        assertArrayEquals(fused.toDoubleArray(), xt.causalSoftmax(time, offset).toDoubleArray());
+    }
+
+    @Property(tries = 100)
+    void softmaxBackwardMatchesItsFormula(@ForAll("anyTensor") Tensor a, @ForAll int axisSeed, @ForAll long seed) {
+        if (a.rank() == 0) return;
+        int axis = Math.floorMod(axisSeed, a.rank());
+        Tensor y = a.softmax(axis);
+        Tensor g = TensorArbitraries.random(seed, a.shape());
+        Tensor expected = y.mul(g.sub(g.mul(y).sum(axis, true)));
+        assertTrue(y.softmaxBackward(g, axis).maxAbsDiff(expected) < 1e-5);
+        Tensor y64 = y.to(DType.F64), g64 = g.to(DType.F64);
+        assertTrue(y64.softmaxBackward(g64, axis).maxAbsDiff(y64.mul(g64.sub(g64.mul(y64).sum(axis, true)))) < 1e-12);
+    }
+
+    /** Dense and strided inputs reduce in the same order, so sums, means and maxima agree bit for bit. */
+    @Property(tries = 150)
+    void denseAndStridedReductionsAgreeBitForBit(@ForAll("anyTensor") Tensor a, @ForAll int axisSeed) {
+        if (a.rank() == 0) return;
+        int axis = Math.floorMod(axisSeed, a.rank());
+        Tensor dense = a.contiguous();
+        Tensor strided = a.rank() >= 2 ? dense.transpose(0, 1).contiguous().transpose(0, 1) : a;
+        for (Tensor x : new Tensor[] {a, strided}) {
+            assertArrayEquals(x.to(DType.F64).sum(axis, false).to(DType.F32).toFloatArray(), dense.sum(axis, false).toFloatArray());
+            assertArrayEquals(x.to(DType.F64).mean(axis, true).to(DType.F32).toFloatArray(), dense.mean(axis, true).toFloatArray());
+            assertArrayEquals(x.max(axis, false).toFloatArray(), dense.max(axis, false).toFloatArray());
+        }
+    }
 }
