@@ -81,11 +81,8 @@ final class ElementwiseOps {
 
     static Variable silu(Variable a) {
         Tensor x = a.value();
-        return Variable.result(x.silu(), "silu", g -> {
-            Tensor s = x.sigmoid();
-            // d/dx x s(x) = s + x s (1 - s)
-            return new Tensor[] {g.mul(s.add(x.mul(s).mul(s.rsub(1))))};
-        }, a);
+        // d/dx x s(x) = s + x s (1 - s), fused
+        return Variable.result(x.silu(), "silu", g -> new Tensor[] {x.siluBackward(g)}, a);
     }
 
     static Variable relu(Variable a) {

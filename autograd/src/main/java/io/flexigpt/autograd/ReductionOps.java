@@ -71,18 +71,8 @@ final class ReductionOps {
         Tensor x = a.value(), w = weight.value();
         Tensor out = x.rmsNorm(w, eps);
         return Variable.result(out, "rmsNorm", g -> {
-            Tensor r = x.square().mean(-1, true).add(eps).rsqrt();
-            Tensor gw = g.mul(w);
-            Tensor dx = null, dw = null;
-            if (a.requiresGrad()) {
-                Tensor m = gw.mul(x).mean(-1, true);
-                dx = gw.mul(r).sub(x.mul(r.pow(3)).mul(m));
-            }
-            if (weight.requiresGrad()) {
-                Tensor contrib = g.mul(x).mul(r);
-                dw = contrib.reshape(-1, w.dim(0)).sum(0, false);
-            }
-            return new Tensor[] {dx, dw};
+            Tensor[] grads = x.rmsNormBackward(w, g, eps);
+            return new Tensor[] {a.requiresGrad() ? grads[0] : null, weight.requiresGrad() ? grads[1] : null};
         }, a, weight);
     }
 }

@@ -57,10 +57,24 @@ final class Elementwise {
         return x >= 0 ? 1.0 / (1.0 + Math.exp(-x)) : Math.exp(x) / (1.0 + Math.exp(x));
     }
 
+    /** Elements per parallel work unit of the dense loops: a multiple of every vector length, so results do not depend on the split. */
+    static final int BLOCK = 1 << 13;
+
+    /** Runs {@code body} over {@code [0, n)} in blocks of {@link #BLOCK}, in parallel when there are several. */
+    static void blocks(int n, Parallelism.RangeBody body) {
+        if (n <= BLOCK) {
+            body.run(0, n);
+            return;
+        }
+        Parallelism.forChunks((n + BLOCK - 1) / BLOCK, 2, (s, e) -> body.run(s * BLOCK, Math.min(n, e * BLOCK)));
+    }
+
     static Tensor unary(Tensor x, Unary op) {
         Tensor out = Tensor.zeros(x.dtype(), x.shape);
         if (x.f != null && x.isContiguous()) {
-            unaryF32(op, x.f, x.offset, out.f, x.numel());
+            float[] xs = x.f, os = out.f;
+            int off = x.offset;
+            blocks(x.numel(), (s, e) -> unaryF32(op, xs, off + s, os, s, e - s));
             return out;
         }
         Strided.forEach(x.shape, x, out, (n, ox, sx, oo, so) -> {
@@ -69,32 +83,33 @@ final class Elementwise {
         return out;
     }
 
-    private static void unaryF32(Unary op, float[] x, int off, float[] out, int n) {
-        if (VectorSupport.AVAILABLE && VectorSupport.unary(op, x, off, out, 0, n)) return;
+    private static void unaryF32(Unary op, float[] x, int off, float[] out, int oo, int n) {
+        if (VectorSupport.AVAILABLE && VectorSupport.unary(op, x, off, out, oo, n)) return;
         switch (op) {
-            case NEG: for (int i = 0; i < n; i++) out[i] = -x[off + i]; break;
-            case RELU: for (int i = 0; i < n; i++) out[i] = Math.max(x[off + i], 0f); break;
-            case ABS: for (int i = 0; i < n; i++) out[i] = Math.abs(x[off + i]); break;
-            case SQUARE: for (int i = 0; i < n; i++) out[i] = x[off + i] * x[off + i]; break;
-            case SQRT: for (int i = 0; i < n; i++) out[i] = (float) Math.sqrt(x[off + i]); break;
-            default: for (int i = 0; i < n; i++) out[i] = (float) op.apply(x[off + i]);
+            case NEG: for (int i = 0; i < n; i++) out[oo + i] = -x[off + i]; break;
+            case RELU: for (int i = 0; i < n; i++) out[oo + i] = Math.max(x[off + i], 0f); break;
+            case ABS: for (int i = 0; i < n; i++) out[oo + i] = Math.abs(x[off + i]); break;
+            case SQUARE: for (int i = 0; i < n; i++) out[oo + i] = x[off + i] * x[off + i]; break;
+            case SQRT: for (int i = 0; i < n; i++) out[oo + i] = (float) Math.sqrt(x[off + i]); break;
+            default: for (int i = 0; i < n; i++) out[oo + i] = (float) op.apply(x[off + i]);
         }
     }
 
     /** {@code op(x, scalar)} elementwise (or {@code op(scalar, x)} when {@code scalarFirst}). */
     static Tensor scalar(Tensor x, double s, Binary op, boolean scalarFirst) {
         Tensor out = Tensor.zeros(x.dtype(), x.shape);
-        if (x.f != null && x.isContiguous() && !scalarFirst) {
+        boolean arithmetic = op == Binary.ADD || op == Binary.SUB || op == Binary.MUL || op == Binary.DIV;
+        if (x.f != null && !scalarFirst && arithmetic) {
             float[] a = x.f, o = out.f;
-            int off = x.offset, n = x.numel();
             float fs = (float) s;
-            switch (op) {
-                case ADD: for (int i = 0; i < n; i++) o[i] = a[off + i] + fs; return out;
-                case SUB: for (int i = 0; i < n; i++) o[i] = a[off + i] - fs; return out;
-                case MUL: for (int i = 0; i < n; i++) o[i] = a[off + i] * fs; return out;
-                case DIV: for (int i = 0; i < n; i++) o[i] = a[off + i] / fs; return out;
-                default: break;
+            if (x.isContiguous()) {
+                int off = x.offset;
+                blocks(x.numel(), (b, e) -> scalarF32Row(op, a, off + b, 1, fs, o, b, e - b));
+            } else {
+                // a view (e.g. permuted attention heads): the same fp32 arithmetic, walked row by row
+                Strided.forEach(x.shape, x, out, (n, ox, sx, oo, so) -> scalarF32Row(op, a, ox, sx, fs, o, oo, n));
             }
+            return out;
         }
         Strided.forEach(x.shape, x, out, (n, ox, sx, oo, so) -> {
             for (int i = 0; i < n; i++) {
@@ -105,6 +120,44 @@ final class Elementwise {
         return out;
     }
 
+    /** {@code g * s * (1 + x * (1 - s))} with {@code s = sigmoid(x)}: the gradient of silu. */
+    static Tensor siluBackward(Tensor x, Tensor g) {
+        if (!java.util.Arrays.equals(x.shape, g.shape)) {
+            throw new ShapeException("siluBackward: input " + Shapes.str(x.shape) + " and gradient " + Shapes.str(g.shape) + " differ");
+        }
+        Tensor out = Tensor.zeros(resultType(x, g), x.shape);
+        if (out.f != null) {
+            Tensor xc = x.contiguous(), gc = g.contiguous();
+            float[] xs = xc.f, gs = gc.f, os = out.f;
+            int xo = xc.offset, go = gc.offset;
+            blocks(out.numel(), (s, e) -> {
+                int done = VectorSupport.AVAILABLE ? VectorSupport.siluBackward(xs, xo + s, gs, go + s, os, s, e - s) : 0;
+                for (int i = s + done; i < e; i++) {
+                    double v = xs[xo + i], sg = sigmoid(v);
+                    os[i] = (float) (gs[go + i] * sg * (1 + v * (1 - sg)));
+                }
+            });
+            return out;
+        }
+        Strided.forEach(x.shape, x, g, out, (n, ox, sx, og, sg, oo, so) -> {
+            for (int i = 0; i < n; i++) {
+                double v = x.read(ox + i * sx), s = sigmoid(v);
+                out.write(oo + i * so, g.read(og + i * sg) * s * (1 + v * (1 - s)));
+            }
+        });
+        return out;
+    }
+
+    private static void scalarF32Row(Binary op, float[] a, int oa, int sa, float fs, float[] o, int oo, int n) {
+        switch (op) {
+            case ADD: for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] + fs; return;
+            case SUB: for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] - fs; return;
+            case MUL: for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] * fs; return;
+            case DIV: for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] / fs; return;
+            default: throw new AssertionError(op);
+        }
+    }
+
     static DType resultType(Tensor a, Tensor b) {
         return a.f != null && b.f != null ? DType.F32 : DType.F64;
     }
@@ -113,6 +166,13 @@ final class Elementwise {
         int[] shape = Shapes.broadcast(a.shape, b.shape, op.opName());
         Tensor out = Tensor.zeros(resultType(a, b), shape);
         Tensor ea = a.expand(shape), eb = b.expand(shape);
+        if (out.f != null && a.f != null && b.f != null && java.util.Arrays.equals(a.shape, shape) && java.util.Arrays.equals(b.shape, shape)
+                && a.isContiguous() && b.isContiguous()) {
+            float[] x = a.f, y = b.f, o = out.f;
+            int xa = a.offset, yb = b.offset;
+            blocks(out.numel(), (s, e) -> binaryF32Row(op, e - s, x, xa + s, 1, y, yb + s, 1, o, s));
+            return out;
+        }
         if (out.f != null) {
             float[] x = a.f, y = b.f, o = out.f;
             Strided.forEach(shape, ea, eb, out, (n, ox, sx, oy, sy, oo, so) -> binaryF32Row(op, n, x, ox, sx, y, oy, sy, o, oo));

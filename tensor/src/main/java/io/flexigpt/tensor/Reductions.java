@@ -150,6 +150,14 @@ final class Reductions {
         String op = log ? "logSoftmax" : "softmax";
         int axis = Shapes.axis(axisArg, x.shape.length, op);
         Tensor out = Tensor.zeros(x.dtype(), x.shape);
+        int size = x.shape[axis];
+        if (axis == x.shape.length - 1 && x.isContiguous() && size > 0) {
+            int lanes = x.numel() / size;
+            Parallelism.forChunks(lanes, laneGrain(size), (start, end) -> {
+                for (int lane = start; lane < end; lane++) softmaxLane(x, x.offset + lane * size, 1, size, out, lane * size, 1, log);
+            });
+            return out;
+        }
         Tensor lanesOut = out.select(axis, 0);
         int outStride = out.strides[axis];
         Tensor first = x.select(axis, 0);
@@ -175,11 +183,17 @@ final class Reductions {
         Tensor xc = x.contiguous();
         Tensor out = Tensor.zeros(x.dtype(), x.shape);
         int lanes = keys == 0 ? 0 : xc.numel() / keys;
-        for (int lane = 0; lane < lanes; lane++) {
-            int visible = Math.min(keys, queryOffset + (lane % rows) % time + 1);
-            int base = xc.offset + lane * keys, obase = lane * keys;
-            softmaxLane(xc, base, 1, visible, out, obase, 1, false);
-        }
+        Parallelism.forChunks(lanes, laneGrain(keys), (start, end) -> {
+            for (int lane = start; lane < end; lane++) {
+                int visible = Math.min(keys, queryOffset + (lane % rows) % time + 1);
+                int base = xc.offset + lane * keys, obase = lane * keys;
+                softmaxLane(xc, base, 1, visible, out, obase, 1, false);
+                if (visible < keys) {
+                    if (out.f != null) java.util.Arrays.fill(out.f, obase + visible, obase + keys, 0f);
+                    else java.util.Arrays.fill(out.d, obase + visible, obase + keys, 0.0);
+                }
+            }
+        });
         return out;
     }
 
@@ -195,16 +209,82 @@ final class Reductions {
             Tensor yc = y.contiguous(), gc = g.contiguous();
             float[] ys = yc.f, gs = gc.f, os = out.f;
             int lanes = yc.numel() / n;
-            for (int lane = 0; lane < lanes; lane++) {
-                int yb = yc.offset + lane * n, gb = gc.offset + lane * n, ob = lane * n;
-                double dot = VectorSupport.AVAILABLE ? VectorSupport.dot(gs, gb, ys, yb, n) : dotF32(gs, gb, ys, yb, n);
-                float d = (float) dot;
-                for (int j = 0; j < n; j++) os[ob + j] = ys[yb + j] * (gs[gb + j] - d);
-            }
+            Parallelism.forChunks(lanes, laneGrain(n), (start, end) -> {
+                for (int lane = start; lane < end; lane++) {
+                    int yb = yc.offset + lane * n, gb = gc.offset + lane * n, ob = lane * n;
+                    double dot = VectorSupport.AVAILABLE ? VectorSupport.dot(gs, gb, ys, yb, n) : dotF32(gs, gb, ys, yb, n);
+                    float d = (float) dot;
+                    for (int j = 0; j < n; j++) os[ob + j] = ys[yb + j] * (gs[gb + j] - d);
+                }
+            });
             return out;
         }
         Tensor dot = g.mul(y).sum(axis, true);
         return y.mul(g.sub(dot));
+    }
+
+    /** Lanes per parallel chunk of a row-wise op: enough elements that a hand-off pays. */
+    static int laneGrain(int laneLength) {
+        return Math.max(1, (1 << 14) / Math.max(1, laneLength));
+    }
+
+    /**
+     * Gradients of {@code y = x * r * w}, {@code r = (mean(x^2) + eps)^-1/2} over the last axis, given
+     * {@code g = dL/dy}: {@code dx = r (g w) - x r^3 mean(g w x)} and {@code dw = sum over rows of g x r}.
+     * Returns {@code {dx, dw}}; row sums in double, rows summed in order into dw.
+     */
+    static Tensor[] rmsNormBackward(Tensor x, Tensor weight, Tensor g, double eps) {
+        int d = x.shape[x.shape.length - 1];
+        if (weight.shape.length != 1 || weight.shape[0] != d || !java.util.Arrays.equals(x.shape, g.shape)) {
+            throw new ShapeException("rmsNormBackward: input " + Shapes.str(x.shape) + ", weight " + Shapes.str(weight.shape) + ", gradient " + Shapes.str(g.shape));
+        }
+        Tensor xc = x.contiguous(), wc = weight.contiguous(), gc = g.contiguous();
+        DType dt = x.f != null && weight.f != null && g.f != null ? DType.F32 : DType.F64;
+        Tensor dx = Tensor.zeros(dt, x.shape);
+        int rows = d == 0 ? 0 : xc.numel() / d;
+        double[] inv = new double[rows];
+        if (dt == DType.F32) {
+            float[] xs = xc.f, ws = wc.f, gs = gc.f, os = dx.f;
+            int xo = xc.offset, wo = wc.offset, go = gc.offset;
+            Parallelism.forChunks(rows, laneGrain(d), (start, end) -> {
+                for (int r = start; r < end; r++) {
+                    int xb = xo + r * d, gb = go + r * d;
+                    double ss = VectorSupport.AVAILABLE ? VectorSupport.sumSquares(xs, xb, d) : sumSquares(xs, xb, d);
+                    double ri = 1.0 / Math.sqrt(ss / d + eps);
+                    inv[r] = ri;
+                    double gwx = 0;
+                    for (int j = 0; j < d; j++) gwx += (double) gs[gb + j] * ws[wo + j] * xs[xb + j];
+                    float rf = (float) ri, c = (float) (ri * ri * ri * gwx / d);
+                    for (int j = 0; j < d; j++) os[r * d + j] = gs[gb + j] * ws[wo + j] * rf - xs[xb + j] * c;
+                }
+            });
+            double[] acc = new double[d];
+            for (int r = 0; r < rows; r++) {
+                int xb = xo + r * d, gb = go + r * d;
+                float rf = (float) inv[r];
+                for (int j = 0; j < d; j++) acc[j] += gs[gb + j] * xs[xb + j] * rf;
+            }
+            float[] dw = new float[d];
+            for (int j = 0; j < d; j++) dw[j] = (float) acc[j];
+            return new Tensor[] {dx, Tensor.of(dw, d)};
+        }
+        double[] acc = new double[d];
+        for (int r = 0; r < rows; r++) {
+            int xb = xc.offset + r * d, gb = gc.offset + r * d;
+            double ss = 0, gwx = 0;
+            for (int j = 0; j < d; j++) {
+                double v = xc.read(xb + j);
+                ss += v * v;
+                gwx += gc.read(gb + j) * wc.read(wc.offset + j) * v;
+            }
+            double ri = 1.0 / Math.sqrt(ss / d + eps), c = ri * ri * ri * gwx / d;
+            for (int j = 0; j < d; j++) {
+                double v = xc.read(xb + j), gv = gc.read(gb + j);
+                dx.write(r * d + j, gv * wc.read(wc.offset + j) * ri - v * c);
+                acc[j] += gv * v * ri;
+            }
+        }
+        return new Tensor[] {dx, Tensor.ofDouble(acc, d)};
     }
 
     private static double dotF32(float[] x, int ox, float[] y, int oy, int n) {

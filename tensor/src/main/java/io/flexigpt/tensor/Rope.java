@@ -44,6 +44,25 @@ final class Rope {
         Tensor xc = x.contiguous();
         Tensor out = Tensor.zeros(x.dtype(), x.shape);
         double sign = inverse ? -1 : 1;
+        if (xc.f != null) {
+            // fp32 storage read and written directly; the same double arithmetic as the generic loop
+            float[] xs = xc.f, os = out.f;
+            int xo = xc.offset, step = interleaved ? 2 : 1, pair = interleaved ? 1 : half;
+            for (int row = 0; row < b * t; row++) {
+                int tabBase = (positionOffset + row % t) * half;
+                for (int hi = 0; hi < h; hi++) {
+                    int base = (row * h + hi) * d;
+                    for (int i = 0; i < half; i++) {
+                        int ia = base + i * step, ib = ia + pair;
+                        double c = cos[tabBase + i], sn = sign * sin[tabBase + i];
+                        double xa = xs[xo + ia], xb = xs[xo + ib];
+                        os[ia] = (float) (xa * c - xb * sn);
+                        os[ib] = (float) (xa * sn + xb * c);
+                    }
+                }
+            }
+            return out;
+        }
         for (int bi = 0; bi < b; bi++) {
             for (int ti = 0; ti < t; ti++) {
                 int tabBase = (positionOffset + ti) * half;

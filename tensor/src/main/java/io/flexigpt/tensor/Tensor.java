@@ -461,6 +461,15 @@ public final class Tensor {
      */
     public Tensor softmaxBackward(Tensor grad, int axis) { return Reductions.softmaxBackward(this, grad, axis); }
 
+    /**
+     * Gradients of {@link #rmsNorm} with respect to its input (this tensor) and its weight, given the
+     * gradient {@code grad} of its output: {@code {dInput, dWeight}}.
+     */
+    public Tensor[] rmsNormBackward(Tensor weight, Tensor grad, double eps) { return Reductions.rmsNormBackward(this, weight, grad, eps); }
+
+    /** The gradient of {@link #silu} at this tensor given the gradient {@code grad} of its output: {@code grad * s (1 + x (1 - s))}, s = sigmoid(x). */
+    public Tensor siluBackward(Tensor grad) { return Elementwise.siluBackward(this, grad); }
+
     /** Numerically stable log-softmax along {@code axis}. */
     public Tensor logSoftmax(int axis) { return Reductions.softmax(this, axis, true); }
 

@@ -95,6 +95,18 @@ final class VectorKernels {
         return true;
     }
 
+    /** {@code g * s * (1 + x (1 - s))}, s = 1 / (1 + e^-x), over whole vectors; returns the count written. */
+    static int siluBackward(float[] x, int ox, float[] g, int og, float[] o, int oo, int n) {
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, ox + i);
+            FloatVector s = FloatVector.broadcast(S, 1f).div(exp(v.neg()).add(1f));
+            FloatVector t = v.mul(FloatVector.broadcast(S, 1f).sub(s)).add(1f);
+            FloatVector.fromArray(S, g, og + i).mul(s).mul(t).intoArray(o, oo + i);
+        }
+        return i;
+    }
+
     /** Writes {@code exp(x - shift)} and returns its sum (lanes summed in double per vector). */
     static double expShifted(float[] x, int ox, float[] o, int oo, int n, float shift) {
         int i = 0, bound = S.loopBound(n);

@@ -36,6 +36,11 @@ final class VectorSupport {
         return VectorKernels.expShifted(x, ox, o, oo, n, shift);
     }
 
+    /** Vectorised part of silu's gradient; returns how many leading elements it wrote. */
+    static int siluBackward(float[] x, int ox, float[] g, int og, float[] o, int oo, int n) {
+        return VectorKernels.siluBackward(x, ox, g, og, o, oo, n);
+    }
+
     static double sumSquares(float[] x, int ox, int n) {
         return VectorKernels.sumSquares(x, ox, n);
     }

@@ -348,4 +348,56 @@ class TensorOpsTest {
             assertArrayEquals(x.max(axis, false).toFloatArray(), dense.max(axis, false).toFloatArray());
         }
     }
+
+    @Property(tries = 60)
+    void fusedRmsNormAndSiluGradientsMatchTheirFormulas(@ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 9) int rows,
+                                                        @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 40) int dim,
+                                                        @ForAll boolean fp64, @ForAll long seed) {
+        Tensor x = TensorArbitraries.random(seed, rows, dim), w = TensorArbitraries.random(seed + 1, dim), g = TensorArbitraries.random(seed + 2, rows, dim);
+        if (fp64) {
+            x = x.to(DType.F64);
+            w = w.to(DType.F64);
+            g = g.to(DType.F64);
+        }
+        double tol = fp64 ? 1e-12 : 2e-5;
+        Tensor r = x.square().mean(-1, true).add(1e-5).rsqrt();
+        Tensor gw = g.mul(w);
+        Tensor dx = gw.mul(r).sub(x.mul(r.pow(3)).mul(gw.mul(x).mean(-1, true)));
+        Tensor dw = g.mul(x).mul(r).sum(0, false);
+        Tensor[] fused = x.rmsNormBackward(w, g, 1e-5);
+        assertTrue(fused[0].maxAbsDiff(dx) < tol, "dx");
+        assertTrue(fused[1].maxAbsDiff(dw) < tol * rows, "dw");
+        Tensor s = x.sigmoid();
+        Tensor dsilu = g.mul(s.add(x.mul(s).mul(s.rsub(1))));
+        assertTrue(x.siluBackward(g).maxAbsDiff(dsilu) < tol);
+    }
+
+    /** Big elementwise ops run in parallel blocks: one and two threads give the same bits. */
+    @Example
+    void parallelElementwiseAndRowOpsAreBitIdenticalAcrossThreadCounts() {
+        Tensor x = TensorArbitraries.random(5, 37, 1000).mul(6), y = TensorArbitraries.random(6, 37, 1000);
+        int before = Parallelism.threads();
+        float[][] results = new float[2][];
+        try {
+            for (int t = 1; t <= 2; t++) {
+                Parallelism.setThreads(t);
+                Tensor[] rms = x.rmsNormBackward(y.select(0, 0), y, 1e-5);
+                Tensor[] all = {x.exp(), x.silu(), x.mul(y), x.siluBackward(y), x.softmax(-1), x.logSoftmax(-1),
+                        x.reshape(37, 10, 100).causalSoftmax(5, 95), x.softmax(-1).softmaxBackward(y, -1), rms[0], rms[1]};
+                int n = 0;
+                for (Tensor a : all) n += a.numel();
+                float[] flat = new float[n];
+                int at = 0;
+                for (Tensor a : all) {
+                    float[] v = a.toFloatArray();
+                    System.arraycopy(v, 0, flat, at, v.length);
+                    at += v.length;
+                }
+                results[t - 1] = flat;
+            }
+        } finally {
+            Parallelism.setThreads(before);
+        }
+        assertArrayEquals(results[0], results[1]);
+    }
 }
