@@ -1,0 +1,50 @@
+package io.flexigpt.bench;
+
+import io.flexigpt.nn.LlamaModel;
+import io.flexigpt.nn.io.Checkpoints;
+import io.flexigpt.tensor.backend.Backends;
+import io.flexigpt.tensor.backend.ComputeBackend;
+import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.*;
+
+/**
+ * stories260K forward pass over 64 tokens per backend: {@code model} is the library's own CPU path
+ * (tensor ops, fast GEMM), {@code cpu} the plain-Java reference backend, {@code opencl} the Aparapi
+ * backend. Tokens/s = 64 / (seconds per op).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+public class BackendForwardBenchmark {
+    @Param({"model", "cpu", "opencl"})
+    String backend;
+
+    LlamaModel model;
+    BackendForward forward;
+    ComputeBackend be;
+    int[] tokens = new int[64];
+
+    @Setup
+    public void setup() throws Exception {
+        model = LlamaModel.fromCheckpoint(Checkpoints.load(Paths.get(System.getProperty("flexigpt.data", "../shared/data"), "models/stories260K/stories260K.bin")));
+        for (int i = 0; i < tokens.length; i++) tokens[i] = (i * 37 + 1) % 512;
+        if (!backend.equals("model")) {
+            be = Backends.open(backend);
+            forward = new BackendForward(model, be);
+        }
+    }
+
+    @TearDown
+    public void close() {
+        if (be != null) be.close();
+    }
+
+    @Benchmark
+    public Object forward() {
+        return forward == null ? model.logits(tokens) : forward.logits(tokens);
+    }
+}
