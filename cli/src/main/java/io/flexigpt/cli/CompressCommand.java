@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,11 +30,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code flexigpt compress}: FlexiGPT or a baseline, recovery, and the compressed model with its report. */
 @Command(name = "compress", mixinStandardHelpOptions = true, description = "Compress a model (FlexiGPT or a baseline), recover it, and save it with a report.")
 final class CompressCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "Model file or directory.")
-    Path model;
-
-    @Option(names = "--tokenizer", description = "Tokenizer file (default: the model's own).")
-    Path tokenizer;
+    @Mixin
+    ModelOptions models;
 
     @Option(names = "--text", required = true, description = "Text for calibration, recovery and the held-out measurement (last 10%% of its documents).")
     Path text;
@@ -67,7 +65,7 @@ final class CompressCommand implements Callable<Integer> {
         if (!Files.isRegularFile(text)) throw new NoSuchFileException(text.toString(), null, "no such text file");
         if (!(rate > 0 && rate < 1)) throw new IllegalArgumentException("--rate must be in (0, 1), got " + rate);
         RankSpec rankSpec = RankSpec.parse(rank);
-        ModelLoading m = ModelLoading.load(model, tokenizer);
+        ModelLoading m = models.load();
         try (OutputDirectory dir = new OutputDirectory(out)) {
             int seqLen = Math.min(seq, m.model().config().maxSeqLen());
             TokenDataset data = TokenDataset.encode(Files.readString(text), m.tokenizer(), null, 0.1);
@@ -82,8 +80,8 @@ final class CompressCommand implements Callable<Integer> {
             List<String> held = Pipeline.heldOutDocuments(Files.readString(text), 0.1);
             ProgressListener p = ProgressListener.NONE;
             List<EvalResult> rows = new ArrayList<>();
-            rows.add(Pipeline.row(model.getFileName().toString(), "teacher", 0, m.model(), Pipeline.heldOutPerplexity(m.model(), m.tokenizer(), held, seqLen, p), seqLen));
-            rows.add(Pipeline.row(model.getFileName().toString(), method, rate, r.model(), Pipeline.heldOutPerplexity(r.model(), m.tokenizer(), held, seqLen, p), seqLen));
+            rows.add(Pipeline.row(models.name(), "teacher", 0, m.model(), Pipeline.heldOutPerplexity(m.model(), m.tokenizer(), held, seqLen, p), seqLen));
+            rows.add(Pipeline.row(models.name(), method, rate, r.model(), Pipeline.heldOutPerplexity(r.model(), m.tokenizer(), held, seqLen, p), seqLen));
             JsonReport.write(dir.path().resolve("report.json"), rows);
             MarkdownReport.write(dir.path().resolve("report.md"), rows);
             dir.commit();

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,11 +44,8 @@ final class EvalCommand implements Runnable {
     /** {@code flexigpt eval ppl}. */
     @Command(name = "ppl", mixinStandardHelpOptions = true, description = "Perplexity of a text file (token, word, byte perplexity and bits per byte).")
     static final class Ppl implements Callable<Integer> {
-        @Option(names = "--model", required = true, description = "Model file or directory.")
-        Path model;
-
-        @Option(names = "--tokenizer", description = "Tokenizer file (default: the model's own).")
-        Path tokenizer;
+        @Mixin
+        ModelOptions models;
 
         @Option(names = "--text", required = true, description = "UTF-8 text file to score.")
         Path text;
@@ -73,7 +71,7 @@ final class EvalCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             if (!Files.isRegularFile(text)) throw new NoSuchFileException(text.toString(), null, "no such text file");
-            ModelLoading m = ModelLoading.load(model, tokenizer);
+            ModelLoading m = models.load();
             int ctx = context > 0 ? context : m.model().config().maxSeqLen();
             PerplexitySettings settings;
             switch (mode) {
@@ -85,7 +83,7 @@ final class EvalCommand implements Runnable {
             LlamaScoringModel scoring = new LlamaScoringModel(m.model(), m.tokenizer(), Math.min(ctx, m.model().config().maxSeqLen()));
             ProgressListener progress = json ? ProgressListener.NONE : Progress.of(spec.commandLine().getErr(), "scoring", "tokens");
             PerplexityResult r = new PerplexityEvaluator(scoring, settings).evaluateFile(text, progress);
-            print(spec, r.toResults(model.getFileName().toString(), text.getFileName().toString()), json);
+            print(spec, r.toResults(models.name(), text.getFileName().toString()), json);
             return 0;
         }
     }
@@ -93,11 +91,8 @@ final class EvalCommand implements Runnable {
     /** {@code flexigpt eval tasks}. */
     @Command(name = "tasks", mixinStandardHelpOptions = true, description = "Zero-shot multiple-choice tasks scored as lm-evaluation-harness does.")
     static final class TasksCommand implements Callable<Integer> {
-        @Option(names = "--model", required = true, description = "Model file or directory.")
-        Path model;
-
-        @Option(names = "--tokenizer", description = "Tokenizer file (default: the model's own).")
-        Path tokenizer;
+        @Mixin
+        ModelOptions models;
 
         @Option(names = "--tasks-dir", required = true, description = "Folder laid out like shared/data/tasks.")
         Path tasksDir;
@@ -122,12 +117,12 @@ final class EvalCommand implements Runnable {
             if (!Files.isDirectory(tasksDir)) throw new NoSuchFileException(tasksDir.toString(), null, "no such tasks folder");
             List<String> names = tasks.isEmpty() ? Tasks.NAMES : tasks;
             for (String n : names) if (!Tasks.NAMES.contains(n)) throw new IllegalArgumentException("unknown task '" + n + "'; known: " + Tasks.NAMES);
-            ModelLoading m = ModelLoading.load(model, tokenizer);
+            ModelLoading m = models.load();
             ZeroShotEvaluator ev = new ZeroShotEvaluator(new LlamaScoringModel(m.model(), m.tokenizer()), new ZeroShotSettings(16, true, limit, seed));
             List<EvalResult> results = new ArrayList<>();
             for (String n : names) {
                 ProgressListener p = json ? ProgressListener.NONE : Progress.of(spec.commandLine().getErr(), n, "items");
-                results.addAll(ev.evaluate(Tasks.load(n, tasksDir), p).toResults(model.getFileName().toString()));
+                results.addAll(ev.evaluate(Tasks.load(n, tasksDir), p).toResults(models.name()));
             }
             print(spec, results, json);
             return 0;

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,11 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code flexigpt extend}: grow a model by shared blocks (starting as the same function) and train them. */
 @Command(name = "extend", mixinStandardHelpOptions = true, description = "Grow a model by N weight-shared blocks and train their adapters.")
 final class ExtendCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "Model file or directory.")
-    Path model;
-
-    @Option(names = "--tokenizer", description = "Tokenizer file (default: the model's own).")
-    Path tokenizer;
+    @Mixin
+    ModelOptions models;
 
     @Option(names = "--text", required = true, description = "Training text (last 10%% of documents held out).")
     Path text;
@@ -54,7 +52,7 @@ final class ExtendCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!Files.isRegularFile(text)) throw new NoSuchFileException(text.toString(), null, "no such text file");
         if (blocks < 1) throw new IllegalArgumentException("--blocks must be at least 1");
-        ModelLoading m = ModelLoading.load(model, tokenizer);
+        ModelLoading m = models.load();
         try (OutputDirectory dir = new OutputDirectory(out)) {
             int seqLen = Math.min(seq, m.model().config().maxSeqLen());
             TokenDataset data = TokenDataset.encode(Files.readString(text), m.tokenizer(), null, 0.1);

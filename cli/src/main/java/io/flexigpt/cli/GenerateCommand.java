@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,11 +15,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code flexigpt generate}: streams text continuing a prompt. */
 @Command(name = "generate", mixinStandardHelpOptions = true, description = "Generate text from a model and a prompt, streaming it to stdout.")
 final class GenerateCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "llama2.c .bin, GGUF file, or Hugging Face / compressed model directory.")
-    Path model;
-
-    @Option(names = "--tokenizer", description = "Tokenizer file (default: the model's own, or tokenizer.json/.bin next to it).")
-    Path tokenizer;
+    @Mixin
+    ModelOptions models;
 
     @Option(names = "--prompt", defaultValue = "", description = "Text to continue (default: start from BOS).")
     String prompt;
@@ -44,7 +42,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (maxTokens < 1) throw new IllegalArgumentException("--max-tokens must be at least 1");
-        ModelLoading m = ModelLoading.load(model, tokenizer);
+        ModelLoading m = models.load();
         PrintWriter out = spec.commandLine().getOut();
         int[] ids = m.tokenizer().encode(prompt, true, false);
         StreamingDecoder dec = m.tokenizer().streamingDecoder();

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,11 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code flexigpt importance}: per-block importance scores on calibration text. */
 @Command(name = "importance", mixinStandardHelpOptions = true, description = "Score every block's importance on calibration text.")
 final class ImportanceCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "Model file or directory.")
-    Path model;
-
-    @Option(names = "--tokenizer", description = "Tokenizer file (default: the model's own).")
-    Path tokenizer;
+    @Mixin
+    ModelOptions models;
 
     @Option(names = "--text", required = true, description = "Calibration text file.")
     Path text;
@@ -47,7 +45,7 @@ final class ImportanceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(text)) throw new NoSuchFileException(text.toString(), null, "no such text file");
-        ModelLoading m = ModelLoading.load(model, tokenizer);
+        ModelLoading m = models.load();
         TokenDataset data = TokenDataset.encode(Files.readString(text), m.tokenizer(), null, 0.0);
         CalibrationData calib = Pipeline.calibration(data, windows, Math.min(seq, m.model().config().maxSeqLen()));
         double[] scores = Pipeline.importance(m.model(), calib, metric);
