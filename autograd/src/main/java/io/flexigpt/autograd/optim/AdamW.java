@@ -45,11 +45,8 @@ public final class AdamW extends Optimizer {
         List<Variable> params = parameters();
         for (String key : saved.keySet()) {
             if (key.equals("step")) continue;
-            int dot = key.indexOf('.');
-            int index = Integer.parseInt(key.substring(0, dot));
-            if (index < 0 || index >= params.size()) throw new IllegalArgumentException("optimiser state entry '" + key + "' refers to parameter " + index + " of " + params.size());
-            Map<Integer, Tensor> target = key.endsWith(".m") ? m : v;
-            target.computeIfAbsent(index, k -> Tensor.zeros(params.get(k).value().dtype(), params.get(k).shape()));
+            int index = parameterIndex(key);
+            (key.endsWith(".m") ? m : v).computeIfAbsent(index, k -> Tensor.zeros(params.get(k).value().dtype(), params.get(k).shape()));
         }
     }
 }

@@ -72,6 +72,20 @@ public abstract class Optimizer {
     /** Creates the buffers named in a saved state before it is copied in. */
     protected abstract void allocate(Map<String, Tensor> saved);
 
+    /** The parameter number a saved buffer key such as {@code "3.m"} refers to, checked against the parameters. */
+    protected int parameterIndex(String key) {
+        int dot = key.indexOf('.');
+        int index;
+        try {
+            index = Integer.parseInt(dot < 0 ? key : key.substring(0, dot));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("optimiser state entry '" + key + "' does not start with a parameter number");
+        }
+        int count = parameters().size();
+        if (index < 0 || index >= count) throw new IllegalArgumentException("optimiser state entry '" + key + "' refers to parameter " + index + " of " + count);
+        return index;
+    }
+
     /** The complete state: step counter and every buffer (copies). */
     public Map<String, Tensor> state() {
         Map<String, Tensor> s = new LinkedHashMap<>();

@@ -38,10 +38,7 @@ public final class Sgd extends Optimizer {
     protected void allocate(Map<String, Tensor> saved) {
         List<Variable> params = parameters();
         for (String key : saved.keySet()) {
-            if (key.equals("step")) continue;
-            int index = Integer.parseInt(key.substring(0, key.indexOf('.')));
-            if (index < 0 || index >= params.size()) throw new IllegalArgumentException("optimiser state entry '" + key + "' refers to parameter " + index + " of " + params.size());
-            buf.computeIfAbsent(index, k -> Tensor.zeros(params.get(k).value().dtype(), params.get(k).shape()));
+            if (!key.equals("step")) buf.computeIfAbsent(parameterIndex(key), k -> Tensor.zeros(params.get(k).value().dtype(), params.get(k).shape()));
         }
     }
 }
