@@ -2,6 +2,8 @@ package io.flexigpt.tensor;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -15,6 +17,35 @@ final class GemmVectorKernel extends GemmKernel {
     private static final int W = S.length();
     private static final int MR = 6;
     private static final int VECTORS = 3;
+
+    /** Whether four dot products can be finished together on whole vectors (at least four lanes). */
+    private static final boolean QUAD_TREE = W >= 4 && Integer.bitCount(W) == 1;
+    /** {@code SWAP[i]} exchanges lane l with lane {@code l ^ (W >> (i + 1))}. */
+    private static final VectorShuffle<Float>[] SWAP = swaps();
+    private static final VectorShuffle<Float> SWAP0 = swap(0), SWAP1 = swap(1), SWAP2 = swap(2), SWAP3 = swap(3);
+    /** Lanes of the upper half; lanes of the second and fourth quarters. */
+    private static final VectorMask<Float> UPPER_HALF = laneMask(l -> l >= W / 2), ODD_QUARTERS = laneMask(l -> (l / Math.max(1, W / 4)) % 2 == 1);
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] swaps() {
+        int steps = Integer.numberOfTrailingZeros(W);
+        VectorShuffle<Float>[] out = new VectorShuffle[Math.max(steps, 0)];
+        for (int i = 0; i < steps; i++) {
+            int h = W >> (i + 1);
+            out[i] = VectorShuffle.fromOp(S, l -> l ^ h);
+        }
+        return out;
+    }
+
+    private static VectorShuffle<Float> swap(int i) {
+        return i < SWAP.length ? SWAP[i] : null;
+    }
+
+    private static VectorMask<Float> laneMask(java.util.function.IntPredicate lane) {
+        boolean[] bits = new boolean[W];
+        for (int l = 0; l < W; l++) bits[l] = lane.test(l);
+        return VectorMask.fromArray(S, bits, 0);
+    }
 
     private GemmVectorKernel() {
         super(MR, VECTORS * W, W);
@@ -363,6 +394,44 @@ final class GemmVectorKernel extends GemmKernel {
                 s1 = FloatVector.fromArray(S, b, r1 + p).fma(xv, s1);
                 s2 = FloatVector.fromArray(S, b, r2 + p).fma(xv, s2);
                 s3 = FloatVector.fromArray(S, b, r3 + p).fma(xv, s3);
+            }
+            if (QUAD_TREE) {
+                // the four lane sums by the same pairwise tree as finishDot, on whole vectors: halve
+                // each accumulator, pack two rows per vector, halve again, pack four, then finish
+                // the tree inside each quarter (lane l added to lane l ^ h: the same additions)
+                s0 = s0.add(s0.rearrange(SWAP0));
+                s1 = s1.add(s1.rearrange(SWAP0));
+                s2 = s2.add(s2.rearrange(SWAP0));
+                s3 = s3.add(s3.rearrange(SWAP0));
+                FloatVector t01 = s0.blend(s1, UPPER_HALF), t23 = s2.blend(s3, UPPER_HALF);
+                t01 = t01.add(t01.rearrange(SWAP1));
+                t23 = t23.add(t23.rearrange(SWAP1));
+                FloatVector q = t01.blend(t23, ODD_QUARTERS);
+                // constant shuffles for up to 16 lanes (the JIT wants them constant), a loop beyond
+                if (W >= 8) q = q.add(q.rearrange(SWAP2));
+                if (W >= 16) q = q.add(q.rearrange(SWAP3));
+                for (int h = 4; h < SWAP.length; h++) q = q.add(q.rearrange(SWAP[h]));
+                float q0 = q.lane(0), q2 = q.lane(W / 4), q1 = q.lane(W / 2), q3 = q.lane(3 * W / 4);
+                for (int p = bound; p < k; p++) {
+                    float xp = x[xi + p];
+                    q0 = Math.fma(xp, b[r0 + p], q0);
+                    q1 = Math.fma(xp, b[r1 + p], q1);
+                    q2 = Math.fma(xp, b[r2 + p], q2);
+                    q3 = Math.fma(xp, b[r3 + p], q3);
+                }
+                int at = ci + j;
+                if (overwrite) {
+                    c[at] = q0;
+                    c[at + 1] = q1;
+                    c[at + 2] = q2;
+                    c[at + 3] = q3;
+                } else {
+                    c[at] += q0;
+                    c[at + 1] += q1;
+                    c[at + 2] += q2;
+                    c[at + 3] += q3;
+                }
+                continue;
             }
             finishDot(s0, scratch, k, bound, x, xi, b, r0, c, ci + j, overwrite);
             finishDot(s1, scratch, k, bound, x, xi, b, r1, c, ci + j + 1, overwrite);

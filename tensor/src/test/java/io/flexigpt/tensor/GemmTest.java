@@ -141,6 +141,19 @@ class GemmTest {
         assertArrayEquals(p.run(GemmKernels.SCALAR, accumulate), p.run(GemmKernels.BEST, accumulate));
     }
 
+    /** Dot products finished four at a time on whole vectors equal those finished one by one. */
+    @Property(tries = 100)
+    void singleRowDotProductsDoNotDependOnTheirNeighbours(@ForAll @IntRange(min = 1, max = 40) int n, @ForAll @IntRange(min = 1, max = 300) int k,
+                                                         @ForAll boolean accumulate, @ForAll long seed) {
+        Problem p = new Problem(seed, 1, n, k, false, true);
+        float[] together = p.run(GemmKernels.BEST, accumulate);
+        float[] single = p.c.data.clone();
+        for (int j = 0; j < n; j++) {
+            Gemm.sgemm(false, true, 1, 1, k, p.a.data, p.a.off, p.a.ld, p.b.data, p.b.off + j * p.b.ld, p.b.ld, single, p.c.off + j, 1, accumulate);
+        }
+        assertArrayEquals(together, single);
+    }
+
     /** The single-row path yields exactly the first row of a taller product. */
     @Property(tries = 100)
     void singleRowEqualsFirstRowOfTallerProduct(@ForAll @IntRange(min = 2, max = 40) int m, @ForAll @IntRange(min = 1, max = 300) int n,
