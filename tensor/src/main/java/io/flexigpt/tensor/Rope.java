@@ -48,19 +48,21 @@ final class Rope {
             // fp32 storage read and written directly; the same double arithmetic as the generic loop
             float[] xs = xc.f, os = out.f;
             int xo = xc.offset, step = interleaved ? 2 : 1, pair = interleaved ? 1 : half;
-            for (int row = 0; row < b * t; row++) {
-                int tabBase = (positionOffset + row % t) * half;
-                for (int hi = 0; hi < h; hi++) {
-                    int base = (row * h + hi) * d;
-                    for (int i = 0; i < half; i++) {
-                        int ia = base + i * step, ib = ia + pair;
-                        double c = cos[tabBase + i], sn = sign * sin[tabBase + i];
-                        double xa = xs[xo + ia], xb = xs[xo + ib];
-                        os[ia] = (float) (xa * c - xb * sn);
-                        os[ib] = (float) (xa * sn + xb * c);
+            Parallelism.forChunks(b * t, Math.max(1, (1 << 14) / Math.max(1, h * d)), (start, end) -> {
+                for (int row = start; row < end; row++) {
+                    int tabBase = (positionOffset + row % t) * half;
+                    for (int hi = 0; hi < h; hi++) {
+                        int base = (row * h + hi) * d;
+                        for (int i = 0; i < half; i++) {
+                            int ia = base + i * step, ib = ia + pair;
+                            double c = cos[tabBase + i], sn = sign * sin[tabBase + i];
+                            double xa = xs[xo + ia], xb = xs[xo + ib];
+                            os[ia] = (float) (xa * c - xb * sn);
+                            os[ib] = (float) (xa * sn + xb * c);
+                        }
                     }
                 }
-            }
+            });
             return out;
         }
         for (int bi = 0; bi < b; bi++) {
