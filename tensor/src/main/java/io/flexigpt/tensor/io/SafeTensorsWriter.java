@@ -2,7 +2,6 @@ package io.flexigpt.tensor.io;
 
 import io.flexigpt.tensor.Tensor;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -15,21 +14,51 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
-/** Writes tensors as a safetensors file, atomically: a temporary file in the same directory, synced, then renamed. */
+/**
+ * Writes tensors as a safetensors file in the given order, contiguous from offset 0, with the header padded
+ * by spaces to a multiple of 8 bytes. The write is atomic: a temporary file in the same directory is
+ * written, synced to disk, then renamed over the target, so readers see the old file or the complete new one.
+ */
 public final class SafeTensorsWriter {
+    /** Elements encoded per buffer while streaming a tensor to disk. */
+    private static final int CHUNK_ELEMENTS = 1 << 16;
+
     private SafeTensorsWriter() {}
 
+    /**
+     * Writes {@code tensors} (iterated in order) and {@code metadata} (may be null or empty) to {@code file},
+     * each tensor converted to {@code type}.
+     */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, StoredType type) throws IOException {
+        byte[] header = header(tensors, metadata, type);
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                writeFully(ch, ByteBuffer.wrap(header));
+                for (Tensor t : tensors.values()) writeData(ch, t, type);
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The 8-byte length followed by the JSON header padded with spaces to a multiple of 8. */
+    private static byte[] header(Map<String, Tensor> tensors, Map<String, String> metadata, StoredType type) {
         Map<String, Object> header = new LinkedHashMap<>();
         if (metadata != null && !metadata.isEmpty()) header.put("__metadata__", new LinkedHashMap<>(metadata));
         long offset = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             if (e.getKey().equals("__metadata__")) throw new IllegalArgumentException("'__metadata__' cannot name a tensor");
-            Tensor t = e.getValue();
+            if (e.getValue() == null) throw new IllegalArgumentException("tensor '" + e.getKey() + "' is null");
             List<Object> shape = new ArrayList<>();
-            for (int d : t.shape()) shape.add((long) d);
-            long bytes = (long) t.numel() * type.bytes();
+            for (int d : e.getValue().shape()) shape.add((long) d);
+            long bytes = (long) e.getValue().numel() * type.bytes();
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("dtype", type.name());
             entry.put("shape", shape);
@@ -39,36 +68,30 @@ public final class SafeTensorsWriter {
         }
         byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-                 OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-                ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
-                out.write(len.array());
-                out.write(json);
-                for (int i = json.length; i < padded; i++) out.write(' ');
-                for (Tensor t : tensors.values()) out.write(encode(t, type));
-                out.flush();
-                ch.force(true);
+        ByteBuffer b = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(padded).put(json);
+        while (b.hasRemaining()) b.put((byte) ' ');
+        return b.array();
+    }
+
+    private static void writeData(FileChannel ch, Tensor t, StoredType type) throws IOException {
+        float[] v = t.toFloatArray();
+        ByteBuffer b = ByteBuffer.allocate(Math.min(v.length, CHUNK_ELEMENTS) * type.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        for (int start = 0; start < v.length; start += CHUNK_ELEMENTS) {
+            int end = Math.min(v.length, start + CHUNK_ELEMENTS);
+            b.clear();
+            for (int i = start; i < end; i++) {
+                switch (type) {
+                    case F32 -> b.putFloat(v[i]);
+                    case F16 -> b.putShort(HalfFloats.f32ToF16(v[i]));
+                    case BF16 -> b.putShort(HalfFloats.f32ToBf16(v[i]));
+                }
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
+            writeFully(ch, b.flip());
         }
     }
 
-    private static byte[] encode(Tensor t, StoredType type) {
-        float[] v = t.toFloatArray();
-        ByteBuffer b = ByteBuffer.allocate(v.length * type.bytes()).order(ByteOrder.LITTLE_ENDIAN);
-        for (float x : v) {
-            switch (type) {
-                case F32: b.putFloat(x); break;
-                case F16: b.putShort(HalfFloats.f32ToF16(x)); break;
-                default: b.putShort(HalfFloats.f32ToBf16(x));
-            }
-        }
-        return b.array();
+    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) ch.write(b);
     }
 }

@@ -1,6 +1,6 @@
 package io.flexigpt.tensor.io;
 
-/** Element types a tensor file can store; all are converted to fp32 on reading. */
+/** Element types {@link SafeTensorsWriter} can store and {@link SafeTensorsFile} can load (as fp32). */
 public enum StoredType {
     F32(4), F16(2), BF16(2);
 
@@ -10,6 +10,7 @@ public enum StoredType {
         this.bytes = bytes;
     }
 
+    /** Bytes per stored element. */
     public int bytes() {
         return bytes;
     }
