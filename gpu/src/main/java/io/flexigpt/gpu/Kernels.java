@@ -61,8 +61,9 @@ final class Kernels {
         attentionOut = attention.slot(x -> ak.out = x);
         unusedOperand = new OpenClBuffer(1, lock);
         for (DeviceKernel<?> k : all()) k.warmUp();
-        tile = LaunchGeometry.matmulTile(matmul.maxGroupSize(), MatmulKernel.COLUMNS_PER_ITEM, device.getLocalMemSize(), maxTile);
-        if (tile * tile / MatmulKernel.COLUMNS_PER_ITEM > matmul.maxGroupSize() || 2L * tile * tile * Float.BYTES > device.getLocalMemSize()) {
+        tile = LaunchGeometry.matmulTile(matmul.maxGroupSize(), MatmulKernel.OUTPUTS_PER_ITEM, MatmulKernel.MIN_TILE, device.getLocalMemSize(),
+                maxTile);
+        if (tile * tile / MatmulKernel.OUTPUTS_PER_ITEM > matmul.maxGroupSize() || 2L * tile * tile * Float.BYTES > device.getLocalMemSize()) {
             throw new BackendUnavailableException(device.getName().trim() + " is too small for the smallest matmul tile (" + tile + "×" + tile
                     + "): work-groups up to " + matmul.maxGroupSize() + ", " + device.getLocalMemSize() + " bytes of local memory");
         }
@@ -83,9 +84,9 @@ final class Kernels {
         matmul.input(matmulA, a);
         matmul.input(matmulB, b);
         matmul.output(matmulC, c);
-        int columnItems = tile / MatmulKernel.COLUMNS_PER_ITEM;
         matmul.execute(Range.create3D(device, LaunchGeometry.roundUp(s.n(), tile) / MatmulKernel.COLUMNS_PER_ITEM,
-                LaunchGeometry.roundUp(s.m(), tile), s.batch(), columnItems, tile, 1));
+                LaunchGeometry.roundUp(s.m(), tile) / MatmulKernel.ROWS_PER_ITEM, s.batch(), tile / MatmulKernel.COLUMNS_PER_ITEM,
+                tile / MatmulKernel.ROWS_PER_ITEM, 1));
     }
 
     void softmax(RowsShape s, OpenClBuffer x, OpenClBuffer out) {

@@ -16,12 +16,12 @@ final class LaunchGeometry {
     }
 
     /**
-     * Side of the square matmul tile: the largest power of two, at least {@code outputsPerItem} and
-     * at most {@code maxTile}, whose work-group of tile × tile/outputsPerItem items fits {@code
-     * maxGroup} and whose two float tiles fit {@code localMemoryBytes}.
+     * Side of the square matmul tile: {@code minTile} doubled while the tile stays at most {@code
+     * maxTile}, its work-group of tile²/outputsPerItem items fits {@code maxGroup} and its two float
+     * tiles fit {@code localMemoryBytes}.
      */
-    static int matmulTile(int maxGroup, int outputsPerItem, long localMemoryBytes, int maxTile) {
-        int tile = outputsPerItem;
+    static int matmulTile(int maxGroup, int outputsPerItem, int minTile, long localMemoryBytes, int maxTile) {
+        int tile = minTile;
         while (tile * 2 <= maxTile && (long) (tile * 2) * (tile * 2) / outputsPerItem <= maxGroup
                 && 2L * (tile * 2) * (tile * 2) * Float.BYTES <= localMemoryBytes) {
             tile *= 2;

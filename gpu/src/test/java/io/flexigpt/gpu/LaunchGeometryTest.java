@@ -28,11 +28,11 @@ class LaunchGeometryTest {
     void matmulTileIsTheLargestThatFitsWorkGroupAndLocalMemory(@ForAll @IntRange(min = 8, max = 4096) int maxGroup,
                                                               @ForAll @LongRange(min = 512, max = 1 << 20) long localMemory,
                                                               @ForAll @IntRange(min = 3, max = 7) int maxTileLog2) {
-        int per = MatmulKernel.COLUMNS_PER_ITEM, maxTile = 1 << maxTileLog2;
-        int t = LaunchGeometry.matmulTile(maxGroup, per, localMemory, maxTile);
+        int per = MatmulKernel.OUTPUTS_PER_ITEM, min = MatmulKernel.MIN_TILE, maxTile = 1 << maxTileLog2;
+        int t = LaunchGeometry.matmulTile(maxGroup, per, min, localMemory, maxTile);
         assertEquals(1, Integer.bitCount(t));
-        assertTrue(t >= per && t <= Math.max(per, maxTile));
-        if (t > per) assertTrue((long) t * t / per <= maxGroup && 2L * t * t * Float.BYTES <= localMemory, "tile " + t + " exceeds a limit");
+        assertTrue(t >= min && t <= Math.max(min, maxTile));
+        if (t > min) assertTrue((long) t * t / per <= maxGroup && 2L * t * t * Float.BYTES <= localMemory, "tile " + t + " exceeds a limit");
         int d = 2 * t;
         assertTrue(d > maxTile || (long) d * d / per > maxGroup || 2L * d * d * Float.BYTES > localMemory, "tile " + d + " would also fit");
     }

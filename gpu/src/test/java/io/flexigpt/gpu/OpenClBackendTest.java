@@ -27,7 +27,7 @@ class OpenClBackendTest {
         assertTrue(info.computeUnits() > 0 && info.maxWorkGroupSize() > 0 && info.localMemoryBytes() > 0, info.toString());
         int tile = cl.matmulTile();
         assertEquals(Integer.bitCount(tile), 1, "tile " + tile + " is a power of two");
-        assertTrue((long) tile * tile <= info.maxWorkGroupSize() && 2L * tile * tile * Float.BYTES <= info.localMemoryBytes(), cl.toString());
+        assertTrue((long) tile * tile / MatmulKernel.OUTPUTS_PER_ITEM <= info.maxWorkGroupSize() && 2L * tile * tile * Float.BYTES <= info.localMemoryBytes(), cl.toString());
     }
 
     @Test
@@ -102,8 +102,8 @@ class OpenClBackendTest {
     void theSmallestTileGivesTheSameProducts() throws Exception {
         OpenClTestSupport.backend();
         Random rnd = new Random(3);
-        try (OpenClBackend small = OpenClBackend.open(MatmulKernel.COLUMNS_PER_ITEM)) {
-            assertEquals(MatmulKernel.COLUMNS_PER_ITEM, small.matmulTile());
+        try (OpenClBackend small = OpenClBackend.open(MatmulKernel.MIN_TILE)) {
+            assertEquals(MatmulKernel.MIN_TILE, small.matmulTile());
             for (MatmulShape s : new MatmulShape[] {new MatmulShape(2, 9, 17, 23, true, false), new MatmulShape(1, 33, 7, 8, false, true)}) {
                 float[] a = OpenClTestSupport.random(rnd, s.batch() * s.m() * s.k()), b = OpenClTestSupport.random(rnd, s.batch() * s.k() * s.n());
                 DeviceBuffer expected = CPU.allocate(s.batch() * s.m() * s.n()), actual = small.allocate(s.batch() * s.m() * s.n());
