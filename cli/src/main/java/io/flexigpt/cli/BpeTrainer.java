@@ -42,7 +42,7 @@ final class BpeTrainer {
         }
         List<String> merges = new ArrayList<>();
         int budget = vocabSize - 259 - pieces.size();
-        for (int m = 0; m < budget; m++) {
+        while (merges.size() < budget) {
             Map<String, Integer> pairs = new HashMap<>();
             for (int i = 0; i < words.size(); i++) {
                 List<String> w = words.get(i);
@@ -61,8 +61,7 @@ final class BpeTrainer {
             if (best == null) break;
             String[] ab = best.split("\u0000", 2);
             String merged = ab[0] + ab[1];
-            if (!pieces.add(merged)) continue;
-            merges.add(merged);
+            if (pieces.add(merged)) merges.add(merged);
             for (List<String> w : words) {
                 for (int j = 0; j + 1 < w.size(); j++) {
                     if (w.get(j).equals(ab[0]) && w.get(j + 1).equals(ab[1])) {
