@@ -101,7 +101,7 @@ final class BpeTrainer {
             out.write(b);
         }
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".tokenizer", ".tmp");
+        Path tmp = file.resolveSibling(file.getFileName() + ".partial");
         Files.write(tmp, out.toByteArray());
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }

@@ -45,7 +45,7 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--rank", defaultValue = "8", description = "Adapter rank, absolute (8) or a fraction (0.25) (default: ${DEFAULT-VALUE}).")
     String rank;
 
-    @Option(names = "--recovery-tokens", defaultValue = "0", description = "Recovery training budget in tokens, 0 = none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--recovery-tokens", defaultValue = "0", description = "Recovery training budget in tokens (steps of 8 x --seq tokens), 0 = none (default: ${DEFAULT-VALUE}).")
     long recoveryTokens;
 
     @Option(names = "--seq", defaultValue = "128", description = "Tokens per window (default: ${DEFAULT-VALUE}).")
@@ -64,6 +64,7 @@ final class CompressCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!Files.isRegularFile(text)) throw new NoSuchFileException(text.toString(), null, "no such text file");
         if (!(rate > 0 && rate < 1)) throw new IllegalArgumentException("--rate must be in (0, 1), got " + rate);
+        if (recoveryTokens < 0) throw new IllegalArgumentException("--recovery-tokens must be at least 0, got " + recoveryTokens);
         RankSpec rankSpec = RankSpec.parse(rank);
         ModelLoading m = models.load();
         try (OutputDirectory dir = new OutputDirectory(out)) {
@@ -71,11 +72,14 @@ final class CompressCommand implements Callable<Integer> {
             TokenDataset data = TokenDataset.encode(Files.readString(text), m.tokenizer(), null, 0.1);
             CalibrationData calib = Pipeline.calibration(data, 32, seqLen);
             double[] scores = Pipeline.importance(m.model(), calib, "bi");
-            int steps = (int) (recoveryTokens / (8L * seqLen));
-            TrainConfig recovery = steps > 0 ? new TrainConfig(steps, 8, seqLen, 1e-3, 1e-4, Math.max(1, steps / 10), 0.0, 1.0, 0, 0, 0, 42) : null;
+            int steps = recoveryTokens == 0 ? 0 : (int) Math.max(1, recoveryTokens / (8L * seqLen));
+            TrainConfig recovery = steps > 0 ? new TrainConfig(steps, 8, seqLen, 1e-3, 1e-4, Math.max(1, steps / 10), 0.0, 1.0, 0, 0, Math.max(10, steps / 10), 42) : null;
             PrintWriter err = spec.commandLine().getErr();
-            CompressionResult r = Pipeline.compress(m.model(), method, rate, rankSpec, scores, calib, 0, data, recovery,
-                    json ? null : Pipeline.trainingProgress(err, "recovery"));
+            CompressionResult r = Pipeline.compress(m.model(), method, rate, rankSpec, scores, calib, 0);
+            Path checkpoint = Pipeline.checkpointBeside(out, models.model.toAbsolutePath(), text.toAbsolutePath(), method, rate, rank, recoveryTokens, seqLen);
+            if (recovery != null) {
+                Pipeline.recover(m.model(), r.model(), data, recovery, checkpoint, json ? null : TrainingProgress.of(err, "recovery"), err);
+            }
             CompressedModels.save(dir.path(), r.model(), method);
             List<String> held = Pipeline.heldOutDocuments(Files.readString(text), 0.1);
             ProgressListener p = ProgressListener.NONE;
@@ -85,6 +89,7 @@ final class CompressCommand implements Callable<Integer> {
             JsonReport.write(dir.path().resolve("report.json"), rows);
             MarkdownReport.write(dir.path().resolve("report.md"), rows);
             dir.commit();
+            Files.deleteIfExists(checkpoint);
             PrintWriter o = spec.commandLine().getOut();
             if (json) {
                 Map<String, Object> summary = new LinkedHashMap<>();

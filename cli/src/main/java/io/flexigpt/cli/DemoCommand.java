@@ -17,7 +17,6 @@ import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.nn.train.LossFunction;
 import io.flexigpt.nn.train.TokenDataset;
 import io.flexigpt.nn.train.TrainConfig;
-import io.flexigpt.nn.train.TrainResult;
 import io.flexigpt.nn.train.Trainer;
 import io.flexigpt.tensor.io.StoredType;
 import java.io.PrintWriter;
@@ -44,11 +43,11 @@ final class DemoCommand implements Callable<Integer> {
     /** The sizes of one demo run. */
     record Settings(int englishLines, int vocab, int dim, int layers, int heads, int hidden, int seq, int batch, int teacherSteps,
                     int recoverySteps, int heldOutChars) {
-        static final Settings DEFAULT = new Settings(20_000, 1024, 128, 6, 4, 352, 128, 16, 400, 60, 60_000);
+        static final Settings DEFAULT = new Settings(20_000, 1024, 128, 6, 4, 352, 128, 16, 800, 150, 60_000);
         static final Settings QUICK = new Settings(1_500, 400, 32, 4, 2, 88, 32, 8, 30, 4, 4_000);
 
         String key() {
-            return "v1-" + englishLines + "-" + vocab + "-" + dim + "x" + layers + "-" + heads + "-" + hidden + "-" + seq + "-" + batch + "-" + teacherSteps;
+            return "v2-" + englishLines + "-" + vocab + "-" + dim + "x" + layers + "-" + heads + "-" + hidden + "-" + seq + "-" + batch + "-" + teacherSteps;
         }
     }
 
@@ -83,6 +82,7 @@ final class DemoCommand implements Callable<Integer> {
         TokenDataset data;
         List<String> heldOut;
         String name;
+        Path teacherDir = null;
         if (model != null) {
             if (text == null) throw new IllegalArgumentException("--model needs --text (calibration, recovery and held-out text)");
             ModelLoading m = ModelLoading.load(model, tokenizer);
@@ -110,6 +110,8 @@ final class DemoCommand implements Callable<Integer> {
             String held = String.join("\n\n", split.heldOut());
             heldOut = List.of(held.substring(0, Math.min(held.length(), s.heldOutChars())));
             teacher = teacher(dir, s, tok, data, o, err);
+            teacherDir = dir.resolve("teacher");
+            if (!Files.exists(teacherDir.resolve("tokenizer.bin"))) Files.copy(tokFile, teacherDir.resolve("tokenizer.bin"));
             name = "europarl-teacher";
         }
         int seq = Math.min(s.seq(), teacher.config().maxSeqLen());
@@ -123,11 +125,13 @@ final class DemoCommand implements Callable<Integer> {
         List<EvalResult> rows = new ArrayList<>();
         ProgressListener none = ProgressListener.NONE;
         rows.add(Pipeline.row(name, "teacher", 0, teacher, Pipeline.heldOutPerplexity(teacher, tok, heldOut, seq, none), seq));
-        CompressionResult flexi = Pipeline.compress(teacher, "flexigpt", rate, rank, scores, calib, 0, data, recovery, Pipeline.trainingProgress(err, "FlexiGPT recovery"));
+        CompressionResult flexi = Pipeline.compress(teacher, "flexigpt", rate, rank, scores, calib, 0);
+        Pipeline.recover(teacher, flexi.model(), data, recovery, null, TrainingProgress.of(err, "FlexiGPT recovery"), err);
         o.printf("FlexiGPT: pruned blocks %s replaced by blocks sharing %s%n", java.util.Arrays.toString(flexi.plan().pruned()), flexi.sources());
         long budget = flexi.model().trainableParameterCount();
-        CompressionResult drop = Pipeline.compress(teacher, "drop", rate, rank, scores, calib, 0, data, recovery, null);
-        CompressionResult dropLora = Pipeline.compress(teacher, "drop-lora", rate, rank, scores, calib, budget, data, recovery, Pipeline.trainingProgress(err, "drop+LoRA recovery"));
+        CompressionResult drop = Pipeline.compress(teacher, "drop", rate, rank, scores, calib, 0);
+        CompressionResult dropLora = Pipeline.compress(teacher, "drop-lora", rate, rank, scores, calib, budget);
+        Pipeline.recover(teacher, dropLora.model(), data, recovery, null, TrainingProgress.of(err, "drop+LoRA recovery"), err);
         rows.add(Pipeline.row(name, "ShortGPT drop", rate, drop.model(), Pipeline.heldOutPerplexity(drop.model(), tok, heldOut, seq, none), seq));
         rows.add(Pipeline.row(name, "drop + LoRA", rate, dropLora.model(), Pipeline.heldOutPerplexity(dropLora.model(), tok, heldOut, seq, none), seq));
         rows.add(Pipeline.row(name, "FlexiGPT", rate, flexi.model(), Pipeline.heldOutPerplexity(flexi.model(), tok, heldOut, seq, none), seq));
@@ -140,6 +144,7 @@ final class DemoCommand implements Callable<Integer> {
             dir.commit();
         }
         o.printf("%nreports in %s (report.html opens in any browser); %.0f s in all%n", uniqueOutChosen, (System.nanoTime() - t0) / 1e9);
+        if (teacherDir != null) o.printf("the teacher: flexigpt generate --model %s --prompt \"The Commission\"%n", teacherDir);
         o.flush();
         return 0;
     }
@@ -175,9 +180,8 @@ final class DemoCommand implements Callable<Integer> {
         LlamaModel model = LlamaModel.random(cfg, 2025);
         TrainConfig tc = new TrainConfig(s.teacherSteps(), s.batch(), s.seq(), 3e-3, 3e-4, Math.max(1, s.teacherSteps() / 20), 0.1, 1.0,
                 Math.max(1, s.teacherSteps() / 4), 32, Math.max(10, s.teacherSteps() / 10), 7);
-        TrainResult r = Interrupts.run(new Trainer(model, data, tc, LossFunction.crossEntropy(), dir.resolve("teacher-training.safetensors"),
-                Pipeline.trainingProgress(err, "teacher")));
-        if (r.stoppedEarly()) throw new InterruptedException("stopped; run the demo again to resume training the teacher");
+        Interrupts.run(new Trainer(model, data, tc, LossFunction.crossEntropy(), dir.resolve("teacher-training.safetensors"),
+                TrainingProgress.of(err, "teacher")), err, "run the demo again to resume training the teacher");
         HfCheckpoint.write(modelDir, model.toCheckpoint(), StoredType.F32);
         return model;
     }

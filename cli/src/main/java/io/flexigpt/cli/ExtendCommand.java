@@ -59,13 +59,16 @@ final class ExtendCommand implements Callable<Integer> {
             LlamaModel grown = Extension.extend(m.model(), Extension.evenlySpaced(m.model().blocks().size(), blocks), RankSpec.parse(rank), 3);
             int steps = (int) Math.max(1, tokens / (8L * seqLen));
             PrintWriter err = spec.commandLine().getErr();
-            new Trainer(grown, data, new TrainConfig(steps, 8, seqLen, 1e-3, 1e-4, Math.max(1, steps / 10), 0.0, 1.0, 0, 0, 0, 43),
-                    LossFunction.crossEntropy(), null, Pipeline.trainingProgress(err, "extension")).run();
+            Path checkpoint = Pipeline.checkpointBeside(out, models.model.toAbsolutePath(), text.toAbsolutePath(), blocks, rank, tokens, seqLen);
+            Interrupts.run(new Trainer(grown, data, new TrainConfig(steps, 8, seqLen, 1e-3, 1e-4, Math.max(1, steps / 10), 0.0, 1.0, 0, 0,
+                    Math.max(10, steps / 10), 43), LossFunction.crossEntropy(), checkpoint, TrainingProgress.of(err, "extension")), err,
+                    "run the same command again to resume");
             CompressedModels.save(dir.path(), grown, "extension");
             List<String> held = Pipeline.heldOutDocuments(Files.readString(text), 0.1);
             double before = Pipeline.heldOutPerplexity(m.model(), m.tokenizer(), held, seqLen, ProgressListener.NONE);
             double after = Pipeline.heldOutPerplexity(grown, m.tokenizer(), held, seqLen, ProgressListener.NONE);
             dir.commit();
+            Files.deleteIfExists(checkpoint);
             PrintWriter o = spec.commandLine().getOut();
             o.printf("grew %d -> %d blocks; held-out perplexity %.3f -> %.3f; wrote %s%n", m.model().blocks().size(), grown.blocks().size(), before, after, out);
             o.flush();

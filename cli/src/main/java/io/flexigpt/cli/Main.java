@@ -41,6 +41,7 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof Interrupts.Stopped) return 130;
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             cmd.getErr().println("error: " + message);
             if (main.verbose) e.printStackTrace(cmd.getErr());

@@ -1,7 +1,6 @@
 package io.flexigpt.cli;
 
 import io.flexigpt.compress.Baselines;
-import io.flexigpt.compress.BlockInfluence;
 import io.flexigpt.compress.CalibrationData;
 import io.flexigpt.compress.CompressionResult;
 import io.flexigpt.compress.FlexiGpt;
@@ -20,9 +19,13 @@ import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.nn.train.TokenDataset;
 import io.flexigpt.nn.train.TrainConfig;
+import io.flexigpt.nn.train.Trainer;
 import io.flexigpt.nn.train.TrainingListener;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +35,7 @@ final class Pipeline {
 
     /** The last {@code fraction} of the blank-line separated documents of {@code text} (as TokenDataset splits them), joined. */
     static List<String> heldOutDocuments(String text, double fraction) {
-        List<String> docs = new java.util.ArrayList<>();
+        List<String> docs = new ArrayList<>();
         for (String d : text.split("\\n\\s*\\n")) if (!d.isBlank()) docs.add(d.strip());
         int n = Math.max(1, (int) Math.round(docs.size() * fraction));
         return List.of(String.join("\n\n", docs.subList(docs.size() - n, docs.size())));
@@ -47,26 +50,42 @@ final class Pipeline {
     }
 
     /**
-     * Compresses {@code teacher} with {@code method} and, when it leaves anything trainable and
-     * {@code recovery} is not null, runs recovery on it. {@code budget} is the trainable-parameter budget for
+     * Compresses {@code teacher} with {@code method}. {@code budget} is the trainable-parameter budget for
      * drop-lora (FlexiGPT's count at the same rate and rank when 0).
      */
-    static CompressionResult compress(LlamaModel teacher, String method, double rate, RankSpec rank, double[] scores, CalibrationData calib,
-                                      long budget, TokenDataset data, TrainConfig recovery, TrainingListener listener) throws IOException {
-        CompressionResult r;
+    static CompressionResult compress(LlamaModel teacher, String method, double rate, RankSpec rank, double[] scores, CalibrationData calib, long budget) {
         switch (method) {
-            case "flexigpt": r = FlexiGpt.compress(teacher, scores, calib, FlexiGptConfig.standard(rate, rank)); break;
-            case "drop": r = Baselines.shortGpt(teacher, scores, rate, true, true); break;
-            case "sleb": r = Baselines.sleb(teacher, calib, rate); break;
+            case "flexigpt": return FlexiGpt.compress(teacher, scores, calib, FlexiGptConfig.standard(rate, rank));
+            case "drop": return Baselines.shortGpt(teacher, scores, rate, true, true);
+            case "sleb": return Baselines.sleb(teacher, calib, rate);
             case "drop-lora": {
                 long b = budget > 0 ? budget : FlexiGpt.compress(teacher, scores, calib, FlexiGptConfig.standard(rate, rank)).model().trainableParameterCount();
-                r = Baselines.dropLora(teacher, scores, rate, true, true, b, 5);
-                break;
+                return Baselines.dropLora(teacher, scores, rate, true, true, b, 5);
             }
             default: throw new IllegalArgumentException("--method must be flexigpt, drop, drop-lora or sleb, got '" + method + "'");
         }
-        if (recovery != null && r.model().trainableParameterCount() > 0) Recovery.train(teacher, r.model(), data, recovery, 1.0, 1.0, null, listener);
-        return r;
+    }
+
+    /**
+     * Recovery training of {@code student} against {@code teacher} (KL + cross-entropy), when it has anything
+     * trainable. With a {@code checkpoint} file, Ctrl-C saves it and a rerun resumes from it.
+     */
+    static void recover(LlamaModel teacher, LlamaModel student, TokenDataset data, TrainConfig config, Path checkpoint,
+                        TrainingListener listener, PrintWriter err) throws IOException, Interrupts.Stopped {
+        if (student.trainableParameterCount() == 0) return;
+        Trainer trainer = new Trainer(student, data, config, Recovery.distillation(teacher, 1.0, 1.0), checkpoint, listener);
+        if (checkpoint == null) trainer.run();
+        else Interrupts.run(trainer, err, "run the same command again to resume");
+    }
+
+    /**
+     * Where a command writing {@code out} keeps its training checkpoint until it finishes: a hidden file beside
+     * {@code out}, named after the settings that determine the run, so a rerun with other settings starts afresh.
+     */
+    static Path checkpointBeside(Path out, Object... settings) {
+        Path abs = out.toAbsolutePath();
+        String key = Integer.toHexString(Arrays.deepHashCode(settings));
+        return abs.resolveSibling("." + abs.getFileName() + ".training-" + key + ".safetensors");
     }
 
     /** Held-out token perplexity over non-overlapping windows of {@code seqLen}. */
@@ -89,32 +108,5 @@ final class Pipeline {
                     r.settings().get("blocks"), ((Number) r.settings().get("stored_parameters")).longValue(), r.value());
         }
         out.flush();
-    }
-
-    /** Training progress on stderr at most every 2 s. */
-    static TrainingListener trainingProgress(PrintWriter err, String label) {
-        long[] last = {0}, first = {0, 0};
-        return new TrainingListener() {
-            @Override
-            public void onStep(int step, int total, double loss, double lr, double tokensPerSecond) {
-                long now = System.nanoTime();
-                if (first[0] == 0) {
-                    first[0] = now;
-                    first[1] = step;
-                }
-                if (step != total && now - last[0] < 2_000_000_000L) return;
-                last[0] = now;
-                double perStep = step > first[1] ? (now - first[0]) / 1e9 / (step - first[1]) : 0;
-                long eta = Math.round(perStep * (total - step));
-                err.printf("%s: step %d/%d loss %.3f, %.0f tokens/s, ETA %d:%02d%n", label, step, total, loss, tokensPerSecond, eta / 60, eta % 60);
-                err.flush();
-            }
-
-            @Override
-            public void onEval(int step, double heldOutLoss) {
-                err.printf("%s: step %d held-out loss %.4f%n", label, step, heldOutLoss);
-                err.flush();
-            }
-        };
     }
 }

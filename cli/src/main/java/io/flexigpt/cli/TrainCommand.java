@@ -64,14 +64,9 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Trainer trainer = new Trainer(model, data, new TrainConfig(steps, batch, seq, lr, lr / 10, Math.max(1, steps / 20), 0.1, 1.0,
                 Math.max(1, steps / 10), 64, Math.max(10, steps / 20), seed), LossFunction.crossEntropy(), out.resolve("training.safetensors"),
-                Pipeline.trainingProgress(err, "train"));
-        TrainResult r = Interrupts.run(trainer);
+                TrainingProgress.of(err, "train"));
+        TrainResult r = Interrupts.run(trainer, err, "run the same command again to resume");
         PrintWriter o = spec.commandLine().getOut();
-        if (r.stoppedEarly()) {
-            o.printf("stopped at step %d of %d; run the same command again to resume%n", r.endStep(), steps);
-            o.flush();
-            return 130;
-        }
         HfCheckpoint.write(out.resolve("model"), model.toCheckpoint(), StoredType.F32);
         o.printf("trained %d steps (%.0f tokens/s); held-out loss %s; model in %s%n", r.endStep() - r.startStep(), r.tokensPerSecond(),
                 r.heldOutLosses().isEmpty() ? "n/a" : String.format("%.4f", r.heldOutLosses().get(r.heldOutLosses().size() - 1)[1]), out.resolve("model"));

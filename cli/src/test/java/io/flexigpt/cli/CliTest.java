@@ -89,6 +89,9 @@ class CliTest {
         Map<String, Object> o = Json.object(Json.parse(r.out(), "stdout"), "root", "stdout");
         assertEquals("flexigpt", o.get("method"));
         assertTrue(Files.exists(out.resolve("model.safetensors")) && Files.exists(out.resolve("report.json")));
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(out), left.toList(), "the recovery checkpoint is removed once the model is saved");
+        }
         Run gen = run("generate", "--model", out.toString(), "--tokenizer", tok, "--max-tokens", "5");
         assertEquals(0, gen.code(), gen.err());
         Run again = run("compress", "--model", model, "--tokenizer", tok, "--text", text.toString(), "--out", out.toString());
@@ -128,6 +131,10 @@ class CliTest {
         Run option = run("compress", "--model", model, "--rate", "abc", "--text", text.toString(), "--out", dir.resolve("x").toString());
         assertNotEquals(0, option.code());
         assertTrue(option.err().contains("--rate"), option.err());
+        assertFalse(Files.exists(dir.resolve("x")), "nothing written");
+        Run tokens = run("compress", "--model", model, "--tokenizer", tok, "--recovery-tokens", "-5", "--text", text.toString(), "--out", dir.resolve("x").toString());
+        assertNotEquals(0, tokens.code());
+        assertEquals("error: --recovery-tokens must be at least 0, got -5", tokens.err().strip());
         assertFalse(Files.exists(dir.resolve("x")), "nothing written");
         Run device = run("generate", "--device", "opencl", "--model", model, "--tokenizer", tok);
         assertNotEquals(0, device.code());

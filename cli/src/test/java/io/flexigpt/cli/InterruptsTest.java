@@ -1,0 +1,70 @@
+package io.flexigpt.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.flexigpt.nn.LlamaConfig;
+import io.flexigpt.nn.LlamaModel;
+import io.flexigpt.nn.RopeLayout;
+import io.flexigpt.nn.train.LossFunction;
+import io.flexigpt.nn.train.TokenDataset;
+import io.flexigpt.nn.train.TrainConfig;
+import io.flexigpt.nn.train.TrainResult;
+import io.flexigpt.nn.train.Trainer;
+import io.flexigpt.nn.train.TrainingListener;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A stop request (what Ctrl-C sends) saves the checkpoint and reports how to resume; a rerun finishes the job. */
+class InterruptsTest {
+    private static final LlamaConfig CONFIG = new LlamaConfig(16, 1, 2, 2, 32, 64, 32, 10000f, 1e-5f, true, RopeLayout.ROTATE_HALF);
+    private static final TrainConfig TRAIN = new TrainConfig(6, 2, 8, 1e-3, 1e-4, 1, 0.0, 1.0, 0, 0, 0, 5);
+
+    private static TokenDataset data() {
+        int[] tokens = new int[400];
+        for (int i = 0; i < tokens.length; i++) tokens[i] = (i * 7) % 64;
+        return new TokenDataset(tokens, new int[0]);
+    }
+
+    @Test
+    void stopSavesTheCheckpointAndARerunResumes(@TempDir Path dir) throws Exception {
+        Path checkpoint = dir.resolve("run.safetensors");
+        Trainer[] holder = new Trainer[1];
+        TrainingListener stopAtTwo = new TrainingListener() {
+            @Override
+            public void onStep(int step, int total, double loss, double lr, double tokensPerSecond) {
+                if (step == 2) holder[0].requestStop();
+            }
+        };
+        holder[0] = new Trainer(LlamaModel.random(CONFIG, 1), data(), TRAIN, LossFunction.crossEntropy(), checkpoint, stopAtTwo);
+        StringWriter err = new StringWriter();
+        Interrupts.Stopped stopped = assertThrows(Interrupts.Stopped.class, () -> Interrupts.run(holder[0], new PrintWriter(err), "run it again"));
+        assertEquals("stopped at step 2; run it again", stopped.getMessage());
+        assertEquals("stopped at step 2; run it again", err.toString().strip());
+        assertTrue(Files.exists(checkpoint));
+        TrainResult resumed = Interrupts.run(new Trainer(LlamaModel.random(CONFIG, 1), data(), TRAIN, LossFunction.crossEntropy(), checkpoint, null),
+                new PrintWriter(new StringWriter()), "unused");
+        assertEquals(2, resumed.startStep());
+        assertEquals(6, resumed.endStep());
+    }
+
+    @Test
+    void progressIsABarOnATerminalAndPlainLinesOtherwise() {
+        StringWriter bar = new StringWriter(), plain = new StringWriter();
+        TrainingListener onTerminal = new TrainingProgress(new PrintWriter(bar), "train", true);
+        TrainingListener inLog = new TrainingProgress(new PrintWriter(plain), "train", false);
+        for (TrainingListener l : new TrainingListener[] {onTerminal, inLog}) {
+            l.onStep(1, 2, 3.5, 1e-3, 100);
+            l.onEval(1, 3.25);
+            l.onStep(2, 2, 3.0, 1e-3, 120);
+        }
+        assertTrue(bar.toString().startsWith("\rtrain [============            ] step 1/2 loss 3.500"), bar.toString());
+        assertTrue(bar.toString().contains("\ntrain: step 1 held-out loss 3.2500\n\rtrain [========================] step 2/2 loss 3.000"), bar.toString());
+        assertTrue(bar.toString().endsWith("ETA 0:00" + System.lineSeparator()), bar.toString());
+        assertEquals(3, plain.toString().lines().count(), plain.toString());
+        assertTrue(plain.toString().startsWith("train: step 1/2 loss 3.500, 100 tokens/s, ETA "), plain.toString());
+    }
+}
