@@ -13,6 +13,7 @@ import io.flexigpt.nn.train.TrainResult;
 import io.flexigpt.nn.train.Trainer;
 import io.flexigpt.tensor.io.StoredType;
 import java.io.PrintWriter;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code flexigpt train}: pretrains a small Llama model. Progress is checkpointed in the output directory, so an
- * interrupted run (Ctrl-C) continues where it stopped when started again with the same arguments.
+ * interrupted run (Ctrl-C) continues where it stopped when started again with the same arguments and {@code --resume}.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Pretrain a small Llama model on a text file (resumable).")
 final class TrainCommand implements Callable<Integer> {
@@ -34,19 +35,22 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--tokenizer", required = true, description = "Tokenizer file (tokenizer.json or llama2.c .bin).")
     Path tokenizer;
 
-    @Option(names = "--dim", defaultValue = "128") int dim;
-    @Option(names = "--layers", defaultValue = "8") int layers;
-    @Option(names = "--heads", defaultValue = "4") int heads;
-    @Option(names = "--kv-heads", defaultValue = "0", description = "Default: --heads.") int kvHeads;
-    @Option(names = "--hidden", defaultValue = "0", description = "Default: about 8/3 dim.") int hidden;
-    @Option(names = "--seq", defaultValue = "128") int seq;
-    @Option(names = "--batch", defaultValue = "16") int batch;
-    @Option(names = "--steps", defaultValue = "1000") int steps;
-    @Option(names = "--lr", defaultValue = "2e-3") double lr;
-    @Option(names = "--seed", defaultValue = "2025") long seed;
+    @Option(names = "--dim", defaultValue = "128", description = "Model width (default: ${DEFAULT-VALUE}).") int dim;
+    @Option(names = "--layers", defaultValue = "8", description = "Transformer blocks (default: ${DEFAULT-VALUE}).") int layers;
+    @Option(names = "--heads", defaultValue = "4", description = "Attention heads (default: ${DEFAULT-VALUE}).") int heads;
+    @Option(names = "--kv-heads", defaultValue = "0", description = "Key/value heads (default: --heads).") int kvHeads;
+    @Option(names = "--hidden", defaultValue = "0", description = "Feed-forward width (default: about 8/3 dim).") int hidden;
+    @Option(names = "--seq", defaultValue = "128", description = "Tokens per training window (default: ${DEFAULT-VALUE}).") int seq;
+    @Option(names = "--batch", defaultValue = "16", description = "Windows per step (default: ${DEFAULT-VALUE}).") int batch;
+    @Option(names = "--steps", defaultValue = "1000", description = "Optimiser steps in all (default: ${DEFAULT-VALUE}).") int steps;
+    @Option(names = "--lr", defaultValue = "2e-3", description = "Peak learning rate, warm-up then cosine to lr/10 (default: ${DEFAULT-VALUE}).") double lr;
+    @Option(names = "--seed", defaultValue = "2025", description = "Initialisation and sampling seed (default: ${DEFAULT-VALUE}).") long seed;
 
-    @Option(names = "--out", required = true, description = "Directory for the model (Hugging Face layout) and the training checkpoint.")
+    @Option(names = "--out", required = true, description = "Directory for the model (Hugging Face layout, in OUT/model) and the training checkpoint.")
     Path out;
+
+    @Option(names = "--resume", description = "Continue from the training checkpoint in --out (after Ctrl-C, or with more --steps).")
+    boolean resume;
 
     @Spec
     CommandSpec spec;
@@ -58,14 +62,19 @@ final class TrainCommand implements Callable<Integer> {
         int kv = kvHeads > 0 ? kvHeads : heads;
         int hid = hidden > 0 ? hidden : (int) Math.round(dim * 8 / 3.0 / 8) * 8;
         LlamaConfig cfg = new LlamaConfig(dim, layers, heads, kv, hid, tok.vocabSize(), Math.max(seq, 256), 10000f, 1e-5f, true, RopeLayout.ROTATE_HALF);
+        TrainConfig config = new TrainConfig(steps, batch, seq, lr, lr / 10, Math.max(1, steps / 20), 0.1, 1.0, Math.max(1, steps / 10), 64,
+                Math.max(10, steps / 20), seed);
+        Path checkpoint = out.resolve("training.safetensors");
+        if (!resume && Files.exists(checkpoint)) {
+            throw new FileAlreadyExistsException(out.toString(), null, "holds a training checkpoint; pass --resume to continue it, or choose another --out");
+        }
+        if (resume && !Files.exists(checkpoint)) throw new NoSuchFileException(checkpoint.toString(), null, "no training checkpoint to resume from");
         Files.createDirectories(out);
         TokenDataset data = TokenDataset.load(text, tok, tokenizer.toAbsolutePath().toString(), null, 0.1, out.resolve("cache"));
         LlamaModel model = LlamaModel.random(cfg, seed);
         PrintWriter err = spec.commandLine().getErr();
-        Trainer trainer = new Trainer(model, data, new TrainConfig(steps, batch, seq, lr, lr / 10, Math.max(1, steps / 20), 0.1, 1.0,
-                Math.max(1, steps / 10), 64, Math.max(10, steps / 20), seed), LossFunction.crossEntropy(), out.resolve("training.safetensors"),
-                TrainingProgress.of(err, "train"));
-        TrainResult r = Interrupts.run(trainer, err, "run the same command again to resume");
+        Trainer trainer = new Trainer(model, data, config, LossFunction.crossEntropy(), checkpoint, TrainingProgress.of(err, "train"));
+        TrainResult r = Interrupts.run(trainer, err, "run the same command with --resume to continue");
         PrintWriter o = spec.commandLine().getOut();
         HfCheckpoint.write(out.resolve("model"), model.toCheckpoint(), StoredType.F32);
         o.printf("trained %d steps (%.0f tokens/s); held-out loss %s; model in %s%n", r.endStep() - r.startStep(), r.tokensPerSecond(),

@@ -109,8 +109,12 @@ class CliTest {
                 "--batch", "4", "--steps", "6", "--out", dir.resolve("trained").toString());
         assertEquals(0, t.code(), t.err());
         assertTrue(Files.exists(dir.resolve("trained/model/config.json")));
-        Run resumed = run("train", "--text", text.toString(), "--tokenizer", tok, "--dim", "32", "--layers", "2", "--heads", "2", "--seq", "32",
+        Run again = run("train", "--text", text.toString(), "--tokenizer", tok, "--dim", "32", "--layers", "2", "--heads", "2", "--seq", "32",
                 "--batch", "4", "--steps", "8", "--out", dir.resolve("trained").toString());
+        assertNotEquals(0, again.code());
+        assertTrue(again.err().contains("--resume"), again.err());
+        Run resumed = run("train", "--text", text.toString(), "--tokenizer", tok, "--dim", "32", "--layers", "2", "--heads", "2", "--seq", "32",
+                "--batch", "4", "--steps", "8", "--resume", "--out", dir.resolve("trained").toString());
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.out().contains("trained 2 steps"), "continues from the checkpoint of step 6: " + resumed.out());
     }
@@ -139,6 +143,10 @@ class CliTest {
         Run device = run("generate", "--device", "opencl", "--model", model, "--tokenizer", tok);
         assertNotEquals(0, device.code());
         assertTrue(device.err().contains("opencl"), "message: " + device.err());
+        Run steps = run("train", "--text", text.toString(), "--tokenizer", tok, "--steps", "0", "--out", dir.resolve("t").toString());
+        assertNotEquals(0, steps.code());
+        assertTrue(steps.err().startsWith("error: ") && steps.err().contains("steps"), steps.err());
+        assertFalse(Files.exists(dir.resolve("t")), "nothing written");
         Run help = run("compress", "--help");
         assertEquals(0, help.code());
         assertTrue(help.out().contains("--method"), help.out());
