@@ -63,6 +63,7 @@ final class CompressCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(text)) throw new NoSuchFileException(text.toString(), null, "no such text file");
+        Pipeline.checkMethod(method);
         if (!(rate > 0 && rate < 1)) throw new IllegalArgumentException("--rate must be in (0, 1), got " + rate);
         if (recoveryTokens < 0) throw new IllegalArgumentException("--recovery-tokens must be at least 0, got " + recoveryTokens);
         RankSpec rankSpec = RankSpec.parse(rank);
@@ -81,6 +82,7 @@ final class CompressCommand implements Callable<Integer> {
                 Pipeline.recover(m.model(), r.model(), data, recovery, checkpoint, json ? null : TrainingProgress.of(err, "recovery"), err);
             }
             CompressedModels.save(dir.path(), r.model(), method);
+            m.copyTokenizerTo(dir.path());
             List<String> held = Pipeline.heldOutDocuments(Files.readString(text), 0.1);
             ProgressListener p = ProgressListener.NONE;
             List<EvalResult> rows = new ArrayList<>();

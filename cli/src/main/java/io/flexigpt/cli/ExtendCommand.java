@@ -64,6 +64,7 @@ final class ExtendCommand implements Callable<Integer> {
                     Math.max(10, steps / 10), 43), LossFunction.crossEntropy(), checkpoint, TrainingProgress.of(err, "extension")), err,
                     "run the same command again to resume");
             CompressedModels.save(dir.path(), grown, "extension");
+            m.copyTokenizerTo(dir.path());
             List<String> held = Pipeline.heldOutDocuments(Files.readString(text), 0.1);
             double before = Pipeline.heldOutPerplexity(m.model(), m.tokenizer(), held, seqLen, ProgressListener.NONE);
             double after = Pipeline.heldOutPerplexity(grown, m.tokenizer(), held, seqLen, ProgressListener.NONE);

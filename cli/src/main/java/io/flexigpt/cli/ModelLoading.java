@@ -12,8 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-/** A model and its tokenizer from the paths the user gave. */
-record ModelLoading(LlamaModel model, Tokenizer tokenizer) {
+/** A model and its tokenizer from the paths the user gave; {@code tokenizerFile} is null when the model file held it. */
+record ModelLoading(LlamaModel model, Tokenizer tokenizer, Path tokenizerFile) {
 
     /**
      * Loads {@code modelPath} (llama2.c .bin, GGUF, Hugging Face directory, or a compressed-model directory)
@@ -31,20 +31,34 @@ record ModelLoading(LlamaModel model, Tokenizer tokenizer) {
             model = LlamaModel.fromCheckpoint(c);
             fromFile = c.tokenizer();
         }
-        Tokenizer tok;
+        Path tokFile = null;
         if (tokenizerPath != null) {
-            tok = Tokenizers.load(tokenizerPath);
-        } else if (fromFile != null) {
-            tok = fromFile;
-        } else {
-            Path dir = Files.isDirectory(modelPath) ? modelPath : modelPath.toAbsolutePath().getParent();
-            if (Files.exists(dir.resolve("tokenizer.json")) || Files.exists(dir.resolve("tokenizer.bin"))) tok = Tokenizers.load(dir);
-            else throw new NoSuchFileException(modelPath.toString(), null, "no tokenizer found next to the model; pass --tokenizer");
+            tokFile = Files.isDirectory(tokenizerPath) ? fileIn(tokenizerPath) : tokenizerPath;
+            if (tokFile == null) throw new NoSuchFileException(tokenizerPath.toString(), null, "no tokenizer.json or tokenizer.bin in this directory");
+        } else if (fromFile == null) {
+            tokFile = fileIn(Files.isDirectory(modelPath) ? modelPath : modelPath.toAbsolutePath().getParent());
+            if (tokFile == null) throw new NoSuchFileException(modelPath.toString(), null, "no tokenizer found next to the model; pass --tokenizer");
         }
+        Tokenizer tok = tokFile != null ? Tokenizers.load(tokFile) : fromFile;
         if (tok.vocabSize() > model.config().vocabSize()) {
             throw new IllegalArgumentException("tokenizer has " + tok.vocabSize() + " tokens but the model only " + model.config().vocabSize());
         }
-        return new ModelLoading(model, tok);
+        return new ModelLoading(model, tok, tokFile);
+    }
+
+    /**
+     * Copies the tokenizer file next to a model written to {@code dir} (as {@code tokenizer.json} or
+     * {@code tokenizer.bin}), so that the model loads without {@code --tokenizer}; nothing when the model file held it.
+     */
+    void copyTokenizerTo(Path dir) throws IOException {
+        if (tokenizerFile == null) return;
+        Files.copy(tokenizerFile, dir.resolve(tokenizerFile.getFileName().toString().endsWith(".json") ? "tokenizer.json" : "tokenizer.bin"));
+    }
+
+    /** {@code tokenizer.json}, else {@code tokenizer.bin} in {@code dir}, or null. */
+    private static Path fileIn(Path dir) {
+        for (String name : new String[] {"tokenizer.json", "tokenizer.bin"}) if (Files.isRegularFile(dir.resolve(name))) return dir.resolve(name);
+        return null;
     }
 
     private static boolean isCompressed(Path dir) throws IOException {

@@ -31,7 +31,14 @@ import java.util.Map;
 
 /** The compression steps shared by {@code compress} and {@code demo}: calibrate, compress by a method, recover, measure. */
 final class Pipeline {
+    /** The compression methods {@link #compress} knows. */
+    static final List<String> METHODS = List.of("flexigpt", "drop", "drop-lora", "sleb");
+
     private Pipeline() {}
+
+    static void checkMethod(String method) {
+        if (!METHODS.contains(method)) throw new IllegalArgumentException("--method must be one of " + String.join(", ", METHODS) + "; got '" + method + "'");
+    }
 
     /** The last {@code fraction} of the blank-line separated documents of {@code text} (as TokenDataset splits them), joined. */
     static List<String> heldOutDocuments(String text, double fraction) {
@@ -62,7 +69,9 @@ final class Pipeline {
                 long b = budget > 0 ? budget : FlexiGpt.compress(teacher, scores, calib, FlexiGptConfig.standard(rate, rank)).model().trainableParameterCount();
                 return Baselines.dropLora(teacher, scores, rate, true, true, b, 5);
             }
-            default: throw new IllegalArgumentException("--method must be flexigpt, drop, drop-lora or sleb, got '" + method + "'");
+            default:
+                checkMethod(method);
+                throw new AssertionError(method);
         }
     }
 

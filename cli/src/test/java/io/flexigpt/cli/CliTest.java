@@ -92,7 +92,7 @@ class CliTest {
         try (var left = Files.list(dir)) {
             assertEquals(List.of(out), left.toList(), "the recovery checkpoint is removed once the model is saved");
         }
-        Run gen = run("generate", "--model", out.toString(), "--tokenizer", tok, "--max-tokens", "5");
+        Run gen = run("generate", "--model", out.toString(), "--max-tokens", "5");
         assertEquals(0, gen.code(), gen.err());
         Run again = run("compress", "--model", model, "--tokenizer", tok, "--text", text.toString(), "--out", out.toString());
         assertNotEquals(0, again.code());
@@ -143,6 +143,9 @@ class CliTest {
         Run device = run("generate", "--device", "opencl", "--model", model, "--tokenizer", tok);
         assertNotEquals(0, device.code());
         assertTrue(device.err().contains("opencl"), "message: " + device.err());
+        Run method = run("compress", "--model", model, "--tokenizer", tok, "--method", "magic", "--text", text.toString(), "--out", dir.resolve("x").toString());
+        assertEquals("error: --method must be one of flexigpt, drop, drop-lora, sleb; got 'magic'", method.err().strip());
+        assertFalse(Files.exists(dir.resolve("x")), "nothing written");
         Run steps = run("train", "--text", text.toString(), "--tokenizer", tok, "--steps", "0", "--out", dir.resolve("t").toString());
         assertNotEquals(0, steps.code());
         assertTrue(steps.err().startsWith("error: ") && steps.err().contains("steps"), steps.err());
