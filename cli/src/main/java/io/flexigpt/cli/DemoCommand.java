@@ -42,12 +42,12 @@ import picocli.CommandLine.Model.CommandSpec;
 final class DemoCommand implements Callable<Integer> {
     /** The sizes of one demo run. */
     record Settings(int englishLines, int vocab, int dim, int layers, int heads, int hidden, int seq, int batch, int teacherSteps,
-                    int recoverySteps, int heldOutChars) {
-        static final Settings DEFAULT = new Settings(20_000, 1024, 128, 6, 4, 352, 128, 16, 800, 150, 60_000);
-        static final Settings QUICK = new Settings(1_500, 400, 32, 4, 2, 88, 32, 8, 30, 4, 4_000);
+                    int rank, int recoverySteps, int heldOutChars) {
+        static final Settings DEFAULT = new Settings(20_000, 1024, 128, 6, 4, 352, 128, 16, 800, 32, 150, 60_000);
+        static final Settings QUICK = new Settings(1_500, 400, 32, 4, 2, 88, 32, 8, 30, 4, 4, 4_000);
 
         String key() {
-            return "v2-" + englishLines + "-" + vocab + "-" + dim + "x" + layers + "-" + heads + "-" + hidden + "-" + seq + "-" + batch + "-" + teacherSteps;
+            return "v1-" + englishLines + "-" + vocab + "-" + dim + "x" + layers + "-" + heads + "-" + hidden + "-" + seq + "-" + batch + "-" + teacherSteps;
         }
     }
 
@@ -121,7 +121,7 @@ final class DemoCommand implements Callable<Integer> {
         o.flush();
         TrainConfig recovery = new TrainConfig(s.recoverySteps(), 8, seq, 1e-3, 1e-4, Math.max(1, s.recoverySteps() / 10), 0.0, 1.0, 0, 0, 0, 42);
         double rate = 0.3;
-        RankSpec rank = RankSpec.of(8);
+        RankSpec rank = RankSpec.of(s.rank());
         List<EvalResult> rows = new ArrayList<>();
         ProgressListener none = ProgressListener.NONE;
         rows.add(Pipeline.row(name, "teacher", 0, teacher, Pipeline.heldOutPerplexity(teacher, tok, heldOut, seq, none), seq));
