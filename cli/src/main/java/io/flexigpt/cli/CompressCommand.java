@@ -8,7 +8,6 @@ import io.flexigpt.compress.RankSpec;
 import io.flexigpt.eval.EvalResult;
 import io.flexigpt.eval.ProgressListener;
 import io.flexigpt.eval.report.JsonReport;
-import io.flexigpt.eval.report.MarkdownReport;
 import io.flexigpt.nn.train.TokenDataset;
 import io.flexigpt.nn.train.TrainConfig;
 import io.flexigpt.tensor.io.Json;
@@ -89,7 +88,7 @@ final class CompressCommand implements Callable<Integer> {
             rows.add(Pipeline.row(models.name(), "teacher", 0, m.model(), Pipeline.heldOutPerplexity(m.model(), m.tokenizer(), held, seqLen, p), seqLen));
             rows.add(Pipeline.row(models.name(), method, rate, r.model(), Pipeline.heldOutPerplexity(r.model(), m.tokenizer(), held, seqLen, p), seqLen));
             JsonReport.write(dir.path().resolve("report.json"), rows);
-            MarkdownReport.write(dir.path().resolve("report.md"), rows);
+            Pipeline.writeMarkdown(dir.path().resolve("report.md"), "flexigpt compress --method " + method + " --rate " + rate + ": " + models.name(), rows);
             dir.commit();
             Files.deleteIfExists(checkpoint);
             PrintWriter o = spec.commandLine().getOut();

@@ -7,7 +7,6 @@ import io.flexigpt.eval.EvalResult;
 import io.flexigpt.eval.ProgressListener;
 import io.flexigpt.eval.report.HtmlReport;
 import io.flexigpt.eval.report.JsonReport;
-import io.flexigpt.eval.report.MarkdownReport;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.RopeLayout;
@@ -75,6 +74,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
+        if (model == null && (text != null || tokenizer != null)) throw new IllegalArgumentException("--text and --tokenizer go with --model");
         Settings s = quick ? Settings.QUICK : Settings.DEFAULT;
         PrintWriter o = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         LlamaModel teacher;
@@ -139,7 +139,7 @@ final class DemoCommand implements Callable<Integer> {
         Pipeline.printTable(o, rows);
         try (OutputDirectory dir = new OutputDirectory(uniqueOut())) {
             JsonReport.write(dir.path().resolve("report.json"), rows);
-            MarkdownReport.write(dir.path().resolve("report.md"), rows);
+            Pipeline.writeMarkdown(dir.path().resolve("report.md"), "FlexiGPT demo: " + name, rows);
             HtmlReport.write(dir.path().resolve("report.html"), "FlexiGPT demo: " + name, rows);
             dir.commit();
         }
@@ -180,9 +180,11 @@ final class DemoCommand implements Callable<Integer> {
         LlamaModel model = LlamaModel.random(cfg, 2025);
         TrainConfig tc = new TrainConfig(s.teacherSteps(), s.batch(), s.seq(), 3e-3, 3e-4, Math.max(1, s.teacherSteps() / 20), 0.1, 1.0,
                 Math.max(1, s.teacherSteps() / 4), 32, Math.max(10, s.teacherSteps() / 10), 7);
-        Interrupts.run(new Trainer(model, data, tc, LossFunction.crossEntropy(), dir.resolve("teacher-training.safetensors"),
-                TrainingProgress.of(err, "teacher")), err, "run the demo again to resume training the teacher");
+        Path checkpoint = dir.resolve("teacher-training.safetensors");
+        Interrupts.run(new Trainer(model, data, tc, LossFunction.crossEntropy(), checkpoint, TrainingProgress.of(err, "teacher")), err,
+                "run the demo again to resume training the teacher");
         HfCheckpoint.write(modelDir, model.toCheckpoint(), StoredType.F32);
+        Files.delete(checkpoint);
         return model;
     }
 

@@ -72,7 +72,9 @@ final class EvalCommand implements Runnable {
         public Integer call() throws Exception {
             if (!Files.isRegularFile(text)) throw new NoSuchFileException(text.toString(), null, "no such text file");
             ModelLoading m = models.load();
-            int ctx = context > 0 ? context : m.model().config().maxSeqLen();
+            int max = m.model().config().maxSeqLen();
+            if (context > max) throw new IllegalArgumentException("--context " + context + " exceeds the model's context of " + max + " tokens");
+            int ctx = context > 0 ? context : max;
             PerplexitySettings settings;
             switch (mode) {
                 case "nonoverlapping": settings = PerplexitySettings.nonOverlapping(ctx, batch); break;
@@ -80,7 +82,7 @@ final class EvalCommand implements Runnable {
                 case "rolling": settings = PerplexitySettings.rolling(ctx, batch); break;
                 default: throw new IllegalArgumentException("--mode must be nonoverlapping, sliding or rolling, got '" + mode + "'");
             }
-            LlamaScoringModel scoring = new LlamaScoringModel(m.model(), m.tokenizer(), Math.min(ctx, m.model().config().maxSeqLen()));
+            LlamaScoringModel scoring = new LlamaScoringModel(m.model(), m.tokenizer(), ctx);
             ProgressListener progress = json ? ProgressListener.NONE : Progress.of(spec.commandLine().getErr(), "scoring", "tokens");
             PerplexityResult r = new PerplexityEvaluator(scoring, settings).evaluateFile(text, progress);
             print(spec, r.toResults(models.name(), text.getFileName().toString()), json);

@@ -1,6 +1,7 @@
 package io.flexigpt.cli;
 
 import io.flexigpt.compress.CalibrationData;
+import io.flexigpt.compress.ImportanceMetric;
 import io.flexigpt.nn.train.TokenDataset;
 import io.flexigpt.tensor.io.Json;
 import java.io.PrintWriter;
@@ -45,10 +46,12 @@ final class ImportanceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(text)) throw new NoSuchFileException(text.toString(), null, "no such text file");
+        if (windows < 1 || seq < 2) throw new IllegalArgumentException("--windows must be at least 1 and --seq at least 2");
+        ImportanceMetric scorer = ImportanceMetric.byName(metric);
         ModelLoading m = models.load();
         TokenDataset data = TokenDataset.encode(Files.readString(text), m.tokenizer(), null, 0.0);
         CalibrationData calib = Pipeline.calibration(data, windows, Math.min(seq, m.model().config().maxSeqLen()));
-        double[] scores = Pipeline.importance(m.model(), calib, metric);
+        double[] scores = scorer.score(m.model(), calib);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();

@@ -23,10 +23,12 @@ import io.flexigpt.nn.train.Trainer;
 import io.flexigpt.nn.train.TrainingListener;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** The compression steps shared by {@code compress} and {@code demo}: calibrate, compress by a method, recover, measure. */
@@ -108,6 +110,18 @@ final class Pipeline {
         return new EvalResult(method, "held-out " + model, "token_perplexity", ppl, Double.NaN, 0, Map.of(HtmlReport.METHOD, method,
                 HtmlReport.COMPRESSION_RATE, rate, "blocks", m.blocks().size(), "stored_parameters", acc.stored(),
                 "trainable_parameters", acc.trainable(), "context", seqLen));
+    }
+
+    /** A Markdown report: the method table (blocks, stored and trainable parameters, held-out perplexity). */
+    static void writeMarkdown(Path file, String title, List<EvalResult> rows) throws IOException {
+        StringBuilder md = new StringBuilder("# " + title + "\n\n| method | rate | blocks | stored parameters | trainable parameters | held-out ppl |\n");
+        md.append("|---|---:|---:|---:|---:|---:|\n");
+        for (EvalResult r : rows) {
+            md.append(String.format(Locale.ROOT, "| %s | %.0f%% | %s | %,d | %,d | %.3f |%n", r.settings().get(HtmlReport.METHOD),
+                    100 * ((Number) r.settings().get(HtmlReport.COMPRESSION_RATE)).doubleValue(), r.settings().get("blocks"),
+                    ((Number) r.settings().get("stored_parameters")).longValue(), ((Number) r.settings().get("trainable_parameters")).longValue(), r.value()));
+        }
+        Files.writeString(file, md);
     }
 
     static void printTable(PrintWriter out, List<EvalResult> rows) {

@@ -78,6 +78,11 @@ class CliTest {
         Map<String, Object> o = Json.object(Json.parse(r.out(), "stdout"), "root", "stdout");
         assertEquals(5, Json.getList(o, "scores", "stdout").size());
         assertEquals("bi", o.get("metric"));
+        Run bad = run("importance", "--model", model, "--tokenizer", tok, "--text", text.toString(), "--metric", "entropy");
+        assertEquals("error: unknown importance metric 'entropy'; expected bi, ppl, l2 or taylor", bad.err().strip());
+        Run table = run("importance", "--model", model, "--tokenizer", tok, "--text", text.toString(), "--windows", "4", "--seq", "64", "--metric", "l2");
+        assertEquals(0, table.code(), table.err());
+        assertEquals(6, table.out().lines().count(), table.out());
     }
 
     @Test
@@ -164,9 +169,18 @@ class CliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("FlexiGPT") && r.out().contains("ShortGPT drop"), r.out());
         for (String f : new String[] {"report.json", "report.md", "report.html"}) assertTrue(Files.exists(dir.resolve("report").resolve(f)), f);
+        List<String> md = Files.readAllLines(dir.resolve("report/report.md"));
+        assertEquals("| method | rate | blocks | stored parameters | trainable parameters | held-out ppl |", md.get(2));
+        assertEquals(8, md.size(), "title, blank, header, rule, four methods: " + md);
+        assertEquals(4, Json.getList(Json.object(Json.parse(Files.readString(dir.resolve("report/report.json")), "report"), "report", "report"), "results", "report").size());
         Run cached = run("demo", "--quick", "--cache", dir.resolve("cache").toString(), "--out", dir.resolve("report").toString());
         assertEquals(0, cached.code(), cached.err());
         assertTrue(cached.out().contains("using the cached teacher"), cached.out());
         assertTrue(Files.exists(dir.resolve("report-2/report.html")));
+        Path teacher = dir.resolve("cache").resolve("demo-" + DemoCommand.Settings.QUICK.key()).resolve("teacher");
+        assertFalse(Files.exists(teacher.resolveSibling("teacher-training.safetensors")), "the training checkpoint goes once the teacher is saved");
+        Run gen = run("generate", "--model", teacher.toString(), "--prompt", "The", "--max-tokens", "5");
+        assertEquals(0, gen.code(), gen.err());
+        assertTrue(gen.out().startsWith("The"), gen.out());
     }
 }
