@@ -6,8 +6,14 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
 
-/** Runs a trainer so that Ctrl-C asks it to stop after the current step and waits for its checkpoint. */
+/**
+ * Ctrl-C during training: the shutdown hook asks the running trainer to stop after its current step and keeps
+ * the JVM alive until the command has finished (checkpoint written, message printed). Outside training,
+ * Ctrl-C ends the process at once; every file is written to a temporary name first, so nothing is left half-way.
+ */
 final class Interrupts {
+    private static volatile Trainer running;
+
     private Interrupts() {}
 
     /** Thrown when a run was stopped by Ctrl-C after saving its checkpoint; the command exits with 130. */
@@ -17,37 +23,38 @@ final class Interrupts {
         }
     }
 
-    /**
-     * Runs {@code trainer}; if Ctrl-C stops it, prints {@code resumeHint} (before the JVM may exit) and throws
-     * {@link Stopped}, so that nothing after the run (saving a model, writing a report) happens half-way.
-     */
-    static TrainResult run(Trainer trainer, PrintWriter err, String resumeHint) throws IOException, Stopped {
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            trainer.requestStop();
+    /** Installs the hook for this process; {@code commandDone} counts down when the command has returned. */
+    static void install(CountDownLatch commandDone) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Trainer t = running;
+            if (t == null) return;
+            t.requestStop();
             try {
-                done.await();
+                commandDone.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "flexigpt-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        }, "flexigpt-stop"));
+    }
+
+    /**
+     * Runs {@code trainer} where Ctrl-C can stop it; if stopped, prints {@code resumeHint} and throws
+     * {@link Stopped}, so that nothing after the run (saving a model, writing a report) happens.
+     */
+    static TrainResult run(Trainer trainer, PrintWriter err, String resumeHint) throws IOException, Stopped {
+        TrainResult r;
+        running = trainer;
         try {
-            TrainResult r = trainer.run();
-            if (r.stoppedEarly()) {
-                String message = "stopped at step " + r.endStep() + "; " + resumeHint;
-                err.println(message);
-                err.flush();
-                throw new Stopped(message);
-            }
-            return r;
+            r = trainer.run();
         } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is already stopping: the hook has done its job
-            }
+            running = null;
         }
+        if (r.stoppedEarly()) {
+            String message = "stopped at step " + r.endStep() + "; " + resumeHint;
+            err.println(message);
+            err.flush();
+            throw new Stopped(message);
+        }
+        return r;
     }
 }

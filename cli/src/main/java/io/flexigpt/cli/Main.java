@@ -2,6 +2,7 @@ package io.flexigpt.cli;
 
 import io.flexigpt.tensor.Parallelism;
 import java.io.PrintWriter;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,10 +58,15 @@ public final class Main implements Runnable {
         return cl;
     }
 
+    /** Runs one command and exits with its code (130 when Ctrl-C stopped a training run). */
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true), err = new PrintWriter(System.err, true);
+        CountDownLatch done = new CountDownLatch(1);
+        Interrupts.install(done);
         int code = commandLine(out, err).execute(args);
         out.flush();
+        err.flush();
+        done.countDown();
         System.exit(code);
     }
 }
