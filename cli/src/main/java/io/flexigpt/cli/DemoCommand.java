@@ -39,11 +39,11 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, description = "Run the FlexiGPT pipeline end to end on a built-in default (or --model/--text).")
 final class DemoCommand implements Callable<Integer> {
-    /** The sizes of one demo run. */
+    /** The sizes of one demo run; adapter ranks are a fraction of each projection's smaller side. */
     record Settings(int englishLines, int vocab, int dim, int layers, int heads, int hidden, int seq, int batch, int teacherSteps,
-                    int rank, int recoverySteps, int heldOutChars) {
-        static final Settings DEFAULT = new Settings(20_000, 1024, 128, 6, 4, 352, 128, 16, 800, 32, 150, 60_000);
-        static final Settings QUICK = new Settings(1_500, 400, 32, 4, 2, 88, 32, 8, 30, 4, 4, 4_000);
+                    double rankFraction, int recoverySteps, int heldOutChars) {
+        static final Settings DEFAULT = new Settings(20_000, 1024, 128, 6, 4, 352, 128, 16, 800, 0.25, 150, 60_000);
+        static final Settings QUICK = new Settings(1_500, 400, 32, 4, 2, 88, 32, 8, 30, 0.125, 4, 4_000);
 
         String key() {
             return "v1-" + englishLines + "-" + vocab + "-" + dim + "x" + layers + "-" + heads + "-" + hidden + "-" + seq + "-" + batch + "-" + teacherSteps;
@@ -121,7 +121,7 @@ final class DemoCommand implements Callable<Integer> {
         o.flush();
         TrainConfig recovery = new TrainConfig(s.recoverySteps(), 8, seq, 1e-3, 1e-4, Math.max(1, s.recoverySteps() / 10), 0.0, 1.0, 0, 0, 0, 42);
         double rate = 0.3;
-        RankSpec rank = RankSpec.of(s.rank());
+        RankSpec rank = RankSpec.fraction(s.rankFraction());
         List<EvalResult> rows = new ArrayList<>();
         ProgressListener none = ProgressListener.NONE;
         rows.add(Pipeline.row(name, "teacher", 0, teacher, Pipeline.heldOutPerplexity(teacher, tok, heldOut, seq, none), seq));
