@@ -1,7 +1,6 @@
 package io.flexigpt.cli;
 
 import io.flexigpt.eval.EvalResult;
-import io.flexigpt.eval.LlamaScoringModel;
 import io.flexigpt.eval.ProgressListener;
 import io.flexigpt.eval.perplexity.PerplexityEvaluator;
 import io.flexigpt.eval.perplexity.PerplexityResult;
@@ -47,6 +46,9 @@ final class EvalCommand implements Runnable {
         @Mixin
         ModelOptions models;
 
+        @Mixin
+        DeviceOptions devices;
+
         @Option(names = "--text", required = true, description = "UTF-8 text file to score.")
         Path text;
 
@@ -82,9 +84,11 @@ final class EvalCommand implements Runnable {
                 case "rolling": settings = PerplexitySettings.rolling(ctx, batch); break;
                 default: throw new IllegalArgumentException("--mode must be nonoverlapping, sliding or rolling, got '" + mode + "'");
             }
-            LlamaScoringModel scoring = new LlamaScoringModel(m.model(), m.tokenizer(), ctx);
             ProgressListener progress = json ? ProgressListener.NONE : Progress.of(spec.commandLine().getErr(), "scoring", "tokens");
-            PerplexityResult r = new PerplexityEvaluator(scoring, settings).evaluateFile(text, progress);
+            PerplexityResult r;
+            try (DeviceOptions.Inference inference = devices.open(m.model(), spec.commandLine().getErr())) {
+                r = new PerplexityEvaluator(inference.scoring(m.tokenizer(), ctx), settings).evaluateFile(text, progress);
+            }
             print(spec, r.toResults(models.name(), text.getFileName().toString()), json);
             return 0;
         }
@@ -95,6 +99,9 @@ final class EvalCommand implements Runnable {
     static final class TasksCommand implements Callable<Integer> {
         @Mixin
         ModelOptions models;
+
+        @Mixin
+        DeviceOptions devices;
 
         @Option(names = "--tasks-dir", required = true, description = "Folder laid out like shared/data/tasks.")
         Path tasksDir;
@@ -120,11 +127,14 @@ final class EvalCommand implements Runnable {
             List<String> names = tasks.isEmpty() ? Tasks.NAMES : tasks;
             for (String n : names) if (!Tasks.NAMES.contains(n)) throw new IllegalArgumentException("unknown task '" + n + "'; known: " + Tasks.NAMES);
             ModelLoading m = models.load();
-            ZeroShotEvaluator ev = new ZeroShotEvaluator(new LlamaScoringModel(m.model(), m.tokenizer()), new ZeroShotSettings(16, true, limit, seed));
             List<EvalResult> results = new ArrayList<>();
-            for (String n : names) {
-                ProgressListener p = json ? ProgressListener.NONE : Progress.of(spec.commandLine().getErr(), n, "items");
-                results.addAll(ev.evaluate(Tasks.load(n, tasksDir), p).toResults(models.name()));
+            try (DeviceOptions.Inference inference = devices.open(m.model(), spec.commandLine().getErr())) {
+                ZeroShotEvaluator ev = new ZeroShotEvaluator(inference.scoring(m.tokenizer(), m.model().config().maxSeqLen()),
+                        new ZeroShotSettings(16, true, limit, seed));
+                for (String n : names) {
+                    ProgressListener p = json ? ProgressListener.NONE : Progress.of(spec.commandLine().getErr(), n, "items");
+                    results.addAll(ev.evaluate(Tasks.load(n, tasksDir), p).toResults(models.name()));
+                }
             }
             print(spec, results, json);
             return 0;

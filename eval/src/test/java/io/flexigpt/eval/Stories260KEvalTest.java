@@ -10,9 +10,11 @@ import io.flexigpt.eval.tasks.TaskResult;
 import io.flexigpt.eval.tasks.Tasks;
 import io.flexigpt.eval.tasks.ZeroShotEvaluator;
 import io.flexigpt.eval.tasks.ZeroShotSettings;
+import io.flexigpt.nn.DeviceModel;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.io.Checkpoints;
 import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
+import io.flexigpt.tensor.backend.CpuBackend;
 import io.flexigpt.tensor.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,12 +25,29 @@ import org.junit.jupiter.api.Test;
 
 /** End-to-end evaluation of the real stories260K model: perplexity in both window modes and every task. */
 class Stories260KEvalTest {
+    static LlamaModel llama;
     static LlamaScoringModel model;
 
     @BeforeAll
     static void load() throws IOException {
-        LlamaModel llama = LlamaModel.fromCheckpoint(Checkpoints.load(TestData.file("models/stories260K/stories260K.bin")));
+        llama = LlamaModel.fromCheckpoint(Checkpoints.load(TestData.file("models/stories260K/stories260K.bin")));
         model = new LlamaScoringModel(llama, Llama2cTokenizer.load(TestData.file("models/stories260K/tok512.bin")));
+    }
+
+    @Test
+    void scoringOnADeviceGivesTheScoresOfTheTensorPath() throws IOException {
+        LlamaScoringModel device = new LlamaScoringModel(new DeviceModel(llama, new CpuBackend()), model.tokenizer(), 64);
+        List<int[]> sequences = new ArrayList<>();
+        for (String p : heldOutParagraphs(5)) {
+            int[] ids = model.tokenizer().encode(p, true, false);
+            sequences.add(java.util.Arrays.copyOf(ids, Math.min(ids.length, 65)));
+        }
+        int[] from = {1, 3, 1, 10, 2};
+        List<TokenScores> expected = model.score(sequences, from), got = device.score(sequences, from);
+        for (int i = 0; i < sequences.size(); i++) {
+            assertArrayEquals(expected.get(i).logProbs(), got.get(i).logProbs(), 1e-3, "sequence " + i);
+            assertArrayEquals(expected.get(i).greedy(), got.get(i).greedy(), "sequence " + i);
+        }
     }
 
     static List<String> heldOutParagraphs(int count) throws IOException {

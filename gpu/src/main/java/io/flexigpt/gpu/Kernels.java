@@ -123,8 +123,14 @@ final class Kernels {
     }
 
     void elementwise(int op, OpenClBuffer a, OpenClBuffer b, float factor, OpenClBuffer out) {
+        elementwise(op, a, b, factor, 1, out);
+    }
+
+    /** {@code cols} is the row length for {@link ElementwiseKernel#MUL_ROWS}, where {@code b} holds one row. */
+    void elementwise(int op, OpenClBuffer a, OpenClBuffer b, float factor, int cols, OpenClBuffer out) {
         ElementwiseKernel k = elementwise.kernel;
         k.op = op;
+        k.cols = cols;
         k.length = a.length();
         k.factor = factor;
         elementwise.input(elementA, a);

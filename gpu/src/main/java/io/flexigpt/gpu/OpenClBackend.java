@@ -136,6 +136,15 @@ public final class OpenClBackend implements ComputeBackend {
     }
 
     @Override
+    public synchronized void mulRows(RowsShape s, DeviceBuffer x, DeviceBuffer v, DeviceBuffer out) {
+        Operands.requireDistinct("mulRows", x, v, out);
+        s.check("mulRows", x, out);
+        Operands.requireLength("mulRows", "v", v, s.cols());
+        requireOpen();
+        kernels.elementwise(ElementwiseKernel.MUL_ROWS, own(x), own(v), 0f, s.cols(), own(out));
+    }
+
+    @Override
     public synchronized void causalAttention(AttentionShape s, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, DeviceBuffer out) {
         s.check(q, k, v, out);
         requireOpen();

@@ -37,6 +37,11 @@ class OpenClBackendTest {
             assertInstanceOf(OpenClBackend.class, be);
             assertTrue(be.name().startsWith("opencl:"), be.name());
         }
+        try (ComputeBackend be = Backends.accelerator("OpenCL").orElseThrow()) {
+            assertInstanceOf(OpenClBackend.class, be);
+        }
+        String listing = String.join("\n", Backends.describe());
+        assertTrue(listing.contains("opencl: " + OpenClTestSupport.backend().device()), listing);
     }
 
     @Test

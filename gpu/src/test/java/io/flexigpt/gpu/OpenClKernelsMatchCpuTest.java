@@ -100,6 +100,19 @@ class OpenClKernelsMatchCpuTest {
         }
     }
 
+    @Property(tries = 10)
+    void mulRowsMatchesReference(@ForAll @IntRange(min = 1, max = 40) int rows, @ForAll @IntRange(min = 1, max = 300) int cols,
+                                 @ForAll long seed) {
+        OpenClBackend cl = OpenClTestSupport.backend();
+        Random rnd = new Random(seed);
+        float[] x = random(rnd, rows * cols), v = random(rnd, cols);
+        RowsShape s = new RowsShape(rows, cols);
+        DeviceBuffer ref = CPU.allocate(x.length), out = cl.allocate(x.length);
+        CPU.mulRows(s, CPU.upload(x), CPU.upload(v), ref);
+        cl.mulRows(s, cl.upload(x), cl.upload(v), out);
+        assertClose(ref.read(), out, 0, 0, "mulRows " + s);
+    }
+
     private static void apply(ComputeBackend be, String op, DeviceBuffer a, DeviceBuffer b, float factor, DeviceBuffer out) {
         switch (op) {
             case "add" -> be.add(a, b, out);

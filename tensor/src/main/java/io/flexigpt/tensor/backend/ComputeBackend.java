@@ -45,6 +45,9 @@ public interface ComputeBackend extends AutoCloseable {
     /** {@code out[i] = a[i] · factor}. */
     void scale(DeviceBuffer a, float factor, DeviceBuffer out);
 
+    /** Every row times one row vector, {@code out[r][j] = x[r][j] · v[j]} (per-channel scales). */
+    void mulRows(RowsShape shape, DeviceBuffer x, DeviceBuffer v, DeviceBuffer out);
+
     /** Causal multi-head (grouped-query) attention: scores, mask, softmax and weighted sum of values. */
     void causalAttention(AttentionShape shape, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, DeviceBuffer out);
 

@@ -111,6 +111,15 @@ public final class CpuBackend implements ComputeBackend {
         for (int i = 0; i < o.length; i++) o[i] = x[i] * factor;
     }
 
+    @Override
+    public void mulRows(RowsShape s, DeviceBuffer x, DeviceBuffer v, DeviceBuffer out) {
+        Operands.requireDistinct("mulRows", x, v, out);
+        s.check("mulRows", x, out);
+        Operands.requireLength("mulRows", "v", v, s.cols());
+        float[] in = data(x), row = data(v), o = data(out);
+        for (int i = 0; i < o.length; i++) o[i] = in[i] * row[i % s.cols()];
+    }
+
     private float[] elementwiseOutput(String op, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out) {
         Operands.requireDistinct(op, a, b, out);
         Operands.requireSameLength(op, a, b, out);

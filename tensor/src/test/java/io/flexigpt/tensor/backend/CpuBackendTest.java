@@ -177,6 +177,9 @@ class CpuBackendTest {
         assertArrayEquals(new float[] {-0f, -0.5f, 1, -15}, out.read());
         cpu.siluMul(a, b, out);
         assertArrayEquals(new float[] {0, (float) (2 / (1 + Math.exp(-1))), (float) (-6 / (1 + Math.exp(2))), 60}, out.read(), 1e-6f);
+        cpu.mulRows(new RowsShape(2, 2), a, cpu.upload(new float[] {10, -1}), out);
+        assertArrayEquals(new float[] {0, -1, -20, -30}, out.read());
+        assertThrows(IllegalArgumentException.class, () -> cpu.mulRows(new RowsShape(2, 2), a, b, out));
     }
 
     @Example
