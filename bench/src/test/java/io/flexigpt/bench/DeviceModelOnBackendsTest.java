@@ -8,6 +8,7 @@ import io.flexigpt.compress.CompressionResult;
 import io.flexigpt.compress.FlexiGpt;
 import io.flexigpt.compress.FlexiGptConfig;
 import io.flexigpt.compress.RankSpec;
+import io.flexigpt.gpu.OpenClBackend;
 import io.flexigpt.nn.DeviceModel;
 import io.flexigpt.nn.Generator;
 import io.flexigpt.nn.LlamaModel;
@@ -69,6 +70,17 @@ class DeviceModelOnBackendsTest {
     void openClGivesTheModelsLogitsAndGreedyText() {
         Assumptions.assumeTrue(opencl != null, "no OpenCL device");
         compareLogits(model, opencl);
+        DeviceModel device = new DeviceModel(model, opencl);
+        OpenClBackend cl = (OpenClBackend) opencl;
+        long[] copied = new long[3];
+        for (int pass = 0; pass < 3; pass++) {
+            long before = cl.bytesCopiedToDevice();
+            device.logits(TOKENS);
+            copied[pass] = cl.bytesCopiedToDevice() - before;
+        }
+        long weights = device.parameterFloats() * Float.BYTES;
+        assertTrue(copied[0] - copied[1] >= weights, "the first pass uploads the " + weights + " bytes of weights: " + copied[0] + " vs " + copied[1]);
+        assertEquals(copied[1], copied[2], "later passes copy activations only, the same bytes each time");
         SamplingConfig greedy = new SamplingConfig(0, 1, 0, 0);
         int[] expected = new Generator(model).generate(new int[] {1}, 60, greedy, null, null);
         int[] got = new Generator(new DeviceModel(model, opencl)).generate(new int[] {1}, 60, greedy, null, null);

@@ -45,6 +45,29 @@ class OpenClBackendTest {
     }
 
     @Test
+    void constantsAreCopiedToTheDeviceOnceAndAreReadOnly() {
+        OpenClBackend cl = OpenClTestSupport.backend();
+        Random rnd = new Random(3);
+        DeviceBuffer w1 = cl.constant(OpenClTestSupport.random(rnd, 64 * 48)), w2 = cl.constant(OpenClTestSupport.random(rnd, 48 * 64));
+        MatmulShape first = new MatmulShape(1, 5, 48, 64, false, true), second = new MatmulShape(1, 5, 64, 48, false, true);
+        long[] copied = new long[3];
+        for (int round = 0; round < 3; round++) {
+            long before = cl.bytesCopiedToDevice();
+            DeviceBuffer x = cl.upload(OpenClTestSupport.random(rnd, 5 * 64)), h = cl.allocate(5 * 48), y = cl.allocate(5 * 64);
+            cl.matmul(first, x, w1, h);   // the weights take turns in the same kernel argument ...
+            cl.matmul(second, h, w2, y);
+            y.read();
+            copied[round] = cl.bytesCopiedToDevice() - before;
+        }
+        long weightBytes = (64 * 48 + 48 * 64) * Float.BYTES;
+        assertTrue(copied[0] >= weightBytes, "the first round uploads the weights: " + copied[0]);
+        assertEquals(copied[1], copied[2], "later rounds copy the same: activations only");
+        assertTrue(copied[1] < weightBytes / 4, "... and no weights: " + copied[1] + " bytes"); // x and h: 5·(64+48) floats
+        assertThrows(UnsupportedOperationException.class, () -> w1.write(new float[64 * 48]));
+        assertThrows(IllegalArgumentException.class, () -> cl.scale(cl.allocate(64 * 48), 2f, w1));
+    }
+
+    @Test
     void chainedOpsAndHostWritesSeeTheNewestData() {
         OpenClBackend cl = OpenClTestSupport.backend();
         Random rnd = new Random(7);

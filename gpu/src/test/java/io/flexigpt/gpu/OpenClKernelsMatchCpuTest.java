@@ -39,6 +39,21 @@ class OpenClKernelsMatchCpuTest {
         assertClose(expected, c, 1e-6 * k, 0, "matmul " + s); // float accumulation: error grows with k
     }
 
+    @Property(tries = 15)
+    void matmulWithAConstantOperandMatchesReference(@ForAll @IntRange(min = 1, max = 2) int batch, @ForAll @IntRange(min = 1, max = 40) int m,
+                                                    @ForAll @IntRange(min = 1, max = 70) int n, @ForAll @IntRange(min = 1, max = 70) int k,
+                                                    @ForAll boolean transB, @ForAll @IntRange(min = 0, max = 3000) int before, @ForAll long seed) {
+        OpenClBackend cl = OpenClTestSupport.backend();
+        Random rnd = new Random(seed);
+        MatmulShape s = new MatmulShape(batch, m, n, k, false, transB);
+        float[] a = random(rnd, batch * m * k), b = random(rnd, batch * k * n);
+        if (before > 0) cl.constant(random(rnd, before)); // b then starts inside the packed weights
+        DeviceBuffer weight = cl.constant(b), c = cl.allocate(batch * m * n);
+        cl.matmul(s, cl.upload(a), weight, c);
+        assertClose(run(CPU, s, a, b), c, 1e-6 * k, 0, "matmul with constant B " + s);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(b, weight.read());
+    }
+
     private static float[] run(ComputeBackend be, MatmulShape s, float[] a, float[] b) {
         DeviceBuffer c = be.allocate(s.batch() * s.m() * s.n());
         be.matmul(s, be.upload(a), be.upload(b), c);

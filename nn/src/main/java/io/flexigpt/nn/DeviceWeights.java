@@ -8,9 +8,10 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * A model's parameters on one {@link ComputeBackend}: each parameter is uploaded on first use and then
- * stays on the device, and a parameter that several modules share (a FlexiGPT source weight) is
- * uploaded once. The copies are a snapshot: later updates of the parameters are not seen.
+ * A model's parameters on one {@link ComputeBackend}: each parameter becomes a {@linkplain
+ * ComputeBackend#constant constant} buffer on first use and stays on the device, and a parameter that
+ * several modules share (a FlexiGPT source weight) is uploaded once. The copies are a snapshot: later
+ * updates of the parameters are not seen.
  */
 public final class DeviceWeights {
     private final ComputeBackend backend;
@@ -29,7 +30,7 @@ public final class DeviceWeights {
     public DeviceBuffer of(Variable parameter) {
         return buffers.computeIfAbsent(parameter, p -> {
             floats += p.value().numel();
-            return backend.upload(p.value().toFloatArray());
+            return backend.constant(p.value().toFloatArray());
         });
     }
 

@@ -21,6 +21,13 @@ public interface ComputeBackend extends AutoCloseable {
         return b;
     }
 
+    /**
+     * A read-only buffer holding a copy of {@code values}, for weights: it stays on the device for the
+     * backend's life (on OpenCL in a weight store bound to the matmul kernel, copied to the device once);
+     * writing it, or passing it as an op's output, throws.
+     */
+    DeviceBuffer constant(float[] values);
+
     /** {@code c[i] = op(a[i])·op(b[i])} for every matrix {@code i} of the batch; see {@link MatmulShape}. */
     void matmul(MatmulShape shape, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c);
 
