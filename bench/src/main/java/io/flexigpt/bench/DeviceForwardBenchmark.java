@@ -1,6 +1,8 @@
 package io.flexigpt.bench;
 
 import io.flexigpt.nn.DeviceModel;
+import io.flexigpt.nn.Generator;
+import io.flexigpt.nn.SamplingConfig;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.io.Checkpoints;
 import io.flexigpt.tensor.backend.Backends;
@@ -12,7 +14,8 @@ import org.openjdk.jmh.annotations.*;
 /**
  * stories260K forward pass over 64 tokens per backend: {@code model} is the library's own CPU path
  * (tensor ops, fast GEMM), {@code cpu} a {@link DeviceModel} on the plain-Java reference backend,
- * {@code opencl} a {@link DeviceModel} on the Aparapi backend. Tokens/s = 64 / (seconds per op).
+ * {@code opencl} a {@link DeviceModel} on the Aparapi backend. Tokens/s = 64 / (seconds per op). {@code
+ * generate} decodes 127 tokens greedily after BOS with the KV cache: tokens/s = 127 / (seconds per op).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,5 +50,11 @@ public class DeviceForwardBenchmark {
     @Benchmark
     public Object forward() {
         return device == null ? model.logits(tokens) : device.logits(tokens);
+    }
+
+    @Benchmark
+    public int[] generate() {
+        Generator g = device == null ? new Generator(model) : new Generator(device);
+        return g.generate(new int[] {1}, 127, new SamplingConfig(0, 1, 0, 0), null, null);
     }
 }

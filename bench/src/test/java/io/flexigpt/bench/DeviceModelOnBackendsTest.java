@@ -81,6 +81,17 @@ class DeviceModelOnBackendsTest {
         long weights = device.parameterFloats() * Float.BYTES;
         assertTrue(copied[0] - copied[1] >= weights, "the first pass uploads the " + weights + " bytes of weights: " + copied[0] + " vs " + copied[1]);
         assertEquals(copied[1], copied[2], "later passes copy activations only, the same bytes each time");
+        DeviceModel.Session session = device.session(512);
+        session.append(TOKENS, false);
+        long[] step = new long[40];
+        for (int t = 0; t < step.length; t++) {
+            long before = cl.bytesCopiedToDevice();
+            session.append(new int[] {TOKENS[t % TOKENS.length]}, false);
+            step[t] = cl.bytesCopiedToDevice() - before;
+        }
+        for (int t = 1; t < step.length; t++) assertEquals(step[0], step[t], "decoding step " + t + " copies as much as the first");
+        long cacheBytes = 2L * model.config().nLayers() * 512 * model.config().kvDim() * Float.BYTES;
+        assertTrue(step[0] < cacheBytes / 4, "a decoding step copies " + step[0] + " bytes, far less than the " + cacheBytes + " of the KV cache");
         SamplingConfig greedy = new SamplingConfig(0, 1, 0, 0);
         int[] expected = new Generator(model).generate(new int[] {1}, 60, greedy, null, null);
         int[] got = new Generator(new DeviceModel(model, opencl)).generate(new int[] {1}, 60, greedy, null, null);

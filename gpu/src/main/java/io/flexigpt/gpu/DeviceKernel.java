@@ -101,6 +101,12 @@ final class DeviceKernel<K extends Kernel> {
         return bytesToDevice;
     }
 
+    /** Binds {@code buffer} as an input the kernel also writes (a KV cache): copied only when stale, kept on the device after. */
+    void inputOutput(Slot slot, OpenClBuffer buffer) {
+        input(slot, buffer);
+        output(slot, buffer);
+    }
+
     /** Binds {@code buffer} as an output: after the next launch its newest contents are in this slot. */
     void output(Slot slot, OpenClBuffer buffer) {
         if (slot.bound != buffer) rebind(slot, buffer);

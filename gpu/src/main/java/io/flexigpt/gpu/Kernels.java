@@ -27,7 +27,7 @@ final class Kernels {
     private final DeviceKernel<ElementwiseKernel> elementwise;
     private final DeviceKernel<ElementwiseKernel>.Slot elementA, elementB, elementOut;
     private final DeviceKernel<AttentionKernel> attention;
-    private final DeviceKernel<AttentionKernel>.Slot attentionQ, attentionK, attentionV, attentionOut;
+    private final DeviceKernel<AttentionKernel>.Slot attentionQ, attentionK, attentionV, attentionKCache, attentionVCache, attentionOut;
     private final OpenClBuffer unusedOperand;
 
     Kernels(OpenCLDevice device, int maxTile, Object lock) throws BackendUnavailableException {
@@ -63,8 +63,10 @@ final class Kernels {
         attention = new DeviceKernel<>(new AttentionKernel(), device);
         AttentionKernel ak = attention.kernel;
         attentionQ = attention.slot(x -> ak.q = x);
-        attentionK = attention.slot(x -> ak.k = x);
-        attentionV = attention.slot(x -> ak.v = x);
+        attentionK = attention.slot(x -> ak.kNew = x);
+        attentionV = attention.slot(x -> ak.vNew = x);
+        attentionKCache = attention.slot(x -> ak.kCache = x);
+        attentionVCache = attention.slot(x -> ak.vCache = x);
         attentionOut = attention.slot(x -> ak.out = x);
         unusedOperand = new OpenClBuffer(1, lock);
         for (DeviceKernel<?> k : all()) k.warmUp();
@@ -172,7 +174,8 @@ final class Kernels {
         elementwise.execute(range1D(elementwise, a.length()));
     }
 
-    void attention(AttentionShape s, OpenClBuffer q, OpenClBuffer kk, OpenClBuffer v, OpenClBuffer out) {
+    void attention(AttentionShape s, OpenClBuffer q, OpenClBuffer kk, OpenClBuffer v, OpenClBuffer kCache, OpenClBuffer vCache, int cacheOffset,
+                   OpenClBuffer out) {
         AttentionKernel k = attention.kernel;
         k.queries = s.queries();
         k.keys = s.keys();
@@ -181,9 +184,12 @@ final class Kernels {
         k.headDim = s.headDim();
         k.kvStride = s.kvHeads() * s.headDim();
         k.scale = (float) (1 / Math.sqrt(s.headDim()));
+        k.cacheOffset = cacheOffset;
         attention.input(attentionQ, q);
         attention.input(attentionK, kk);
         attention.input(attentionV, v);
+        attention.inputOutput(attentionKCache, kCache);
+        attention.inputOutput(attentionVCache, vCache);
         attention.output(attentionOut, out);
         attention.execute(range1D(attention, s.queries() * s.heads()));
     }

@@ -5,6 +5,7 @@ import io.flexigpt.tensor.backend.AttentionShape;
 import io.flexigpt.tensor.backend.BackendUnavailableException;
 import io.flexigpt.tensor.backend.ComputeBackend;
 import io.flexigpt.tensor.backend.DeviceBuffer;
+import io.flexigpt.tensor.backend.KvCacheSlice;
 import io.flexigpt.tensor.backend.MatmulShape;
 import io.flexigpt.tensor.backend.Operands;
 import io.flexigpt.tensor.backend.RopeLayout;
@@ -21,8 +22,10 @@ import java.util.List;
  * <p>Data residency, and its limits: buffers stay on the device between ops, but Aparapi keeps one
  * device copy per argument of each kernel, so handing one kernel's output to another kernel (or to
  * another argument of the same kernel) goes through host memory once; repeating an op on the same
- * buffers (e.g. a weight matrix in the same matmul argument) copies nothing. On a CPU device such
- * as PoCL these copies are memcpys.
+ * buffers copies nothing. Hence weights are {@link #constant constants} packed into one array bound
+ * to the matmul, and a model's KV caches share one pair of buffers bound to the attention kernel,
+ * which appends its own rows: after the first step, decoding copies activations only. On a CPU device
+ * such as PoCL these copies are memcpys.
  */
 public final class OpenClBackend implements ComputeBackend {
     /** Largest matmul tile side: two 64×64 float tiles (32 KiB) fit the local memory of most GPUs; fastest on PoCL. */
@@ -158,10 +161,10 @@ public final class OpenClBackend implements ComputeBackend {
     }
 
     @Override
-    public synchronized void causalAttention(AttentionShape s, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, DeviceBuffer out) {
-        s.check(q, k, v, out);
+    public synchronized void causalAttention(AttentionShape s, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, KvCacheSlice cache, DeviceBuffer out) {
+        s.check(q, k, v, cache, out);
         requireOpen();
-        kernels.attention(s, own(q), own(k), own(v), out(out));
+        kernels.attention(s, own(q), own(k), own(v), out(cache.keys()), out(cache.values()), cache.offset(), out(out));
     }
 
     /** An input operand: a buffer of this backend, or a constant's plain copy. */

@@ -12,6 +12,7 @@ import io.flexigpt.tensor.backend.AttentionShape;
 import io.flexigpt.tensor.backend.Backends;
 import io.flexigpt.tensor.backend.ComputeBackend;
 import io.flexigpt.tensor.backend.DeviceBuffer;
+import io.flexigpt.tensor.backend.KvCacheSlice;
 import io.flexigpt.tensor.backend.MatmulShape;
 import io.flexigpt.tensor.backend.RowsShape;
 import java.util.Random;
@@ -94,24 +95,29 @@ class OpenClBackendTest {
     }
 
     @Test
-    void generationWithAKvCacheWrittenRowByRowMatchesTheReference() {
+    void decodingTwoLayersWithASharedKvCacheMatchesTheReferenceAndKeepsTheCacheOnTheDevice() {
         OpenClBackend cl = OpenClTestSupport.backend();
         Random rnd = new Random(11);
-        int steps = 9, heads = 4, kvHeads = 2, d = 6, kvDim = kvHeads * d;
-        DeviceBuffer clK = cl.allocate(steps * kvDim), clV = cl.allocate(steps * kvDim), clOut = cl.allocate(heads * d);
-        DeviceBuffer cpuK = CPU.allocate(steps * kvDim), cpuV = CPU.allocate(steps * kvDim), cpuOut = CPU.allocate(heads * d);
+        int steps = 9, heads = 4, kvHeads = 2, d = 6, kvDim = kvHeads * d, layerFloats = steps * kvDim;
+        DeviceBuffer clK = cl.allocate(2 * layerFloats), clV = cl.allocate(2 * layerFloats), clOut = cl.allocate(heads * d);
+        DeviceBuffer cpuK = CPU.allocate(2 * layerFloats), cpuV = CPU.allocate(2 * layerFloats), cpuOut = CPU.allocate(heads * d);
+        long[] copied = new long[steps];
         for (int t = 0; t < steps; t++) {
-            float[] kRow = OpenClTestSupport.random(rnd, kvDim), vRow = OpenClTestSupport.random(rnd, kvDim);
-            float[] q = OpenClTestSupport.random(rnd, heads * d);
-            clK.write(t * kvDim, kRow);
-            clV.write(t * kvDim, vRow);
-            cpuK.write(t * kvDim, kRow);
-            cpuV.write(t * kvDim, vRow);
-            AttentionShape step = new AttentionShape(1, t + 1, heads, kvHeads, d);
-            cl.causalAttention(step, cl.upload(q), clK, clV, clOut);
-            CPU.causalAttention(step, CPU.upload(q), cpuK, cpuV, cpuOut);
-            OpenClTestSupport.assertClose(cpuOut.read(), clOut, 2e-5, 1e-4, "step " + t);
+            long before = cl.bytesCopiedToDevice();
+            for (int layer = 0; layer < 2; layer++) {
+                float[] kRow = OpenClTestSupport.random(rnd, kvDim), vRow = OpenClTestSupport.random(rnd, kvDim);
+                float[] q = OpenClTestSupport.random(rnd, heads * d);
+                AttentionShape step = new AttentionShape(1, t + 1, heads, kvHeads, d);
+                cl.causalAttention(step, cl.upload(q), cl.upload(kRow), cl.upload(vRow), new KvCacheSlice(clK, clV, layer * layerFloats), clOut);
+                CPU.causalAttention(step, CPU.upload(q), CPU.upload(kRow), CPU.upload(vRow), new KvCacheSlice(cpuK, cpuV, layer * layerFloats), cpuOut);
+                OpenClTestSupport.assertClose(cpuOut.read(), clOut, 2e-5, 1e-4, "step " + t + ", layer " + layer);
+            }
+            copied[t] = cl.bytesCopiedToDevice() - before;
         }
+        // after the first step only the step's own q, k and v go up: the same bytes whatever the context length
+        for (int t = 2; t < steps; t++) assertEquals(copied[1], copied[t], "bytes copied at step " + t);
+        assertEquals(2L * (heads * d + 2 * kvDim) * Float.BYTES, copied[1], "q, k and v of two layers");
+        OpenClTestSupport.assertClose(cpuK.read(), clK, 0, 0, "the cached keys");
     }
 
     @Test

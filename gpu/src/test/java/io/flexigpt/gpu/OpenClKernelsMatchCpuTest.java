@@ -7,6 +7,7 @@ import static io.flexigpt.gpu.OpenClTestSupport.random;
 import io.flexigpt.tensor.backend.AttentionShape;
 import io.flexigpt.tensor.backend.ComputeBackend;
 import io.flexigpt.tensor.backend.DeviceBuffer;
+import io.flexigpt.tensor.backend.KvCacheSlice;
 import io.flexigpt.tensor.backend.MatmulShape;
 import io.flexigpt.tensor.backend.RopeLayout;
 import io.flexigpt.tensor.backend.RopeShape;
@@ -144,12 +145,18 @@ class OpenClKernelsMatchCpuTest {
         OpenClBackend cl = OpenClTestSupport.backend();
         Random rnd = new Random(seed);
         AttentionShape s = new AttentionShape(Math.min(queries, keys), keys, kvHeads * group, kvHeads, headDim);
+        int kvStride = kvHeads * headDim, past = keys - s.queries(), offset = rnd.nextInt(3) * kvStride;
         float[] q = scaled(random(rnd, s.queries() * s.heads() * headDim), 3);
-        float[] k = scaled(random(rnd, keys * kvHeads * headDim), 3), v = random(rnd, keys * kvHeads * headDim);
+        float[] k = scaled(random(rnd, s.queries() * kvStride), 3), v = random(rnd, s.queries() * kvStride);
+        float[] cachedK = scaled(random(rnd, offset + keys * kvStride), 3), cachedV = random(rnd, offset + keys * kvStride);
+        KvCacheSlice cpuCache = new KvCacheSlice(CPU.upload(cachedK), CPU.upload(cachedV), offset);
+        KvCacheSlice clCache = new KvCacheSlice(cl.upload(cachedK), cl.upload(cachedV), offset);
         DeviceBuffer ref = CPU.allocate(q.length), out = cl.allocate(q.length);
-        CPU.causalAttention(s, CPU.upload(q), CPU.upload(k), CPU.upload(v), ref);
-        cl.causalAttention(s, cl.upload(q), cl.upload(k), cl.upload(v), out);
-        assertClose(ref.read(), out, 2e-5, 1e-4, "attention " + s);
+        CPU.causalAttention(s, CPU.upload(q), CPU.upload(k), CPU.upload(v), cpuCache, ref);
+        cl.causalAttention(s, cl.upload(q), cl.upload(k), cl.upload(v), clCache, out);
+        assertClose(ref.read(), out, 2e-5, 1e-4, "attention " + s + " after " + past + " cached rows at offset " + offset);
+        assertClose(cpuCache.keys().read(), clCache.keys(), 0, 0, "keys appended to the cache");
+        assertClose(cpuCache.values().read(), clCache.values(), 0, 0, "values appended to the cache");
     }
 
     private static float[] scaled(float[] v, float factor) {

@@ -6,6 +6,7 @@ import io.flexigpt.autograd.Variable;
 import io.flexigpt.tensor.backend.AttentionShape;
 import io.flexigpt.tensor.backend.ComputeBackend;
 import io.flexigpt.tensor.backend.DeviceBuffer;
+import io.flexigpt.tensor.backend.KvCacheSlice;
 import io.flexigpt.tensor.backend.RopeShape;
 
 /**
@@ -64,7 +65,7 @@ public final class Attention extends Module {
      * The same attention on a device for {@code rows} rows of one sequence at positions
      * {@code position..}: their keys and values are appended to {@code cache}, which holds the earlier ones.
      */
-    DeviceBuffer forward(DeviceWeights device, DeviceBuffer x, int rows, int position, DeviceKvCache.Layer cache) {
+    DeviceBuffer forward(DeviceWeights device, DeviceBuffer x, int rows, int position, KvCacheSlice cache) {
         ComputeBackend be = device.backend();
         int[] positions = new int[rows];
         for (int i = 0; i < rows; i++) positions[i] = position + i;
@@ -72,9 +73,8 @@ public final class Attention extends Module {
         DeviceBuffer qs = be.allocate(rows * nHeads * headDim), ks = be.allocate(rows * nKvHeads * headDim);
         be.rope(new RopeShape(rows, nHeads, headDim, layout, (float) ropeTheta), positions, q.forward(device, x, rows), qs);
         be.rope(new RopeShape(rows, nKvHeads, headDim, layout, (float) ropeTheta), positions, k.forward(device, x, rows), ks);
-        cache.append(position, ks, v.forward(device, x, rows));
         DeviceBuffer out = be.allocate(rows * nHeads * headDim);
-        be.causalAttention(new AttentionShape(rows, position + rows, nHeads, nKvHeads, headDim), qs, cache.keys(), cache.values(), out);
+        be.causalAttention(new AttentionShape(rows, position + rows, nHeads, nKvHeads, headDim), qs, ks, v.forward(device, x, rows), cache, out);
         return o.forward(device, out, rows);
     }
 }

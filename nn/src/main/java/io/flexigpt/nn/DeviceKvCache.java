@@ -2,48 +2,24 @@ package io.flexigpt.nn;
 
 import io.flexigpt.tensor.backend.ComputeBackend;
 import io.flexigpt.tensor.backend.DeviceBuffer;
+import io.flexigpt.tensor.backend.KvCacheSlice;
 
-/** Keys and values of one sequence on a device, per layer {@code [capacity, kvHeads·headDim]} (the layout attention reads). */
+/**
+ * Keys and values of one sequence on a device: one pair of buffers for all layers, layer {@code l} at
+ * rows {@code [l·capacity, (l+1)·capacity)} of {@code kvHeads·headDim} floats, so the buffers stay
+ * bound to the attention kernel from layer to layer. Attention appends the rows itself.
+ */
 final class DeviceKvCache {
-    /** One layer's key and value buffers. */
-    static final class Layer {
-        private final DeviceBuffer keys, values;
-        private final int rowLength, capacity;
-
-        private Layer(ComputeBackend backend, int capacity, int rowLength) {
-            this.keys = backend.allocate(Math.multiplyExact(capacity, rowLength));
-            this.values = backend.allocate(Math.multiplyExact(capacity, rowLength));
-            this.rowLength = rowLength;
-            this.capacity = capacity;
-        }
-
-        /** Stores the rows of {@code k} and {@code v} at positions {@code position..} (through host memory). */
-        void append(int position, DeviceBuffer k, DeviceBuffer v) {
-            int rows = k.length() / rowLength;
-            if (position + rows > capacity) {
-                throw new IllegalStateException("KV cache full: positions " + position + ".." + (position + rows) + " exceed capacity " + capacity);
-            }
-            keys.write(position * rowLength, k.read());
-            values.write(position * rowLength, v.read());
-        }
-
-        DeviceBuffer keys() {
-            return keys;
-        }
-
-        DeviceBuffer values() {
-            return values;
-        }
-    }
-
-    private final Layer[] layers;
+    private final DeviceBuffer keys, values;
+    private final int layerFloats;
 
     DeviceKvCache(ComputeBackend backend, int nLayers, int capacity, int rowLength) {
-        layers = new Layer[nLayers];
-        for (int i = 0; i < nLayers; i++) layers[i] = new Layer(backend, capacity, rowLength);
+        this.layerFloats = Math.multiplyExact(capacity, rowLength);
+        this.keys = backend.allocate(Math.multiplyExact(nLayers, layerFloats));
+        this.values = backend.allocate(Math.multiplyExact(nLayers, layerFloats));
     }
 
-    Layer layer(int index) {
-        return layers[index];
+    KvCacheSlice layer(int index) {
+        return new KvCacheSlice(keys, values, index * layerFloats);
     }
 }

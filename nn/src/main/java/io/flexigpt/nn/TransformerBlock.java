@@ -4,6 +4,7 @@ import io.flexigpt.autograd.Variable;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.backend.ComputeBackend;
 import io.flexigpt.tensor.backend.DeviceBuffer;
+import io.flexigpt.tensor.backend.KvCacheSlice;
 import io.flexigpt.tensor.backend.RowsShape;
 
 /**
@@ -54,7 +55,7 @@ public class TransformerBlock extends Module {
     }
 
     /** The same block on a device, for {@code rows} rows of one sequence at positions {@code position..}. */
-    DeviceBuffer forward(DeviceWeights device, DeviceBuffer x, int rows, int position, DeviceKvCache.Layer cache) {
+    DeviceBuffer forward(DeviceWeights device, DeviceBuffer x, int rows, int position, KvCacheSlice cache) {
         DeviceBuffer a = attention.forward(device, attentionNorm.forward(device, x, rows), rows, position, cache);
         DeviceBuffer h = residual(device, x, a, rows, attentionScale);
         DeviceBuffer m = mlp.forward(device, mlpNorm.forward(device, h, rows), rows);

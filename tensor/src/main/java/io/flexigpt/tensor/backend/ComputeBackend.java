@@ -55,8 +55,13 @@ public interface ComputeBackend extends AutoCloseable {
     /** Every row times one row vector, {@code out[r][j] = x[r][j] · v[j]} (per-channel scales). */
     void mulRows(RowsShape shape, DeviceBuffer x, DeviceBuffer v, DeviceBuffer out);
 
-    /** Causal multi-head (grouped-query) attention: scores, mask, softmax and weighted sum of values. */
-    void causalAttention(AttentionShape shape, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, DeviceBuffer out);
+    /**
+     * Causal multi-head (grouped-query) attention over a KV cache: stores the queries' own keys and values
+     * {@code k, v} ({@code shape.queries()} rows) as cache rows {@code keys-queries ..}, then takes scores,
+     * mask, softmax and the weighted sum of values over cache rows {@code 0 .. keys-1}. The cache stays on
+     * the device: a decoding step moves only its own rows.
+     */
+    void causalAttention(AttentionShape shape, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, KvCacheSlice cache, DeviceBuffer out);
 
     /** Releases device resources; idempotent. */
     @Override

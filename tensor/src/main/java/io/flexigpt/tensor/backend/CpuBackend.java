@@ -135,10 +135,13 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     @Override
-    public void causalAttention(AttentionShape s, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, DeviceBuffer out) {
-        s.check(q, k, v, out);
-        float[] qs = data(q), ks = data(k), vs = data(v), o = output(out);
-        int d = s.headDim(), qStride = s.heads() * d, kvStride = s.kvHeads() * d;
+    public void causalAttention(AttentionShape s, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, KvCacheSlice cache, DeviceBuffer out) {
+        s.check(q, k, v, cache, out);
+        float[] qs = data(q), ks = output(cache.keys()), vs = output(cache.values()), o = output(out);
+        int d = s.headDim(), qStride = s.heads() * d, kvStride = s.kvHeads() * d, base = cache.offset();
+        int newRows = base + (s.keys() - s.queries()) * kvStride;
+        System.arraycopy(data(k), 0, ks, newRows, s.queries() * kvStride);
+        System.arraycopy(data(v), 0, vs, newRows, s.queries() * kvStride);
         double scale = 1 / Math.sqrt(d);
         double[] scores = new double[s.keys()];
         for (int i = 0; i < s.queries(); i++) {
@@ -148,7 +151,7 @@ public final class CpuBackend implements ComputeBackend {
                 double max = Double.NEGATIVE_INFINITY;
                 for (int j = 0; j < visible; j++) {
                     double dot = 0;
-                    for (int t = 0; t < d; t++) dot += (double) qs[qBase + t] * ks[j * kvStride + kvHead * d + t];
+                    for (int t = 0; t < d; t++) dot += (double) qs[qBase + t] * ks[base + j * kvStride + kvHead * d + t];
                     scores[j] = dot * scale;
                     max = Math.max(max, scores[j]);
                 }
@@ -159,7 +162,7 @@ public final class CpuBackend implements ComputeBackend {
                 }
                 for (int t = 0; t < d; t++) {
                     double acc = 0;
-                    for (int j = 0; j < visible; j++) acc += scores[j] * vs[j * kvStride + kvHead * d + t];
+                    for (int j = 0; j < visible; j++) acc += scores[j] * vs[base + j * kvStride + kvHead * d + t];
                     o[qBase + t] = (float) (acc / sum);
                 }
             }
