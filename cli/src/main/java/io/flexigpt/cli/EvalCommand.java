@@ -5,6 +5,7 @@ import io.flexigpt.eval.ProgressListener;
 import io.flexigpt.eval.perplexity.PerplexityEvaluator;
 import io.flexigpt.eval.perplexity.PerplexityResult;
 import io.flexigpt.eval.perplexity.PerplexitySettings;
+import io.flexigpt.eval.perplexity.TextFormat;
 import io.flexigpt.eval.report.JsonReport;
 import io.flexigpt.eval.report.MarkdownReport;
 import io.flexigpt.eval.tasks.Tasks;
@@ -52,6 +53,11 @@ final class EvalCommand implements Runnable {
         @Option(names = "--text", required = true, description = "UTF-8 text file to score.")
         Path text;
 
+        @Option(names = "--format", defaultValue = "plain", description = "plain (the file is one document) or wikitext (a raw WikiText file"
+                + " scored as lm-evaluation-harness's wikitext task: per article, detokenized, words and bytes counted before detokenizing)"
+                + " (default: ${DEFAULT-VALUE}).")
+        String format;
+
         @Option(names = "--context", defaultValue = "0", description = "Window length in tokens (default: the model's context).")
         int context;
 
@@ -72,6 +78,11 @@ final class EvalCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            TextFormat textFormat = switch (format) {
+                case "plain" -> TextFormat.PLAIN;
+                case "wikitext" -> TextFormat.WIKITEXT;
+                default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--format must be plain or wikitext, got '" + format + "'");
+            };
             if (!Files.isRegularFile(text)) throw new NoSuchFileException(text.toString(), null, "no such text file");
             ModelLoading m = models.load();
             int max = m.model().config().maxSeqLen();
@@ -87,7 +98,7 @@ final class EvalCommand implements Runnable {
             ProgressListener progress = json ? ProgressListener.NONE : Progress.of(spec.commandLine().getErr(), "scoring", "tokens");
             PerplexityResult r;
             try (DeviceOptions.Inference inference = devices.open(m.model(), spec.commandLine().getErr())) {
-                r = new PerplexityEvaluator(inference.scoring(m.tokenizer(), ctx), settings).evaluateFile(text, progress);
+                r = new PerplexityEvaluator(inference.scoring(m.tokenizer(), ctx), settings).evaluateFile(text, textFormat, progress);
             }
             print(spec, r.toResults(models.name(), text.getFileName().toString()), json);
             return 0;

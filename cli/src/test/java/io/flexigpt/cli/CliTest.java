@@ -85,6 +85,22 @@ class CliTest {
     }
 
     @Test
+    void evalPplReadsAWikiTextFileByArticleAndRejectsAnUnknownFormat() throws Exception {
+        Path wiki = shared.resolve("wiki.test.raw");
+        Files.writeString(wiki, " \n = A = \n \n The cat sat ( on the mat ) . \n \n = B = \n \n Dogs ' tails @-@ wag . \n");
+        Run r = run("eval", "ppl", "--model", model, "--tokenizer", tok, "--text", wiki.toString(), "--context", "64", "--format", "wikitext", "--json");
+        assertEquals(0, r.code(), r.err());
+        List<Object> rows = Json.getList(Json.object(Json.parse(r.out(), "stdout"), "report", "stdout"), "results", "stdout");
+        Map<String, Object> words = Json.object(rows.get(1), "row", "stdout");
+        assertEquals("word_perplexity", words.get("metric"));
+        assertEquals(14L + 11L, ((Number) words.get("n")).longValue(), "words of the two articles before detokenizing");
+        assertEquals(2L, ((Number) Json.object(words.get("settings"), "settings", "stdout").get("documents")).longValue());
+        Run bad = run("eval", "ppl", "--model", model, "--tokenizer", tok, "--text", wiki.toString(), "--format", "wiki");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().startsWith("error: --format must be plain or wikitext, got 'wiki'"), bad.err());
+    }
+
+    @Test
     void evalTasksJson() throws Exception {
         Run r = run("eval", "tasks", "--model", model, "--tokenizer", tok, "--tasks-dir", tasks, "--task", "piqa", "--task", "arc_easy", "--limit", "8", "--json");
         assertEquals(0, r.code(), r.err());
