@@ -7,8 +7,9 @@ import io.flexigpt.nn.tokenizer.Tokenizers;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.io.FormatException;
 import io.flexigpt.tensor.io.HalfFloats;
+import io.flexigpt.tensor.io.MappedChunks;
+import io.flexigpt.tensor.io.StoredType;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -22,12 +23,16 @@ import java.util.Map;
 /**
  * Reads GGUF files, versions 1 to 3 (version 1 uses 32-bit counts and string lengths), with tensors in
  * F32, F16 or Q8_0 (dequantised to fp32), the {@code llama.*} hyper-parameters and the
- * {@code tokenizer.ggml.*} vocabulary. GGUF stores q/k in the interleaved rotary layout.
+ * {@code tokenizer.ggml.*} vocabulary. GGUF stores q/k in the interleaved rotary layout. The header is read
+ * through a small buffer and each tensor is mapped on its own at its 64-bit offset, so files of any size
+ * can be read.
  */
 public final class GgufCheckpoint {
     private GgufCheckpoint() {}
 
     private static final int TYPE_F32 = 0, TYPE_F16 = 1, TYPE_Q8_0 = 8;
+    /** Longest metadata string and largest metadata array accepted, far above any real file's. */
+    static final long MAX_STRING_BYTES = 64L << 20, MAX_ARRAY_ELEMENTS = 1L << 24;
 
     /** Metadata and tensor directory of a GGUF file. */
     public record Header(int version, Map<String, Object> metadata, Map<String, TensorInfo> tensors, long dataStart) {}
@@ -42,15 +47,17 @@ public final class GgufCheckpoint {
     }
 
     public static Checkpoint read(Path file) throws IOException {
-        ByteBuffer buf = map(file);
-        Header h = header(file, buf);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return read(file, ch);
+        }
+    }
+
+    private static Checkpoint read(Path file, FileChannel ch) throws IOException {
+        Header h = header(file, new LittleEndianReader(ch, file));
         LlamaConfig config = config(file, h);
-        LittleEndianReader r = new LittleEndianReader(buf, file);
         Map<String, Tensor> weights = new LinkedHashMap<>();
         for (TensorInfo t : h.tensors().values()) {
-            String name = hfName(file, t.name());
-            r.position(h.dataStart() + t.offset());
-            weights.put(name, load(file, r, t));
+            weights.put(hfName(file, t.name()), load(ch, h.dataStart() + t.offset(), t));
         }
         Tensor output = weights.get("lm_head.weight");
         Tensor embed = weights.get("model.embed_tokens.weight");
@@ -69,16 +76,14 @@ public final class GgufCheckpoint {
         return new Checkpoint(config, Llama2cCheckpoint.sortByLayer(weights, config.nLayers()), tokenizer(file, h), file);
     }
 
-    private static ByteBuffer map(Path file) throws IOException {
+    /** Parses magic, version, metadata and the tensor directory of {@code file}, checking that every tensor lies within it. */
+    public static Header header(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            if (ch.size() > Integer.MAX_VALUE) throw new FormatException(file + ": GGUF files over 2 GiB are not supported yet");
-            return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+            return header(file, new LittleEndianReader(ch, file));
         }
     }
 
-    /** Parses magic, version, metadata and the tensor directory. */
-    public static Header header(Path file, ByteBuffer buf) throws FormatException {
-        LittleEndianReader r = new LittleEndianReader(buf, file);
+    private static Header header(Path file, LittleEndianReader r) throws IOException {
         byte[] magic = r.bytes(4, "magic");
         if (!new String(magic, StandardCharsets.ISO_8859_1).equals("GGUF")) throw new FormatException(file + ": byte 0: not a GGUF file (magic " + new String(magic, StandardCharsets.ISO_8859_1) + ")");
         int version = r.i32("version");
@@ -118,25 +123,26 @@ public final class GgufCheckpoint {
         long dataStart = (r.position() + alignment - 1) / alignment * alignment;
         for (TensorInfo t : tensors.values()) {
             long bytes = byteSize(file, t);
-            if (t.offset() < 0 || dataStart + t.offset() + bytes > buf.capacity()) {
-                throw new FormatException(file + ": tensor '" + t.name() + "' (" + bytes + " bytes at data offset " + t.offset() + ") runs past the end of the file (" + buf.capacity() + " bytes)");
+            if (t.offset() < 0 || dataStart > r.size() || t.offset() > r.size() - dataStart - bytes) {
+                throw new FormatException(file + ": tensor '" + t.name() + "' (" + bytes + " bytes at data offset " + t.offset() + ") runs past the end of the file (" + r.size() + " bytes)");
             }
         }
         return new Header(version, Collections.unmodifiableMap(meta), Collections.unmodifiableMap(tensors), dataStart);
     }
 
-    private static long count(LittleEndianReader r, boolean v1, String what) throws FormatException {
+    private static long count(LittleEndianReader r, boolean v1, String what) throws IOException {
         long n = v1 ? Integer.toUnsignedLong(r.i32(what)) : r.i64(what);
         if (n < 0) throw r.error("negative " + what + " " + n);
         return n;
     }
 
-    private static String string(LittleEndianReader r, boolean v1, String what) throws FormatException {
+    private static String string(LittleEndianReader r, boolean v1, String what) throws IOException {
         long len = count(r, v1, what + " length");
+        if (len > MAX_STRING_BYTES && len <= r.remaining()) throw r.error(what + " is " + len + " bytes long, more than the " + MAX_STRING_BYTES + " accepted");
         return new String(r.bytes(len, what), StandardCharsets.UTF_8);
     }
 
-    private static Object value(Path file, LittleEndianReader r, boolean v1, int type, String key, int depth) throws FormatException {
+    private static Object value(Path file, LittleEndianReader r, boolean v1, int type, String key, int depth) throws IOException {
         switch (type) {
             case 0: return (long) (r.i8(key) & 0xFF);
             case 1: return (long) r.i8(key);
@@ -152,6 +158,7 @@ public final class GgufCheckpoint {
                 int elemType = r.i32(key + " element type");
                 long n = count(r, v1, key + " element count");
                 if (n > r.remaining()) throw new FormatException(file + ": byte " + r.position() + ": array '" + key + "' declares " + n + " elements, more than the file holds");
+                if (n > MAX_ARRAY_ELEMENTS) throw new FormatException(file + ": byte " + r.position() + ": array '" + key + "' declares " + n + " elements, more than the " + MAX_ARRAY_ELEMENTS + " accepted");
                 List<Object> list = new ArrayList<>((int) Math.min(n, 1 << 20));
                 for (long i = 0; i < n; i++) list.add(value(file, r, v1, elemType, key, depth + 1));
                 return list;
@@ -176,28 +183,29 @@ public final class GgufCheckpoint {
         }
     }
 
-    private static Tensor load(Path file, LittleEndianReader r, TensorInfo t) throws FormatException {
+    /** Maps tensor {@code t}, whose bytes {@link #header} checked lie within the file, from file byte {@code at}. */
+    private static Tensor load(FileChannel ch, long at, TensorInfo t) throws IOException {
         int[] shape = new int[t.dims().length];
         for (int i = 0; i < shape.length; i++) shape[i] = (int) t.dims()[shape.length - 1 - i];
         int n = (int) t.elements();
-        float[] v;
-        switch (t.type()) {
-            case TYPE_F32:
-                v = r.floats(n, "tensor '" + t.name() + "'");
-                break;
-            case TYPE_F16:
-                v = HalfFloats.f16Array(r.slice(2L * n, "tensor '" + t.name() + "'"), n);
-                break;
-            default: {
-                ByteBuffer b = r.slice(n / 32 * 34L, "tensor '" + t.name() + "'");
-                v = new float[n];
-                for (int blk = 0; blk < n / 32; blk++) {
-                    float d = HalfFloats.f16ToF32(b.getShort());
-                    for (int i = 0; i < 32; i++) v[blk * 32 + i] = d * b.get();
-                }
-            }
-        }
+        float[] v = switch (t.type()) {
+            case TYPE_F32 -> MappedChunks.floats(ch, at, n, StoredType.F32);
+            case TYPE_F16 -> MappedChunks.floats(ch, at, n, StoredType.F16);
+            default -> q8_0(ch, at, n);
+        };
         return Tensor.of(v, shape);
+    }
+
+    /** Q8_0: blocks of 32 values, each an F16 scale followed by 32 signed bytes. */
+    private static float[] q8_0(FileChannel ch, long at, int n) throws IOException {
+        float[] v = new float[n];
+        MappedChunks.forEach(ch, at, n / 32, 34, (b, first, blocks) -> {
+            for (int blk = first; blk < first + blocks; blk++) {
+                float d = HalfFloats.f16ToF32(b.getShort());
+                for (int i = 0; i < 32; i++) v[blk * 32 + i] = d * b.get();
+            }
+        });
+        return v;
     }
 
     private static String hfName(Path file, String gguf) throws FormatException {

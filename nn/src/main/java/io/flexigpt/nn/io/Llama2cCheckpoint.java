@@ -4,8 +4,9 @@ import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.io.FormatException;
+import io.flexigpt.tensor.io.MappedChunks;
+import io.flexigpt.tensor.io.StoredType;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -15,17 +16,22 @@ import java.util.Map;
 /**
  * Reads a llama2.c legacy checkpoint: seven little-endian int32 (dim, hidden_dim, n_layers, n_heads,
  * n_kv_heads, vocab_size, seq_len; a negative vocab_size means an unshared classifier follows), then the
- * fp32 weights layer-major by kind, then the RoPE tables (skipped). Rotary layout: interleaved.
+ * fp32 weights layer-major by kind, then the RoPE tables (skipped). Rotary layout: interleaved. Each weight
+ * array is mapped on its own at its 64-bit offset, so files of any size can be read.
  */
 public final class Llama2cCheckpoint {
     private Llama2cCheckpoint() {}
 
+    private static final int HEADER_BYTES = 28;
+
     public static Checkpoint read(Path file) throws IOException {
-        ByteBuffer buf;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+            return read(file, ch);
         }
-        LittleEndianReader r = new LittleEndianReader(buf, file);
+    }
+
+    private static Checkpoint read(Path file, FileChannel ch) throws IOException {
+        LittleEndianReader r = new LittleEndianReader(ch, file);
         int dim = r.i32("header dim"), hidden = r.i32("header hidden_dim"), layers = r.i32("header n_layers"), heads = r.i32("header n_heads");
         int kvHeads = r.i32("header n_kv_heads"), vocabRaw = r.i32("header vocab_size"), seqLen = r.i32("header seq_len");
         boolean shared = vocabRaw > 0;
@@ -36,36 +42,58 @@ public final class Llama2cCheckpoint {
         } catch (IllegalArgumentException e) {
             throw new FormatException(file + ": header at byte 0 describes no valid model: " + e.getMessage(), e);
         }
-        long headDim = dim / heads, kvDim = headDim * kvHeads;
+        int headDim = dim / heads, kvDim = headDim * kvHeads;
         long weights = (long) vocab * dim + layers * (2L * dim + (long) dim * dim * 2 + 2L * kvDim * dim + 3L * dim * hidden) + dim;
         long ropeTables = (long) seqLen * headDim;
-        long expected = 28 + 4 * (weights + ropeTables + (shared ? 0 : (long) vocab * dim));
-        if (buf.capacity() != expected) {
-            throw new FormatException(file + ": size is " + buf.capacity() + " bytes, but the header (dim " + dim + ", hidden " + hidden + ", layers " + layers
+        long expected = HEADER_BYTES + 4 * (weights + ropeTables + (shared ? 0 : (long) vocab * dim));
+        if (r.size() != expected) {
+            throw new FormatException(file + ": size is " + r.size() + " bytes, but the header (dim " + dim + ", hidden " + hidden + ", layers " + layers
                     + ", heads " + heads + "/" + kvHeads + ", vocab " + vocabRaw + ", seq_len " + seqLen + ") implies " + expected);
         }
+        WeightArrays a = new WeightArrays(file, ch);
         Map<String, Tensor> w = new LinkedHashMap<>();
-        w.put("model.embed_tokens.weight", Tensor.of(r.floats((long) vocab * dim, "token_embedding_table"), vocab, dim));
-        perLayer(r, w, layers, "input_layernorm.weight", dim);
-        perLayer(r, w, layers, "self_attn.q_proj.weight", dim, dim);
-        perLayer(r, w, layers, "self_attn.k_proj.weight", (int) kvDim, dim);
-        perLayer(r, w, layers, "self_attn.v_proj.weight", (int) kvDim, dim);
-        perLayer(r, w, layers, "self_attn.o_proj.weight", dim, dim);
-        perLayer(r, w, layers, "post_attention_layernorm.weight", dim);
-        perLayer(r, w, layers, "mlp.gate_proj.weight", hidden, dim);
-        perLayer(r, w, layers, "mlp.down_proj.weight", dim, hidden);
-        perLayer(r, w, layers, "mlp.up_proj.weight", hidden, dim);
-        w.put("model.norm.weight", Tensor.of(r.floats(dim, "rms_final_weight"), dim));
-        r.position(r.position() + 4 * ropeTables);
-        if (!shared) w.put("lm_head.weight", Tensor.of(r.floats((long) vocab * dim, "wcls"), vocab, dim));
+        w.put("model.embed_tokens.weight", a.next("token_embedding_table", vocab, dim));
+        a.perLayer(w, layers, "input_layernorm.weight", dim);
+        a.perLayer(w, layers, "self_attn.q_proj.weight", dim, dim);
+        a.perLayer(w, layers, "self_attn.k_proj.weight", kvDim, dim);
+        a.perLayer(w, layers, "self_attn.v_proj.weight", kvDim, dim);
+        a.perLayer(w, layers, "self_attn.o_proj.weight", dim, dim);
+        a.perLayer(w, layers, "post_attention_layernorm.weight", dim);
+        a.perLayer(w, layers, "mlp.gate_proj.weight", hidden, dim);
+        a.perLayer(w, layers, "mlp.down_proj.weight", dim, hidden);
+        a.perLayer(w, layers, "mlp.up_proj.weight", hidden, dim);
+        w.put("model.norm.weight", a.next("rms_final_weight", dim));
+        a.skip(ropeTables);
+        if (!shared) w.put("lm_head.weight", a.next("wcls", vocab, dim));
         return new Checkpoint(config, sortByLayer(w, layers), null, file);
     }
 
-    private static void perLayer(LittleEndianReader r, Map<String, Tensor> w, int layers, String name, int... shape) throws FormatException {
-        long n = 1;
-        for (int s : shape) n *= s;
-        for (int l = 0; l < layers; l++) {
-            w.put("model.layers." + l + "." + name, Tensor.of(r.floats(n, "layer " + l + " " + name + " at byte " + r.position()), shape));
+    /** The fp32 arrays that follow the header, one after another, each mapped at its own offset. */
+    private static final class WeightArrays {
+        private final Path file;
+        private final FileChannel channel;
+        private long offset = HEADER_BYTES;
+
+        WeightArrays(Path file, FileChannel channel) {
+            this.file = file;
+            this.channel = channel;
+        }
+
+        Tensor next(String what, int... shape) throws IOException {
+            long n = 1;
+            for (int s : shape) n *= s;
+            if (n > Integer.MAX_VALUE) throw new FormatException(file + ": byte " + offset + ": " + what + " has " + n + " floats, more than a tensor can hold");
+            Tensor t = Tensor.of(MappedChunks.floats(channel, offset, (int) n, StoredType.F32), shape);
+            skip(n);
+            return t;
+        }
+
+        void skip(long floats) {
+            offset += 4 * floats;
+        }
+
+        void perLayer(Map<String, Tensor> w, int layers, String name, int... shape) throws IOException {
+            for (int l = 0; l < layers; l++) w.put("model.layers." + l + "." + name, next("layer " + l + " " + name, shape));
         }
     }
 

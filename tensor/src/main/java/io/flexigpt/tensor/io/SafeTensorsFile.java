@@ -28,15 +28,13 @@ import java.util.Map;
  * dimensions and fewer than 2^31 elements, a byte range matching shape and dtype. As in the reference
  * implementation the tensors, ordered by offset, must tile the data section exactly: a gap, an overlap or
  * bytes after the last tensor are errors. Every problem is a {@link FormatException} naming the file, the
- * tensor and, where it applies, the file byte offset. Tensor data is memory-mapped when loaded and converted
- * to fp32; files larger than 2 GiB are fine.
+ * tensor and, where it applies, the file byte offset. Tensor data is memory-mapped when loaded (through
+ * {@link MappedChunks}) and converted to fp32; files larger than 2 GiB are fine.
  */
 public final class SafeTensorsFile implements AutoCloseable {
     /** Largest header accepted, far above any real file's. */
     static final long MAX_HEADER = 100L << 20;
     static final int MAX_RANK = 8;
-    /** Bytes mapped at a time when loading, so a tensor may exceed the 2 GiB limit of one mapping. */
-    static final int CHUNK_BYTES = 1 << 30;
 
     /** Where one tensor lies: its stored dtype name, shape and byte range within the data section. */
     public record TensorInfo(String dtype, int[] shape, long begin, long end) {
@@ -238,20 +236,7 @@ public final class SafeTensorsFile implements AutoCloseable {
     public Tensor load(String name) throws IOException {
         TensorInfo t = info(name);
         if (!channel.isOpen()) throw new IllegalStateException(file + " is closed");
-        StoredType type = storedType(name, t);
-        float[] out = new float[t.numel()];
-        int perChunk = CHUNK_BYTES / type.bytes();
-        for (int done = 0; done < out.length; ) {
-            int k = Math.min(out.length - done, perChunk);
-            ByteBuffer b = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + t.begin() + (long) done * type.bytes(), (long) k * type.bytes())
-                    .order(ByteOrder.LITTLE_ENDIAN);
-            switch (type) {
-                case F32 -> b.asFloatBuffer().get(out, done, k);
-                case F16 -> HalfFloats.decodeF16(b, out, done, k);
-                case BF16 -> HalfFloats.decodeBf16(b, out, done, k);
-            }
-            done += k;
-        }
+        float[] out = MappedChunks.floats(channel, dataStart + t.begin(), t.numel(), storedType(name, t));
         return Tensor.of(out, t.shape());
     }
 

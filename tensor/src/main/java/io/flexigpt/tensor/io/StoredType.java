@@ -1,6 +1,6 @@
 package io.flexigpt.tensor.io;
 
-/** Element types {@link SafeTensorsWriter} can store and {@link SafeTensorsFile} can load (as fp32). */
+/** Element types {@link SafeTensorsWriter} can store and {@link SafeTensorsFile} and {@link MappedChunks} can read (as fp32). */
 public enum StoredType {
     F32(4), F16(2), BF16(2);
 
