@@ -57,25 +57,13 @@ public final class HalfFloats {
         return (short) ((bits + rounding) >>> 16);
     }
 
-    /** Decodes {@code n} little-endian F16 values starting at the buffer's position (which is left unchanged). */
-    public static float[] f16Array(ByteBuffer src, int n) {
-        float[] out = new float[n];
-        decodeF16(src, out, 0, n);
-        return out;
-    }
-
-    /** Decodes {@code n} little-endian BF16 values starting at the buffer's position (which is left unchanged). */
-    public static float[] bf16Array(ByteBuffer src, int n) {
-        float[] out = new float[n];
-        decodeBf16(src, out, 0, n);
-        return out;
-    }
-
+    /** Decodes {@code n} little-endian F16 values from the buffer's position (left unchanged) into {@code dst[from..]}. */
     static void decodeF16(ByteBuffer src, float[] dst, int from, int n) {
         ShortBuffer b = src.duplicate().order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
         for (int i = 0; i < n; i++) dst[from + i] = f16ToF32(b.get(i));
     }
 
+    /** Decodes {@code n} little-endian BF16 values from the buffer's position (left unchanged) into {@code dst[from..]}. */
     static void decodeBf16(ByteBuffer src, float[] dst, int from, int n) {
         ShortBuffer b = src.duplicate().order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
         for (int i = 0; i < n; i++) dst[from + i] = bf16ToF32(b.get(i));

@@ -29,7 +29,13 @@ public final class MappedChunks {
 
     /** Reads {@code count} records of {@code recordBytes} bytes each, starting at file byte {@code offset}, chunk by chunk. */
     public static void forEach(FileChannel channel, long offset, int count, int recordBytes, Visitor visitor) throws IOException {
-        int perChunk = CHUNK_BYTES / recordBytes;
+        forEach(channel, offset, count, recordBytes, CHUNK_BYTES, visitor);
+    }
+
+    /** {@link #forEach(FileChannel, long, int, int, Visitor)} with chunks of at most {@code chunkBytes}. */
+    static void forEach(FileChannel channel, long offset, int count, int recordBytes, int chunkBytes, Visitor visitor) throws IOException {
+        int perChunk = chunkBytes / recordBytes;
+        if (perChunk < 1) throw new IllegalArgumentException("records of " + recordBytes + " bytes do not fit chunks of " + chunkBytes);
         for (int done = 0; done < count; ) {
             int k = Math.min(count - done, perChunk);
             visitor.accept(chunk(channel, offset + (long) done * recordBytes, k * recordBytes), done, k);
@@ -48,8 +54,12 @@ public final class MappedChunks {
 
     /** The {@code n} values stored as {@code type} from file byte {@code offset}, converted to fp32. */
     public static float[] floats(FileChannel channel, long offset, int n, StoredType type) throws IOException {
+        return floats(channel, offset, n, type, CHUNK_BYTES);
+    }
+
+    static float[] floats(FileChannel channel, long offset, int n, StoredType type, int chunkBytes) throws IOException {
         float[] out = new float[n];
-        forEach(channel, offset, n, type.bytes(), (b, first, count) -> {
+        forEach(channel, offset, n, type.bytes(), chunkBytes, (b, first, count) -> {
             switch (type) {
                 case F32 -> b.asFloatBuffer().get(out, first, count);
                 case F16 -> HalfFloats.decodeF16(b, out, first, count);
