@@ -14,17 +14,17 @@ import net.jqwik.api.Combinators;
  * Small random Llama models for tests. Weights are drawn with a larger spread than
  * {@link LlamaModel#random} uses, so attention is far from uniform and every position and head matters.
  */
-final class TinyModels {
+public final class TinyModels {
     private TinyModels() {}
 
     /** A config with {@code nHeads = nKvHeads * group} heads of size {@code headDim}. */
-    static LlamaConfig config(int nKvHeads, int group, int headDim, int nLayers, int hiddenDim, int vocab, int maxSeqLen, boolean tied, RopeLayout layout) {
+    public static LlamaConfig config(int nKvHeads, int group, int headDim, int nLayers, int hiddenDim, int vocab, int maxSeqLen, boolean tied, RopeLayout layout) {
         int nHeads = nKvHeads * group;
         return new LlamaConfig(nHeads * headDim, nLayers, nHeads, nKvHeads, hiddenDim, vocab, maxSeqLen, 10000f, 1e-5f, tied, layout);
     }
 
     /** Random small configurations: grouped-query or not, 1-2 layers, tied or not, either RoPE layout. */
-    static Arbitrary<LlamaConfig> configs() {
+    public static Arbitrary<LlamaConfig> configs() {
         Arbitrary<Integer> kvHeads = Arbitraries.integers().between(1, 2);
         Arbitrary<Integer> group = Arbitraries.integers().between(1, 3);
         Arbitrary<Integer> headDim = Arbitraries.of(2, 4, 6);
@@ -36,7 +36,7 @@ final class TinyModels {
     }
 
     /** The Hugging Face state dict of a model of {@code c}: matrices ~ N(0, std²), norm gains uniform in [0.5, 1.5). */
-    static Map<String, Tensor> weights(LlamaConfig c, long seed, float std) {
+    public static Map<String, Tensor> weights(LlamaConfig c, long seed, float std) {
         Rng rng = new Rng(seed);
         Map<String, Tensor> w = new LinkedHashMap<>();
         int d = c.dim(), kv = c.kvDim(), h = c.hiddenDim();
@@ -59,19 +59,19 @@ final class TinyModels {
     }
 
     /** A model of {@code c} with clearly non-uniform attention (weights of spread 0.5). */
-    static LlamaModel model(LlamaConfig c, long seed) {
+    public static LlamaModel model(LlamaConfig c, long seed) {
         return LlamaModel.fromWeights(c, weights(c, seed, 0.5f));
     }
 
     /** The same model with every weight in fp64. */
-    static LlamaModel toF64(LlamaModel m) {
+    public static LlamaModel toF64(LlamaModel m) {
         Map<String, Tensor> w = new LinkedHashMap<>();
         m.stateDict().forEach((k, v) -> w.put(k, v.to(DType.F64)));
         return LlamaModel.fromWeights(m.config(), w);
     }
 
     /** {@code n} token ids below {@code vocab} from {@code seed}. */
-    static int[] tokens(long seed, int n, int vocab) {
+    public static int[] tokens(long seed, int n, int vocab) {
         return new Random(seed).ints(n, 0, vocab).toArray();
     }
 }
