@@ -135,6 +135,7 @@ class SamplerTest {
     @Example
     void invalidSettingsAreRejected() {
         assertMessage("temperature must be >= 0, got -0.5", () -> new SamplingConfig(-0.5, 1, 0, 0));
+        assertMessage("temperature must be >= 0, got NaN", () -> new SamplingConfig(Double.NaN, 1, 0, 0));
         assertMessage("topP must be in (0, 1], got 0.0", () -> new SamplingConfig(1, 0, 0, 0));
         assertMessage("topP must be in (0, 1], got 1.5", () -> new SamplingConfig(1, 1.5, 0, 0));
         assertMessage("topP must be in (0, 1], got NaN", () -> new SamplingConfig(1, Double.NaN, 0, 0));
