@@ -13,7 +13,11 @@ import net.jqwik.api.constraints.IntRange;
  * grouped-query and plain attention, both RoPE layouts, any prompt length and any later chunking.
  */
 class KvCacheConsistencyTest {
-    static final double TOLERANCE = 2e-5;
+    /**
+     * Relative to 1 + the row's largest |logit|. fp32 rounding of the cached keys and values, carried through two
+     * blocks of spread-0.5 weights, reaches about 2e-5 in rare cases; a wrong position or cache slot gives 1e-2 or more.
+     */
+    static final double TOLERANCE = 1e-4;
 
     @Provide
     Arbitrary<LlamaConfig> configs() {
