@@ -25,7 +25,7 @@ class ModelGradientTest {
         return TinyModels.configs();
     }
 
-    @Property(tries = 12)
+    @Property(tries = 40)
     void lossGradientMatchesCentralDifferences(@ForAll("configs") LlamaConfig config, @ForAll @IntRange(min = 1, max = 5) int length, @ForAll long seed) {
         LlamaModel model = TinyModels.toF64(TinyModels.model(config, seed));
         TokenDataset.Batch batch = batch(config, length, seed);
@@ -53,7 +53,7 @@ class ModelGradientTest {
         assertTrue(largest > 1e-3, "all sampled gradients are negligible (largest " + largest + "), the check would prove nothing");
     }
 
-    @Property(tries = 8)
+    @Property(tries = 30)
     void fp32GradientAgreesWithFp64(@ForAll("configs") LlamaConfig config, @ForAll @IntRange(min = 1, max = 6) int length, @ForAll long seed) {
         LlamaModel single = TinyModels.model(config, seed), dbl = TinyModels.toF64(single);
         TokenDataset.Batch batch = batch(config, length, seed);
