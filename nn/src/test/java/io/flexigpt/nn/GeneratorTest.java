@@ -42,6 +42,20 @@ class GeneratorTest {
     }
 
     @Example
+    void aModelWithARemovedBlockGeneratesWithACacheOfItsNewDepth() {
+        LlamaModel model = TinyModels.model(SMALL.withLayers(3), 2);
+        model.blocks().remove(1);
+        int[] prompt = {4, 1, 7};
+        int[] out = new Generator(model).generate(prompt, 5, SamplingConfig.greedy(), null, null);
+        int[] sequence = prompt.clone();
+        for (int i = 0; i < 5; i++) {
+            sequence = Arrays.copyOf(sequence, sequence.length + 1);
+            sequence[sequence.length - 1] = Sampler.argmax(model.logits(Arrays.copyOf(sequence, sequence.length - 1)).select(0, sequence.length - 2).toFloatArray());
+        }
+        assertArrayEquals(Arrays.copyOfRange(sequence, 3, 8), out);
+    }
+
+    @Example
     void aSeedFixesTheGeneratedText() {
         LlamaModel model = TinyModels.model(SMALL, 3);
         SamplingConfig sampling = new SamplingConfig(1.5, 1, 0, 99);
