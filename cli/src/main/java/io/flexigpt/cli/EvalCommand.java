@@ -1,11 +1,11 @@
 package io.flexigpt.cli;
 
 import io.flexigpt.eval.EvalResult;
-import io.flexigpt.eval.LlamaScoringModel;
 import io.flexigpt.eval.ProgressListener;
 import io.flexigpt.eval.perplexity.PerplexityEvaluator;
 import io.flexigpt.eval.perplexity.PerplexityResult;
 import io.flexigpt.eval.perplexity.PerplexitySettings;
+import io.flexigpt.eval.perplexity.TextFormat;
 import io.flexigpt.eval.report.JsonReport;
 import io.flexigpt.eval.report.MarkdownReport;
 import io.flexigpt.eval.tasks.Tasks;
@@ -47,8 +47,16 @@ final class EvalCommand implements Runnable {
         @Mixin
         ModelOptions models;
 
+        @Mixin
+        DeviceOptions devices;
+
         @Option(names = "--text", required = true, description = "UTF-8 text file to score.")
         Path text;
+
+        @Option(names = "--format", defaultValue = "plain", description = "plain (the file is one document) or wikitext (a raw WikiText file"
+                + " scored as lm-evaluation-harness's wikitext task: per article, detokenized, words and bytes counted before detokenizing)"
+                + " (default: ${DEFAULT-VALUE}).")
+        String format;
 
         @Option(names = "--context", defaultValue = "0", description = "Window length in tokens (default: the model's context).")
         int context;
@@ -70,6 +78,11 @@ final class EvalCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            TextFormat textFormat = switch (format) {
+                case "plain" -> TextFormat.PLAIN;
+                case "wikitext" -> TextFormat.WIKITEXT;
+                default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--format must be plain or wikitext, got '" + format + "'");
+            };
             if (!Files.isRegularFile(text)) throw new NoSuchFileException(text.toString(), null, "no such text file");
             ModelLoading m = models.load();
             int max = m.model().config().maxSeqLen();
@@ -82,9 +95,11 @@ final class EvalCommand implements Runnable {
                 case "rolling": settings = PerplexitySettings.rolling(ctx, batch); break;
                 default: throw new IllegalArgumentException("--mode must be nonoverlapping, sliding or rolling, got '" + mode + "'");
             }
-            LlamaScoringModel scoring = new LlamaScoringModel(m.model(), m.tokenizer(), ctx);
             ProgressListener progress = json ? ProgressListener.NONE : Progress.of(spec.commandLine().getErr(), "scoring", "tokens");
-            PerplexityResult r = new PerplexityEvaluator(scoring, settings).evaluateFile(text, progress);
+            PerplexityResult r;
+            try (DeviceOptions.Inference inference = devices.open(m.model(), spec.commandLine().getErr())) {
+                r = new PerplexityEvaluator(inference.scoring(m.tokenizer(), ctx), settings).evaluateFile(text, textFormat, progress);
+            }
             print(spec, r.toResults(models.name(), text.getFileName().toString()), json);
             return 0;
         }
@@ -95,6 +110,9 @@ final class EvalCommand implements Runnable {
     static final class TasksCommand implements Callable<Integer> {
         @Mixin
         ModelOptions models;
+
+        @Mixin
+        DeviceOptions devices;
 
         @Option(names = "--tasks-dir", required = true, description = "Folder laid out like shared/data/tasks.")
         Path tasksDir;
@@ -120,11 +138,14 @@ final class EvalCommand implements Runnable {
             List<String> names = tasks.isEmpty() ? Tasks.NAMES : tasks;
             for (String n : names) if (!Tasks.NAMES.contains(n)) throw new IllegalArgumentException("unknown task '" + n + "'; known: " + Tasks.NAMES);
             ModelLoading m = models.load();
-            ZeroShotEvaluator ev = new ZeroShotEvaluator(new LlamaScoringModel(m.model(), m.tokenizer()), new ZeroShotSettings(16, true, limit, seed));
             List<EvalResult> results = new ArrayList<>();
-            for (String n : names) {
-                ProgressListener p = json ? ProgressListener.NONE : Progress.of(spec.commandLine().getErr(), n, "items");
-                results.addAll(ev.evaluate(Tasks.load(n, tasksDir), p).toResults(models.name()));
+            try (DeviceOptions.Inference inference = devices.open(m.model(), spec.commandLine().getErr())) {
+                ZeroShotEvaluator ev = new ZeroShotEvaluator(inference.scoring(m.tokenizer(), m.model().config().maxSeqLen()),
+                        new ZeroShotSettings(16, true, limit, seed));
+                for (String n : names) {
+                    ProgressListener p = json ? ProgressListener.NONE : Progress.of(spec.commandLine().getErr(), n, "items");
+                    results.addAll(ev.evaluate(Tasks.load(n, tasksDir), p).toResults(models.name()));
+                }
             }
             print(spec, results, json);
             return 0;

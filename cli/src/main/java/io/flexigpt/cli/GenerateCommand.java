@@ -1,6 +1,5 @@
 package io.flexigpt.cli;
 
-import io.flexigpt.nn.Generator;
 import io.flexigpt.nn.SamplingConfig;
 import io.flexigpt.nn.tokenizer.StreamingDecoder;
 import java.io.PrintWriter;
@@ -17,6 +16,9 @@ import picocli.CommandLine.Model.CommandSpec;
 final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions models;
+
+    @Mixin
+    DeviceOptions devices;
 
     @Option(names = "--prompt", defaultValue = "", description = "Text to continue (default: start from BOS).")
     String prompt;
@@ -51,11 +53,13 @@ final class GenerateCommand implements Callable<Integer> {
         out.print(echo);
         out.flush();
         int[] stop = {m.tokenizer().bosId(), m.tokenizer().eosId()};
-        new Generator(m.model()).generate(ids, maxTokens, new SamplingConfig(temperature, topP, topK, seed), stop, id -> {
-            out.print(dec.next(id));
-            out.flush();
-            return true;
-        });
+        try (DeviceOptions.Inference inference = devices.open(m.model(), spec.commandLine().getErr())) {
+            inference.generator().generate(ids, maxTokens, new SamplingConfig(temperature, topP, topK, seed), stop, id -> {
+                out.print(dec.next(id));
+                out.flush();
+                return true;
+            });
+        }
         out.println(dec.flush());
         return 0;
     }

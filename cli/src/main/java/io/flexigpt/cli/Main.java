@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 @Command(name = "flexigpt", mixinStandardHelpOptions = true, version = "flexigpt 0.1.0",
         description = "Load, run, train, evaluate and compress Llama-family language models (FlexiGPT).",
         subcommands = {GenerateCommand.class, EvalCommand.class, ImportanceCommand.class, CompressCommand.class,
-            ExtendCommand.class, TrainCommand.class, DemoCommand.class})
+            ExtendCommand.class, TrainCommand.class, DemoCommand.class, DevicesCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--threads", description = "Worker threads for the kernels (default: all cores).", scope = CommandLine.ScopeType.INHERIT)
     void threads(int n) {
@@ -22,17 +22,12 @@ public final class Main implements Runnable {
     @Option(names = "--verbose", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean verbose;
 
-    @Option(names = "--device", description = "Compute device: cpu (default).", scope = CommandLine.ScopeType.INHERIT)
-    void device(String d) {
-        if (!"cpu".equals(d)) throw new CommandLine.ParameterException(spec.commandLine(), "--device " + d + " is not available; this build runs on: cpu");
-    }
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: generate, eval, importance, compress, extend, train or demo");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: generate, eval, importance, compress, extend, train, demo or devices");
     }
 
     /** Builds the command line with this project's error handling. */

@@ -48,6 +48,30 @@ class CliTest {
     }
 
     @Test
+    void generateAndEvalRunOnOpenClAndDevicesListsIt() throws Exception {
+        Run devices = run("devices");
+        assertEquals(0, devices.code(), devices.err());
+        assertTrue(devices.out().startsWith("cpu: tensor kernels on "), devices.out());
+        boolean openCl = devices.out().lines().anyMatch(l -> l.startsWith("opencl: ") && l.contains("compute units"));
+        if ("true".equals(System.getenv("CI"))) assertTrue(openCl, "an OpenCL device under CI: " + devices.out());
+        Run generate = run("generate", "--device", "opencl", "--model", model, "--tokenizer", tok, "--max-tokens", "30");
+        assertEquals(0, generate.code(), generate.err());
+        assertTrue(generate.out().startsWith("Once upon a time, there was a little girl named Lily."), generate.out());
+        assertTrue(generate.err().contains(openCl ? "running on opencl:" : "running on cpu instead"), generate.err());
+        Run cpu = run("eval", "ppl", "--model", model, "--tokenizer", tok, "--text", text.toString(), "--context", "64", "--mode", "nonoverlapping", "--json");
+        Run cl = run("eval", "ppl", "--device", "opencl", "--model", model, "--tokenizer", tok, "--text", text.toString(), "--context", "64",
+                "--mode", "nonoverlapping", "--json");
+        assertEquals(0, cl.code(), cl.err());
+        double expected = firstValue(cpu.out()), got = firstValue(cl.out());
+        assertEquals(expected, got, 1e-3 * expected, "token perplexity on the device");
+    }
+
+    private static double firstValue(String json) throws Exception {
+        List<Object> rows = Json.getList(Json.object(Json.parse(json, "stdout"), "report", "stdout"), "results", "stdout");
+        return ((Number) Json.object(rows.get(0), "row", "stdout").get("value")).doubleValue();
+    }
+
+    @Test
     void evalPplPrintsTableAndJson() throws Exception {
         Run table = run("eval", "ppl", "--model", model, "--tokenizer", tok, "--text", text.toString(), "--context", "128", "--mode", "sliding");
         assertEquals(0, table.code(), table.err());
@@ -58,6 +82,22 @@ class CliTest {
         assertFalse(rows.isEmpty());
         double ppl = ((Number) Json.object(rows.get(0), "row", "stdout").get("value")).doubleValue();
         assertTrue(ppl > 1 && ppl < 20, "stories260K perplexity on TinyStories: " + ppl);
+    }
+
+    @Test
+    void evalPplReadsAWikiTextFileByArticleAndRejectsAnUnknownFormat() throws Exception {
+        Path wiki = shared.resolve("wiki.test.raw");
+        Files.writeString(wiki, " \n = A = \n \n The cat sat ( on the mat ) . \n \n = B = \n \n Dogs ' tails @-@ wag . \n");
+        Run r = run("eval", "ppl", "--model", model, "--tokenizer", tok, "--text", wiki.toString(), "--context", "64", "--format", "wikitext", "--json");
+        assertEquals(0, r.code(), r.err());
+        List<Object> rows = Json.getList(Json.object(Json.parse(r.out(), "stdout"), "report", "stdout"), "results", "stdout");
+        Map<String, Object> words = Json.object(rows.get(1), "row", "stdout");
+        assertEquals("word_perplexity", words.get("metric"));
+        assertEquals(14L + 11L, ((Number) words.get("n")).longValue(), "words of the two articles before detokenizing");
+        assertEquals(2L, ((Number) Json.object(words.get("settings"), "settings", "stdout").get("documents")).longValue());
+        Run bad = run("eval", "ppl", "--model", model, "--tokenizer", tok, "--text", wiki.toString(), "--format", "wiki");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().startsWith("error: --format must be plain or wikitext, got 'wiki'"), bad.err());
     }
 
     @Test
@@ -145,9 +185,12 @@ class CliTest {
         assertNotEquals(0, tokens.code());
         assertEquals("error: --recovery-tokens must be at least 0, got -5", tokens.err().strip());
         assertFalse(Files.exists(dir.resolve("x")), "nothing written");
-        Run device = run("generate", "--device", "opencl", "--model", model, "--tokenizer", tok);
-        assertNotEquals(0, device.code());
-        assertEquals("error: --device opencl is not available; this build runs on: cpu (see 'flexigpt --help')", device.err().strip());
+        Run device = run("generate", "--device", "tpu", "--model", model, "--tokenizer", tok);
+        assertEquals(2, device.code());
+        assertEquals("error: --device must be cpu or opencl, got 'tpu' (see 'flexigpt generate --help')", device.err().strip());
+        Run trainOnDevice = run("train", "--device", "opencl", "--text", text.toString(), "--tokenizer", tok, "--out", dir.resolve("t").toString());
+        assertEquals(2, trainOnDevice.code());
+        assertTrue(trainOnDevice.err().startsWith("error: Unknown options: '--device'"), "training runs on the cpu: " + trainOnDevice.err());
         Run none = run("eval");
         assertEquals(2, none.code());
         assertTrue(none.err().startsWith("error: choose 'eval ppl' or 'eval tasks'"), none.err());

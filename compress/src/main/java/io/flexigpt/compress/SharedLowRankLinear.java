@@ -1,8 +1,10 @@
 package io.flexigpt.compress;
 
 import io.flexigpt.autograd.Variable;
+import io.flexigpt.nn.DeviceWeights;
 import io.flexigpt.nn.Projection;
 import io.flexigpt.tensor.Tensor;
+import io.flexigpt.tensor.backend.DeviceBuffer;
 
 /**
  * {@code y = x Wsᵀ + (x Aᵀ) Bᵀ}: a base weight {@code Ws [out, in]} that is a reference to another
@@ -50,6 +52,15 @@ public final class SharedLowRankLinear extends Projection {
     public Variable forward(Variable x) {
         Variable low = x.matmul(a.t()).matmul(b.t());
         return base == null ? low : x.matmul(base.t()).add(low);
+    }
+
+    @Override
+    public DeviceBuffer forward(DeviceWeights device, DeviceBuffer x, int rows) {
+        DeviceBuffer low = device.linear(device.linear(x, rows, a), rows, b);
+        if (base == null) return low;
+        DeviceBuffer sum = device.backend().allocate(rows * out);
+        device.backend().add(device.linear(x, rows, base), low, sum);
+        return sum;
     }
 
     @Override

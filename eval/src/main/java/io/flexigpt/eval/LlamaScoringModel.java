@@ -1,22 +1,27 @@
 package io.flexigpt.eval;
 
 import io.flexigpt.autograd.NoGrad;
+import io.flexigpt.nn.DeviceModel;
+import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
- * A {@link LlamaModel} as a {@link ScoringModel}: sequences are right-padded into batches (causal
- * attention keeps padding from influencing earlier positions), run in the no-grad scope, and each scored
- * token's log-probability is read from a log-softmax computed in double.
+ * A {@link LlamaModel} as a {@link ScoringModel}, on the CPU tensor kernels or as a {@link DeviceModel}:
+ * sequences are right-padded into batches (causal attention keeps padding from influencing earlier
+ * positions), run without recording a graph, and each scored token's log-probability is read from a
+ * log-softmax computed in double.
  */
 public final class LlamaScoringModel implements ScoringModel {
     /** Upper bound on batch × time × vocab logits held at once. */
     private static final long MAX_LOGITS = 1L << 25;
 
-    private final LlamaModel model;
+    private final Function<int[][], Tensor> forward;
+    private final int vocab;
     private final Tokenizer tokenizer;
     private final int maxContext;
 
@@ -26,10 +31,28 @@ public final class LlamaScoringModel implements ScoringModel {
 
     /** Scores with at most {@code maxContext} input positions (no more than the model's own context). */
     public LlamaScoringModel(LlamaModel model, Tokenizer tokenizer, int maxContext) {
-        if (maxContext < 1 || maxContext > model.config().maxSeqLen()) {
-            throw new IllegalArgumentException("maxContext " + maxContext + " must be in [1, " + model.config().maxSeqLen() + "]");
+        this(model.config(), tokenizer, maxContext, inputs -> {
+            try (NoGrad ignored = NoGrad.enter()) {
+                return model.forward(inputs).value();
+            }
+        });
+    }
+
+    /** Scores on the device of {@code model}, one sequence of a batch after the other. */
+    public LlamaScoringModel(DeviceModel model, Tokenizer tokenizer, int maxContext) {
+        this(model.config(), tokenizer, maxContext, inputs -> {
+            Tensor[] rows = new Tensor[inputs.length];
+            for (int b = 0; b < inputs.length; b++) rows[b] = model.logits(inputs[b]);
+            return Tensor.stack(0, rows);
+        });
+    }
+
+    private LlamaScoringModel(LlamaConfig config, Tokenizer tokenizer, int maxContext, Function<int[][], Tensor> forward) {
+        if (maxContext < 1 || maxContext > config.maxSeqLen()) {
+            throw new IllegalArgumentException("maxContext " + maxContext + " must be in [1, " + config.maxSeqLen() + "]");
         }
-        this.model = model;
+        this.forward = forward;
+        this.vocab = config.vocabSize();
         this.tokenizer = tokenizer;
         this.maxContext = maxContext;
     }
@@ -47,7 +70,6 @@ public final class LlamaScoringModel implements ScoringModel {
     @Override
     public List<TokenScores> score(List<int[]> sequences, int[] scoreFrom) {
         List<TokenScores> out = new ArrayList<>(sequences.size());
-        int vocab = model.config().vocabSize();
         int start = 0;
         while (start < sequences.size()) {
             int end = start, longest = 0;
@@ -74,10 +96,7 @@ public final class LlamaScoringModel implements ScoringModel {
             }
             System.arraycopy(seq, 0, inputs[b], 0, seq.length - 1);
         }
-        Tensor logits;
-        try (NoGrad ignored = NoGrad.enter()) {
-            logits = model.forward(inputs).value();
-        }
+        Tensor logits = forward.apply(inputs);
         List<TokenScores> out = new ArrayList<>(batch.size());
         for (int b = 0; b < batch.size(); b++) {
             int[] seq = batch.get(b);

@@ -42,6 +42,7 @@ final class DeviceKernel<K extends Kernel> {
     private final List<Slot> slots = new ArrayList<>();
     private final List<Slot> pendingOutputs = new ArrayList<>();
     private int maxGroupSize;
+    private long bytesToDevice;
 
     DeviceKernel(K kernel, OpenCLDevice device) {
         this.kernel = kernel;
@@ -85,7 +86,25 @@ final class DeviceKernel<K extends Kernel> {
         buffer.ensureOnHost();
         rebind(slot, buffer);
         kernel.put(buffer.host);
+        bytesToDevice += (long) buffer.host.length * Float.BYTES;
         slot.version = buffer.version;
+    }
+
+    /** Copies a non-buffer array argument (e.g. positions) to the device. */
+    void put(int[] array) {
+        kernel.put(array);
+        bytesToDevice += (long) array.length * Integer.BYTES;
+    }
+
+    /** Bytes this kernel's inputs copied from host to device so far. */
+    long bytesToDevice() {
+        return bytesToDevice;
+    }
+
+    /** Binds {@code buffer} as an input the kernel also writes (a KV cache): copied only when stale, kept on the device after. */
+    void inputOutput(Slot slot, OpenClBuffer buffer) {
+        input(slot, buffer);
+        output(slot, buffer);
     }
 
     /** Binds {@code buffer} as an output: after the next launch its newest contents are in this slot. */

@@ -16,6 +16,8 @@ final class Kernels {
 
     private final DeviceKernel<MatmulKernel> matmul;
     private final DeviceKernel<MatmulKernel>.Slot matmulA, matmulB, matmulC;
+    private final DeviceKernel<MatmulKernel> weightMatmul;
+    private final DeviceKernel<MatmulKernel>.Slot weightA, weights, weightC;
     private final DeviceKernel<SoftmaxKernel> softmax;
     private final DeviceKernel<SoftmaxKernel>.Slot softmaxX, softmaxOut;
     private final DeviceKernel<RmsNormKernel> rmsNorm;
@@ -25,7 +27,7 @@ final class Kernels {
     private final DeviceKernel<ElementwiseKernel> elementwise;
     private final DeviceKernel<ElementwiseKernel>.Slot elementA, elementB, elementOut;
     private final DeviceKernel<AttentionKernel> attention;
-    private final DeviceKernel<AttentionKernel>.Slot attentionQ, attentionK, attentionV, attentionOut;
+    private final DeviceKernel<AttentionKernel>.Slot attentionQ, attentionK, attentionV, attentionKCache, attentionVCache, attentionOut;
     private final OpenClBuffer unusedOperand;
 
     Kernels(OpenCLDevice device, int maxTile, Object lock) throws BackendUnavailableException {
@@ -35,6 +37,11 @@ final class Kernels {
         matmulA = matmul.slot(x -> mk.a = x);
         matmulB = matmul.slot(x -> mk.b = x);
         matmulC = matmul.slot(x -> mk.c = x);
+        weightMatmul = new DeviceKernel<>(new MatmulKernel(), device);
+        MatmulKernel wk = weightMatmul.kernel;
+        weightA = weightMatmul.slot(x -> wk.a = x);
+        weights = weightMatmul.slot(x -> wk.b = x);
+        weightC = weightMatmul.slot(x -> wk.c = x);
         softmax = new DeviceKernel<>(new SoftmaxKernel(), device);
         SoftmaxKernel sk = softmax.kernel;
         softmaxX = softmax.slot(x -> sk.x = x);
@@ -56,8 +63,10 @@ final class Kernels {
         attention = new DeviceKernel<>(new AttentionKernel(), device);
         AttentionKernel ak = attention.kernel;
         attentionQ = attention.slot(x -> ak.q = x);
-        attentionK = attention.slot(x -> ak.k = x);
-        attentionV = attention.slot(x -> ak.v = x);
+        attentionK = attention.slot(x -> ak.kNew = x);
+        attentionV = attention.slot(x -> ak.vNew = x);
+        attentionKCache = attention.slot(x -> ak.kCache = x);
+        attentionVCache = attention.slot(x -> ak.vCache = x);
         attentionOut = attention.slot(x -> ak.out = x);
         unusedOperand = new OpenClBuffer(1, lock);
         for (DeviceKernel<?> k : all()) k.warmUp();
@@ -68,23 +77,49 @@ final class Kernels {
                     + "): work-groups up to " + matmul.maxGroupSize() + ", " + device.getLocalMemSize() + " bytes of local memory");
         }
         mk.setTile(tile);
+        wk.setTile(tile);
     }
 
     private List<DeviceKernel<?>> all() {
-        return List.of(matmul, softmax, rmsNorm, rope, elementwise, attention);
+        return List.of(matmul, weightMatmul, softmax, rmsNorm, rope, elementwise, attention);
+    }
+
+    /** Bytes copied from host to device by every kernel so far. */
+    long bytesToDevice() {
+        long sum = 0;
+        for (DeviceKernel<?> k : all()) sum += k.bytesToDevice();
+        return sum;
     }
 
     void matmul(MatmulShape s, OpenClBuffer a, OpenClBuffer b, OpenClBuffer c) {
-        MatmulKernel k = matmul.kernel;
+        product(matmul, s, 0);
+        matmul.input(matmulA, a);
+        matmul.input(matmulB, b);
+        matmul.output(matmulC, c);
+        launch(matmul, s);
+    }
+
+    /** A product whose B is a constant: read in place from the packed weights, which stay on the device. */
+    void matmul(MatmulShape s, OpenClBuffer a, OpenClConstant b, OpenClBuffer c) {
+        product(weightMatmul, s, b.offset);
+        weightMatmul.input(weightA, a);
+        weightMatmul.input(weights, b.store.packed());
+        weightMatmul.output(weightC, c);
+        launch(weightMatmul, s);
+    }
+
+    private static void product(DeviceKernel<MatmulKernel> kernel, MatmulShape s, int bOffset) {
+        MatmulKernel k = kernel.kernel;
         k.m = s.m();
         k.n = s.n();
         k.k = s.k();
         k.transA = s.transA() ? 1 : 0;
         k.transB = s.transB() ? 1 : 0;
-        matmul.input(matmulA, a);
-        matmul.input(matmulB, b);
-        matmul.output(matmulC, c);
-        matmul.execute(Range.create3D(device, LaunchGeometry.roundUp(s.n(), tile) / MatmulKernel.COLUMNS_PER_ITEM,
+        k.bOffset = bOffset;
+    }
+
+    private void launch(DeviceKernel<MatmulKernel> kernel, MatmulShape s) {
+        kernel.execute(Range.create3D(device, LaunchGeometry.roundUp(s.n(), tile) / MatmulKernel.COLUMNS_PER_ITEM,
                 LaunchGeometry.roundUp(s.m(), tile) / MatmulKernel.ROWS_PER_ITEM, s.batch(), tile / MatmulKernel.COLUMNS_PER_ITEM,
                 tile / MatmulKernel.ROWS_PER_ITEM, 1));
     }
@@ -116,15 +151,21 @@ final class Kernels {
         k.interleaved = interleaved ? 1 : 0;
         k.theta = s.theta();
         k.positions = positions.clone();
-        rope.kernel.put(k.positions);
+        rope.put(k.positions);
         rope.input(ropeX, x);
         rope.output(ropeOut, out);
         rope.execute(range1D(rope, s.rows() * s.heads() * (s.headDim() / 2)));
     }
 
     void elementwise(int op, OpenClBuffer a, OpenClBuffer b, float factor, OpenClBuffer out) {
+        elementwise(op, a, b, factor, 1, out);
+    }
+
+    /** {@code cols} is the row length for {@link ElementwiseKernel#MUL_ROWS}, where {@code b} holds one row. */
+    void elementwise(int op, OpenClBuffer a, OpenClBuffer b, float factor, int cols, OpenClBuffer out) {
         ElementwiseKernel k = elementwise.kernel;
         k.op = op;
+        k.cols = cols;
         k.length = a.length();
         k.factor = factor;
         elementwise.input(elementA, a);
@@ -133,7 +174,8 @@ final class Kernels {
         elementwise.execute(range1D(elementwise, a.length()));
     }
 
-    void attention(AttentionShape s, OpenClBuffer q, OpenClBuffer kk, OpenClBuffer v, OpenClBuffer out) {
+    void attention(AttentionShape s, OpenClBuffer q, OpenClBuffer kk, OpenClBuffer v, OpenClBuffer kCache, OpenClBuffer vCache, int cacheOffset,
+                   OpenClBuffer out) {
         AttentionKernel k = attention.kernel;
         k.queries = s.queries();
         k.keys = s.keys();
@@ -142,9 +184,12 @@ final class Kernels {
         k.headDim = s.headDim();
         k.kvStride = s.kvHeads() * s.headDim();
         k.scale = (float) (1 / Math.sqrt(s.headDim()));
+        k.cacheOffset = cacheOffset;
         attention.input(attentionQ, q);
         attention.input(attentionK, kk);
         attention.input(attentionV, v);
+        attention.inputOutput(attentionKCache, kCache);
+        attention.inputOutput(attentionVCache, vCache);
         attention.output(attentionOut, out);
         attention.execute(range1D(attention, s.queries() * s.heads()));
     }

@@ -32,6 +32,8 @@ final class MatmulKernel extends Kernel {
     int k;
     int transA;
     int transB;
+    /** Where matrix 0 of B starts in {@link #b} (a slice of the packed weights). */
+    int bOffset;
     int tile;
     @Local float[] tileA = new float[1];
     @Local float[] tileB = new float[1];
@@ -52,7 +54,7 @@ final class MatmulKernel extends Kernel {
         int colBase = getGroupId(0) * tile;
         int col = colBase + lx;
         int aBase = batch * m * k;
-        int bBase = batch * k * n;
+        int bBase = bOffset + batch * k * n;
         int cBase = batch * m * n;
         float acc00 = 0f;
         float acc01 = 0f;

@@ -6,27 +6,28 @@ import io.flexigpt.tensor.backend.BackendUnavailableException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.logging.Logger;
 
 /** The OpenCL devices Aparapi can see on this machine, GPUs first. */
 public final class OpenClDevices {
+    /**
+     * Aparapi's logger, held so its filter stays: its class reader warns about every {@code MethodParameters}
+     * attribute javac writes, which is harmless; every other message passes.
+     */
+    private static final Logger APARAPI = Logger.getLogger(com.aparapi.Config.getLoggerName());
+
+    static {
+        APARAPI.setFilter(r -> r.getMessage() == null || !r.getMessage().startsWith("Found unexpected Attribute"));
+    }
+
     private OpenClDevices() {}
 
-    /** Every visible device; empty when there is no OpenCL driver (see {@link #unavailableReason()}). */
+    /** Every visible device; empty when there is no OpenCL driver ({@code Backends.describe()} says why). */
     public static List<OpenClDeviceInfo> list() {
         try {
             return usable().stream().map(OpenClDevices::describe).toList();
         } catch (BackendUnavailableException e) {
             return List.of();
-        }
-    }
-
-    /** Why {@link #list()} is empty, or an empty string when it is not. */
-    public static String unavailableReason() {
-        try {
-            usable();
-            return "";
-        } catch (BackendUnavailableException e) {
-            return e.getMessage();
         }
     }
 

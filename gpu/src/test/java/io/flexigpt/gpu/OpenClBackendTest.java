@@ -12,6 +12,7 @@ import io.flexigpt.tensor.backend.AttentionShape;
 import io.flexigpt.tensor.backend.Backends;
 import io.flexigpt.tensor.backend.ComputeBackend;
 import io.flexigpt.tensor.backend.DeviceBuffer;
+import io.flexigpt.tensor.backend.KvCacheSlice;
 import io.flexigpt.tensor.backend.MatmulShape;
 import io.flexigpt.tensor.backend.RowsShape;
 import java.util.Random;
@@ -37,6 +38,34 @@ class OpenClBackendTest {
             assertInstanceOf(OpenClBackend.class, be);
             assertTrue(be.name().startsWith("opencl:"), be.name());
         }
+        try (ComputeBackend be = Backends.accelerator("OpenCL").orElseThrow()) {
+            assertInstanceOf(OpenClBackend.class, be);
+        }
+        String listing = String.join("\n", Backends.describe());
+        assertTrue(listing.contains("opencl: " + OpenClTestSupport.backend().device()), listing);
+    }
+
+    @Test
+    void constantsAreCopiedToTheDeviceOnceAndAreReadOnly() {
+        OpenClBackend cl = OpenClTestSupport.backend();
+        Random rnd = new Random(3);
+        DeviceBuffer w1 = cl.constant(OpenClTestSupport.random(rnd, 64 * 48)), w2 = cl.constant(OpenClTestSupport.random(rnd, 48 * 64));
+        MatmulShape first = new MatmulShape(1, 5, 48, 64, false, true), second = new MatmulShape(1, 5, 64, 48, false, true);
+        long[] copied = new long[3];
+        for (int round = 0; round < 3; round++) {
+            long before = cl.bytesCopiedToDevice();
+            DeviceBuffer x = cl.upload(OpenClTestSupport.random(rnd, 5 * 64)), h = cl.allocate(5 * 48), y = cl.allocate(5 * 64);
+            cl.matmul(first, x, w1, h);   // the weights take turns in the same kernel argument ...
+            cl.matmul(second, h, w2, y);
+            y.read();
+            copied[round] = cl.bytesCopiedToDevice() - before;
+        }
+        long weightBytes = (64 * 48 + 48 * 64) * Float.BYTES;
+        assertTrue(copied[0] >= weightBytes, "the first round uploads the weights: " + copied[0]);
+        assertEquals(copied[1], copied[2], "later rounds copy the same: activations only");
+        assertTrue(copied[1] < weightBytes / 4, "... and no weights: " + copied[1] + " bytes"); // x and h: 5·(64+48) floats
+        assertThrows(UnsupportedOperationException.class, () -> w1.write(new float[64 * 48]));
+        assertThrows(IllegalArgumentException.class, () -> cl.scale(cl.allocate(64 * 48), 2f, w1));
     }
 
     @Test
@@ -66,24 +95,29 @@ class OpenClBackendTest {
     }
 
     @Test
-    void generationWithAKvCacheWrittenRowByRowMatchesTheReference() {
+    void decodingTwoLayersWithASharedKvCacheMatchesTheReferenceAndKeepsTheCacheOnTheDevice() {
         OpenClBackend cl = OpenClTestSupport.backend();
         Random rnd = new Random(11);
-        int steps = 9, heads = 4, kvHeads = 2, d = 6, kvDim = kvHeads * d;
-        DeviceBuffer clK = cl.allocate(steps * kvDim), clV = cl.allocate(steps * kvDim), clOut = cl.allocate(heads * d);
-        DeviceBuffer cpuK = CPU.allocate(steps * kvDim), cpuV = CPU.allocate(steps * kvDim), cpuOut = CPU.allocate(heads * d);
+        int steps = 9, heads = 4, kvHeads = 2, d = 6, kvDim = kvHeads * d, layerFloats = steps * kvDim;
+        DeviceBuffer clK = cl.allocate(2 * layerFloats), clV = cl.allocate(2 * layerFloats), clOut = cl.allocate(heads * d);
+        DeviceBuffer cpuK = CPU.allocate(2 * layerFloats), cpuV = CPU.allocate(2 * layerFloats), cpuOut = CPU.allocate(heads * d);
+        long[] copied = new long[steps];
         for (int t = 0; t < steps; t++) {
-            float[] kRow = OpenClTestSupport.random(rnd, kvDim), vRow = OpenClTestSupport.random(rnd, kvDim);
-            float[] q = OpenClTestSupport.random(rnd, heads * d);
-            clK.write(t * kvDim, kRow);
-            clV.write(t * kvDim, vRow);
-            cpuK.write(t * kvDim, kRow);
-            cpuV.write(t * kvDim, vRow);
-            AttentionShape step = new AttentionShape(1, t + 1, heads, kvHeads, d);
-            cl.causalAttention(step, cl.upload(q), clK, clV, clOut);
-            CPU.causalAttention(step, CPU.upload(q), cpuK, cpuV, cpuOut);
-            OpenClTestSupport.assertClose(cpuOut.read(), clOut, 2e-5, 1e-4, "step " + t);
+            long before = cl.bytesCopiedToDevice();
+            for (int layer = 0; layer < 2; layer++) {
+                float[] kRow = OpenClTestSupport.random(rnd, kvDim), vRow = OpenClTestSupport.random(rnd, kvDim);
+                float[] q = OpenClTestSupport.random(rnd, heads * d);
+                AttentionShape step = new AttentionShape(1, t + 1, heads, kvHeads, d);
+                cl.causalAttention(step, cl.upload(q), cl.upload(kRow), cl.upload(vRow), new KvCacheSlice(clK, clV, layer * layerFloats), clOut);
+                CPU.causalAttention(step, CPU.upload(q), CPU.upload(kRow), CPU.upload(vRow), new KvCacheSlice(cpuK, cpuV, layer * layerFloats), cpuOut);
+                OpenClTestSupport.assertClose(cpuOut.read(), clOut, 2e-5, 1e-4, "step " + t + ", layer " + layer);
+            }
+            copied[t] = cl.bytesCopiedToDevice() - before;
         }
+        // after the first step only the step's own q, k and v go up: the same bytes whatever the context length
+        for (int t = 2; t < steps; t++) assertEquals(copied[1], copied[t], "bytes copied at step " + t);
+        assertEquals(2L * (heads * d + 2 * kvDim) * Float.BYTES, copied[1], "q, k and v of two layers");
+        OpenClTestSupport.assertClose(cpuK.read(), clK, 0, 0, "the cached keys");
     }
 
     @Test

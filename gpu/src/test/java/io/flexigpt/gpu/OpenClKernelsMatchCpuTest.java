@@ -7,6 +7,7 @@ import static io.flexigpt.gpu.OpenClTestSupport.random;
 import io.flexigpt.tensor.backend.AttentionShape;
 import io.flexigpt.tensor.backend.ComputeBackend;
 import io.flexigpt.tensor.backend.DeviceBuffer;
+import io.flexigpt.tensor.backend.KvCacheSlice;
 import io.flexigpt.tensor.backend.MatmulShape;
 import io.flexigpt.tensor.backend.RopeLayout;
 import io.flexigpt.tensor.backend.RopeShape;
@@ -37,6 +38,21 @@ class OpenClKernelsMatchCpuTest {
         DeviceBuffer c = cl.allocate(batch * m * n);
         cl.matmul(s, cl.upload(a), cl.upload(b), c);
         assertClose(expected, c, 1e-6 * k, 0, "matmul " + s); // float accumulation: error grows with k
+    }
+
+    @Property(tries = 15)
+    void matmulWithAConstantOperandMatchesReference(@ForAll @IntRange(min = 1, max = 2) int batch, @ForAll @IntRange(min = 1, max = 40) int m,
+                                                    @ForAll @IntRange(min = 1, max = 70) int n, @ForAll @IntRange(min = 1, max = 70) int k,
+                                                    @ForAll boolean transB, @ForAll @IntRange(min = 0, max = 3000) int before, @ForAll long seed) {
+        OpenClBackend cl = OpenClTestSupport.backend();
+        Random rnd = new Random(seed);
+        MatmulShape s = new MatmulShape(batch, m, n, k, false, transB);
+        float[] a = random(rnd, batch * m * k), b = random(rnd, batch * k * n);
+        if (before > 0) cl.constant(random(rnd, before)); // b then starts inside the packed weights
+        DeviceBuffer weight = cl.constant(b), c = cl.allocate(batch * m * n);
+        cl.matmul(s, cl.upload(a), weight, c);
+        assertClose(run(CPU, s, a, b), c, 1e-6 * k, 0, "matmul with constant B " + s);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(b, weight.read());
     }
 
     private static float[] run(ComputeBackend be, MatmulShape s, float[] a, float[] b) {
@@ -100,6 +116,19 @@ class OpenClKernelsMatchCpuTest {
         }
     }
 
+    @Property(tries = 10)
+    void mulRowsMatchesReference(@ForAll @IntRange(min = 1, max = 40) int rows, @ForAll @IntRange(min = 1, max = 300) int cols,
+                                 @ForAll long seed) {
+        OpenClBackend cl = OpenClTestSupport.backend();
+        Random rnd = new Random(seed);
+        float[] x = random(rnd, rows * cols), v = random(rnd, cols);
+        RowsShape s = new RowsShape(rows, cols);
+        DeviceBuffer ref = CPU.allocate(x.length), out = cl.allocate(x.length);
+        CPU.mulRows(s, CPU.upload(x), CPU.upload(v), ref);
+        cl.mulRows(s, cl.upload(x), cl.upload(v), out);
+        assertClose(ref.read(), out, 0, 0, "mulRows " + s);
+    }
+
     private static void apply(ComputeBackend be, String op, DeviceBuffer a, DeviceBuffer b, float factor, DeviceBuffer out) {
         switch (op) {
             case "add" -> be.add(a, b, out);
@@ -116,12 +145,18 @@ class OpenClKernelsMatchCpuTest {
         OpenClBackend cl = OpenClTestSupport.backend();
         Random rnd = new Random(seed);
         AttentionShape s = new AttentionShape(Math.min(queries, keys), keys, kvHeads * group, kvHeads, headDim);
+        int kvStride = kvHeads * headDim, past = keys - s.queries(), offset = rnd.nextInt(3) * kvStride;
         float[] q = scaled(random(rnd, s.queries() * s.heads() * headDim), 3);
-        float[] k = scaled(random(rnd, keys * kvHeads * headDim), 3), v = random(rnd, keys * kvHeads * headDim);
+        float[] k = scaled(random(rnd, s.queries() * kvStride), 3), v = random(rnd, s.queries() * kvStride);
+        float[] cachedK = scaled(random(rnd, offset + keys * kvStride), 3), cachedV = random(rnd, offset + keys * kvStride);
+        KvCacheSlice cpuCache = new KvCacheSlice(CPU.upload(cachedK), CPU.upload(cachedV), offset);
+        KvCacheSlice clCache = new KvCacheSlice(cl.upload(cachedK), cl.upload(cachedV), offset);
         DeviceBuffer ref = CPU.allocate(q.length), out = cl.allocate(q.length);
-        CPU.causalAttention(s, CPU.upload(q), CPU.upload(k), CPU.upload(v), ref);
-        cl.causalAttention(s, cl.upload(q), cl.upload(k), cl.upload(v), out);
-        assertClose(ref.read(), out, 2e-5, 1e-4, "attention " + s);
+        CPU.causalAttention(s, CPU.upload(q), CPU.upload(k), CPU.upload(v), cpuCache, ref);
+        cl.causalAttention(s, cl.upload(q), cl.upload(k), cl.upload(v), clCache, out);
+        assertClose(ref.read(), out, 2e-5, 1e-4, "attention " + s + " after " + past + " cached rows at offset " + offset);
+        assertClose(cpuCache.keys().read(), clCache.keys(), 0, 0, "keys appended to the cache");
+        assertClose(cpuCache.values().read(), clCache.values(), 0, 0, "values appended to the cache");
     }
 
     private static float[] scaled(float[] v, float factor) {

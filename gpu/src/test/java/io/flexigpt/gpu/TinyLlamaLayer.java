@@ -3,6 +3,7 @@ package io.flexigpt.gpu;
 import io.flexigpt.tensor.backend.AttentionShape;
 import io.flexigpt.tensor.backend.ComputeBackend;
 import io.flexigpt.tensor.backend.DeviceBuffer;
+import io.flexigpt.tensor.backend.KvCacheSlice;
 import io.flexigpt.tensor.backend.MatmulShape;
 import io.flexigpt.tensor.backend.RopeLayout;
 import io.flexigpt.tensor.backend.RopeShape;
@@ -55,7 +56,7 @@ final class TinyLlamaLayer {
         be.rope(new RopeShape(seq, heads, headDim, RopeLayout.INTERLEAVED, 10000f), positions, q, qr);
         be.rope(new RopeShape(seq, kvHeads, headDim, RopeLayout.INTERLEAVED, 10000f), positions, k, kr);
         DeviceBuffer attention = be.allocate(seq * dim);
-        be.causalAttention(AttentionShape.causal(seq, heads, kvHeads, headDim), qr, kr, v, attention);
+        be.causalAttention(AttentionShape.causal(seq, heads, kvHeads, headDim), qr, kr, v, KvCacheSlice.allocate(be, seq, kvDim), attention);
         DeviceBuffer h = be.allocate(seq * dim);
         be.add(in, linear(be, attention, seq, wo, dim), h);
         DeviceBuffer hn = be.allocate(seq * dim);

@@ -3,6 +3,11 @@ package io.flexigpt.nn;
 import io.flexigpt.autograd.Functions;
 import io.flexigpt.autograd.NoGrad;
 import io.flexigpt.autograd.Variable;
+import io.flexigpt.tensor.backend.AttentionShape;
+import io.flexigpt.tensor.backend.ComputeBackend;
+import io.flexigpt.tensor.backend.DeviceBuffer;
+import io.flexigpt.tensor.backend.KvCacheSlice;
+import io.flexigpt.tensor.backend.RopeShape;
 
 /**
  * Grouped-query causal self-attention with rotary position embedding: projections {@code q_proj},
@@ -54,5 +59,22 @@ public final class Attention extends Module {
             out = Functions.causalAttention(qs, ks, vs, 0);
         }
         return o.forward(out.permute(0, 2, 1, 3).reshape(batch, time, nHeads * headDim));
+    }
+
+    /**
+     * The same attention on a device for {@code rows} rows of one sequence at positions
+     * {@code position..}: their keys and values are appended to {@code cache}, which holds the earlier ones.
+     */
+    DeviceBuffer forward(DeviceWeights device, DeviceBuffer x, int rows, int position, KvCacheSlice cache) {
+        ComputeBackend be = device.backend();
+        int[] positions = new int[rows];
+        for (int i = 0; i < rows; i++) positions[i] = position + i;
+        var layout = interleaved ? io.flexigpt.tensor.backend.RopeLayout.INTERLEAVED : io.flexigpt.tensor.backend.RopeLayout.ROTATE_HALF;
+        DeviceBuffer qs = be.allocate(rows * nHeads * headDim), ks = be.allocate(rows * nKvHeads * headDim);
+        be.rope(new RopeShape(rows, nHeads, headDim, layout, (float) ropeTheta), positions, q.forward(device, x, rows), qs);
+        be.rope(new RopeShape(rows, nKvHeads, headDim, layout, (float) ropeTheta), positions, k.forward(device, x, rows), ks);
+        DeviceBuffer out = be.allocate(rows * nHeads * headDim);
+        be.causalAttention(new AttentionShape(rows, position + rows, nHeads, nKvHeads, headDim), qs, ks, v.forward(device, x, rows), cache, out);
+        return o.forward(device, out, rows);
     }
 }

@@ -1,9 +1,9 @@
 package io.flexigpt.nn;
 
 import io.flexigpt.autograd.NoGrad;
-import io.flexigpt.autograd.Variable;
 import io.flexigpt.tensor.Tensor;
 import java.util.Arrays;
+import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
 
 /**
@@ -12,10 +12,37 @@ import java.util.function.IntPredicate;
  * {@code maxNewTokens}, at the model's context, or when the callback returns false.
  */
 public final class Generator {
-    private final LlamaModel model;
+    /** One growing sequence: runs tokens at its next positions and returns the last one's logits. */
+    private interface Sequence {
+        float[] append(int[] tokens);
+    }
 
+    private final int context;
+    private final IntFunction<Sequence> sequences;
+
+    /** Generates with the tensor kernels of the CPU. */
     public Generator(LlamaModel model) {
-        this.model = model;
+        this.context = model.config().maxSeqLen();
+        this.sequences = capacity -> {
+            KvCache cache = KvCache.forModel(model, 1, capacity);
+            int[] position = {0};
+            return tokens -> {
+                try (NoGrad ignored = NoGrad.enter()) {
+                    Tensor v = model.forward(new int[][] {tokens}, position[0], cache, null).value();
+                    position[0] += tokens.length;
+                    return v.select(0, 0).select(0, v.dim(1) - 1).toFloatArray();
+                }
+            };
+        };
+    }
+
+    /** Generates on the device of {@code model}. */
+    public Generator(DeviceModel model) {
+        this.context = model.config().maxSeqLen();
+        this.sequences = capacity -> {
+            DeviceModel.Session session = model.session(capacity);
+            return tokens -> session.append(tokens, false).toFloatArray();
+        };
     }
 
     /**
@@ -25,32 +52,22 @@ public final class Generator {
     public int[] generate(int[] prompt, int maxNewTokens, SamplingConfig sampling, int[] stopTokens, IntPredicate onToken) {
         if (prompt.length == 0) throw new IllegalArgumentException("generate: the prompt needs at least one token (e.g. BOS)");
         if (maxNewTokens < 0) throw new IllegalArgumentException("generate: maxNewTokens must be >= 0, got " + maxNewTokens);
-        int context = model.config().maxSeqLen();
         if (prompt.length >= context) throw new IllegalArgumentException("generate: prompt of " + prompt.length + " tokens fills the context of " + context);
         int capacity = (int) Math.min(context, (long) prompt.length + maxNewTokens);
         Sampler sampler = new Sampler(sampling);
         int[] out = new int[Math.max(0, capacity - prompt.length)];
         int produced = 0;
-        try (NoGrad ignored = NoGrad.enter()) {
-            KvCache cache = KvCache.forModel(model, 1, capacity);
-            Tensor logits = lastRow(model.forward(new int[][] {prompt}, 0, cache, null));
-            int position = prompt.length;
-            while (produced < out.length) {
-                int next = sampler.next(logits.toFloatArray());
-                if (contains(stopTokens, next)) break;
-                out[produced++] = next;
-                if (onToken != null && !onToken.test(next)) break;
-                if (produced >= out.length) break;
-                logits = lastRow(model.forward(new int[][] {{next}}, position, cache, null));
-                position++;
-            }
+        Sequence sequence = sequences.apply(capacity);
+        float[] logits = sequence.append(prompt);
+        while (produced < out.length) {
+            int next = sampler.next(logits);
+            if (contains(stopTokens, next)) break;
+            out[produced++] = next;
+            if (onToken != null && !onToken.test(next)) break;
+            if (produced >= out.length) break;
+            logits = sequence.append(new int[] {next});
         }
         return Arrays.copyOf(out, produced);
-    }
-
-    private static Tensor lastRow(Variable logits) {
-        Tensor v = logits.value();
-        return v.select(0, 0).select(0, v.dim(1) - 1);
     }
 
     private static boolean contains(int[] set, int x) {

@@ -44,7 +44,7 @@ public final class LlamaModel extends Module {
         WeightSource w = new WeightSource(weights);
         List<TransformerBlock> blocks = new ArrayList<>();
         for (int i = 0; i < config.nLayers(); i++) blocks.add(block(config, "model.layers." + i + ".", w));
-        Linear head = config.tiedEmbeddings() ? null : new Linear(w.take("lm_head.weight", config.vocabSize(), config.dim()), null);
+        Linear head = config.tiedEmbeddings() ? null : new Linear(w.take("lm_head.weight", config.vocabSize(), config.dim()));
         LlamaModel m = new LlamaModel(config, new Embedding(w.take("model.embed_tokens.weight", config.vocabSize(), config.dim())), blocks,
                 new RmsNorm(w.take("model.norm.weight", config.dim()), config.normEps()), head);
         w.requireAllUsed();
@@ -87,14 +87,14 @@ public final class LlamaModel extends Module {
     static TransformerBlock block(LlamaConfig c, String prefix, WeightSource w) {
         int d = c.dim(), kv = c.kvDim(), h = c.hiddenDim();
         Attention attention = new Attention(c,
-                new Linear(w.take(prefix + "self_attn.q_proj.weight", d, d), null),
-                new Linear(w.take(prefix + "self_attn.k_proj.weight", kv, d), null),
-                new Linear(w.take(prefix + "self_attn.v_proj.weight", kv, d), null),
-                new Linear(w.take(prefix + "self_attn.o_proj.weight", d, d), null));
+                new Linear(w.take(prefix + "self_attn.q_proj.weight", d, d)),
+                new Linear(w.take(prefix + "self_attn.k_proj.weight", kv, d)),
+                new Linear(w.take(prefix + "self_attn.v_proj.weight", kv, d)),
+                new Linear(w.take(prefix + "self_attn.o_proj.weight", d, d)));
         FeedForward mlp = new FeedForward(
-                new Linear(w.take(prefix + "mlp.gate_proj.weight", h, d), null),
-                new Linear(w.take(prefix + "mlp.up_proj.weight", h, d), null),
-                new Linear(w.take(prefix + "mlp.down_proj.weight", d, h), null));
+                new Linear(w.take(prefix + "mlp.gate_proj.weight", h, d)),
+                new Linear(w.take(prefix + "mlp.up_proj.weight", h, d)),
+                new Linear(w.take(prefix + "mlp.down_proj.weight", d, h)));
         return new TransformerBlock(new RmsNorm(w.take(prefix + "input_layernorm.weight", d), c.normEps()), attention,
                 new RmsNorm(w.take(prefix + "post_attention_layernorm.weight", d), c.normEps()), mlp);
     }

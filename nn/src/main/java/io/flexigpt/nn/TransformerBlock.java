@@ -2,6 +2,10 @@ package io.flexigpt.nn;
 
 import io.flexigpt.autograd.Variable;
 import io.flexigpt.tensor.Tensor;
+import io.flexigpt.tensor.backend.ComputeBackend;
+import io.flexigpt.tensor.backend.DeviceBuffer;
+import io.flexigpt.tensor.backend.KvCacheSlice;
+import io.flexigpt.tensor.backend.RowsShape;
 
 /**
  * The pre-norm Llama block: {@code x += s_a ⊙ Attn(norm_a(x)); x += s_m ⊙ MLP(norm_m(x))}. The per-channel
@@ -48,5 +52,26 @@ public class TransformerBlock extends Module {
         Variable h = x.add(attentionScale == null ? a : a.mul(attentionScale));
         Variable m = mlp.forward(mlpNorm.forward(h));
         return h.add(mlpScale == null ? m : m.mul(mlpScale));
+    }
+
+    /** The same block on a device, for {@code rows} rows of one sequence at positions {@code position..}. */
+    DeviceBuffer forward(DeviceWeights device, DeviceBuffer x, int rows, int position, KvCacheSlice cache) {
+        DeviceBuffer a = attention.forward(device, attentionNorm.forward(device, x, rows), rows, position, cache);
+        DeviceBuffer h = residual(device, x, a, rows, attentionScale);
+        DeviceBuffer m = mlp.forward(device, mlpNorm.forward(device, h, rows), rows);
+        return residual(device, h, m, rows, mlpScale);
+    }
+
+    /** {@code x + scale ⊙ branch} (without the product when there is no scale). */
+    private static DeviceBuffer residual(DeviceWeights device, DeviceBuffer x, DeviceBuffer branch, int rows, Variable scale) {
+        ComputeBackend be = device.backend();
+        if (scale != null) {
+            DeviceBuffer scaled = be.allocate(branch.length());
+            be.mulRows(new RowsShape(rows, scale.dim(0)), branch, device.of(scale), scaled);
+            branch = scaled;
+        }
+        DeviceBuffer sum = be.allocate(x.length());
+        be.add(x, branch, sum);
+        return sum;
     }
 }

@@ -5,6 +5,9 @@ package io.flexigpt.tensor;
  * its gradient and its moment buffers (all of one shape, any layout).
  */
 public final class OptimizerKernels {
+    /** Elements per parallel chunk at least: below this a thread hand-off costs more than it saves. */
+    private static final int PARALLEL_GRAIN = 1 << 14;
+
     private OptimizerKernels() {}
 
     /**
@@ -16,16 +19,22 @@ public final class OptimizerKernels {
         checkSame("adamW", p, g, m, v);
         if (p.f != null && allDense(p, g, m, v) && g.f != null && m.f != null && v.f != null) {
             float[] pf = p.f, gf = g.f, mf = m.f, vf = v.f;
-            int po = p.offset, go = g.offset, mo = m.offset, vo = v.offset, n = p.numel();
-            for (int i = 0; i < n; i++) {
-                double gi = gf[go + i];
-                double mi = beta1 * mf[mo + i] + (1 - beta1) * gi;
-                double vi = beta2 * vf[vo + i] + (1 - beta2) * gi * gi;
-                mf[mo + i] = (float) mi;
-                vf[vo + i] = (float) vi;
-                double pi = pf[po + i];
-                pf[po + i] = (float) (pi - lr * (weightDecay * pi + (mi / bc1) / (Math.sqrt(vi / bc2) + eps)));
-            }
+            int po = p.offset, go = g.offset, mo = m.offset, vo = v.offset;
+            // fp32 arithmetic, as for fp32 parameters elsewhere (it lets the JIT vectorise the loop); each
+            // element on its own, so the same bits for any thread count
+            float b1 = (float) beta1, c1 = (float) (1 - beta1), b2 = (float) beta2, c2 = (float) (1 - beta2);
+            float rate = (float) lr, decay = (float) weightDecay, epsilon = (float) eps, inv1 = (float) (1 / bc1), inv2 = (float) (1 / bc2);
+            Parallelism.forChunks(p.numel(), PARALLEL_GRAIN, (start, end) -> {
+                for (int i = start; i < end; i++) {
+                    float gi = gf[go + i];
+                    float mi = b1 * mf[mo + i] + c1 * gi;
+                    float vi = b2 * vf[vo + i] + c2 * gi * gi;
+                    mf[mo + i] = mi;
+                    vf[vo + i] = vi;
+                    float pi = pf[po + i];
+                    pf[po + i] = pi - rate * (decay * pi + mi * inv1 / ((float) Math.sqrt(vi * inv2) + epsilon));
+                }
+            });
             return;
         }
         int n = p.numel();

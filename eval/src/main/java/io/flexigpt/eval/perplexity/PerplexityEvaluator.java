@@ -36,23 +36,37 @@ public final class PerplexityEvaluator {
 
     /** Perplexity of a UTF-8 text file taken as one document. */
     public PerplexityResult evaluateFile(Path textFile, ProgressListener listener) throws IOException {
-        return evaluate(List.of(readUtf8(textFile)), listener);
+        return evaluateFile(textFile, TextFormat.PLAIN, listener);
     }
 
-    /** Perplexity over documents encoded and windowed separately; the sums run over all of them. */
+    /** Perplexity of a UTF-8 text file read as the documents {@code format} makes of it. */
+    public PerplexityResult evaluateFile(Path textFile, TextFormat format, ProgressListener listener)
+            throws IOException {
+        return evaluateDocuments(format.documents(readUtf8(textFile)), listener);
+    }
+
+    /** Perplexity over texts, each a document scored and counted as it is. */
     public PerplexityResult evaluate(List<String> documents, ProgressListener listener) {
+        return evaluateDocuments(documents.stream().map(Document::of).toList(), listener);
+    }
+
+    /**
+     * Perplexity over documents encoded and windowed separately; the sums run over all of them. Words
+     * and bytes are counted on each document's {@link Document#countedText()}.
+     */
+    public PerplexityResult evaluateDocuments(List<Document> documents, ProgressListener listener) {
         List<int[]> encoded = new ArrayList<>();
         List<Window> windows = new ArrayList<>();
         long tokens = 0;
         long words = 0;
         long bytes = 0;
-        for (String document : documents) {
-            int[] ids = model.tokenizer().encode(document, true, false);
+        for (Document document : documents) {
+            int[] ids = model.tokenizer().encode(document.text(), true, false);
             windows.addAll(WindowPlan.windows(encoded.size(), ids.length, settings));
             encoded.add(ids);
             tokens += ids.length - 1;
-            words += TextCounts.words(document);
-            bytes += TextCounts.bytes(document);
+            words += TextCounts.words(document.countedText());
+            bytes += TextCounts.bytes(document.countedText());
         }
         long total = windows.stream().mapToLong(Window::scored).sum();
         if (total == 0) {

@@ -16,8 +16,9 @@ import java.util.Map;
  * @param tokens text tokens over all documents (BOS not counted)
  * @param scoredTokens tokens whose log-probability entered the sum
  * @param negLogLikelihood {@code -sum log p} over the scored tokens
- * @param words whitespace-split word count of the original text (as lm-evaluation-harness counts)
- * @param bytes UTF-8 byte count of the original text
+ * @param words whitespace-split word count of the documents' counted text (as lm-evaluation-harness
+ *     counts; see {@link Document#countedText()})
+ * @param bytes UTF-8 byte count of the documents' counted text
  */
 public record PerplexityResult(
         PerplexitySettings settings, int documents, long tokens, long scoredTokens,

@@ -2,6 +2,7 @@ package io.flexigpt.eval.tasks;
 
 import io.flexigpt.tensor.io.FormatException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,8 @@ public final class Tasks {
     /**
      * Loads a task by name from a folder laid out like the project's {@code data/tasks}
      * ({@code arc-easy/arc_easy.jsonl}, {@code piqa/valid.jsonl} + {@code valid-labels.lst}, ...).
+     * OpenBookQA is read from the original {@code openbookqa/test.tsv} when it is there, else from
+     * {@code openbookqa/openbook_qa.jsonl}.
      */
     public static Task load(String name, Path tasksDir) throws IOException {
         return switch (name) {
@@ -29,7 +32,7 @@ public final class Tasks {
             case "piqa" -> piqa(tasksDir.resolve("piqa/valid.jsonl"), tasksDir.resolve("piqa/valid-labels.lst"));
             case "winogrande" -> winogrande(tasksDir.resolve("winogrande/winogrande.jsonl"));
             case "boolq" -> boolq(tasksDir.resolve("boolq/val.jsonl"));
-            case "openbookqa" -> openBookQa(tasksDir.resolve("openbookqa/openbook_qa.jsonl"));
+            case "openbookqa" -> openBookQaIn(tasksDir.resolve("openbookqa"));
             case "lambada_openai" -> lambada(tasksDir.resolve("lambada/lambada_openai.jsonl"));
             case "hellaswag" -> hellaswag(tasksDir.resolve("hellaswag/hellaswag_small.jsonl"));
             default -> throw new IllegalArgumentException("unknown task " + name + "; known: " + NAMES);
@@ -109,13 +112,33 @@ public final class Tasks {
         return new Task("boolq", Scoring.ACC, items);
     }
 
-    /** OpenBookQA in llm-foundry's {@code {"query","choices","gold"}} format: the bare question stem. */
+    /**
+     * OpenBookQA in llm-foundry's {@code {"query","choices","gold"}} format: the bare question stem,
+     * as the harness's {@code question_stem}.
+     */
     public static Task openBookQa(Path file) throws IOException {
         List<TaskItem> items = new ArrayList<>();
         for (JsonLine line : LineFiles.jsonLines(file)) {
             items.add(answers(line, line.string("query"), line.strings("choices"), line.integer("gold")));
         }
         return new Task("openbookqa", Scoring.ACC_AND_ACC_NORM, items);
+    }
+
+    /**
+     * OpenBookQA in AI2's original TSV ({@code ID, Question Stem, Choices, Complete Question, Answer
+     * Key}, choices written {@code "(A) ... (B) ... (C) ... (D) ..."}), built as the harness's
+     * {@code openbookqa} task builds it: the question stem is the context, each choice text is an
+     * answer after a space, and gold is the answer key's position among the labels. A wrong column
+     * count, choices that cannot be cut at their labels or an answer key that is not a label is a
+     * {@link FormatException} naming the file and line.
+     */
+    public static Task openBookQaTsv(Path file) throws IOException {
+        return new Task("openbookqa", Scoring.ACC_AND_ACC_NORM, OpenBookQaTsv.items(file));
+    }
+
+    private static Task openBookQaIn(Path folder) throws IOException {
+        Path original = folder.resolve("test.tsv");
+        return Files.exists(original) ? openBookQaTsv(original) : openBookQa(folder.resolve("openbook_qa.jsonl"));
     }
 
     /**

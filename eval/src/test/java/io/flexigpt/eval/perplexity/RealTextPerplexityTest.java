@@ -30,4 +30,23 @@ class RealTextPerplexityTest {
             assertEquals(Math.pow(512, (double) r.tokens() / r.words()), r.wordPerplexity(), 1e-6 * r.wordPerplexity());
         }
     }
+
+    @Test
+    void wikitextFormatScoresDetokenizedArticlesAndCountsTheOriginalOnes() throws Exception {
+        Tokenizer tokenizer = Llama2cTokenizer.load(TestData.file("models/stories260K/tok512.bin"));
+        Path text = TestData.file("text/wikitext-2-raw/test.txt");
+        PerplexityResult r = new PerplexityEvaluator(TableModel.uniform(tokenizer, 512), PerplexitySettings.rolling(512, 64))
+                .evaluateFile(text, TextFormat.WIKITEXT, ProgressListener.NONE);
+        long tokens = 0;
+        for (String article : WikiText.articles(Files.readString(text))) {
+            tokens += tokenizer.encode(WikiText.detokenize(article), false, false).length;
+        }
+        assertEquals(62, r.documents());
+        assertEquals(tokens, r.tokens());
+        assertEquals(r.tokens(), r.scoredTokens());
+        // len(re.split(r"\s+", page)) and len(page.encode()) summed over the 62 pages, computed in Python
+        assertEquals(241_335, r.words());
+        assertEquals(1_290_527, r.bytes(), "the file less its blank first line and the newline before each article");
+        assertEquals(512, r.tokenPerplexity(), 1e-9);
+    }
 }

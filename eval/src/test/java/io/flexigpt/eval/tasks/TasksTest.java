@@ -1,5 +1,6 @@
 package io.flexigpt.eval.tasks;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -90,10 +91,60 @@ class TasksTest {
 
     @Test
     void openBookQa() throws Exception {
-        assertFirst(real("openbookqa", "tasks/openbookqa/openbook_qa.jsonl"), 500,
+        Task task = real("openbookqa", "tasks/openbookqa/test.tsv");
+        assertFirst(task, 500,
                 "A person wants to start saving money so that they can afford a nice vacation at the end of the"
                         + " year. After looking over their budget and expenses, they decide the best way to save"
                         + " money is to", " make more phone calls", 1);
+        assertEquals(" quit eating lunch out", task.items().get(0).choices().get(1).continuation());
+        assertEquals(Scoring.ACC_AND_ACC_NORM, task.scoring());
+        assertTrue(task.items().stream().allMatch(i -> i.choices().size() == 4));
+    }
+
+    @Test
+    void openBookQaFromTheOriginalTsvAndFromLlmFoundryJsonlAreTheSame500Items() throws Exception {
+        Task tsv = Tasks.openBookQaTsv(TestData.file("tasks/openbookqa/test.tsv"));
+        Task jsonl = Tasks.openBookQa(TestData.file("tasks/openbookqa/openbook_qa.jsonl"));
+        assertEquals(500, tsv.items().size());
+        for (int i = 0; i < 500; i++) {
+            assertEquals(jsonl.items().get(i), tsv.items().get(i), "item " + i);
+        }
+        long[] perLabel = new long[4];
+        tsv.items().forEach(i -> perLabel[i.gold()]++);
+        assertArrayEquals(new long[] {138, 126, 132, 104}, perLabel, "answer keys A, B, C, D in the file");
+    }
+
+    @Test
+    void tasksLoadPrefersTheOpenBookQaTsvAndFallsBackToTheJsonl(@TempDir Path dir) throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("openbookqa"));
+        Files.writeString(folder.resolve("openbook_qa.jsonl"), "{\"query\": \"q\", \"choices\": [\"a\", \"b\"], \"gold\": 0}\n");
+        assertEquals("q", Tasks.load("openbookqa", dir).items().get(0).choices().get(0).context());
+        Files.writeString(folder.resolve("test.tsv"), OpenBookQaTsv.HEADER + "\n7\tStem (A) x\t(A) a (B) b (B) c\tStem (A) x (A) a (B) b (B) c\t B\n");
+        TaskItem item = Tasks.load("openbookqa", dir).items().get(0);
+        assertEquals("Stem (A) x", item.choices().get(0).context());
+        assertEquals(List.of(" a", " b (B) c"), item.choices().stream().map(Choice::continuation).toList());
+        assertEquals(1, item.gold());
+    }
+
+    @Test
+    void malformedOpenBookQaRowsAreReportedWithFileAndLine(@TempDir Path dir) throws Exception {
+        String good = "1\tq\t(A) a (B) b (C) c (D) d\tq (A) a (B) b (C) c (D) d\tC\n";
+        assertTsvError(dir, "ID\tQuestion\n" + good, "line 1", "header");
+        assertTsvError(dir, OpenBookQaTsv.HEADER + "\n" + good + "\n2\tq\t(A) a (B) b\tC\n", "line 4", "found 4");
+        assertTsvError(dir, OpenBookQaTsv.HEADER + "\n" + good + "2\tq\t(A) a (C) c\tq\tA\n", "line 3", "choices");
+        assertTsvError(dir, OpenBookQaTsv.HEADER + "\n" + good + "2\tq\tA) a B) b\tq\tA\n", "line 3", "choices");
+        assertTsvError(dir, OpenBookQaTsv.HEADER + "\n" + good + "2\tq\t(A) a (B)  (C) c\tq\tA\n", "line 3", "choices");
+        assertTsvError(dir, OpenBookQaTsv.HEADER + "\n" + good + "2\tq\t(A) a (B) b\tq\tC\n", "line 3", "answer key \"C\"");
+        assertTsvError(dir, OpenBookQaTsv.HEADER + "\n" + good + "2\tq\t(A) a (B) b\tq\t\n", "line 3", "answer key \"\"");
+        assertTsvError(dir, "", "line 1", "header");
+    }
+
+    private static void assertTsvError(Path dir, String content, String line, String mention) throws Exception {
+        Path file = dir.resolve("broken.tsv");
+        Files.writeString(file, content);
+        FormatException e = assertThrows(FormatException.class, () -> Tasks.openBookQaTsv(file));
+        assertTrue(e.getMessage().startsWith(file + " " + line + ": "), e.getMessage());
+        assertTrue(e.getMessage().contains(mention), e.getMessage());
     }
 
     @Test

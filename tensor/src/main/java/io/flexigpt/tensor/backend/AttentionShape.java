@@ -5,9 +5,9 @@ package io.flexigpt.tensor.backend;
  * floats, {@code keys} key and value rows of {@code kvHeads·headDim} floats (query head {@code h}
  * reads kv head {@code h / (heads/kvHeads)}, grouped-query attention). The queries are the last
  * {@code queries} positions of the {@code keys} long sequence, so query {@code i} sees keys
- * {@code 0 .. keys-queries+i} (with a KV cache, {@code keys} includes the cached positions, and the
- * k and v buffers may be longer than {@code keys} rows: a cache allocated for the whole context). Scores
- * are scaled by {@code 1/sqrt(headDim)}; the output has the queries' layout.
+ * {@code 0 .. keys-queries+i}; the first {@code keys-queries} keys and values come from a KV cache,
+ * the rest are the queries' own. Scores are scaled by {@code 1/sqrt(headDim)}; the output has the
+ * queries' layout.
  */
 public record AttentionShape(int queries, int keys, int heads, int kvHeads, int headDim) {
     public AttentionShape {
@@ -23,12 +23,17 @@ public record AttentionShape(int queries, int keys, int heads, int kvHeads, int 
         return new AttentionShape(seq, seq, heads, kvHeads, headDim);
     }
 
-    /** Throws unless the buffers fit this shape (k and v at least {@code keys} rows) and are distinct. */
-    public void check(DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, DeviceBuffer out) {
-        Operands.requireDistinct("attention", q, k, v, out);
+    /**
+     * Throws unless the buffers fit this shape — k and v hold the queries' own {@code queries} rows, the
+     * cache has room for {@code keys} rows from its offset — and are distinct.
+     */
+    public void check(DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, KvCacheSlice cache, DeviceBuffer out) {
+        Operands.requireDistinct("attention", q, k, v, cache.keys(), cache.values(), out);
         Operands.requireLength("attention", "q", q, (long) queries * heads * headDim);
-        Operands.requireAtLeast("attention", "k", k, (long) keys * kvHeads * headDim);
-        Operands.requireAtLeast("attention", "v", v, (long) keys * kvHeads * headDim);
+        Operands.requireLength("attention", "k", k, (long) queries * kvHeads * headDim);
+        Operands.requireLength("attention", "v", v, (long) queries * kvHeads * headDim);
+        Operands.requireAtLeast("attention", "cached keys", cache.keys(), cache.offset() + (long) keys * kvHeads * headDim);
+        Operands.requireAtLeast("attention", "cached values", cache.values(), cache.offset() + (long) keys * kvHeads * headDim);
         Operands.requireLength("attention", "out", out, (long) queries * heads * headDim);
     }
 

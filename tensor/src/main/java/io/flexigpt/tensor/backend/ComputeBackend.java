@@ -21,6 +21,13 @@ public interface ComputeBackend extends AutoCloseable {
         return b;
     }
 
+    /**
+     * A read-only buffer holding a copy of {@code values}, for weights: it stays on the device for the
+     * backend's life (on OpenCL in a weight store bound to the matmul kernel, copied to the device once);
+     * writing it, or passing it as an op's output, throws.
+     */
+    DeviceBuffer constant(float[] values);
+
     /** {@code c[i] = op(a[i])·op(b[i])} for every matrix {@code i} of the batch; see {@link MatmulShape}. */
     void matmul(MatmulShape shape, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c);
 
@@ -45,8 +52,16 @@ public interface ComputeBackend extends AutoCloseable {
     /** {@code out[i] = a[i] · factor}. */
     void scale(DeviceBuffer a, float factor, DeviceBuffer out);
 
-    /** Causal multi-head (grouped-query) attention: scores, mask, softmax and weighted sum of values. */
-    void causalAttention(AttentionShape shape, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, DeviceBuffer out);
+    /** Every row times one row vector, {@code out[r][j] = x[r][j] · v[j]} (per-channel scales). */
+    void mulRows(RowsShape shape, DeviceBuffer x, DeviceBuffer v, DeviceBuffer out);
+
+    /**
+     * Causal multi-head (grouped-query) attention over a KV cache: stores the queries' own keys and values
+     * {@code k, v} ({@code shape.queries()} rows) as cache rows {@code keys-queries ..}, then takes scores,
+     * mask, softmax and the weighted sum of values over cache rows {@code 0 .. keys-1}. The cache stays on
+     * the device: a decoding step moves only its own rows.
+     */
+    void causalAttention(AttentionShape shape, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, KvCacheSlice cache, DeviceBuffer out);
 
     /** Releases device resources; idempotent. */
     @Override

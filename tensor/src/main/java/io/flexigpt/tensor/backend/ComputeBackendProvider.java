@@ -10,4 +10,7 @@ public interface ComputeBackendProvider {
 
     /** Opens the backend on the first usable device, or says why there is none. */
     ComputeBackend open() throws BackendUnavailableException;
+
+    /** One line per device the backend can run on (name and limits), or why there is none. */
+    java.util.List<String> describeDevices() throws BackendUnavailableException;
 }

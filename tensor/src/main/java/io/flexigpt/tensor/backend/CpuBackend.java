@@ -16,9 +16,17 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     @Override
+    public DeviceBuffer constant(float[] values) {
+        CpuBuffer b = new CpuBuffer(values.length);
+        b.write(values);
+        b.readOnly = true;
+        return b;
+    }
+
+    @Override
     public void matmul(MatmulShape s, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c) {
         s.check(a, b, c);
-        float[] x = data(a), y = data(b), z = data(c);
+        float[] x = data(a), y = data(b), z = output(c);
         int m = s.m(), n = s.n(), k = s.k();
         for (int bi = 0; bi < s.batch(); bi++) {
             int aBase = bi * m * k, bBase = bi * k * n, cBase = bi * m * n;
@@ -39,7 +47,7 @@ public final class CpuBackend implements ComputeBackend {
     @Override
     public void softmaxRows(RowsShape s, DeviceBuffer x, DeviceBuffer out) {
         s.check("softmaxRows", x, out);
-        float[] in = data(x), o = data(out);
+        float[] in = data(x), o = output(out);
         for (int r = 0; r < s.rows(); r++) softmax(in, o, r * s.cols(), s.cols());
     }
 
@@ -56,7 +64,7 @@ public final class CpuBackend implements ComputeBackend {
         Operands.requireDistinct("rmsNormRows", x, gain, out);
         s.check("rmsNormRows", x, out);
         Operands.requireLength("rmsNormRows", "gain", gain, s.cols());
-        float[] in = data(x), g = data(gain), o = data(out);
+        float[] in = data(x), g = data(gain), o = output(out);
         int n = s.cols();
         for (int r = 0; r < s.rows(); r++) {
             double ss = 0;
@@ -69,7 +77,7 @@ public final class CpuBackend implements ComputeBackend {
     @Override
     public void rope(RopeShape s, int[] positions, DeviceBuffer x, DeviceBuffer out) {
         s.check(positions, x, out);
-        float[] in = data(x), o = data(out);
+        float[] in = data(x), o = output(out);
         int d = s.headDim();
         for (int r = 0; r < s.rows(); r++) {
             for (int h = 0; h < s.heads(); h++) {
@@ -107,21 +115,33 @@ public final class CpuBackend implements ComputeBackend {
     public void scale(DeviceBuffer a, float factor, DeviceBuffer out) {
         Operands.requireDistinct("scale", a, out);
         Operands.requireSameLength("scale", a, out);
-        float[] x = data(a), o = data(out);
+        float[] x = data(a), o = output(out);
         for (int i = 0; i < o.length; i++) o[i] = x[i] * factor;
+    }
+
+    @Override
+    public void mulRows(RowsShape s, DeviceBuffer x, DeviceBuffer v, DeviceBuffer out) {
+        Operands.requireDistinct("mulRows", x, v, out);
+        s.check("mulRows", x, out);
+        Operands.requireLength("mulRows", "v", v, s.cols());
+        float[] in = data(x), row = data(v), o = output(out);
+        for (int i = 0; i < o.length; i++) o[i] = in[i] * row[i % s.cols()];
     }
 
     private float[] elementwiseOutput(String op, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out) {
         Operands.requireDistinct(op, a, b, out);
         Operands.requireSameLength(op, a, b, out);
-        return data(out);
+        return output(out);
     }
 
     @Override
-    public void causalAttention(AttentionShape s, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, DeviceBuffer out) {
-        s.check(q, k, v, out);
-        float[] qs = data(q), ks = data(k), vs = data(v), o = data(out);
-        int d = s.headDim(), qStride = s.heads() * d, kvStride = s.kvHeads() * d;
+    public void causalAttention(AttentionShape s, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, KvCacheSlice cache, DeviceBuffer out) {
+        s.check(q, k, v, cache, out);
+        float[] qs = data(q), ks = output(cache.keys()), vs = output(cache.values()), o = output(out);
+        int d = s.headDim(), qStride = s.heads() * d, kvStride = s.kvHeads() * d, base = cache.offset();
+        int newRows = base + (s.keys() - s.queries()) * kvStride;
+        System.arraycopy(data(k), 0, ks, newRows, s.queries() * kvStride);
+        System.arraycopy(data(v), 0, vs, newRows, s.queries() * kvStride);
         double scale = 1 / Math.sqrt(d);
         double[] scores = new double[s.keys()];
         for (int i = 0; i < s.queries(); i++) {
@@ -131,7 +151,7 @@ public final class CpuBackend implements ComputeBackend {
                 double max = Double.NEGATIVE_INFINITY;
                 for (int j = 0; j < visible; j++) {
                     double dot = 0;
-                    for (int t = 0; t < d; t++) dot += (double) qs[qBase + t] * ks[j * kvStride + kvHead * d + t];
+                    for (int t = 0; t < d; t++) dot += (double) qs[qBase + t] * ks[base + j * kvStride + kvHead * d + t];
                     scores[j] = dot * scale;
                     max = Math.max(max, scores[j]);
                 }
@@ -142,11 +162,16 @@ public final class CpuBackend implements ComputeBackend {
                 }
                 for (int t = 0; t < d; t++) {
                     double acc = 0;
-                    for (int j = 0; j < visible; j++) acc += scores[j] * vs[j * kvStride + kvHead * d + t];
+                    for (int j = 0; j < visible; j++) acc += scores[j] * vs[base + j * kvStride + kvHead * d + t];
                     o[qBase + t] = (float) (acc / sum);
                 }
             }
         }
+    }
+
+    private static float[] output(DeviceBuffer b) {
+        if (b instanceof CpuBuffer cpu && cpu.readOnly) throw new IllegalArgumentException("a constant buffer cannot be an op's output");
+        return data(b);
     }
 
     private static float[] data(DeviceBuffer b) {

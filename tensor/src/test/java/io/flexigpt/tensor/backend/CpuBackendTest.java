@@ -129,7 +129,7 @@ class CpuBackendTest {
             for (int h = 0; h < heads; h++) System.arraycopy(q, (t * heads + h / group * group) * d, q, (t * heads + h) * d, d);
         }
         DeviceBuffer out = cpu.allocate(q.length);
-        cpu.causalAttention(s, cpu.upload(q), cpu.upload(k), cpu.upload(v), out);
+        cpu.causalAttention(s, cpu.upload(q), cpu.upload(k), cpu.upload(v), KvCacheSlice.allocate(cpu, seq, kvHeads * d), out);
         float[] o = out.read();
         for (int h = 0; h < heads; h++) {
             for (int t = 0; t < d; t++) assertEquals(v[(h / group) * d + t], o[h * d + t], 1e-6, "query 0 sees only key 0");
@@ -145,25 +145,44 @@ class CpuBackendTest {
 
     @Example
     void attentionWithEqualScoresAveragesTheVisibleValues() {
-        // zero keys give equal scores; the last of 2 queries over 4 keys sees all 4 values, the first sees 3
-        AttentionShape s = new AttentionShape(2, 4, 1, 1, 1);
+        // zero keys give equal scores; 2 cached values, then 2 queries: the first sees 3 values, the last all 4
+        KvCacheSlice cache = KvCacheSlice.allocate(cpu, 4, 1);
+        cache.values().write(0, new float[] {1, 2});
         DeviceBuffer out = cpu.allocate(2);
-        cpu.causalAttention(s, cpu.upload(new float[] {1, 1}), cpu.upload(new float[4]), cpu.upload(new float[] {1, 2, 3, 10}), out);
+        cpu.causalAttention(new AttentionShape(2, 4, 1, 1, 1), cpu.upload(new float[] {1, 1}), cpu.upload(new float[2]), cpu.upload(new float[] {3, 10}),
+                cache, out);
         assertArrayEquals(new float[] {2, 4}, out.read(), 1e-6f);
+        assertArrayEquals(new float[] {1, 2, 3, 10}, cache.values().read(), "the queries' own values are appended");
     }
 
     @Example
-    void partialWritesFillAKvCacheThatAttentionReadsOnlyUpToKeys() {
-        DeviceBuffer k = cpu.allocate(4), v = cpu.allocate(4), out = cpu.allocate(1);
+    void decodingAppendsToItsOwnSliceOfASharedCache() {
+        DeviceBuffer keys = cpu.allocate(8), values = cpu.allocate(8), out = cpu.allocate(1);
+        values.write(0, new float[] {-7, -7, -7, -7}); // the slice of another layer
+        KvCacheSlice second = new KvCacheSlice(keys, values, 4);
+        float[] appended = {1, 3, 5};
+        for (int step = 0; step < 3; step++) {
+            // all keys zero, so all scores are equal: the mean of the values so far
+            cpu.causalAttention(new AttentionShape(1, step + 1, 1, 1, 1), cpu.upload(new float[] {1}), cpu.upload(new float[1]),
+                    cpu.upload(new float[] {appended[step]}), second, out);
+            double mean = 0;
+            for (int i = 0; i <= step; i++) mean += appended[i] / (step + 1.0);
+            assertEquals(mean, out.read()[0], 1e-6, "step " + step);
+        }
+        assertArrayEquals(new float[] {-7, -7, -7, -7, 1, 3, 5, 0}, values.read());
+        assertThrows(IllegalArgumentException.class, () -> cpu.causalAttention(new AttentionShape(1, 5, 1, 1, 1), cpu.upload(new float[] {1}),
+                cpu.upload(new float[1]), cpu.upload(new float[1]), second, out), "5 rows do not fit from float 4 of 8");
+        assertThrows(IllegalArgumentException.class, () -> new KvCacheSlice(keys, keys, 0));
+    }
+
+    @Example
+    void partialWritesChangeOnlyTheirRange() {
+        DeviceBuffer v = cpu.allocate(4);
         v.write(2, new float[] {5, 99});
         assertArrayEquals(new float[] {0, 0, 5, 99}, v.read());
         v.write(0, new float[] {1, 3});
-        // three cached keys of four slots, all scores equal: the mean of the first three values
-        cpu.causalAttention(new AttentionShape(1, 3, 1, 1, 1), cpu.upload(new float[] {1}), k, v, out);
-        assertArrayEquals(new float[] {3}, out.read(), 1e-6f);
+        assertArrayEquals(new float[] {1, 3, 5, 99}, v.read());
         assertThrows(IndexOutOfBoundsException.class, () -> v.write(3, new float[2]));
-        assertThrows(IllegalArgumentException.class,
-                () -> cpu.causalAttention(new AttentionShape(1, 5, 1, 1, 1), cpu.upload(new float[] {1}), k, v, out));
     }
 
     @Example
@@ -177,6 +196,9 @@ class CpuBackendTest {
         assertArrayEquals(new float[] {-0f, -0.5f, 1, -15}, out.read());
         cpu.siluMul(a, b, out);
         assertArrayEquals(new float[] {0, (float) (2 / (1 + Math.exp(-1))), (float) (-6 / (1 + Math.exp(2))), 60}, out.read(), 1e-6f);
+        cpu.mulRows(new RowsShape(2, 2), a, cpu.upload(new float[] {10, -1}), out);
+        assertArrayEquals(new float[] {0, -1, -20, -30}, out.read());
+        assertThrows(IllegalArgumentException.class, () -> cpu.mulRows(new RowsShape(2, 2), a, b, out));
     }
 
     @Example

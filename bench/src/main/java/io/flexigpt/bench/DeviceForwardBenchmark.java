@@ -1,5 +1,8 @@
 package io.flexigpt.bench;
 
+import io.flexigpt.nn.DeviceModel;
+import io.flexigpt.nn.Generator;
+import io.flexigpt.nn.SamplingConfig;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.io.Checkpoints;
 import io.flexigpt.tensor.backend.Backends;
@@ -10,8 +13,9 @@ import org.openjdk.jmh.annotations.*;
 
 /**
  * stories260K forward pass over 64 tokens per backend: {@code model} is the library's own CPU path
- * (tensor ops, fast GEMM), {@code cpu} the plain-Java reference backend, {@code opencl} the Aparapi
- * backend. Tokens/s = 64 / (seconds per op).
+ * (tensor ops, fast GEMM), {@code cpu} a {@link DeviceModel} on the plain-Java reference backend,
+ * {@code opencl} a {@link DeviceModel} on the Aparapi backend. Tokens/s = 64 / (seconds per op). {@code
+ * generate} decodes 127 tokens greedily after BOS with the KV cache: tokens/s = 127 / (seconds per op).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -19,12 +23,12 @@ import org.openjdk.jmh.annotations.*;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class BackendForwardBenchmark {
+public class DeviceForwardBenchmark {
     @Param({"model", "cpu", "opencl"})
     String backend;
 
     LlamaModel model;
-    BackendForward forward;
+    DeviceModel device;
     ComputeBackend be;
     int[] tokens = new int[64];
 
@@ -34,7 +38,7 @@ public class BackendForwardBenchmark {
         for (int i = 0; i < tokens.length; i++) tokens[i] = (i * 37 + 1) % 512;
         if (!backend.equals("model")) {
             be = Backends.open(backend);
-            forward = new BackendForward(model, be);
+            device = new DeviceModel(model, be);
         }
     }
 
@@ -45,6 +49,12 @@ public class BackendForwardBenchmark {
 
     @Benchmark
     public Object forward() {
-        return forward == null ? model.logits(tokens) : forward.logits(tokens);
+        return device == null ? model.logits(tokens) : device.logits(tokens);
+    }
+
+    @Benchmark
+    public int[] generate() {
+        Generator g = device == null ? new Generator(model) : new Generator(device);
+        return g.generate(new int[] {1}, 127, new SamplingConfig(0, 1, 0, 0), null, null);
     }
 }

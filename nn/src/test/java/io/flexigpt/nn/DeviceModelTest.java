@@ -1,0 +1,105 @@
+package io.flexigpt.nn;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.flexigpt.autograd.Variable;
+import io.flexigpt.tensor.Rng;
+import io.flexigpt.tensor.Tensor;
+import io.flexigpt.tensor.backend.CpuBackend;
+import java.util.Random;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * {@link DeviceModel} on the reference {@link CpuBackend} computes what the tensor path of {@link
+ * LlamaModel} computes: for random grouped-query models of both RoPE layouts, for blocks that share
+ * weights and scale their outputs, in one pass and token by token through a session, and in generation.
+ */
+class DeviceModelTest {
+    static LlamaModel randomModel(int heads, int group, int headHalf, int layers, boolean interleaved, long seed) {
+        int dim = heads * 2 * headHalf;
+        LlamaConfig c = new LlamaConfig(dim, layers, heads, heads / group, 3 * dim / 2 + 1, 37, 24, 10000f, 1e-5f, seed % 2 == 0,
+                interleaved ? RopeLayout.INTERLEAVED : RopeLayout.ROTATE_HALF);
+        return LlamaModel.random(c, seed);
+    }
+
+    static int[] tokens(long seed, int n, int vocab) {
+        Random r = new Random(seed);
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) t[i] = r.nextInt(vocab);
+        return t;
+    }
+
+    static void assertClose(Tensor expected, Tensor actual, String what) {
+        assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
+        double scale = 1 + expected.abs().max(-1, false).max(0, false).item();
+        assertTrue(actual.maxAbsDiff(expected) <= 2e-5 * scale, what + ": max difference " + actual.maxAbsDiff(expected));
+    }
+
+    @Property(tries = 20)
+    void logitsEqualTheTensorPath(@ForAll @IntRange(min = 1, max = 2) int kvHeads, @ForAll @IntRange(min = 1, max = 2) int group,
+                                  @ForAll @IntRange(min = 1, max = 4) int headHalf, @ForAll @IntRange(min = 1, max = 3) int layers,
+                                  @ForAll boolean interleaved, @ForAll @IntRange(min = 1, max = 24) int length, @ForAll long seed) {
+        LlamaModel model = randomModel(kvHeads * group, group, headHalf, layers, interleaved, seed);
+        int[] t = tokens(seed, length, model.config().vocabSize());
+        assertClose(model.logits(t), new DeviceModel(model, new CpuBackend()).logits(t), "logits");
+    }
+
+    @Property(tries = 15)
+    void aSessionFedInPiecesEqualsOnePass(@ForAll @IntRange(min = 2, max = 20) int length, @ForAll @IntRange(min = 1, max = 19) int split,
+                                          @ForAll long seed) {
+        LlamaModel model = randomModel(4, 2, 2, 2, seed % 3 == 0, seed);
+        DeviceModel device = new DeviceModel(model, new CpuBackend());
+        int[] t = tokens(seed, length, model.config().vocabSize());
+        int cut = Math.min(split, length - 1);
+        Tensor full = device.logits(t);
+        DeviceModel.Session s = device.session(length);
+        Tensor first = s.append(java.util.Arrays.copyOf(t, cut), true);
+        assertClose(full.slice(0, 0, cut), first, "prefix");
+        for (int i = cut; i < length; i++) {
+            Tensor last = s.append(new int[] {t[i]}, false);
+            assertClose(full.slice(0, i, i + 1), last, "position " + i);
+        }
+        assertEquals(length, s.position());
+        IllegalStateException full1 = assertThrows(IllegalStateException.class, () -> s.append(new int[] {1}, false));
+        assertTrue(full1.getMessage().contains("capacity"), full1.getMessage());
+    }
+
+    @Example
+    void sharedWeightsAndOutputScalesAreHonouredAndUploadedOnce() {
+        LlamaModel model = randomModel(2, 1, 2, 2, false, 11);
+        LlamaConfig c = model.config();
+        TransformerBlock source = model.blocks().get(0);
+        Rng rng = new Rng(5);
+        Attention attention = new Attention(c, shared(source.attention().q()), shared(source.attention().k()), shared(source.attention().v()),
+                shared(source.attention().o()));
+        FeedForward mlp = new FeedForward(shared(source.mlp().gate()), shared(source.mlp().up()), shared(source.mlp().down()));
+        TransformerBlock replacement = new TransformerBlock(new RmsNorm(rng.normal(1, 0.1f, c.dim()), c.normEps()), attention,
+                new RmsNorm(rng.normal(1, 0.1f, c.dim()), c.normEps()), mlp, rng.normal(0.5f, 0.2f, c.dim()), rng.normal(0.5f, 0.2f, c.dim()));
+        model.blocks().replace(1, replacement);
+        int[] t = tokens(3, 9, c.vocabSize());
+        DeviceModel device = new DeviceModel(model, new CpuBackend());
+        assertClose(model.logits(t), device.logits(t), "logits");
+        long expected = 0;
+        for (Variable p : model.parameters()) expected += p.value().numel();
+        if (!c.tiedEmbeddings()) expected -= model.embedding().weight().value().numel();
+        assertEquals(expected, device.parameterFloats(), "every parameter once, the shared ones included");
+    }
+
+    private static Linear shared(Projection p) {
+        return new Linear(((Linear) p).weight());
+    }
+
+    @Example
+    void generationOnTheDeviceMatchesTheTensorPath() {
+        LlamaModel model = randomModel(4, 2, 2, 2, true, 8);
+        int[] prompt = {1, 5, 9};
+        SamplingConfig sampling = new SamplingConfig(0.9, 0.95, 0, 17);
+        int[] cpu = new Generator(model).generate(prompt, 15, sampling, null, null);
+        int[] dev = new Generator(new DeviceModel(model, new CpuBackend())).generate(prompt, 15, sampling, null, null);
+        assertArrayEquals(cpu, dev);
+        assertEquals(15, dev.length);
+    }
+}
