@@ -51,8 +51,9 @@ public final class Generator {
      */
     public int[] generate(int[] prompt, int maxNewTokens, SamplingConfig sampling, int[] stopTokens, IntPredicate onToken) {
         if (prompt.length == 0) throw new IllegalArgumentException("generate: the prompt needs at least one token (e.g. BOS)");
+        if (maxNewTokens < 0) throw new IllegalArgumentException("generate: maxNewTokens must be >= 0, got " + maxNewTokens);
         if (prompt.length >= context) throw new IllegalArgumentException("generate: prompt of " + prompt.length + " tokens fills the context of " + context);
-        int capacity = Math.min(context, prompt.length + maxNewTokens);
+        int capacity = (int) Math.min(context, (long) prompt.length + maxNewTokens);
         Sampler sampler = new Sampler(sampling);
         int[] out = new int[Math.max(0, capacity - prompt.length)];
         int produced = 0;

@@ -7,7 +7,7 @@ package io.flexigpt.nn;
  */
 public record SamplingConfig(double temperature, double topP, int topK, long seed) {
     public SamplingConfig {
-        if (temperature < 0) throw new IllegalArgumentException("temperature must be >= 0, got " + temperature);
+        if (!(temperature >= 0)) throw new IllegalArgumentException("temperature must be >= 0, got " + temperature);
         if (!(topP > 0 && topP <= 1)) throw new IllegalArgumentException("topP must be in (0, 1], got " + topP);
         if (topK < 0) throw new IllegalArgumentException("topK must be >= 0, got " + topK);
     }

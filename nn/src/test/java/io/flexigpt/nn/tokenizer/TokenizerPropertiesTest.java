@@ -15,7 +15,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Round trips on arbitrary Unicode, and the heap-based merge against llama2.c's rescanning loop. */
-class TokenizerProperties {
+class TokenizerPropertiesTest {
     private static Map<String, Tokenizer> tokenizers = new HashMap<>();
 
     private static synchronized Tokenizer tokenizer(String name) throws IOException {

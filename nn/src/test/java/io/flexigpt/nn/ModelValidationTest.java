@@ -1,0 +1,111 @@
+package io.flexigpt.nn;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.flexigpt.tensor.Tensor;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import net.jqwik.api.*;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * Bad configurations and weight sets fail with a message naming what is wrong: a missing, misshapen or
+ * unexpected tensor in {@link LlamaModel#fromWeights}, an impossible {@link LlamaConfig}, bad token input.
+ */
+class ModelValidationTest {
+    static final LlamaConfig CONFIG = TinyModels.config(2, 2, 4, 2, 12, 11, 16, false, RopeLayout.ROTATE_HALF);
+
+    static IllegalArgumentException rejected(Map<String, Tensor> weights, LlamaConfig config) {
+        return assertThrows(IllegalArgumentException.class, () -> LlamaModel.fromWeights(config, weights));
+    }
+
+    @Example
+    void everyMissingTensorIsNamedWithItsExpectedShape() {
+        Map<String, Tensor> complete = TinyModels.weights(CONFIG, 1, 0.5f);
+        for (String name : complete.keySet()) {
+            Map<String, Tensor> w = new LinkedHashMap<>(complete);
+            int[] shape = w.remove(name).shape();
+            String msg = rejected(w, CONFIG).getMessage();
+            assertTrue(msg.contains("missing tensor '" + name + "'") && msg.contains(Arrays.toString(shape)), msg);
+        }
+    }
+
+    @Example
+    void everyMisshapenTensorIsNamedWithBothShapes() {
+        Map<String, Tensor> complete = TinyModels.weights(CONFIG, 1, 0.5f);
+        for (String name : complete.keySet()) {
+            Map<String, Tensor> w = new LinkedHashMap<>(complete);
+            int[] shape = w.get(name).shape();
+            int[] wrong = shape.clone();
+            wrong[wrong.length - 1] += 1;
+            w.put(name, Tensor.zeros(wrong));
+            String msg = rejected(w, CONFIG).getMessage();
+            assertTrue(msg.contains("'" + name + "'") && msg.contains("shape " + Arrays.toString(wrong)) && msg.contains("expected " + Arrays.toString(shape)), msg);
+        }
+    }
+
+    @Example
+    void anUnexpectedTensorIsNamed() {
+        Map<String, Tensor> w = TinyModels.weights(CONFIG, 1, 0.5f);
+        w.put("model.layers.2.mlp.up_proj.weight", Tensor.zeros(12, 16));
+        assertTrue(rejected(w, CONFIG).getMessage().contains("unexpected tensor 'model.layers.2.mlp.up_proj.weight'"));
+
+        LlamaConfig tied = new LlamaConfig(16, 2, 4, 2, 12, 11, 16, 10000f, 1e-5f, true, RopeLayout.ROTATE_HALF);
+        assertTrue(rejected(TinyModels.weights(CONFIG, 1, 0.5f), tied).getMessage().contains("unexpected tensor 'lm_head.weight'"));
+    }
+
+    @Example
+    void stridedViewsAreAcceptedAsWeights() {
+        Map<String, Tensor> dense = TinyModels.weights(CONFIG, 3, 0.5f), views = new LinkedHashMap<>();
+        dense.forEach((k, v) -> views.put(k, v.rank() == 2 ? v.t().contiguous().t() : v));
+        assertFalse(views.get("model.layers.0.self_attn.q_proj.weight").isContiguous());
+        int[] tokens = {4, 0, 10, 7};
+        assertEquals(0.0, LlamaModel.fromWeights(CONFIG, views).logits(tokens).maxAbsDiff(LlamaModel.fromWeights(CONFIG, dense).logits(tokens)));
+    }
+
+    enum Field { DIM, LAYERS, HEADS, KV_HEADS, HIDDEN, VOCAB, SEQ }
+
+    @Property(tries = 40)
+    void nonPositiveOrAbsurdSizesNameTheField(@ForAll Field field, @ForAll boolean absurd, @ForAll @IntRange(min = -3, max = 0) int small) {
+        int[] v = {16, 2, 4, 2, 12, 11, 16};
+        v[field.ordinal()] = absurd ? Integer.MAX_VALUE : small;
+        String[] names = {"dim", "nLayers", "nHeads", "nKvHeads", "hiddenDim", "vocabSize", "maxSeqLen"};
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new LlamaConfig(v[0], v[1], v[2], v[3], v[4], v[5], v[6], 10000f, 1e-5f, false, RopeLayout.ROTATE_HALF));
+        assertTrue(e.getMessage().startsWith(names[field.ordinal()] + " = " + v[field.ordinal()]), e.getMessage());
+    }
+
+    @Example
+    void inconsistentHeadsAndConstantsAreRejected() {
+        assertMessage("dim 18 is not a multiple of nHeads 4", () -> new LlamaConfig(18, 1, 4, 2, 8, 8, 8, 10000f, 1e-5f, false, RopeLayout.ROTATE_HALF));
+        assertMessage("nHeads 4 is not a multiple of nKvHeads 3", () -> new LlamaConfig(16, 1, 4, 3, 8, 8, 8, 10000f, 1e-5f, false, RopeLayout.ROTATE_HALF));
+        assertMessage("head size 3 must be even", () -> new LlamaConfig(12, 1, 4, 2, 8, 8, 8, 10000f, 1e-5f, false, RopeLayout.ROTATE_HALF));
+        assertMessage("ropeTheta and normEps must be positive", () -> new LlamaConfig(16, 1, 4, 2, 8, 8, 8, Float.NaN, 1e-5f, false, RopeLayout.ROTATE_HALF));
+        assertMessage("ropeTheta and normEps must be positive", () -> new LlamaConfig(16, 1, 4, 2, 8, 8, 8, 10000f, 0f, false, RopeLayout.ROTATE_HALF));
+        assertMessage("ropeLayout is required", () -> new LlamaConfig(16, 1, 4, 2, 8, 8, 8, 10000f, 1e-5f, false, null));
+    }
+
+    @Example
+    void withersChangeOnlyTheirField() {
+        LlamaConfig c = CONFIG.withLayers(5).withRopeLayout(RopeLayout.INTERLEAVED);
+        assertEquals(new LlamaConfig(16, 5, 4, 2, 12, 11, 16, 10000f, 1e-5f, false, RopeLayout.INTERLEAVED), c);
+        assertEquals(4, c.headDim());
+        assertEquals(8, c.kvDim());
+    }
+
+    @Example
+    void badTokensAreRejectedWithTheirPosition() {
+        LlamaModel model = LlamaModel.random(CONFIG, 1);
+        IndexOutOfBoundsException range = assertThrows(IndexOutOfBoundsException.class, () -> model.logits(new int[] {1, 11, 2}));
+        assertTrue(range.getMessage().contains("token id 11 at position 1") && range.getMessage().contains("vocabulary 11"), range.getMessage());
+        assertThrows(IndexOutOfBoundsException.class, () -> model.logits(new int[] {-1}));
+        IllegalArgumentException ragged = assertThrows(IllegalArgumentException.class, () -> model.forward(new int[][] {{1, 2}, {3}}));
+        assertTrue(ragged.getMessage().contains("row 1 has 1"), ragged.getMessage());
+    }
+
+    static void assertMessage(String expected, org.junit.jupiter.api.function.Executable construct) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, construct);
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}
