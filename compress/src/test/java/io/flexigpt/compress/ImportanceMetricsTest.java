@@ -130,10 +130,10 @@ class ImportanceMetricsTest {
         LlamaModel model = TinyModels.random(3, seed);
         CalibrationData data = TinyModels.calibration(model, 4, 16, 2, seed);
         double[] taylor = new TaylorImportance().score(model, data);
-        double eps = 1e-2;
+        double eps = 2e-3;
         for (int i = 0; i < taylor.length; i++) {
             double slope = (data.loss(scaledBlock(model, i, 1 + eps)) - data.loss(scaledBlock(model, i, 1 - eps))) / (2 * eps);
-            assertEquals(Math.abs(slope), taylor[i], 2e-3 + 0.03 * taylor[i], "block " + i);
+            assertEquals(Math.abs(slope), taylor[i], 5e-4 + 0.02 * taylor[i], "block " + i);
         }
     }
 
