@@ -74,7 +74,7 @@ public final class Baselines {
     /** SLEB: removes {@code round(rate * blocks)} blocks greedily by calibration perplexity. */
     public static CompressionResult sleb(LlamaModel teacher, CalibrationData calibration, double rate) {
         LlamaModel student = FlexiGpt.copy(teacher);
-        int blocks = student.blocks().size(), n = (int) Math.round(rate * blocks);
+        int blocks = student.blocks().size(), n = PruningPlan.count(blocks, rate);
         List<Integer> remaining = new ArrayList<>();
         for (int i = 0; i < blocks; i++) remaining.add(i);
         List<Integer> removed = new ArrayList<>();

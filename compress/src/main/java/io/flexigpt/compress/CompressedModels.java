@@ -26,8 +26,9 @@ import java.util.Map;
  * in which every distinct tensor is stored once, q/k in the model's own rotary layout (named in the
  * metadata, so a reload is bit-exact). A replacement block stores its own norm
  * gains, adapters ({@code ...q_proj.lora_A}, {@code lora_B}) and output scales; its shared base weights are
- * not stored again: the {@code flexigpt} metadata entry says which block each one shares. Loading rebuilds
- * the same sharing, so the loaded model computes exactly the saved one's logits.
+ * not stored again: the {@code flexigpt} metadata entry says which block each one shares ({@code -1}: no
+ * base; its own index: adapters on its own stored weights, as drop + LoRA makes). Loading rebuilds the same
+ * sharing, so the loaded model computes exactly the saved one's logits.
  */
 public final class CompressedModels {
     private CompressedModels() {}
@@ -72,6 +73,16 @@ public final class CompressedModels {
         HfCheckpoint.writeConfig(dir, cfg);
     }
 
+    /** Adapters and output scales: the tensors only a replacement block has. */
+    private static boolean isOwnTensor(String name) {
+        return name.contains("lora_") || name.endsWith("output_scale");
+    }
+
+    /** The module a projection belongs to: {@code self_attn.} or {@code mlp.}. */
+    private static String group(String projection) {
+        return List.of("q_proj", "k_proj", "v_proj", "o_proj").contains(projection) ? "self_attn." : "mlp.";
+    }
+
     private static int blockOf(String name) {
         String rest = name.substring("model.layers.".length());
         return Integer.parseInt(rest.substring(0, rest.indexOf('.')));
@@ -96,21 +107,34 @@ public final class CompressedModels {
             Map<String, Tensor> stored = new LinkedHashMap<>();
             for (String n : f.names()) stored.put(n, f.load(n));
             Map<String, Tensor> plainWeights = new LinkedHashMap<>();
-            for (Map.Entry<String, Tensor> e : stored.entrySet()) if (!e.getKey().contains("lora_") && !e.getKey().endsWith("output_scale")) plainWeights.put(e.getKey(), e.getValue());
+            for (Map.Entry<String, Tensor> e : stored.entrySet()) if (!isOwnTensor(e.getKey())) plainWeights.put(e.getKey(), e.getValue());
             int[] source = new int[blocks.size()];
+            boolean[] shared = new boolean[blocks.size()];
             for (int i = 0; i < blocks.size(); i++) {
+                String where = file + " block " + i;
                 Map<String, Object> b = Json.object(blocks.get(i), "block " + i, file.toString());
-                source[i] = "shared".equals(b.get("kind")) ? Json.getInt(b, "source", file + " block " + i) : i;
-                if (source[i] != i) {
-                    if (source[i] < -1 || source[i] >= blocks.size()) throw new FormatException(file + ": block " + i + " shares block " + source[i] + ", which does not exist");
-                    // a standard block is first built on the source's weights (or zeros without a source), then replaced
-                    for (String m : Projections.NAMES) {
-                        String suffix = (m.endsWith("_proj") && List.of("q_proj", "k_proj", "v_proj", "o_proj").contains(m) ? "self_attn." : "mlp.") + m + ".weight";
-                        Tensor base = source[i] >= 0 ? stored.get("model.layers." + source[i] + "." + suffix) : null;
-                        if (base == null) base = Tensor.zeros(stored.get("model.layers." + i + "." + suffix.replace(".weight", ".lora_B")).dim(0),
-                                stored.get("model.layers." + i + "." + suffix.replace(".weight", ".lora_A")).dim(1));
-                        plainWeights.put("model.layers." + i + "." + suffix, base);
+                String kind = Json.getString(b, "kind", where);
+                if (!kind.equals("plain") && !kind.equals("shared")) throw new FormatException(where + ": kind is '" + kind + "', expected plain or shared");
+                shared[i] = kind.equals("shared");
+                source[i] = shared[i] ? Json.getInt(b, "source", where) : i;
+                if (!shared[i]) continue;
+                if (source[i] < -1 || source[i] >= blocks.size()) throw new FormatException(file + ": block " + i + " shares block " + source[i] + ", which does not exist");
+                for (String m : Projections.NAMES) {
+                    String prefix = "model.layers." + i + "." + group(m) + m + ".";
+                    Tensor a = stored.get(prefix + "lora_A"), bb = stored.get(prefix + "lora_B");
+                    if (a == null || bb == null) throw new FormatException(file + ": block " + i + " lacks adapter tensors " + prefix + "lora_A/lora_B");
+                    // source == i: adapters on the block's own stored weights (LoRA)
+                    if (source[i] == i) continue;
+                    Tensor base;
+                    if (source[i] >= 0) {
+                        String sourceName = "model.layers." + source[i] + "." + group(m) + m + ".weight";
+                        base = stored.get(sourceName);
+                        if (base == null) throw new FormatException(file + ": block " + i + " shares block " + source[i] + ", but the file has no tensor '" + sourceName + "' (a source must be a stored block)");
+                    } else {
+                        // no shared base: a standard block is first built on zeros of the adapters' shape, then replaced
+                        base = Tensor.zeros(bb.dim(0), a.dim(1));
                     }
+                    plainWeights.put(prefix + "weight", base);
                 }
             }
             LlamaModel model;
@@ -119,20 +143,35 @@ public final class CompressedModels {
             } catch (IllegalArgumentException e) {
                 throw new FormatException(file + ": " + e.getMessage(), e);
             }
+            java.util.Set<String> used = new java.util.HashSet<>();
             List<TransformerBlock> built = model.blocks().asList();
             for (int i = 0; i < blocks.size(); i++) {
-                if (source[i] == i) continue;
+                if (!shared[i]) continue;
                 String p = "model.layers." + i + ".";
                 Map<String, Tensor[]> adapters = new LinkedHashMap<>();
                 for (String m : Projections.NAMES) {
-                    String prefix = p + (List.of("q_proj", "k_proj", "v_proj", "o_proj").contains(m) ? "self_attn." : "mlp.") + m + ".";
-                    Tensor a = stored.get(prefix + "lora_A"), bb = stored.get(prefix + "lora_B");
-                    if (a == null || bb == null) throw new FormatException(file + ": block " + i + " lacks adapter tensors " + prefix + "lora_A/lora_B");
-                    adapters.put(m, new Tensor[] {a, bb});
+                    String prefix = p + group(m) + m + ".";
+                    adapters.put(m, new Tensor[] {stored.get(prefix + "lora_A"), stored.get(prefix + "lora_B")});
+                    used.add(prefix + "lora_A");
+                    used.add(prefix + "lora_B");
                 }
                 Tensor sa = stored.get(p + "attn_output_scale"), sm = stored.get(p + "mlp_output_scale");
-                TransformerBlock replacement = ReplacementBlocks.build(cfg, built.get(i), source[i] >= 0 ? built.get(source[i]) : null, adapters, sa, sm);
-                model.blocks().replace(i, replacement);
+                for (String name : List.of("attn_output_scale", "mlp_output_scale")) {
+                    Tensor t = stored.get(p + name);
+                    if (t == null) continue;
+                    used.add(p + name);
+                    if (t.rank() != 1 || t.dim(0) != cfg.dim()) {
+                        throw new FormatException(file + ": tensor '" + p + name + "' has shape " + java.util.Arrays.toString(t.shape()) + ", expected [" + cfg.dim() + "]");
+                    }
+                }
+                try {
+                    model.blocks().replace(i, ReplacementBlocks.build(cfg, built.get(i), source[i] >= 0 ? built.get(source[i]) : null, adapters, sa, sm));
+                } catch (IllegalArgumentException e) {
+                    throw new FormatException(file + ": block " + i + ": " + e.getMessage(), e);
+                }
+            }
+            for (String name : stored.keySet()) {
+                if (isOwnTensor(name) && !used.contains(name)) throw new FormatException(file + ": tensor '" + name + "' belongs to no shared block of the metadata");
             }
             model.freeze();
             return model;

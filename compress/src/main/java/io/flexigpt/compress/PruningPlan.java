@@ -15,8 +15,8 @@ public record PruningPlan(int[] pruned, int[] kept, double blockFraction, double
     public static PruningPlan lowestScores(LlamaModel model, double[] scores, double rate, boolean protectFirst, boolean protectLast) {
         int blocks = model.blocks().size();
         if (scores.length != blocks) throw new IllegalArgumentException(scores.length + " scores for " + blocks + " blocks");
-        if (!(rate >= 0 && rate < 1)) throw new IllegalArgumentException("compression rate must be in [0, 1), got " + rate);
-        int n = (int) Math.round(rate * blocks);
+        for (int i = 0; i < blocks; i++) if (Double.isNaN(scores[i])) throw new IllegalArgumentException("the importance score of block " + i + " is NaN");
+        int n = count(blocks, rate);
         List<Integer> candidates = new ArrayList<>();
         for (int i = 0; i < blocks; i++) {
             if ((protectFirst && i == 0) || (protectLast && i == blocks - 1)) continue;
@@ -28,11 +28,26 @@ public record PruningPlan(int[] pruned, int[] kept, double blockFraction, double
         return of(model, pruned);
     }
 
-    /** A plan pruning exactly {@code pruned}. */
+    /**
+     * The number of blocks {@code round(rate * blocks)} that {@code rate} prunes; the rate must be in [0, 1)
+     * and leave at least one block.
+     */
+    static int count(int blocks, double rate) {
+        if (!(rate >= 0 && rate < 1)) throw new IllegalArgumentException("compression rate must be in [0, 1), got " + rate);
+        int n = (int) Math.round(rate * blocks);
+        if (n > 0 && n >= blocks) throw new IllegalArgumentException("compression rate " + rate + " would prune all " + blocks + " blocks; at least one must be kept");
+        return n;
+    }
+
+    /** A plan pruning exactly {@code pruned}: distinct block indices of {@code model}, in any order. */
     public static PruningPlan of(LlamaModel model, int[] pruned) {
         int blocks = model.blocks().size();
         int[] sorted = pruned.clone();
         Arrays.sort(sorted);
+        for (int k = 0; k < sorted.length; k++) {
+            if (sorted[k] < 0 || sorted[k] >= blocks) throw new IllegalArgumentException("cannot prune block " + sorted[k] + " of a model with " + blocks + " blocks");
+            if (k > 0 && sorted[k] == sorted[k - 1]) throw new IllegalArgumentException("block " + sorted[k] + " is listed twice in the pruning plan");
+        }
         List<Integer> kept = new ArrayList<>();
         long prunedParams = 0;
         for (int i = 0; i < blocks; i++) {

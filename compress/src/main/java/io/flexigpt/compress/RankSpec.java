@@ -19,7 +19,11 @@ public record RankSpec(int absolute, double fraction) {
 
     /** Parses {@code "8"} (absolute) or {@code "0.25"} (fraction). */
     public static RankSpec parse(String s) {
-        return s.contains(".") ? fraction(Double.parseDouble(s)) : of(Integer.parseInt(s));
+        try {
+            return s.contains(".") ? fraction(Double.parseDouble(s)) : of(Integer.parseInt(s));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("rank '" + s + "' is neither a whole rank such as 8 nor a fraction such as 0.25");
+        }
     }
 
     public int rankFor(Tensor weight) {

@@ -12,6 +12,7 @@ import io.flexigpt.tensor.Linalg;
 import io.flexigpt.tensor.Rng;
 import io.flexigpt.tensor.Svd;
 import io.flexigpt.tensor.Tensor;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,9 +71,14 @@ final class ReplacementBlocks {
 
     /** Attention and MLP residual-branch outputs of {@code block} on input {@code x}, as {@code [tokens, dim]}. */
     static Tensor[] branchOutputs(TransformerBlock block, Variable x) {
+        return branchOutputs(block, x, block.attentionScale());
+    }
+
+    /** As {@link #branchOutputs(TransformerBlock, Variable)}, with the attention branch scaled by {@code attentionScale} (null: unscaled). */
+    private static Tensor[] branchOutputs(TransformerBlock block, Variable x, Variable attentionScale) {
         try (NoGrad ignored = NoGrad.enter()) {
             Variable a = block.attention().forward(block.attentionNorm().forward(x), 0, null);
-            if (block.attentionScale() != null) a = a.mul(block.attentionScale());
+            if (attentionScale != null) a = a.mul(attentionScale);
             Variable h = x.add(a);
             Variable m = block.mlp().forward(block.mlpNorm().forward(h));
             if (block.mlpScale() != null) m = m.mul(block.mlpScale());
@@ -81,17 +87,31 @@ final class ReplacementBlocks {
         }
     }
 
-    /** Per-channel {@code rms(original) / rms(replacement)} of both branches over the calibration inputs, clamped to [1/8, 8]. */
+    /**
+     * Per-channel {@code rms(original) / rms(replacement)} of both branches over the calibration inputs, clamped
+     * to [1/8, 8]. The attention scale is found first; the MLP scale is then measured with the attention
+     * branch already scaled, since that is the residual stream the MLP sees in the scaled replacement.
+     */
     static Tensor[] outputScales(TransformerBlock original, TransformerBlock replacement, List<Tensor> inputs) {
-        Tensor[] num = null, den = null;
+        List<Tensor[]> want = new ArrayList<>();
+        Tensor num = null, den = null;
         for (Tensor x : inputs) {
-            Tensor[] o = branchOutputs(original, Variable.constant(x)), r = branchOutputs(replacement, Variable.constant(x));
-            Tensor[] so = {o[0].square().sum(0, false), o[1].square().sum(0, false)};
-            Tensor[] sr = {r[0].square().sum(0, false), r[1].square().sum(0, false)};
-            num = num == null ? so : new Tensor[] {num[0].add(so[0]), num[1].add(so[1])};
-            den = den == null ? sr : new Tensor[] {den[0].add(sr[0]), den[1].add(sr[1])};
+            Tensor[] o = branchOutputs(original, Variable.constant(x));
+            want.add(o);
+            Tensor so = o[0].square().sum(0, false), sr = branchOutputs(replacement, Variable.constant(x))[0].square().sum(0, false);
+            num = num == null ? so : num.add(so);
+            den = den == null ? sr : den.add(sr);
         }
-        return new Tensor[] {ratio(num[0], den[0]), ratio(num[1], den[1])};
+        Tensor attention = ratio(num, den);
+        Variable scale = Variable.constant(attention);
+        num = null;
+        den = null;
+        for (int i = 0; i < inputs.size(); i++) {
+            Tensor so = want.get(i)[1].square().sum(0, false), sr = branchOutputs(replacement, Variable.constant(inputs.get(i)), scale)[1].square().sum(0, false);
+            num = num == null ? so : num.add(so);
+            den = den == null ? sr : den.add(sr);
+        }
+        return new Tensor[] {attention, ratio(num, den)};
     }
 
     private static Tensor ratio(Tensor num, Tensor den) {
