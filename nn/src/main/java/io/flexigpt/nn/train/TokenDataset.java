@@ -41,13 +41,19 @@ public final class TokenDataset {
 
     /**
      * Splits {@code text} into documents at lines equal to {@code separator} (or at blank lines when it is
-     * null), encodes each with BOS, and keeps the last {@code heldOutFraction} of the documents apart.
+     * null), encodes each with BOS, and keeps the last {@code heldOutFraction} (in [0, 1)) of the documents
+     * apart. At least one document must remain for training.
      */
     public static TokenDataset encode(String text, Tokenizer tokenizer, String separator, double heldOutFraction) {
+        checkFraction(heldOutFraction);
         List<String> docs = documents(text, separator);
         int heldOutDocs = (int) Math.round(docs.size() * heldOutFraction);
         if (heldOutFraction > 0 && heldOutDocs == 0 && docs.size() > 1) heldOutDocs = 1;
         int cut = docs.size() - heldOutDocs;
+        if (docs.isEmpty()) throw new IllegalArgumentException("the text holds no documents (only blank lines or separators)");
+        if (cut == 0) {
+            throw new IllegalArgumentException("heldOutFraction " + heldOutFraction + " of " + docs.size() + " document(s) holds out all of them: none is left for training");
+        }
         return new TokenDataset(encodeAll(docs.subList(0, cut), tokenizer), encodeAll(docs.subList(cut, docs.size()), tokenizer));
     }
 
@@ -106,6 +112,7 @@ public final class TokenDataset {
     }
 
     static Batch window(int[] tokens, Rng rng, int batch, int length) {
+        checkWindows(batch, length);
         if (tokens.length < length + 1) throw new IllegalArgumentException("dataset of " + tokens.length + " tokens is shorter than one window of " + (length + 1));
         int[][] in = new int[batch][length], target = new int[batch][length];
         for (int b = 0; b < batch; b++) {
@@ -118,6 +125,8 @@ public final class TokenDataset {
 
     /** Consecutive non-overlapping held-out windows (the first {@code maxWindows}), for a deterministic held-out loss. */
     public List<Batch> heldOutBatches(int batch, int length, int maxWindows) {
+        checkWindows(batch, length);
+        if (maxWindows < 0) throw new IllegalArgumentException("maxWindows must be >= 0, got " + maxWindows);
         List<Batch> out = new ArrayList<>();
         int windows = Math.min(maxWindows, (heldOut.length - 1) / length);
         for (int w = 0; w < windows; w += batch) {
@@ -131,6 +140,15 @@ public final class TokenDataset {
             out.add(new Batch(in, target));
         }
         return out;
+    }
+
+    private static void checkFraction(double heldOutFraction) {
+        if (!(heldOutFraction >= 0 && heldOutFraction < 1)) throw new IllegalArgumentException("heldOutFraction must be in [0, 1), got " + heldOutFraction);
+    }
+
+    private static void checkWindows(int batch, int length) {
+        if (batch < 1) throw new IllegalArgumentException("batch must be >= 1 window, got " + batch);
+        if (length < 1) throw new IllegalArgumentException("window length must be >= 1 token, got " + length);
     }
 
     private static String digest(byte[] bytes, String extra) {

@@ -53,15 +53,20 @@ class TokenDatasetTest {
     }
 
     @Property(tries = 60)
-    void theLastDocumentsAreHeldOutInOrder(@ForAll @IntRange(min = 1, max = 30) int docs, @ForAll @IntRange(min = 0, max = 10) int tenths, @ForAll long seed) {
+    void theLastDocumentsAreHeldOutInOrder(@ForAll @IntRange(min = 1, max = 30) int docs, @ForAll @IntRange(min = 0, max = 9) int tenths, @ForAll long seed) {
+        double fraction = tenths / 10.0;
+        int held = (int) Math.round(docs * fraction);
+        if (fraction > 0 && held == 0 && docs > 1) held = 1;
         Rng rng = new Rng(seed);
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < docs; i++) texts.add("doc" + i + "x".repeat(rng.nextInt(5)));
-        double fraction = tenths / 10.0;
-        TokenDataset d = TokenDataset.encode(String.join("\n\n", texts), new CharTokenizer(), null, fraction);
+        String text = String.join("\n\n", texts);
+        if (held == docs) {
+            assertThrows(IllegalArgumentException.class, () -> TokenDataset.encode(text, new CharTokenizer(), null, fraction), "no training documents left");
+            return;
+        }
+        TokenDataset d = TokenDataset.encode(text, new CharTokenizer(), null, fraction);
 
-        int held = (int) Math.round(docs * fraction);
-        if (fraction > 0 && held == 0 && docs > 1) held = 1;
         assertEquals(held, count(d.heldOut(), BOS), "held-out documents");
         assertEquals(docs - held, count(d.train(), BOS), "training documents");
         CharTokenizer tok = new CharTokenizer();
@@ -71,6 +76,32 @@ class TokenDatasetTest {
         for (int id : d.train()) joined.add(id);
         for (int id : d.heldOut()) joined.add(id);
         assertEquals(all, joined);
+    }
+
+    @Example
+    void badHeldOutFractionsAndSplitsWithoutTrainingDocumentsAreRejected() {
+        for (double f : new double[] {-0.1, 1, 1.5, Double.NaN}) {
+            assertMessage("heldOutFraction must be in [0, 1), got " + f, () -> TokenDataset.encode("a\n\nb", new CharTokenizer(), null, f));
+        }
+        assertMessage("heldOutFraction 0.5 of 1 document(s) holds out all of them: none is left for training",
+                () -> TokenDataset.encode("only one story", new CharTokenizer(), null, 0.5));
+        assertMessage("the text holds no documents (only blank lines or separators)", () -> TokenDataset.encode("\n \n", new CharTokenizer(), null, 0));
+        assertEquals(1, count(TokenDataset.encode("only one story", new CharTokenizer(), null, 0.4).train(), BOS));
+    }
+
+    @Example
+    void emptyBatchesAndWindowsAreRejected() {
+        TokenDataset d = new TokenDataset(new int[20], new int[20]);
+        assertMessage("batch must be >= 1 window, got 0", () -> d.sample(new Rng(1), 0, 4));
+        assertMessage("window length must be >= 1 token, got 0", () -> d.sample(new Rng(1), 2, 0));
+        assertMessage("window length must be >= 1 token, got 0", () -> d.heldOutBatches(2, 0, 5));
+        assertMessage("batch must be >= 1 window, got 0", () -> d.heldOutBatches(0, 4, 5));
+        assertMessage("maxWindows must be >= 0, got -1", () -> d.heldOutBatches(2, 4, -1));
+    }
+
+    static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertEquals(expected, e.getMessage());
     }
 
     @Property(tries = 60)
