@@ -162,21 +162,24 @@ class TokenDatasetTest {
     void theCacheIsReusedWhenIntactAndRebuiltWhenDamaged(@TempDir Path dir) throws IOException {
         Path text = dir.resolve("corpus.txt");
         Files.writeString(text, "first story\n<sep>\nsecond one\n<sep>\nthird\n<sep>\nfourth tale");
+        Path tokenizerFile = Files.writeString(dir.resolve("tokenizer.json"), "{\"chars\": 1}");
         Path cache = dir.resolve("cache");
         CharTokenizer tok = new CharTokenizer();
-        TokenDataset first = TokenDataset.load(text, tok, "chars", "<sep>", 0.25, cache);
+        TokenDataset first = TokenDataset.load(text, tok, tokenizerFile, "<sep>", 0.25, cache);
         assertEquals(4, tok.calls);
         TokenDataset expected = TokenDataset.encode(Files.readString(text), new CharTokenizer(), "<sep>", 0.25);
         assertArrayEquals(expected.train(), first.train());
         assertArrayEquals(expected.heldOut(), first.heldOut());
 
-        TokenDataset cached = TokenDataset.load(text, tok, "chars", "<sep>", 0.25, cache);
+        TokenDataset cached = TokenDataset.load(text, tok, tokenizerFile, "<sep>", 0.25, cache);
         assertEquals(4, tok.calls, "an intact cache must not re-encode");
         assertArrayEquals(first.train(), cached.train());
         assertArrayEquals(first.heldOut(), cached.heldOut());
+        TokenDataset.load(text, tok, dir, "<sep>", 0.25, cache);
+        assertEquals(4, tok.calls, "the directory holding the tokenizer file keys the same cache");
 
-        TokenDataset.load(text, tok, "other-tokenizer", "<sep>", 0.25, cache);
-        assertEquals(8, tok.calls, "another tokenizer id must not reuse the cache");
+        TokenDataset.load(text, tok, tokenizerFile, null, 0.25, cache);
+        assertEquals(5, tok.calls, "another separator must not reuse the cache");
 
         List<Path> files;
         try (var s = Files.list(cache)) {
@@ -184,10 +187,26 @@ class TokenDatasetTest {
         }
         assertEquals(2, files.size(), "no temporary files are left behind: " + files);
         for (Path f : files) Files.write(f, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
-        TokenDataset rebuilt = TokenDataset.load(text, tok, "chars", "<sep>", 0.25, cache);
-        assertEquals(12, tok.calls);
+        TokenDataset rebuilt = TokenDataset.load(text, tok, tokenizerFile, "<sep>", 0.25, cache);
+        assertEquals(9, tok.calls);
         assertArrayEquals(first.train(), rebuilt.train());
         assertArrayEquals(first.heldOut(), rebuilt.heldOut());
+    }
+
+    @Test
+    void aTokenizerReplacedAtTheSamePathRebuildsTheCache(@TempDir Path dir) throws IOException {
+        Path text = Files.writeString(dir.resolve("corpus.txt"), "one\n\ntwo\n\nthree");
+        Path tokenizerFile = Files.writeString(dir.resolve("tokenizer.json"), "{\"version\": 1}");
+        Path cache = dir.resolve("cache");
+        TokenDataset.load(text, new CharTokenizer(), tokenizerFile, null, 0, cache);
+
+        Files.writeString(tokenizerFile, "{\"version\": 2}");
+        CharTokenizer replaced = new CharTokenizer();
+        TokenDataset.load(text, replaced, tokenizerFile, null, 0, cache);
+        assertEquals(3, replaced.calls, "a stale cache was reused after the tokenizer file changed");
+        TokenDataset.load(text, replaced, tokenizerFile, null, 0, cache);
+        assertEquals(3, replaced.calls);
+        assertThrows(java.nio.file.NoSuchFileException.class, () -> TokenDataset.load(text, replaced, dir.resolve("missing.json"), null, 0, cache));
     }
 
     static int count(int[] ids, int id) {
