@@ -70,7 +70,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (resume && !Files.exists(checkpoint)) throw new NoSuchFileException(checkpoint.toString(), null, "no training checkpoint to resume from");
         Files.createDirectories(out);
-        TokenDataset data = TokenDataset.load(text, tok, tokenizer.toAbsolutePath().toString(), null, 0.1, out.resolve("cache"));
+        TokenDataset data = TokenDataset.load(text, tok, tokenizer, null, 0.1, out.resolve("cache"));
         LlamaModel model = LlamaModel.random(cfg, seed);
         PrintWriter err = spec.commandLine().getErr();
         Trainer trainer = new Trainer(model, data, config, LossFunction.crossEntropy(), checkpoint, TrainingProgress.of(err, "train"));

@@ -123,7 +123,9 @@ public final class LlamaModel extends Module {
 
     /** Hidden states after the embedding, {@code [batch, time, dim]}. */
     public Variable embed(int[][] tokens) {
+        if (tokens.length == 0) throw new IllegalArgumentException("a batch needs at least one row of tokens, got none");
         int batch = tokens.length, time = tokens[0].length;
+        if (time == 0) throw new IllegalArgumentException("a sequence needs at least one token, got an empty row 0");
         int[] flat = new int[batch * time];
         for (int b = 0; b < batch; b++) {
             if (tokens[b].length != time) throw new IllegalArgumentException("all sequences of a batch need the same length: row " + b + " has " + tokens[b].length + ", row 0 has " + time);
@@ -135,9 +137,16 @@ public final class LlamaModel extends Module {
     /**
      * Logits {@code [batch, time, vocab]} for token rows at positions {@code position..}. {@code cache}
      * (inference) may be null; {@code observer} may be null and otherwise sees every block's input and output.
+     * The positions must fit the context: {@code 0 <= position} and {@code position + time <= maxSeqLen}.
      */
     public Variable forward(int[][] tokens, int position, KvCache cache, BlockObserver observer) {
         Variable x = embed(tokens);
+        int time = tokens[0].length, context = baseConfig.maxSeqLen();
+        if (position < 0) throw new IllegalArgumentException("position must be >= 0, got " + position);
+        if ((long) position + time > context) {
+            throw new IllegalArgumentException(time + " tokens at position " + position + " reach position " + ((long) position + time)
+                    + ", beyond the model's context (maxSeqLen) of " + context);
+        }
         BlockList layers = model.layers;
         for (int i = 0; i < layers.size(); i++) {
             Variable in = x;

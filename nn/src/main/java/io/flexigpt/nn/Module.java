@@ -123,7 +123,8 @@ public abstract class Module {
 
     /**
      * Copies values into the parameters with the same names. Every parameter must be present and of the
-     * same shape; with {@code strict}, unknown names in {@code state} are an error too.
+     * same shape; with {@code strict}, unknown names in {@code state} are an error too. Everything is
+     * checked before anything is copied, so a rejected state dict leaves the parameters unchanged.
      */
     public void loadStateDict(Map<String, Tensor> state, boolean strict) {
         Map<String, Variable> mine = namedParameters();
@@ -133,12 +134,15 @@ public abstract class Module {
             if (!Arrays.equals(t.shape(), e.getValue().shape())) {
                 throw new IllegalArgumentException("state dict tensor '" + e.getKey() + "' has shape " + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(e.getValue().shape()));
             }
-            if (t != e.getValue().value()) e.getValue().value().copyFromInPlace(t);
         }
         if (strict) {
             for (String name : state.keySet()) {
                 if (!mine.containsKey(name)) throw new IllegalArgumentException("state dict tensor '" + name + "' matches no parameter of " + getClass().getSimpleName());
             }
+        }
+        for (Map.Entry<String, Variable> e : mine.entrySet()) {
+            Tensor t = state.get(e.getKey());
+            if (t != e.getValue().value()) e.getValue().value().copyFromInPlace(t);
         }
     }
 }

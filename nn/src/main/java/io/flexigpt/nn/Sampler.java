@@ -13,11 +13,16 @@ public final class Sampler {
         this.rng = new Rng(config.seed());
     }
 
+    /**
+     * The next token id. Throws IllegalArgumentException when {@code logits} is empty, holds a NaN, gives no
+     * token a finite probability (all -Infinity), or (when sampling) holds +Infinity.
+     */
     public int next(float[] logits) {
-        if (config.temperature() == 0) return argmax(logits);
+        int best = argmax(logits);
+        if (config.temperature() == 0) return best;
         int n = logits.length;
-        double max = Double.NEGATIVE_INFINITY;
-        for (float l : logits) max = Math.max(max, l);
+        double max = logits[best];
+        if (max == Double.POSITIVE_INFINITY) throw new IllegalArgumentException("logit at position " + best + " is +Infinity: sampling needs finite logits");
         double[] p = new double[n];
         double sum = 0;
         for (int i = 0; i < n; i++) {
@@ -55,10 +60,31 @@ public final class Sampler {
         return order == null ? keep - 1 : order[keep - 1];
     }
 
-    /** Index of the largest logit (the first one on ties). */
+    /**
+     * Index of the largest logit (the first one on ties), checked in the same pass: an empty array, a NaN
+     * or all logits -Infinity (no token has finite probability) throw IllegalArgumentException.
+     */
     public static int argmax(float[] logits) {
+        if (logits.length == 0) throw new IllegalArgumentException("no logits to choose from: the array is empty");
         int best = 0;
-        for (int i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
+        float max = logits[0];
+        if (Float.isNaN(max)) throw nan(0);
+        for (int i = 1; i < logits.length; i++) {
+            float l = logits[i];
+            if (l > max) {
+                max = l;
+                best = i;
+            } else if (l != l) {
+                throw nan(i);
+            }
+        }
+        if (max == Float.NEGATIVE_INFINITY) {
+            throw new IllegalArgumentException("all " + logits.length + " logits are -Infinity: no token has finite probability");
+        }
         return best;
+    }
+
+    private static IllegalArgumentException nan(int position) {
+        return new IllegalArgumentException("logit at position " + position + " is NaN");
     }
 }

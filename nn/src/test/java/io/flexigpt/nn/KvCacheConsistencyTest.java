@@ -102,6 +102,48 @@ class KvCacheConsistencyTest {
     }
 
     @Example
+    void aGapInPositionsIsRejectedAndStartingOverIsAllowed() {
+        LlamaModel model = TinyModels.model(TinyModels.config(1, 2, 4, 2, 8, 7, 16, true, RopeLayout.ROTATE_HALF), 1);
+        int[] tokens = {1, 2, 3, 4};
+        try (NoGrad ignored = NoGrad.enter()) {
+            KvCache cache = KvCache.forModel(model, 1, 8);
+            model.forward(new int[][] {{1, 2}}, 0, cache, null);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.forward(new int[][] {{3}}, 3, cache, null));
+            assertEquals("KV cache is filled up to position 2: writing at position 3 would leave positions unfilled; continue at 2 or start over at 0", e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> model.forward(new int[][] {{3}}, 1, cache, null));
+            // the failed writes changed nothing: continuing and starting over both match the full forward
+            assertRowsMatch(model.logits(tokens), 2, model.forward(new int[][] {{3, 4}}, 2, cache, null).value().select(0, 0));
+            int[] other = {5, 6, 0};
+            assertRowsMatch(model.logits(other), 0, model.forward(new int[][] {other}, 0, cache, null).value().select(0, 0));
+        }
+    }
+
+    @Example
+    void aBatchOfTheWrongSizeIsRejected() {
+        LlamaModel model = TinyModels.model(TinyModels.config(1, 1, 4, 1, 8, 7, 16, false, RopeLayout.INTERLEAVED), 2);
+        try (NoGrad ignored = NoGrad.enter()) {
+            KvCache cache = KvCache.forModel(model, 2, 4);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.forward(new int[][] {{1}}, 0, cache, null));
+            assertEquals("KV cache holds 2 sequences, got a batch of 1", e.getMessage());
+        }
+    }
+
+    @Example
+    void anFp64ModelDecodesInFp64() {
+        LlamaModel model = TinyModels.toF64(TinyModels.model(TinyModels.config(2, 2, 4, 2, 12, 11, 16, false, RopeLayout.ROTATE_HALF), 3));
+        int[] tokens = TinyModels.tokens(4, 9, 11);
+        Tensor full = model.logits(tokens);
+        try (NoGrad ignored = NoGrad.enter()) {
+            KvCache cache = KvCache.forModel(model, 1, tokens.length);
+            model.forward(new int[][] {slice(tokens, 0, 3)}, 0, cache, null);
+            for (int t = 3; t < tokens.length; t++) {
+                Tensor step = model.forward(new int[][] {{tokens[t]}}, t, cache, null).value().select(0, 0);
+                assertEquals(0.0, full.select(0, t).maxAbsDiff(step.select(0, 0)), 1e-12, "position " + t);
+            }
+        }
+    }
+
+    @Example
     void aCacheOutsideNoGradIsRejected() {
         LlamaModel model = TinyModels.model(TinyModels.config(1, 1, 4, 1, 8, 7, 16, false, RopeLayout.INTERLEAVED), 2);
         KvCache cache = KvCache.forModel(model, 1, 4);

@@ -104,6 +104,29 @@ class ModelValidationTest {
         assertTrue(ragged.getMessage().contains("row 1 has 1"), ragged.getMessage());
     }
 
+    @Example
+    void anEmptyBatchOrSequenceIsRejected() {
+        LlamaModel model = LlamaModel.random(CONFIG, 1);
+        assertMessage("a batch needs at least one row of tokens, got none", () -> model.forward(new int[0][]));
+        assertMessage("a sequence needs at least one token, got an empty row 0", () -> model.forward(new int[][] {{}}));
+        assertMessage("a sequence needs at least one token, got an empty row 0", () -> model.logits(new int[0]));
+    }
+
+    @Example
+    void positionsBeyondTheContextAreRejectedWithSizesAndLimit() {
+        LlamaModel model = LlamaModel.random(CONFIG, 1);
+        assertEquals(16, model.config().maxSeqLen());
+        model.forward(new int[][] {new int[16]});
+        assertMessage("17 tokens at position 0 reach position 17, beyond the model's context (maxSeqLen) of 16", () -> model.forward(new int[][] {new int[17]}));
+        try (io.flexigpt.autograd.NoGrad ignored = io.flexigpt.autograd.NoGrad.enter()) {
+            KvCache cache = KvCache.forModel(model, 1, 32);
+            model.forward(new int[][] {new int[15]}, 0, cache, null);
+            model.forward(new int[][] {{3}}, 15, cache, null);
+            assertMessage("1 tokens at position 16 reach position 17, beyond the model's context (maxSeqLen) of 16", () -> model.forward(new int[][] {{3}}, 16, cache, null));
+            assertMessage("position must be >= 0, got -1", () -> model.forward(new int[][] {{3}}, -1, cache, null));
+        }
+    }
+
     static void assertMessage(String expected, org.junit.jupiter.api.function.Executable construct) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, construct);
         assertTrue(e.getMessage().contains(expected), e.getMessage());

@@ -99,6 +99,37 @@ class SamplerTest {
         for (int draw = 0; draw < 20; draw++) assertEquals(2, sampler.next(logits));
     }
 
+    @Example
+    void aNanLogitIsRejectedWithItsPosition() {
+        float[] logits = {0.5f, 1f, Float.NaN, 2f};
+        for (SamplingConfig config : new SamplingConfig[] {SamplingConfig.greedy(), new SamplingConfig(1, 1, 0, 3), new SamplingConfig(1, 0.9, 2, 3)}) {
+            assertMessage("logit at position 2 is NaN", () -> new Sampler(config).next(logits));
+        }
+        assertMessage("logit at position 0 is NaN", () -> Sampler.argmax(new float[] {Float.NaN, 1f}));
+    }
+
+    @Example
+    void allLogitsMinusInfinityIsRejected() {
+        float[] logits = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        for (SamplingConfig config : new SamplingConfig[] {SamplingConfig.greedy(), new SamplingConfig(1, 1, 0, 3)}) {
+            assertMessage("all 3 logits are -Infinity: no token has finite probability", () -> new Sampler(config).next(logits));
+        }
+    }
+
+    @Example
+    void emptyLogitsAreRejected() {
+        for (SamplingConfig config : new SamplingConfig[] {SamplingConfig.greedy(), new SamplingConfig(1, 1, 0, 3)}) {
+            assertMessage("no logits to choose from: the array is empty", () -> new Sampler(config).next(new float[0]));
+        }
+    }
+
+    @Example
+    void plusInfinityIsTheGreedyChoiceButCannotBeSampled() {
+        float[] logits = {0f, Float.POSITIVE_INFINITY, 1f};
+        assertEquals(1, new Sampler(SamplingConfig.greedy()).next(logits));
+        assertMessage("logit at position 1 is +Infinity: sampling needs finite logits", () -> new Sampler(new SamplingConfig(1, 1, 0, 3)).next(logits));
+    }
+
     static final float[] FIXED = {1.0f, 0.5f, 0f, -0.5f, -1f, 2f, 0.25f};
     static final int DRAWS = 20_000;
     /** The 99.9% quantile of chi-square with 6 degrees of freedom: a correct sampler exceeds it one time in a thousand. */

@@ -112,6 +112,22 @@ class StateDictTest {
         assertEquals(0.0, model.stateDict().get("model.layers.1.mlp.up_proj.weight").abs().sum());
     }
 
+    @Example
+    void aRejectedStateDictLeavesEveryParameterUnchanged() {
+        LlamaModel model = LlamaModel.random(UNTIED, 1);
+        int[] tokens = {1, 2, 3};
+        Tensor before = model.logits(tokens);
+        Map<String, Tensor> late = new LinkedHashMap<>(LlamaModel.random(UNTIED, 2).stateDict());
+        late.put("lm_head.weight", Tensor.zeros(11, 15));
+        assertThrows(IllegalArgumentException.class, () -> model.loadStateDict(late, false));
+        assertEquals(0.0, model.logits(tokens).maxAbsDiff(before), "a shape mismatch in the last tensor left earlier ones overwritten");
+
+        Map<String, Tensor> unknown = new LinkedHashMap<>(LlamaModel.random(UNTIED, 2).stateDict());
+        unknown.put("model.layers.7.mlp.up_proj.weight", Tensor.zeros(12, 16));
+        assertThrows(IllegalArgumentException.class, () -> model.loadStateDict(unknown, true));
+        assertEquals(0.0, model.logits(tokens).maxAbsDiff(before), "an unknown name under strict left the parameters overwritten");
+    }
+
     /** Two projections over one weight variable, as a shared-weight replacement would hold them. */
     static final class SharedPair extends Module {
         final Linear first, second;

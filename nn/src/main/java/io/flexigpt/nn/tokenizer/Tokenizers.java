@@ -17,9 +17,15 @@ public final class Tokenizers {
      * directory holding {@code tokenizer.json} (or else {@code tokenizer.bin}).
      */
     public static Tokenizer load(Path path) throws IOException {
+        Path file = file(path);
+        return startsLikeJson(file) ? HfTokenizer.load(file) : Llama2cTokenizer.load(file);
+    }
+
+    /** The file {@link #load} reads for {@code path}: {@code path} itself, or the tokenizer file in a directory. */
+    public static Path file(Path path) throws NoSuchFileException {
         if (Files.isDirectory(path)) path = Files.exists(path.resolve("tokenizer.json")) ? path.resolve("tokenizer.json") : path.resolve("tokenizer.bin");
         if (!Files.isRegularFile(path)) throw new NoSuchFileException(path.toString(), null, "no tokenizer file");
-        return startsLikeJson(path) ? HfTokenizer.load(path) : Llama2cTokenizer.load(path);
+        return path;
     }
 
     private static boolean startsLikeJson(Path path) throws IOException {

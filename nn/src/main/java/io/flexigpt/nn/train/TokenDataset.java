@@ -1,6 +1,7 @@
 package io.flexigpt.nn.train;
 
 import io.flexigpt.nn.tokenizer.Tokenizer;
+import io.flexigpt.nn.tokenizer.Tokenizers;
 import io.flexigpt.tensor.Rng;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +21,7 @@ import java.util.List;
 /**
  * A stream of token ids for language-model training: documents encoded with BOS and concatenated, split
  * into a training part and a held-out part (the last documents). Encoding is cached on disk, keyed by the
- * text's and the tokenizer's content, so a corpus is tokenised once.
+ * content of the text and of the tokenizer file, so a corpus is tokenised once per tokenizer.
  */
 public final class TokenDataset {
     private final int[] train;
@@ -41,20 +42,45 @@ public final class TokenDataset {
 
     /**
      * Splits {@code text} into documents at lines equal to {@code separator} (or at blank lines when it is
-     * null), encodes each with BOS, and keeps the last {@code heldOutFraction} of the documents apart.
+     * null), encodes each with BOS, and keeps the last {@code heldOutFraction} (in [0, 1)) of the documents
+     * apart. At least one document must remain for training.
      */
     public static TokenDataset encode(String text, Tokenizer tokenizer, String separator, double heldOutFraction) {
+        checkFraction(heldOutFraction);
         List<String> docs = documents(text, separator);
         int heldOutDocs = (int) Math.round(docs.size() * heldOutFraction);
         if (heldOutFraction > 0 && heldOutDocs == 0 && docs.size() > 1) heldOutDocs = 1;
         int cut = docs.size() - heldOutDocs;
+        if (docs.isEmpty()) throw new IllegalArgumentException("the text holds no documents (only blank lines or separators)");
+        if (cut == 0) {
+            throw new IllegalArgumentException("heldOutFraction " + heldOutFraction + " of " + docs.size() + " document(s) holds out all of them: none is left for training");
+        }
         return new TokenDataset(encodeAll(docs.subList(0, cut), tokenizer), encodeAll(docs.subList(cut, docs.size()), tokenizer));
     }
 
-    /** Like {@link #encode} but reads {@code file} and caches the result under {@code cacheDir}. */
+    /**
+     * Like {@link #encode} but reads {@code file} and caches the result under {@code cacheDir}, keyed by the
+     * content of the text and of {@code tokenizerFile} (the file or directory {@code tokenizer} was loaded
+     * from, see {@link Tokenizers#file}): a tokenizer replaced at the same path gets a new cache.
+     */
+    public static TokenDataset load(Path file, Tokenizer tokenizer, Path tokenizerFile, String separator, double heldOutFraction, Path cacheDir) throws IOException {
+        return load(file, tokenizer, Files.readAllBytes(Tokenizers.file(tokenizerFile)), separator, heldOutFraction, cacheDir);
+    }
+
+    /**
+     * Like {@link #load(Path, Tokenizer, Path, String, double, Path)} but keyed by the caller's {@code tokenizerId}:
+     * the cache goes stale if the tokenizer changes while the id stays the same.
+     *
+     * @deprecated pass the tokenizer file, so that the cache is keyed by its content
+     */
+    @Deprecated
     public static TokenDataset load(Path file, Tokenizer tokenizer, String tokenizerId, String separator, double heldOutFraction, Path cacheDir) throws IOException {
+        return load(file, tokenizer, tokenizerId.getBytes(StandardCharsets.UTF_8), separator, heldOutFraction, cacheDir);
+    }
+
+    private static TokenDataset load(Path file, Tokenizer tokenizer, byte[] tokenizerKey, String separator, double heldOutFraction, Path cacheDir) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
-        String key = digest(bytes, tokenizerId + "|" + separator + "|" + heldOutFraction);
+        String key = digest(bytes, tokenizerKey, separator + "|" + heldOutFraction);
         Path cached = cacheDir.resolve("tokens-" + key + ".bin");
         if (Files.exists(cached)) {
             TokenDataset d = read(cached);
@@ -106,6 +132,7 @@ public final class TokenDataset {
     }
 
     static Batch window(int[] tokens, Rng rng, int batch, int length) {
+        checkWindows(batch, length);
         if (tokens.length < length + 1) throw new IllegalArgumentException("dataset of " + tokens.length + " tokens is shorter than one window of " + (length + 1));
         int[][] in = new int[batch][length], target = new int[batch][length];
         for (int b = 0; b < batch; b++) {
@@ -118,6 +145,8 @@ public final class TokenDataset {
 
     /** Consecutive non-overlapping held-out windows (the first {@code maxWindows}), for a deterministic held-out loss. */
     public List<Batch> heldOutBatches(int batch, int length, int maxWindows) {
+        checkWindows(batch, length);
+        if (maxWindows < 0) throw new IllegalArgumentException("maxWindows must be >= 0, got " + maxWindows);
         List<Batch> out = new ArrayList<>();
         int windows = Math.min(maxWindows, (heldOut.length - 1) / length);
         for (int w = 0; w < windows; w += batch) {
@@ -133,11 +162,23 @@ public final class TokenDataset {
         return out;
     }
 
-    private static String digest(byte[] bytes, String extra) {
+    private static void checkFraction(double heldOutFraction) {
+        if (!(heldOutFraction >= 0 && heldOutFraction < 1)) throw new IllegalArgumentException("heldOutFraction must be in [0, 1), got " + heldOutFraction);
+    }
+
+    private static void checkWindows(int batch, int length) {
+        if (batch < 1) throw new IllegalArgumentException("batch must be >= 1 window, got " + batch);
+        if (length < 1) throw new IllegalArgumentException("window length must be >= 1 token, got " + length);
+    }
+
+    /** A hex digest of the parts, each prefixed by its length so that no two different lists of parts collide. */
+    private static String digest(byte[] text, byte[] tokenizer, String options) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(bytes);
-            md.update(extra.getBytes(StandardCharsets.UTF_8));
+            for (byte[] part : new byte[][] {text, tokenizer, options.getBytes(StandardCharsets.UTF_8)}) {
+                md.update(ByteBuffer.allocate(8).putLong(part.length).array());
+                md.update(part);
+            }
             return HexFormat.of().formatHex(md.digest()).substring(0, 24);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -53,15 +53,20 @@ class TokenDatasetTest {
     }
 
     @Property(tries = 60)
-    void theLastDocumentsAreHeldOutInOrder(@ForAll @IntRange(min = 1, max = 30) int docs, @ForAll @IntRange(min = 0, max = 10) int tenths, @ForAll long seed) {
+    void theLastDocumentsAreHeldOutInOrder(@ForAll @IntRange(min = 1, max = 30) int docs, @ForAll @IntRange(min = 0, max = 9) int tenths, @ForAll long seed) {
+        double fraction = tenths / 10.0;
+        int held = (int) Math.round(docs * fraction);
+        if (fraction > 0 && held == 0 && docs > 1) held = 1;
         Rng rng = new Rng(seed);
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < docs; i++) texts.add("doc" + i + "x".repeat(rng.nextInt(5)));
-        double fraction = tenths / 10.0;
-        TokenDataset d = TokenDataset.encode(String.join("\n\n", texts), new CharTokenizer(), null, fraction);
+        String text = String.join("\n\n", texts);
+        if (held == docs) {
+            assertThrows(IllegalArgumentException.class, () -> TokenDataset.encode(text, new CharTokenizer(), null, fraction), "no training documents left");
+            return;
+        }
+        TokenDataset d = TokenDataset.encode(text, new CharTokenizer(), null, fraction);
 
-        int held = (int) Math.round(docs * fraction);
-        if (fraction > 0 && held == 0 && docs > 1) held = 1;
         assertEquals(held, count(d.heldOut(), BOS), "held-out documents");
         assertEquals(docs - held, count(d.train(), BOS), "training documents");
         CharTokenizer tok = new CharTokenizer();
@@ -71,6 +76,32 @@ class TokenDatasetTest {
         for (int id : d.train()) joined.add(id);
         for (int id : d.heldOut()) joined.add(id);
         assertEquals(all, joined);
+    }
+
+    @Example
+    void badHeldOutFractionsAndSplitsWithoutTrainingDocumentsAreRejected() {
+        for (double f : new double[] {-0.1, 1, 1.5, Double.NaN}) {
+            assertMessage("heldOutFraction must be in [0, 1), got " + f, () -> TokenDataset.encode("a\n\nb", new CharTokenizer(), null, f));
+        }
+        assertMessage("heldOutFraction 0.5 of 1 document(s) holds out all of them: none is left for training",
+                () -> TokenDataset.encode("only one story", new CharTokenizer(), null, 0.5));
+        assertMessage("the text holds no documents (only blank lines or separators)", () -> TokenDataset.encode("\n \n", new CharTokenizer(), null, 0));
+        assertEquals(1, count(TokenDataset.encode("only one story", new CharTokenizer(), null, 0.4).train(), BOS));
+    }
+
+    @Example
+    void emptyBatchesAndWindowsAreRejected() {
+        TokenDataset d = new TokenDataset(new int[20], new int[20]);
+        assertMessage("batch must be >= 1 window, got 0", () -> d.sample(new Rng(1), 0, 4));
+        assertMessage("window length must be >= 1 token, got 0", () -> d.sample(new Rng(1), 2, 0));
+        assertMessage("window length must be >= 1 token, got 0", () -> d.heldOutBatches(2, 0, 5));
+        assertMessage("batch must be >= 1 window, got 0", () -> d.heldOutBatches(0, 4, 5));
+        assertMessage("maxWindows must be >= 0, got -1", () -> d.heldOutBatches(2, 4, -1));
+    }
+
+    static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertEquals(expected, e.getMessage());
     }
 
     @Property(tries = 60)
@@ -131,21 +162,24 @@ class TokenDatasetTest {
     void theCacheIsReusedWhenIntactAndRebuiltWhenDamaged(@TempDir Path dir) throws IOException {
         Path text = dir.resolve("corpus.txt");
         Files.writeString(text, "first story\n<sep>\nsecond one\n<sep>\nthird\n<sep>\nfourth tale");
+        Path tokenizerFile = Files.writeString(dir.resolve("tokenizer.json"), "{\"chars\": 1}");
         Path cache = dir.resolve("cache");
         CharTokenizer tok = new CharTokenizer();
-        TokenDataset first = TokenDataset.load(text, tok, "chars", "<sep>", 0.25, cache);
+        TokenDataset first = TokenDataset.load(text, tok, tokenizerFile, "<sep>", 0.25, cache);
         assertEquals(4, tok.calls);
         TokenDataset expected = TokenDataset.encode(Files.readString(text), new CharTokenizer(), "<sep>", 0.25);
         assertArrayEquals(expected.train(), first.train());
         assertArrayEquals(expected.heldOut(), first.heldOut());
 
-        TokenDataset cached = TokenDataset.load(text, tok, "chars", "<sep>", 0.25, cache);
+        TokenDataset cached = TokenDataset.load(text, tok, tokenizerFile, "<sep>", 0.25, cache);
         assertEquals(4, tok.calls, "an intact cache must not re-encode");
         assertArrayEquals(first.train(), cached.train());
         assertArrayEquals(first.heldOut(), cached.heldOut());
+        TokenDataset.load(text, tok, dir, "<sep>", 0.25, cache);
+        assertEquals(4, tok.calls, "the directory holding the tokenizer file keys the same cache");
 
-        TokenDataset.load(text, tok, "other-tokenizer", "<sep>", 0.25, cache);
-        assertEquals(8, tok.calls, "another tokenizer id must not reuse the cache");
+        TokenDataset.load(text, tok, tokenizerFile, null, 0.25, cache);
+        assertEquals(5, tok.calls, "another separator must not reuse the cache");
 
         List<Path> files;
         try (var s = Files.list(cache)) {
@@ -153,10 +187,26 @@ class TokenDatasetTest {
         }
         assertEquals(2, files.size(), "no temporary files are left behind: " + files);
         for (Path f : files) Files.write(f, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
-        TokenDataset rebuilt = TokenDataset.load(text, tok, "chars", "<sep>", 0.25, cache);
-        assertEquals(12, tok.calls);
+        TokenDataset rebuilt = TokenDataset.load(text, tok, tokenizerFile, "<sep>", 0.25, cache);
+        assertEquals(9, tok.calls);
         assertArrayEquals(first.train(), rebuilt.train());
         assertArrayEquals(first.heldOut(), rebuilt.heldOut());
+    }
+
+    @Test
+    void aTokenizerReplacedAtTheSamePathRebuildsTheCache(@TempDir Path dir) throws IOException {
+        Path text = Files.writeString(dir.resolve("corpus.txt"), "one\n\ntwo\n\nthree");
+        Path tokenizerFile = Files.writeString(dir.resolve("tokenizer.json"), "{\"version\": 1}");
+        Path cache = dir.resolve("cache");
+        TokenDataset.load(text, new CharTokenizer(), tokenizerFile, null, 0, cache);
+
+        Files.writeString(tokenizerFile, "{\"version\": 2}");
+        CharTokenizer replaced = new CharTokenizer();
+        TokenDataset.load(text, replaced, tokenizerFile, null, 0, cache);
+        assertEquals(3, replaced.calls, "a stale cache was reused after the tokenizer file changed");
+        TokenDataset.load(text, replaced, tokenizerFile, null, 0, cache);
+        assertEquals(3, replaced.calls);
+        assertThrows(java.nio.file.NoSuchFileException.class, () -> TokenDataset.load(text, replaced, dir.resolve("missing.json"), null, 0, cache));
     }
 
     static int count(int[] ids, int id) {
