@@ -56,8 +56,9 @@ public final class CompressionExperiment {
         Path data = Paths.get(System.getProperty("flexigpt.data", "../shared/data"));
         Path work = Paths.get(args.length > 0 ? args[0] : "experiments");
         Files.createDirectories(work);
-        Tokenizer tok = Llama2cTokenizer.load(data.resolve("models/stories260K/tok512.bin"));
-        TokenDataset train = TokenDataset.load(data.resolve("text/tinystories/tinystories_train_head_2MiB.txt"), tok, "tok512", "<|endoftext|>", 0.02, work.resolve("cache"));
+        Path tokFile = data.resolve("models/stories260K/tok512.bin");
+        Tokenizer tok = Llama2cTokenizer.load(tokFile);
+        TokenDataset train = TokenDataset.load(data.resolve("text/tinystories/tinystories_train_head_2MiB.txt"), tok, tokFile, "<|endoftext|>", 0.02, work.resolve("cache"));
         String heldOut = Files.readString(data.resolve("text/tinystories/tinystories_val_head.txt"));
         heldOut = heldOut.substring(0, Math.min(heldOut.length(), Integer.getInteger("eval.chars", 200_000)));
         int recoverySteps = Integer.getInteger("recovery.steps", 200);

@@ -64,21 +64,7 @@ public final class TokenDataset {
      * from, see {@link Tokenizers#file}): a tokenizer replaced at the same path gets a new cache.
      */
     public static TokenDataset load(Path file, Tokenizer tokenizer, Path tokenizerFile, String separator, double heldOutFraction, Path cacheDir) throws IOException {
-        return load(file, tokenizer, Files.readAllBytes(Tokenizers.file(tokenizerFile)), separator, heldOutFraction, cacheDir);
-    }
-
-    /**
-     * Like {@link #load(Path, Tokenizer, Path, String, double, Path)} but keyed by the caller's {@code tokenizerId}:
-     * the cache goes stale if the tokenizer changes while the id stays the same.
-     *
-     * @deprecated pass the tokenizer file, so that the cache is keyed by its content
-     */
-    @Deprecated
-    public static TokenDataset load(Path file, Tokenizer tokenizer, String tokenizerId, String separator, double heldOutFraction, Path cacheDir) throws IOException {
-        return load(file, tokenizer, tokenizerId.getBytes(StandardCharsets.UTF_8), separator, heldOutFraction, cacheDir);
-    }
-
-    private static TokenDataset load(Path file, Tokenizer tokenizer, byte[] tokenizerKey, String separator, double heldOutFraction, Path cacheDir) throws IOException {
+        byte[] tokenizerKey = Files.readAllBytes(Tokenizers.file(tokenizerFile));
         byte[] bytes = Files.readAllBytes(file);
         String key = digest(bytes, tokenizerKey, separator + "|" + heldOutFraction);
         Path cached = cacheDir.resolve("tokens-" + key + ".bin");
