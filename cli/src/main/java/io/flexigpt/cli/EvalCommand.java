@@ -143,7 +143,7 @@ final class EvalCommand implements Runnable {
                 ZeroShotEvaluator ev = new ZeroShotEvaluator(inference.scoring(m.tokenizer(), m.model().config().maxSeqLen()),
                         new ZeroShotSettings(16, true, limit, seed));
                 for (String n : names) {
-                    ProgressListener p = json ? ProgressListener.NONE : Progress.of(spec.commandLine().getErr(), n, "items");
+                    ProgressListener p = json ? ProgressListener.NONE : Progress.of(spec.commandLine().getErr(), n, "requests");
                     results.addAll(ev.evaluate(Tasks.load(n, tasksDir), p).toResults(models.name()));
                 }
             }
