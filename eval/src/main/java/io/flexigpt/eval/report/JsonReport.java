@@ -1,5 +1,6 @@
 package io.flexigpt.eval.report;
 
+import io.flexigpt.tensor.io.AtomicFiles;
 import io.flexigpt.eval.EvalResult;
 import io.flexigpt.tensor.io.FormatException;
 import io.flexigpt.tensor.io.Json;

@@ -1,5 +1,6 @@
 package io.flexigpt.nn.io;
 
+import io.flexigpt.tensor.io.AtomicFiles;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.tensor.Tensor;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,10 +43,7 @@ public final class HfCheckpoint {
 
     /** Writes {@code dir/config.json} for {@code config} atomically. */
     public static void writeConfig(Path dir, LlamaConfig config) throws IOException {
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".config", ".tmp");
-        Files.writeString(tmp, HfConfig.write(config), StandardCharsets.UTF_8);
-        Files.move(tmp, dir.resolve("config.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.writeString(dir.resolve("config.json"), HfConfig.write(config));
     }
 
     public static Checkpoint read(Path dir) throws IOException {

@@ -1,17 +1,16 @@
 package io.flexigpt.nn.train;
 
+import io.flexigpt.tensor.io.AtomicFiles;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.nn.tokenizer.Tokenizers;
 import io.flexigpt.tensor.Rng;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -176,11 +175,7 @@ public final class TokenDataset {
         buf.putInt(d.train.length).putInt(d.heldOut.length);
         for (int t : d.train) buf.putInt(t);
         for (int t : d.heldOut) buf.putInt(t);
-        Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            out.write(buf.array());
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.write(file, buf.array());
     }
 
     /** The cached dataset, or null when the cache file is damaged (it is then rebuilt). */

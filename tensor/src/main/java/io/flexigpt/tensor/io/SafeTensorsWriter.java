@@ -6,15 +6,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Writes tensors as a safetensors file in the given order, contiguous from offset 0, with the header padded
@@ -33,19 +29,10 @@ public final class SafeTensorsWriter {
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, StoredType type) throws IOException {
         byte[] header = header(tensors, metadata, type);
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                writeFully(ch, ByteBuffer.wrap(header));
-                for (Tensor t : tensors.values()) writeData(ch, t, type);
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, ch -> {
+            AtomicFiles.writeFully(ch, ByteBuffer.wrap(header));
+            for (Tensor t : tensors.values()) writeData(ch, t, type);
+        });
     }
 
     /** The 8-byte length followed by the JSON header padded with spaces to a multiple of 8. */
@@ -87,11 +74,8 @@ public final class SafeTensorsWriter {
                     case BF16 -> b.putShort(HalfFloats.f32ToBf16(v[i]));
                 }
             }
-            writeFully(ch, b.flip());
+            AtomicFiles.writeFully(ch, b.flip());
         }
     }
 
-    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) ch.write(b);
-    }
 }
