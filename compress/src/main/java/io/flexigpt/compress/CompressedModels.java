@@ -67,6 +67,7 @@ public final class CompressedModels {
         meta.put("version", 1);
         meta.put("method", method);
         meta.put("rope_layout", cfg.ropeLayout().name());
+        meta.put("config", cfg.toString()); // config.json is written after the weights: load checks the pair
         meta.put("blocks", blocks);
         Files.createDirectories(dir);
         SafeTensorsWriter.write(dir.resolve("model.safetensors"), tensors, Map.of("format", "pt", "flexigpt", Json.write(meta)), StoredType.F32);
@@ -104,6 +105,11 @@ public final class CompressedModels {
                 throw new FormatException(file + ": unknown rope_layout " + meta.get("rope_layout"));
             }
             if (blocks.size() != cfg.nLayers()) throw new FormatException(file + ": " + blocks.size() + " blocks in metadata, config.json says " + cfg.nLayers());
+            Object saved = meta.get("config");
+            if (saved != null && !saved.equals(cfg.toString())) {
+                throw new FormatException(dir.resolve("config.json") + " does not belong to " + file + " (an interrupted save?): it gives " + cfg
+                        + ", the weights were saved with " + saved);
+            }
             Map<String, Tensor> stored = new LinkedHashMap<>();
             for (String n : f.names()) stored.put(n, f.load(n));
             Map<String, Tensor> plainWeights = new LinkedHashMap<>();

@@ -183,6 +183,17 @@ class CompressedModelsTest {
     }
 
     @Test
+    void aConfigThatDoesNotBelongToTheWeightsIsRejected() throws IOException {
+        Path dir = saved("other-config");
+        Path config = dir.resolve("config.json");
+        String text = Files.readString(config);
+        String changed = text.replaceFirst("\"max_position_embeddings\"\\s*:\\s*\\d+", "\"max_position_embeddings\": 48");
+        assertNotEquals(text, changed, "the test edits the context length");
+        Files.writeString(config, changed);
+        assertRejected(dir, config, "does not belong to");
+    }
+
+    @Test
     void aMissingConfigIsNamed() throws IOException {
         Path dir = saved("no-config");
         Files.delete(dir.resolve("config.json"));
