@@ -33,8 +33,10 @@ public final class Baselines {
 
     /**
      * ShortGPT's drop, then LoRA ({@code B = 0}, {@code A ~ N(0, 1/in)}) on all seven projections of every
-     * remaining block, at the largest rank whose adapter parameters do not exceed {@code trainableBudget}
-     * (at least 1). Base weights are frozen.
+     * remaining block, filling {@code trainableBudget}: every projection gets the largest rank r that the
+     * budget allows for all of them (at least 1), then, block by block and projection by projection, those
+     * that still fit get r + 1, so the adapters fall short of the budget by less than one projection's
+     * {@code in + out}. Base weights are frozen.
      */
     public static CompressionResult dropLora(LlamaModel teacher, double[] importance, double rate, boolean protectFirst, boolean protectLast,
                                              long trainableBudget, long seed) {
@@ -48,8 +50,19 @@ public final class Baselines {
             }
         }
         int rank = (int) Math.max(1, trainableBudget / perRank);
+        long left = trainableBudget - rank * perRank;
         Rng rng = new Rng(seed);
-        for (int i = 0; i < student.blocks().size(); i++) student.blocks().replace(i, withLora(student, student.blocks().get(i), rank, rng));
+        for (int i = 0; i < student.blocks().size(); i++) {
+            Map<String, Integer> ranks = new HashMap<>();
+            for (String m : Projections.NAMES) {
+                Projection p = Projections.get(student.blocks().get(i), m);
+                int step = p.inFeatures() + p.outFeatures();
+                boolean extra = left >= step && rank < Math.min(p.inFeatures(), p.outFeatures());
+                if (extra) left -= step;
+                ranks.put(m, extra ? rank + 1 : rank);
+            }
+            student.blocks().replace(i, withLora(student, student.blocks().get(i), ranks, rng));
+        }
         student.freeze();
         for (TransformerBlock b : student.blocks().asList()) {
             for (Map.Entry<String, io.flexigpt.autograd.Variable> e : b.namedParameters().entrySet()) {
@@ -59,11 +72,11 @@ public final class Baselines {
         return new CompressionResult("drop-lora", student, dropped.plan(), Map.of(), new double[0][], new double[0]);
     }
 
-    private static TransformerBlock withLora(LlamaModel model, TransformerBlock b, int rank, Rng rng) {
+    private static TransformerBlock withLora(LlamaModel model, TransformerBlock b, Map<String, Integer> ranks, Rng rng) {
         Map<String, Projection> p = new HashMap<>();
         for (String m : Projections.NAMES) {
             io.flexigpt.nn.Linear lin = Projections.linear(b, m);
-            int r = Math.min(rank, Math.min(lin.inFeatures(), lin.outFeatures()));
+            int r = Math.min(ranks.get(m), Math.min(lin.inFeatures(), lin.outFeatures()));
             Tensor a = rng.normal(0, (float) (1 / Math.sqrt(lin.inFeatures())), r, lin.inFeatures());
             p.put(m, new SharedLowRankLinear(lin.weight(), a, Tensor.zeros(lin.outFeatures(), r)));
         }

@@ -47,21 +47,30 @@ class BaselinesTest {
     }
 
     @Property(tries = 8)
-    void dropLoraStartsAsTheDroppedModelAndUsesTheLargestRankWithinTheBudget(@ForAll @IntRange(min = 1, max = 8) int rankInBudget,
-                                                                            @ForAll @IntRange(min = 0, max = 100) int extra, @ForAll long seed) {
+    void dropLoraStartsAsTheDroppedModelAndFillsTheBudget(@ForAll @IntRange(min = 1, max = 7) int rankInBudget,
+                                                         @ForAll @IntRange(min = 0, max = 100) int extra, @ForAll long seed) {
         LlamaModel teacher = TinyModels.random(5, seed);
         CompressionResult dropped = Baselines.shortGpt(teacher, SCORES, 0.4, true, true);
-        long perRank = 0;
+        long perRank = 0, largestStep = 0;
         for (TransformerBlock b : dropped.model().blocks().asList()) {
-            for (String m : Projections.NAMES) perRank += Projections.get(b, m).inFeatures() + Projections.get(b, m).outFeatures();
+            for (String m : Projections.NAMES) {
+                long step = Projections.get(b, m).inFeatures() + Projections.get(b, m).outFeatures();
+                perRank += step;
+                largestStep = Math.max(largestStep, step);
+            }
         }
         long budget = rankInBudget * perRank + extra * perRank / 101;
         CompressionResult r = Baselines.dropLora(teacher, SCORES, 0.4, true, true, budget, seed);
         assertArrayEquals(dropped.plan().pruned(), r.plan().pruned());
         assertEquals(0.0, r.model().logits(TinyModels.PROBE).maxAbsDiff(dropped.model().logits(TinyModels.PROBE)), "B = 0: the same function as the drop");
         long trainable = r.model().trainableParameterCount();
-        assertEquals(rankInBudget * perRank, trainable, "rank " + rankInBudget + " on every projection (ranks up to 8 fit all of them)");
-        assertTrue(trainable <= budget && budget - trainable < perRank, "within one rank step of the budget");
+        assertTrue(trainable <= budget && budget - trainable < largestStep, "within one projection's step of the budget: " + trainable + " of " + budget);
+        for (TransformerBlock b : r.model().blocks().asList()) {
+            for (String m : Projections.NAMES) {
+                int rank = ((SharedLowRankLinear) Projections.get(b, m)).adapterRank();
+                assertTrue(rank == rankInBudget || rank == rankInBudget + 1, m + " has rank " + rank + ", expected " + rankInBudget + " or one more");
+            }
+        }
         for (Map.Entry<String, Variable> e : r.model().namedParameters().entrySet()) {
             boolean adapter = e.getKey().endsWith("lora_A") || e.getKey().endsWith("lora_B");
             assertEquals(adapter, e.getValue().requiresGrad(), e.getKey());
