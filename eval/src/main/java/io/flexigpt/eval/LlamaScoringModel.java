@@ -7,8 +7,8 @@ import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * A {@link LlamaModel} as a {@link ScoringModel}, on the CPU tensor kernels or as a {@link DeviceModel}:
@@ -20,7 +20,7 @@ public final class LlamaScoringModel implements ScoringModel {
     /** Upper bound on batch × time × vocab logits held at once. */
     private static final long MAX_LOGITS = 1L << 25;
 
-    private final Function<int[][], Tensor> forward;
+    private final Forward forward;
     private final int vocab;
     private final Tokenizer tokenizer;
     private final int maxContext;
@@ -31,23 +31,32 @@ public final class LlamaScoringModel implements ScoringModel {
 
     /** Scores with at most {@code maxContext} input positions (no more than the model's own context). */
     public LlamaScoringModel(LlamaModel model, Tokenizer tokenizer, int maxContext) {
-        this(model.config(), tokenizer, maxContext, inputs -> {
+        this(model.config(), tokenizer, maxContext, (inputs, lengths) -> {
+            Tensor logits;
             try (NoGrad ignored = NoGrad.enter()) {
-                return model.forward(inputs).value();
+                logits = model.forward(inputs).value();
             }
-        });
-    }
-
-    /** Scores on the device of {@code model}, one sequence of a batch after the other. */
-    public LlamaScoringModel(DeviceModel model, Tokenizer tokenizer, int maxContext) {
-        this(model.config(), tokenizer, maxContext, inputs -> {
             Tensor[] rows = new Tensor[inputs.length];
-            for (int b = 0; b < inputs.length; b++) rows[b] = model.logits(inputs[b]);
-            return Tensor.stack(0, rows);
+            for (int b = 0; b < inputs.length; b++) rows[b] = logits.select(0, b);
+            return rows;
         });
     }
 
-    private LlamaScoringModel(LlamaConfig config, Tokenizer tokenizer, int maxContext, Function<int[][], Tensor> forward) {
+    /** Scores on the device of {@code model}, one sequence of a batch after the other, each without its padding. */
+    public LlamaScoringModel(DeviceModel model, Tokenizer tokenizer, int maxContext) {
+        this(model.config(), tokenizer, maxContext, (inputs, lengths) -> {
+            Tensor[] rows = new Tensor[inputs.length];
+            for (int b = 0; b < inputs.length; b++) rows[b] = model.logits(Arrays.copyOf(inputs[b], lengths[b]));
+            return rows;
+        });
+    }
+
+    /** Logits {@code [time, vocab]} of each right-padded input row; rows past a sequence's length may be missing. */
+    private interface Forward {
+        Tensor[] logits(int[][] inputs, int[] lengths);
+    }
+
+    private LlamaScoringModel(LlamaConfig config, Tokenizer tokenizer, int maxContext, Forward forward) {
         if (maxContext < 1 || maxContext > config.maxSeqLen()) {
             throw new IllegalArgumentException("maxContext " + maxContext + " must be in [1, " + config.maxSeqLen() + "]");
         }
@@ -88,6 +97,7 @@ public final class LlamaScoringModel implements ScoringModel {
 
     private List<TokenScores> scoreBatch(List<int[]> batch, int[] scoreFrom, int firstIndex, int length) {
         int[][] inputs = new int[batch.size()][length];
+        int[] lengths = new int[batch.size()];
         for (int b = 0; b < batch.size(); b++) {
             int[] seq = batch.get(b);
             int from = scoreFrom[firstIndex + b];
@@ -95,8 +105,9 @@ public final class LlamaScoringModel implements ScoringModel {
                 throw new IllegalArgumentException("sequence " + (firstIndex + b) + " of " + seq.length + " tokens with scoreFrom " + from + " does not fit a context of " + maxContext);
             }
             System.arraycopy(seq, 0, inputs[b], 0, seq.length - 1);
+            lengths[b] = seq.length - 1;
         }
-        Tensor logits = forward.apply(inputs);
+        Tensor[] logits = forward.logits(inputs, lengths);
         List<TokenScores> out = new ArrayList<>(batch.size());
         for (int b = 0; b < batch.size(); b++) {
             int[] seq = batch.get(b);
@@ -104,7 +115,7 @@ public final class LlamaScoringModel implements ScoringModel {
             double[] logProbs = new double[seq.length - from];
             boolean[] greedy = new boolean[seq.length - from];
             for (int i = from; i < seq.length; i++) {
-                float[] row = logits.select(0, b).select(0, i - 1).toFloatArray();
+                float[] row = logits[b].select(0, i - 1).toFloatArray();
                 int target = seq[i];
                 double max = Double.NEGATIVE_INFINITY;
                 int arg = 0;
