@@ -2,22 +2,27 @@ package io.flexigpt.cli;
 
 import io.flexigpt.compress.CalibrationData;
 import io.flexigpt.compress.CompressedModels;
+import io.flexigpt.compress.CompressionMethod;
 import io.flexigpt.compress.CompressionResult;
+import io.flexigpt.compress.LearningRateSearch;
 import io.flexigpt.compress.ParameterAccount;
 import io.flexigpt.compress.RankSpec;
+import io.flexigpt.compress.RecoverySettings;
+import io.flexigpt.compress.TextSplit;
 import io.flexigpt.eval.EvalResult;
 import io.flexigpt.eval.ProgressListener;
 import io.flexigpt.eval.report.JsonReport;
 import io.flexigpt.nn.train.TokenDataset;
-import io.flexigpt.nn.train.TrainConfig;
 import io.flexigpt.tensor.io.Json;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,15 +32,19 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code flexigpt compress}: FlexiGPT or a baseline, recovery, and the compressed model with its report. */
-@Command(name = "compress", mixinStandardHelpOptions = true, description = "Compress a model (FlexiGPT or a baseline), recover it, and save it with a report.")
+@Command(name = "compress", mixinStandardHelpOptions = true, description = {
+        "Compress a model (FlexiGPT or a baseline), recover it, and save it with a report.",
+        "The text's documents (separated by <|endoftext|> lines if it has any, else by blank lines) are split in order: the first 85%% for calibration and recovery, the next 5%% to validate "
+                + "(--lr auto chooses the rate there), the last 10%% to measure held-out perplexity."})
 final class CompressCommand implements Callable<Integer> {
     @Mixin
     ModelOptions models;
 
-    @Option(names = "--text", required = true, description = "Text for calibration, recovery and the held-out measurement (last 10%% of its documents).")
+    @Option(names = "--text", required = true, description = "Text for calibration, recovery, validation and the held-out measurement.")
     Path text;
 
-    @Option(names = "--method", defaultValue = "flexigpt", description = "flexigpt, drop, drop-lora or sleb (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--method", defaultValue = "flexigpt", description = "One of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            completionCandidates = MethodIds.class)
     String method;
 
     @Option(names = "--rate", defaultValue = "0.3", description = "Fraction of blocks to prune (default: ${DEFAULT-VALUE}).")
@@ -44,8 +53,19 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--rank", defaultValue = "8", description = "Adapter rank, absolute (8) or a fraction (0.25) (default: ${DEFAULT-VALUE}).")
     String rank;
 
-    @Option(names = "--recovery-tokens", defaultValue = "0", description = "Recovery training budget in tokens (steps of 8 x --seq tokens), 0 = none (default: ${DEFAULT-VALUE}).")
-    long recoveryTokens;
+    @Option(names = "--recovery-tokens", description = "Recovery training budget in tokens, 0 = none (default: "
+            + RecoverySettings.DEFAULT_TOKENS + ", i.e. 400 steps of 8 x 128).")
+    Long recoveryTokens;
+
+    @Option(names = "--steps", description = "Recovery steps (instead of --recovery-tokens).")
+    Integer steps;
+
+    @Option(names = "--batch", defaultValue = "8", description = "Windows per recovery step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "" + RecoverySettings.DEFAULT_LR, description = "Peak recovery learning rate, or 'auto': a sweep of "
+            + "1e-3, 3e-3, 1e-2, 3e-2, 1e-1 on the validation documents (default: ${DEFAULT-VALUE}).")
+    String lr;
 
     @Option(names = "--seq", defaultValue = "128", description = "Tokens per window (default: ${DEFAULT-VALUE}).")
     int seq;
@@ -59,36 +79,77 @@ final class CompressCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The method names, for the help text. */
+    static final class MethodIds extends ArrayList<String> {
+        MethodIds() {
+            for (CompressionMethod m : CompressionMethod.values()) add(m.id());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(text)) throw new NoSuchFileException(text.toString(), null, "no such text file");
-        Pipeline.checkMethod(method);
+        if (!new MethodIds().contains(method)) {
+            throw new IllegalArgumentException("--method must be one of " + String.join(", ", new MethodIds()) + "; got '" + method + "'");
+        }
+        CompressionMethod compression = CompressionMethod.byId(method);
         if (!(rate > 0 && rate < 1)) throw new IllegalArgumentException("--rate must be in (0, 1), got " + rate);
-        if (recoveryTokens < 0) throw new IllegalArgumentException("--recovery-tokens must be at least 0, got " + recoveryTokens);
+        if (recoveryTokens != null && recoveryTokens < 0) throw new IllegalArgumentException("--recovery-tokens must be at least 0, got " + recoveryTokens);
+        if (recoveryTokens != null && steps != null) throw new IllegalArgumentException("give --recovery-tokens or --steps, not both");
+        if (steps != null && steps < 0) throw new IllegalArgumentException("--steps must be at least 0, got " + steps);
+        if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+        if (seq < 1) throw new IllegalArgumentException("--seq must be at least 1, got " + seq);
+        boolean autoLr = lr.equals("auto");
+        double peak = autoLr ? RecoverySettings.DEFAULT_LR : parseLr(lr);
         RankSpec rankSpec = RankSpec.parse(rank);
         ModelLoading m = models.load();
+        PrintWriter err = spec.commandLine().getErr();
         try (OutputDirectory dir = new OutputDirectory(out)) {
             int seqLen = Math.min(seq, m.model().config().maxSeqLen());
-            TokenDataset data = TokenDataset.encode(Files.readString(text), m.tokenizer(), null, 0.1);
+            RecoverySettings recovery = steps != null ? new RecoverySettings(steps, batch, seqLen, peak, 42)
+                    : RecoverySettings.ofTokens(recoveryTokens == null ? RecoverySettings.DEFAULT_TOKENS : recoveryTokens, batch, seqLen, peak, 42);
+            TextSplit split = TextSplit.of(Files.readString(text));
+            TokenDataset data = split.recoveryData(m.tokenizer());
             CalibrationData calib = Pipeline.calibration(data, 32, seqLen);
             double[] scores = Pipeline.importance(m.model(), calib, "bi");
-            int steps = recoveryTokens == 0 ? 0 : (int) Math.max(1, recoveryTokens / (8L * seqLen));
-            TrainConfig recovery = steps > 0 ? new TrainConfig(steps, 8, seqLen, 1e-3, 1e-4, Math.max(1, steps / 10), 0.0, 1.0, 0, 0, Math.max(10, steps / 10), 42) : null;
-            PrintWriter err = spec.commandLine().getErr();
-            CompressionResult r = Pipeline.compress(m.model(), method, rate, rankSpec, scores, calib, 0);
-            Path checkpoint = Pipeline.checkpointBeside(out, models.model.toAbsolutePath(), text.toAbsolutePath(), method, rate, rank, recoveryTokens, seqLen);
-            if (recovery != null) {
+            long t0 = System.nanoTime();
+            CompressionResult r = compression.apply(m.model(), scores, calib, rate, rankSpec);
+            double compressSeconds = (System.nanoTime() - t0) / 1e9;
+            boolean trains = recovery.steps() > 0 && r.model().trainableParameterCount() > 0;
+            String lrNote = "";
+            if (trains && autoLr) {
+                LearningRateSearch.Choice choice = LearningRateSearch.choose(m.model(), r.model(), data, recovery, RecoverySettings.LR_GRID,
+                        LearningRateSearch.trialSteps(recovery.steps()));
+                recovery = recovery.withLr(choice.lr());
+                lrNote = choice.describe();
+                if (!json) err.println(lrNote);
+            }
+            String recoveryNote = !trains ? (recovery.steps() == 0 ? "no recovery training ran (--recovery-tokens 0)" : "no recovery training: " + method + " has nothing to train")
+                    : recovery.describe();
+            if (!json) err.println(recoveryNote);
+            Path checkpoint = Pipeline.checkpointBeside(out, models.model.toAbsolutePath(), text.toAbsolutePath(), method, rate, rank, recovery, seqLen);
+            t0 = System.nanoTime();
+            if (trains) {
                 Pipeline.recover(m.model(), r.model(), data, recovery, checkpoint, json ? null : TrainingProgress.of(err, "recovery"), err);
             }
+            double recoverySeconds = (System.nanoTime() - t0) / 1e9;
             CompressedModels.save(dir.path(), r.model(), method);
             m.copyTokenizerTo(dir.path());
-            List<String> held = Pipeline.heldOutDocuments(Files.readString(text), 0.1);
             ProgressListener p = ProgressListener.NONE;
+            Map<String, Object> runSettings = new LinkedHashMap<>();
+            runSettings.put("recovery_tokens", trains ? recovery.tokens() : 0L);
+            runSettings.put("recovery_steps", trains ? recovery.steps() : 0);
+            runSettings.put("peak_lr", trains ? recovery.lr() : 0.0);
+            runSettings.put("lr_choice", autoLr && trains ? "validation sweep" : "fixed");
+            runSettings.put("compress_seconds", compressSeconds);
+            runSettings.put("recovery_seconds", recoverySeconds);
             List<EvalResult> rows = new ArrayList<>();
-            rows.add(Pipeline.row(models.name(), "teacher", 0, m.model(), Pipeline.heldOutPerplexity(m.model(), m.tokenizer(), held, seqLen, p), seqLen));
-            rows.add(Pipeline.row(models.name(), method, rate, r.model(), Pipeline.heldOutPerplexity(r.model(), m.tokenizer(), held, seqLen, p), seqLen));
+            double blockFraction = r.plan().blockFraction();
+            rows.add(Pipeline.row(models.name(), "teacher", 0, m.model(), Pipeline.heldOutPerplexity(m.model(), m.tokenizer(), split.test(), seqLen, p), seqLen, Map.of()));
+            rows.add(Pipeline.row(models.name(), method, blockFraction, r.model(), Pipeline.heldOutPerplexity(r.model(), m.tokenizer(), split.test(), seqLen, p), seqLen, runSettings));
             JsonReport.write(dir.path().resolve("report.json"), rows);
-            Pipeline.writeMarkdown(dir.path().resolve("report.md"), "flexigpt compress --method " + method + " --rate " + rate + ": " + models.name(), rows);
+            Pipeline.writeMarkdown(dir.path().resolve("report.md"), "flexigpt compress --method " + method + " --rate " + rate + ": " + models.name(),
+                    lrNote.isEmpty() ? List.of(recoveryNote) : List.of(recoveryNote, lrNote), rows);
             dir.commit();
             Files.deleteIfExists(checkpoint);
             PrintWriter o = spec.commandLine().getOut();
@@ -97,20 +158,35 @@ final class CompressCommand implements Callable<Integer> {
                 ParameterAccount acc = ParameterAccount.of(r.model());
                 summary.put("method", method);
                 summary.put("pruned_blocks", r.plan().pruned());
+                summary.put("block_fraction", blockFraction);
                 summary.put("sources", r.sources().toString());
                 summary.put("stored_parameters", acc.stored());
                 summary.put("adapter_parameters", acc.adapters());
+                summary.putAll(runSettings);
                 summary.put("teacher_perplexity", rows.get(0).value());
                 summary.put("perplexity", rows.get(1).value());
                 summary.put("out", out.toString());
                 o.println(Json.write(summary));
             } else {
-                o.printf("pruned blocks %s, sources %s%n", java.util.Arrays.toString(r.plan().pruned()), r.sources());
+                o.printf(Locale.ROOT, "pruned blocks %s (%d of %d, %.1f%% of blocks, %.1f%% of parameters), sources %s%n", Arrays.toString(r.plan().pruned()),
+                        r.plan().pruned().length, m.model().blocks().size(), 100 * blockFraction, 100 * r.plan().parameterFraction(), r.sources());
+                o.printf(Locale.ROOT, "%s; compression %.1f s, recovery %.1f s%n", recoveryNote, compressSeconds, recoverySeconds);
                 Pipeline.printTable(o, rows);
                 o.println("wrote " + out);
             }
             o.flush();
         }
         return 0;
+    }
+
+    private static double parseLr(String s) {
+        double v;
+        try {
+            v = Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--lr must be a positive number or 'auto', got '" + s + "'");
+        }
+        if (!(v > 0) || Double.isInfinite(v)) throw new IllegalArgumentException("--lr must be a positive number or 'auto', got '" + s + "'");
+        return v;
     }
 }

@@ -7,7 +7,6 @@ import io.flexigpt.eval.ProgressListener;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.train.LossFunction;
 import io.flexigpt.nn.train.TokenDataset;
-import io.flexigpt.nn.train.TrainConfig;
 import io.flexigpt.nn.train.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -18,6 +17,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import io.flexigpt.compress.RecoverySettings;
+import java.util.Locale;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -39,6 +40,9 @@ final class ExtendCommand implements Callable<Integer> {
     @Option(names = "--tokens", defaultValue = "100000", description = "Training tokens (default: ${DEFAULT-VALUE}).")
     long tokens;
 
+    @Option(names = "--lr", defaultValue = "" + RecoverySettings.DEFAULT_LR, description = "Peak learning rate of the new blocks' adapters (default: ${DEFAULT-VALUE}).")
+    double lr;
+
     @Option(names = "--seq", defaultValue = "128", description = "Tokens per window (default: ${DEFAULT-VALUE}).")
     int seq;
 
@@ -57,11 +61,12 @@ final class ExtendCommand implements Callable<Integer> {
             int seqLen = Math.min(seq, m.model().config().maxSeqLen());
             TokenDataset data = TokenDataset.encode(Files.readString(text), m.tokenizer(), null, 0.1);
             LlamaModel grown = Extension.extend(m.model(), Extension.evenlySpaced(m.model().blocks().size(), blocks), RankSpec.parse(rank), 3);
-            int steps = (int) Math.max(1, tokens / (8L * seqLen));
+            RecoverySettings training = RecoverySettings.ofTokens(Math.max(tokens, 8L * seqLen), 8, seqLen, lr, 43);
             PrintWriter err = spec.commandLine().getErr();
-            Path checkpoint = Pipeline.checkpointBeside(out, models.model.toAbsolutePath(), text.toAbsolutePath(), blocks, rank, tokens, seqLen);
-            Interrupts.run(new Trainer(grown, data, new TrainConfig(steps, 8, seqLen, 1e-3, 1e-4, Math.max(1, steps / 10), 0.0, 1.0, 0, 0,
-                    Math.max(10, steps / 10), 43), LossFunction.crossEntropy(), checkpoint, TrainingProgress.of(err, "extension")), err,
+            Path checkpoint = Pipeline.checkpointBeside(out, models.model.toAbsolutePath(), text.toAbsolutePath(), blocks, rank, tokens, seqLen, lr);
+            err.printf(Locale.ROOT, "training the new blocks: %d steps x %d x %d = %,d tokens, peak lr %.3g, cross-entropy%n", training.steps(),
+                    training.batch(), seqLen, training.tokens(), lr);
+            Interrupts.run(new Trainer(grown, data, training.trainConfig(0, 0), LossFunction.crossEntropy(), checkpoint, TrainingProgress.of(err, "extension")), err,
                     "run the same command again to resume");
             CompressedModels.save(dir.path(), grown, "extension");
             m.copyTokenizerTo(dir.path());

@@ -1,14 +1,10 @@
 package io.flexigpt.cli;
 
-import io.flexigpt.compress.Baselines;
 import io.flexigpt.compress.CalibrationData;
-import io.flexigpt.compress.CompressionResult;
-import io.flexigpt.compress.FlexiGpt;
-import io.flexigpt.compress.FlexiGptConfig;
 import io.flexigpt.compress.ImportanceMetric;
 import io.flexigpt.compress.ParameterAccount;
-import io.flexigpt.compress.RankSpec;
 import io.flexigpt.compress.Recovery;
+import io.flexigpt.compress.RecoverySettings;
 import io.flexigpt.eval.EvalResult;
 import io.flexigpt.eval.LlamaScoringModel;
 import io.flexigpt.eval.ProgressListener;
@@ -18,7 +14,6 @@ import io.flexigpt.eval.report.HtmlReport;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.nn.train.TokenDataset;
-import io.flexigpt.nn.train.TrainConfig;
 import io.flexigpt.nn.train.Trainer;
 import io.flexigpt.nn.train.TrainingListener;
 import java.io.IOException;
@@ -27,20 +22,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /** The compression steps shared by {@code compress} and {@code demo}: calibrate, compress by a method, recover, measure. */
 final class Pipeline {
-    /** The compression methods {@link #compress} knows. */
-    static final List<String> METHODS = List.of("flexigpt", "drop", "drop-lora", "sleb");
-
     private Pipeline() {}
-
-    static void checkMethod(String method) {
-        if (!METHODS.contains(method)) throw new IllegalArgumentException("--method must be one of " + String.join(", ", METHODS) + "; got '" + method + "'");
-    }
 
     /** The last {@code fraction} of the blank-line separated documents of {@code text} (as TokenDataset splits them), joined. */
     static List<String> heldOutDocuments(String text, double fraction) {
@@ -59,32 +48,13 @@ final class Pipeline {
     }
 
     /**
-     * Compresses {@code teacher} with {@code method}. {@code budget} is the trainable-parameter budget for
-     * drop-lora (FlexiGPT's count at the same rate and rank when 0).
-     */
-    static CompressionResult compress(LlamaModel teacher, String method, double rate, RankSpec rank, double[] scores, CalibrationData calib, long budget) {
-        switch (method) {
-            case "flexigpt": return FlexiGpt.compress(teacher, scores, calib, FlexiGptConfig.standard(rate, rank));
-            case "drop": return Baselines.shortGpt(teacher, scores, rate, true, true);
-            case "sleb": return Baselines.sleb(teacher, calib, rate);
-            case "drop-lora": {
-                long b = budget > 0 ? budget : FlexiGpt.compress(teacher, scores, calib, FlexiGptConfig.standard(rate, rank)).model().trainableParameterCount();
-                return Baselines.dropLora(teacher, scores, rate, true, true, b, 5);
-            }
-            default:
-                checkMethod(method);
-                throw new AssertionError(method);
-        }
-    }
-
-    /**
      * Recovery training of {@code student} against {@code teacher} (KL + cross-entropy), when it has anything
      * trainable. With a {@code checkpoint} file, Ctrl-C saves it and a rerun resumes from it.
      */
-    static void recover(LlamaModel teacher, LlamaModel student, TokenDataset data, TrainConfig config, Path checkpoint,
+    static void recover(LlamaModel teacher, LlamaModel student, TokenDataset data, RecoverySettings settings, Path checkpoint,
                         TrainingListener listener, PrintWriter err) throws IOException, Interrupts.Stopped {
-        if (student.trainableParameterCount() == 0) return;
-        Trainer trainer = new Trainer(student, data, config, Recovery.distillation(teacher, 1.0, 1.0), checkpoint, listener);
+        if (student.trainableParameterCount() == 0 || settings.steps() == 0) return;
+        Trainer trainer = Recovery.trainer(teacher, student, data, settings, checkpoint, listener);
         if (checkpoint == null) trainer.run();
         else Interrupts.run(trainer, err, "run the same command again to resume");
     }
@@ -105,16 +75,25 @@ final class Pipeline {
         return new PerplexityEvaluator(scoring, PerplexitySettings.nonOverlapping(seqLen, 8)).evaluate(docs, progress).tokenPerplexity();
     }
 
-    static EvalResult row(String model, String method, double rate, LlamaModel m, double ppl, int seqLen) {
+    /** A report row; {@code rate} is the fraction of blocks actually pruned; {@code extra} settings are added after the standard ones. */
+    static EvalResult row(String model, String method, double rate, LlamaModel m, double ppl, int seqLen, Map<String, Object> extra) {
         ParameterAccount acc = ParameterAccount.of(m);
-        return new EvalResult(method, "held-out " + model, "token_perplexity", ppl, Double.NaN, 0, Map.of(HtmlReport.METHOD, method,
-                HtmlReport.COMPRESSION_RATE, rate, "blocks", m.blocks().size(), "stored_parameters", acc.stored(),
-                "trainable_parameters", acc.trainable(), "context", seqLen));
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put(HtmlReport.METHOD, method);
+        settings.put(HtmlReport.COMPRESSION_RATE, rate);
+        settings.put("blocks", m.blocks().size());
+        settings.put("stored_parameters", acc.stored());
+        settings.put("trainable_parameters", acc.trainable());
+        settings.put("context", seqLen);
+        settings.putAll(extra);
+        return new EvalResult(method, "held-out " + model, "token_perplexity", ppl, Double.NaN, 0, settings);
     }
 
-    /** A Markdown report: the method table (blocks, stored and trainable parameters, held-out perplexity). */
-    static void writeMarkdown(Path file, String title, List<EvalResult> rows) throws IOException {
-        StringBuilder md = new StringBuilder("# " + title + "\n\n| method | rate | blocks | stored parameters | trainable parameters | held-out ppl |\n");
+    /** A Markdown report: the title, one paragraph per note, the method table (blocks, stored and trainable parameters, held-out perplexity). */
+    static void writeMarkdown(Path file, String title, List<String> notes, List<EvalResult> rows) throws IOException {
+        StringBuilder md = new StringBuilder("# " + title + "\n\n");
+        for (String n : notes) md.append(n).append("\n\n");
+        md.append("| method | rate | blocks | stored parameters | trainable parameters | held-out ppl |\n");
         md.append("|---|---:|---:|---:|---:|---:|\n");
         for (EvalResult r : rows) {
             md.append(String.format(Locale.ROOT, "| %s | %.0f%% | %s | %,d | %,d | %.3f |%n", r.settings().get(HtmlReport.METHOD),

@@ -195,7 +195,8 @@ class CliTest {
         assertEquals(2, none.code());
         assertTrue(none.err().startsWith("error: choose 'eval ppl' or 'eval tasks'"), none.err());
         Run method = run("compress", "--model", model, "--tokenizer", tok, "--method", "magic", "--text", text.toString(), "--out", dir.resolve("x").toString());
-        assertEquals("error: --method must be one of flexigpt, drop, drop-lora, sleb; got 'magic'", method.err().strip());
+        assertEquals("error: --method must be one of flexigpt, flexigpt-paper-norm, drop, sleb, drop-lora, flexigpt-random-source, flexigpt-lora-init, "
+                + "flexigpt-no-output-norm, flexigpt-no-sharing; got 'magic'", method.err().strip());
         assertFalse(Files.exists(dir.resolve("x")), "nothing written");
         Run steps = run("train", "--text", text.toString(), "--tokenizer", tok, "--steps", "0", "--out", dir.resolve("t").toString());
         assertNotEquals(0, steps.code());
@@ -213,8 +214,9 @@ class CliTest {
         assertTrue(r.out().contains("FlexiGPT") && r.out().contains("ShortGPT drop"), r.out());
         for (String f : new String[] {"report.json", "report.md", "report.html"}) assertTrue(Files.exists(dir.resolve("report").resolve(f)), f);
         List<String> md = Files.readAllLines(dir.resolve("report/report.md"));
-        assertEquals("| method | rate | blocks | stored parameters | trainable parameters | held-out ppl |", md.get(2));
-        assertEquals(8, md.size(), "title, blank, header, rule, four methods: " + md);
+        assertTrue(md.get(2).startsWith("recovery: 4 steps x 8 x 32"), "the recovery budget is stated: " + md);
+        assertEquals("| method | rate | blocks | stored parameters | trainable parameters | held-out ppl |", md.get(4));
+        assertEquals(10, md.size(), "title, blank, recovery, blank, header, rule, four methods: " + md);
         assertEquals(4, Json.getList(Json.object(Json.parse(Files.readString(dir.resolve("report/report.json")), "report"), "report", "report"), "results", "report").size());
         Run cached = run("demo", "--quick", "--cache", dir.resolve("cache").toString(), "--out", dir.resolve("report").toString());
         assertEquals(0, cached.code(), cached.err());

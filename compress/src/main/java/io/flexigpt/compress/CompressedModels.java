@@ -16,10 +16,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The compressed-model format: a Hugging Face directory ({@code config.json}, {@code model.safetensors})
@@ -39,10 +41,14 @@ public final class CompressedModels {
         LlamaConfig cfg = model.config();
         Map<Variable, String> firstName = new IdentityHashMap<>();
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (Map.Entry<String, Variable> e : model.namedParameters().entrySet()) {
-            if (firstName.containsKey(e.getValue())) continue;
-            firstName.put(e.getValue(), e.getKey());
-            tensors.put(e.getKey(), e.getValue().value());
+        Set<String> bases = sharedBaseNames(model);
+        // a shared weight is stored under its owner's name, never under the name of a block that borrows it
+        for (boolean borrowed : new boolean[] {false, true}) {
+            for (Map.Entry<String, Variable> e : model.namedParameters().entrySet()) {
+                if (bases.contains(e.getKey()) != borrowed || firstName.containsKey(e.getValue())) continue;
+                firstName.put(e.getValue(), e.getKey());
+                tensors.put(e.getKey(), e.getValue().value());
+            }
         }
         List<Object> blocks = new ArrayList<>();
         for (int i = 0; i < model.blocks().size(); i++) {
@@ -59,6 +65,7 @@ public final class CompressedModels {
                 for (String m : Projections.NAMES) ranks.put(m, ((SharedLowRankLinear) Projections.get(b, m)).adapterRank());
                 entry.put("ranks", ranks);
                 entry.put("output_scales", b.attentionScale() != null);
+                entry.put("normalised_branches", b.normalisedBranches());
             }
             blocks.add(entry);
         }
@@ -72,6 +79,18 @@ public final class CompressedModels {
         Files.createDirectories(dir);
         SafeTensorsWriter.write(dir.resolve("model.safetensors"), tensors, Map.of("format", "pt", "flexigpt", Json.write(meta)), StoredType.F32);
         HfCheckpoint.writeConfig(dir, cfg);
+    }
+
+    /** The names under which replacement blocks reference a base weight (their own, for LoRA, or another block's). */
+    private static Set<String> sharedBaseNames(LlamaModel model) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < model.blocks().size(); i++) {
+            TransformerBlock b = model.blocks().get(i);
+            for (String m : Projections.NAMES) {
+                if (Projections.get(b, m) instanceof SharedLowRankLinear) names.add("model.layers." + i + "." + group(m) + m + ".weight");
+            }
+        }
+        return names;
     }
 
     /** Adapters and output scales: the tensors only a replacement block has. */
@@ -115,7 +134,7 @@ public final class CompressedModels {
             Map<String, Tensor> plainWeights = new LinkedHashMap<>();
             for (Map.Entry<String, Tensor> e : stored.entrySet()) if (!isOwnTensor(e.getKey())) plainWeights.put(e.getKey(), e.getValue());
             int[] source = new int[blocks.size()];
-            boolean[] shared = new boolean[blocks.size()];
+            boolean[] shared = new boolean[blocks.size()], normalised = new boolean[blocks.size()];
             for (int i = 0; i < blocks.size(); i++) {
                 String where = file + " block " + i;
                 Map<String, Object> b = Json.object(blocks.get(i), "block " + i, file.toString());
@@ -124,6 +143,9 @@ public final class CompressedModels {
                 shared[i] = kind.equals("shared");
                 source[i] = shared[i] ? Json.getInt(b, "source", where) : i;
                 if (!shared[i]) continue;
+                Object norm = b.getOrDefault("normalised_branches", Boolean.FALSE);
+                if (!(norm instanceof Boolean)) throw new FormatException(where + ": normalised_branches is " + norm + ", expected true or false");
+                normalised[i] = (Boolean) norm;
                 if (source[i] < -1 || source[i] >= blocks.size()) throw new FormatException(file + ": block " + i + " shares block " + source[i] + ", which does not exist");
                 for (String m : Projections.NAMES) {
                     String prefix = "model.layers." + i + "." + group(m) + m + ".";
@@ -171,7 +193,7 @@ public final class CompressedModels {
                     }
                 }
                 try {
-                    model.blocks().replace(i, ReplacementBlocks.build(cfg, built.get(i), source[i] >= 0 ? built.get(source[i]) : null, adapters, sa, sm));
+                    model.blocks().replace(i, ReplacementBlocks.build(cfg, built.get(i), source[i] >= 0 ? built.get(source[i]) : null, adapters, sa, sm, normalised[i]));
                 } catch (IllegalArgumentException e) {
                     throw new FormatException(file + ": block " + i + ": " + e.getMessage(), e);
                 }

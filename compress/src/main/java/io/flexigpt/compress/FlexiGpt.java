@@ -30,7 +30,9 @@ public final class FlexiGpt {
         double[] noSharing = new double[plan.pruned().length];
         Map<Integer, Integer> sources = new LinkedHashMap<>();
         Rng rng = new Rng(config.seed());
-        Map<Integer, List<Tensor>> inputs = config.outputScales() ? blockInputs(student, calibration, plan.pruned()) : Map.of();
+        FlexiGptConfig.OutputNormalisation normalisation = config.outputNormalisation();
+        boolean calibrated = normalisation == FlexiGptConfig.OutputNormalisation.RMS_RATIO;
+        Map<Integer, List<Tensor>> inputs = calibrated ? blockInputs(student, calibration, plan.pruned()) : Map.of();
         for (int k = 0; k < plan.pruned().length; k++) {
             int p = plan.pruned()[k];
             Arrays.fill(errors[k], Double.NaN);
@@ -46,11 +48,15 @@ public final class FlexiGpt {
             TransformerBlock src = source < 0 ? null : original.get(source);
             Map<String, Tensor[]> adapters = ReplacementBlocks.adapters(original.get(p), src, config.rank(), config.init(), rng);
             Tensor[] scales = {null, null};
-            if (config.outputScales()) {
-                TransformerBlock probe = ReplacementBlocks.build(student.config(), original.get(p), src, adapters, null, null);
+            if (calibrated) {
+                TransformerBlock probe = ReplacementBlocks.build(student.config(), original.get(p), src, adapters, null, null, false);
                 scales = ReplacementBlocks.outputScales(original.get(p), probe, inputs.get(p));
+            } else if (normalisation == FlexiGptConfig.OutputNormalisation.PAPER) {
+                int dim = student.config().dim();
+                scales = new Tensor[] {Tensor.full(FlexiGptConfig.PAPER_GAIN_INIT, dim), Tensor.full(FlexiGptConfig.PAPER_GAIN_INIT, dim)};
             }
-            TransformerBlock replacement = ReplacementBlocks.build(student.config(), original.get(p), src, adapters, scales[0], scales[1]);
+            boolean normalised = normalisation == FlexiGptConfig.OutputNormalisation.PAPER;
+            TransformerBlock replacement = ReplacementBlocks.build(student.config(), original.get(p), src, adapters, scales[0], scales[1], normalised);
             student.blocks().replace(p, replacement);
         }
         freezeAllButReplacements(student, plan.pruned());

@@ -70,4 +70,22 @@ public final class Recovery {
                                     Path checkpoint, TrainingListener listener) throws IOException {
         return new Trainer(student, data, config, distillation(teacher, klWeight, ceWeight), checkpoint, listener).run();
     }
+
+    /** Validation windows scored for the held-out loss of a recovery (see {@link #validationLoss}). */
+    static final int VALIDATION_WINDOWS = 64;
+
+    /**
+     * The trainer of a recovery with {@code settings} (loss: KL + cross-entropy, both weight 1) on {@code data},
+     * whose held-out part is the validation text; with a {@code checkpoint} file it resumes and checkpoints.
+     */
+    public static Trainer trainer(LlamaModel teacher, LlamaModel student, TokenDataset data, RecoverySettings settings, Path checkpoint,
+                                  TrainingListener listener) {
+        return new Trainer(student, data, settings.trainConfig(0, VALIDATION_WINDOWS), distillation(teacher, 1.0, 1.0), checkpoint, listener);
+    }
+
+    /** Mean next-token cross-entropy of {@code model} on the first validation windows of {@code data}, as the recovery measures it. */
+    public static double validationLoss(LlamaModel model, TokenDataset data, RecoverySettings settings) {
+        return new Trainer(model, data, settings.withSteps(Math.max(1, settings.steps())).trainConfig(0, VALIDATION_WINDOWS),
+                LossFunction.crossEntropy(), null, null).heldOutLoss();
+    }
 }

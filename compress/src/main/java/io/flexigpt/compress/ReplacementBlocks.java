@@ -50,13 +50,19 @@ final class ReplacementBlocks {
         return out;
     }
 
+    /** As {@link #build(LlamaConfig, TransformerBlock, TransformerBlock, Map, Tensor, Tensor, boolean)} with plain (not normalised) branches. */
+    static TransformerBlock build(LlamaConfig config, TransformerBlock pruned, TransformerBlock source, Map<String, Tensor[]> adapters,
+                                  Tensor attentionScale, Tensor mlpScale) {
+        return build(config, pruned, source, adapters, attentionScale, mlpScale, false);
+    }
+
     /**
      * The replacement for {@code pruned}: projections sharing {@code source}'s weight variables (none when
      * {@code source} is null) with copies of the given adapters, the pruned block's own norm gains, and
-     * output scales when given.
+     * output scales when given (gains of normalised branches when {@code normalisedBranches}).
      */
     static TransformerBlock build(LlamaConfig config, TransformerBlock pruned, TransformerBlock source, Map<String, Tensor[]> adapters,
-                                  Tensor attentionScale, Tensor mlpScale) {
+                                  Tensor attentionScale, Tensor mlpScale, boolean normalisedBranches) {
         Map<String, Projection> p = new HashMap<>();
         for (String m : Projections.NAMES) {
             Variable base = source == null ? null : Projections.linear(source, m).weight();
@@ -66,7 +72,7 @@ final class ReplacementBlocks {
         return new TransformerBlock(new RmsNorm(pruned.attentionNorm().weight().value().copy(), pruned.attentionNorm().eps()),
                 new Attention(config, p.get("q_proj"), p.get("k_proj"), p.get("v_proj"), p.get("o_proj")),
                 new RmsNorm(pruned.mlpNorm().weight().value().copy(), pruned.mlpNorm().eps()),
-                new FeedForward(p.get("gate_proj"), p.get("up_proj"), p.get("down_proj")), attentionScale, mlpScale);
+                new FeedForward(p.get("gate_proj"), p.get("up_proj"), p.get("down_proj")), attentionScale, mlpScale, normalisedBranches);
     }
 
     /** Attention and MLP residual-branch outputs of {@code block} on input {@code x}, as {@code [tokens, dim]}. */
@@ -77,11 +83,9 @@ final class ReplacementBlocks {
     /** As {@link #branchOutputs(TransformerBlock, Variable)}, with the attention branch scaled by {@code attentionScale} (null: unscaled). */
     private static Tensor[] branchOutputs(TransformerBlock block, Variable x, Variable attentionScale) {
         try (NoGrad ignored = NoGrad.enter()) {
-            Variable a = block.attention().forward(block.attentionNorm().forward(x), 0, null);
-            if (attentionScale != null) a = a.mul(attentionScale);
+            Variable a = block.branchOutput(block.attention().forward(block.attentionNorm().forward(x), 0, null), attentionScale);
             Variable h = x.add(a);
-            Variable m = block.mlp().forward(block.mlpNorm().forward(h));
-            if (block.mlpScale() != null) m = m.mul(block.mlpScale());
+            Variable m = block.branchOutput(block.mlp().forward(block.mlpNorm().forward(h)), block.mlpScale());
             int d = x.dim(2);
             return new Tensor[] {a.value().reshape(-1, d), m.value().reshape(-1, d)};
         }

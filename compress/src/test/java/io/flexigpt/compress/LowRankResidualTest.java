@@ -128,7 +128,7 @@ class LowRankResidualTest {
         java.util.Arrays.fill(scores, 1);
         scores[target] = 0;
         CompressionResult r = FlexiGpt.compress(teacher, scores, null, new FlexiGptConfig(0.2, RankSpec.of(2), false, false,
-                FlexiGptConfig.SourceSelection.METRIC, FlexiGptConfig.AdapterInit.SVD, true, false, 1));
+                FlexiGptConfig.SourceSelection.METRIC, FlexiGptConfig.AdapterInit.SVD, true, FlexiGptConfig.OutputNormalisation.NONE, 1));
         assertEquals(Map.of(target, source), r.sources());
     }
 }

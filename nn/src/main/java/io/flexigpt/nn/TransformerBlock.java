@@ -10,13 +10,15 @@ import io.flexigpt.tensor.backend.RowsShape;
 /**
  * The pre-norm Llama block: {@code x += s_a ⊙ Attn(norm_a(x)); x += s_m ⊙ MLP(norm_m(x))}. The per-channel
  * output scales {@code s_a, s_m} exist only on blocks that need them (FlexiGPT replacement and extension
- * blocks); a plain block has none.
+ * blocks); a plain block has none. A block with normalised branches RMS-normalises each branch output
+ * before its scale, so the scale is that normalisation's gain: {@code x += s_a ⊙ rmsnorm(Attn(norm_a(x)))}.
  */
 public class TransformerBlock extends Module {
     private final RmsNorm attentionNorm, mlpNorm;
     private final Attention attention;
     private final FeedForward mlp;
     private final Variable attentionScale, mlpScale;
+    private final boolean normalisedBranches;
 
     public TransformerBlock(RmsNorm attentionNorm, Attention attention, RmsNorm mlpNorm, FeedForward mlp) {
         this(attentionNorm, attention, mlpNorm, mlp, null, null);
@@ -24,6 +26,20 @@ public class TransformerBlock extends Module {
 
     /** A block whose residual-branch outputs are multiplied by the given per-channel scales {@code [dim]}. */
     public TransformerBlock(RmsNorm attentionNorm, Attention attention, RmsNorm mlpNorm, FeedForward mlp, Tensor attentionScale, Tensor mlpScale) {
+        this(attentionNorm, attention, mlpNorm, mlp, attentionScale, mlpScale, false);
+    }
+
+    /**
+     * A block with output scales; with {@code normalisedBranches} each branch output is RMS-normalised (the
+     * block's norm epsilon) before its scale, which then acts as that normalisation's gain. Both scales are
+     * required then.
+     */
+    public TransformerBlock(RmsNorm attentionNorm, Attention attention, RmsNorm mlpNorm, FeedForward mlp, Tensor attentionScale, Tensor mlpScale,
+                            boolean normalisedBranches) {
+        if (normalisedBranches && (attentionScale == null || mlpScale == null)) {
+            throw new IllegalArgumentException("normalised branches need both output gains");
+        }
+        this.normalisedBranches = normalisedBranches;
         this.attentionNorm = module("input_layernorm", attentionNorm);
         this.attention = module("self_attn", attention);
         this.mlpNorm = module("post_attention_layernorm", mlpNorm);
@@ -46,12 +62,19 @@ public class TransformerBlock extends Module {
     /** The MLP branch's output scale, or null. */
     public Variable mlpScale() { return mlpScale; }
 
+    /** Whether each branch output is RMS-normalised before its scale. */
+    public boolean normalisedBranches() { return normalisedBranches; }
+
     /** {@code x [batch, time, dim]} at positions {@code position..}; {@code cache} may be null. */
     public Variable forward(Variable x, int position, KvCache.Layer cache) {
-        Variable a = attention.forward(attentionNorm.forward(x), position, cache);
-        Variable h = x.add(attentionScale == null ? a : a.mul(attentionScale));
-        Variable m = mlp.forward(mlpNorm.forward(h));
-        return h.add(mlpScale == null ? m : m.mul(mlpScale));
+        Variable h = x.add(branchOutput(attention.forward(attentionNorm.forward(x), position, cache), attentionScale));
+        return h.add(branchOutput(mlp.forward(mlpNorm.forward(h)), mlpScale));
+    }
+
+    /** A residual branch's output as added to the stream: scaled, normalised and scaled, or as it is. */
+    public Variable branchOutput(Variable out, Variable scale) {
+        if (scale == null) return out;
+        return normalisedBranches ? out.rmsNorm(scale, attentionNorm.eps()) : out.mul(scale);
     }
 
     /** The same block on a device, for {@code rows} rows of one sequence at positions {@code position..}. */
@@ -62,12 +85,14 @@ public class TransformerBlock extends Module {
         return residual(device, h, m, rows, mlpScale);
     }
 
-    /** {@code x + scale ⊙ branch} (without the product when there is no scale). */
-    private static DeviceBuffer residual(DeviceWeights device, DeviceBuffer x, DeviceBuffer branch, int rows, Variable scale) {
+    /** {@code x + branchOutput(branch)} on the device. */
+    private DeviceBuffer residual(DeviceWeights device, DeviceBuffer x, DeviceBuffer branch, int rows, Variable scale) {
         ComputeBackend be = device.backend();
         if (scale != null) {
             DeviceBuffer scaled = be.allocate(branch.length());
-            be.mulRows(new RowsShape(rows, scale.dim(0)), branch, device.of(scale), scaled);
+            RowsShape shape = new RowsShape(rows, scale.dim(0));
+            if (normalisedBranches) be.rmsNormRows(shape, branch, device.of(scale), (float) attentionNorm.eps(), scaled);
+            else be.mulRows(shape, branch, device.of(scale), scaled);
             branch = scaled;
         }
         DeviceBuffer sum = be.allocate(x.length());

@@ -77,7 +77,8 @@ public final class TokenDataset {
         return d;
     }
 
-    static List<String> documents(String text, String separator) {
+    /** The documents of {@code text}: its parts between lines equal to {@code separator} (blank lines when null), stripped, empty ones left out. */
+    public static List<String> documents(String text, String separator) {
         List<String> docs = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         for (String line : text.split("\n", -1)) {
@@ -94,7 +95,8 @@ public final class TokenDataset {
         return docs;
     }
 
-    private static int[] encodeAll(List<String> docs, Tokenizer tokenizer) {
+    /** The documents encoded each with BOS and concatenated. */
+    public static int[] encodeAll(List<String> docs, Tokenizer tokenizer) {
         List<int[]> parts = new ArrayList<>();
         int total = 0;
         for (String doc : docs) {
