@@ -38,14 +38,14 @@ final class HfTokenizerReader {
     }
 
     static HfTokenizer read(Path file) throws IOException {
+        TokenizerConfig config = TokenizerConfig.near(file);
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
         } catch (CharacterCodingException e) {
             throw new FormatException(file + ": not UTF-8 text; expected a tokenizer.json", e);
         }
-        return new HfTokenizerReader(file.toString()).build(Json.object(Json.parse(text, file.toString()), "the top level", file.toString()),
-            TokenizerConfig.near(file));
+        return new HfTokenizerReader(file.toString()).build(Json.object(Json.parse(text, file.toString()), "the top level", file.toString()), config);
     }
 
     /**

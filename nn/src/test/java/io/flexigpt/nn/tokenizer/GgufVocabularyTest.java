@@ -27,8 +27,18 @@ import org.junit.jupiter.api.Test;
  */
 class GgufVocabularyTest {
     /** GGUF metadata for a byte-level tokenizer.json, with {@code tokenizer.ggml.pre = pre}. */
+    private static final Map<Path, Map<String, Object>> CONVERTED = new HashMap<>();
+
+    static synchronized Map<String, Object> ggufMetadata(Path tokenizerJson, String pre) throws IOException {
+        Map<String, Object> base = CONVERTED.get(tokenizerJson);
+        if (base == null) CONVERTED.put(tokenizerJson, base = convert(tokenizerJson));
+        Map<String, Object> meta = new HashMap<>(base);
+        meta.put("tokenizer.ggml.pre", pre);
+        return meta;
+    }
+
     @SuppressWarnings("unchecked")
-    static Map<String, Object> ggufMetadata(Path tokenizerJson, String pre) throws IOException {
+    private static Map<String, Object> convert(Path tokenizerJson) throws IOException {
         Map<String, Object> root = (Map<String, Object>) Json.parse(Files.readString(tokenizerJson), tokenizerJson.toString());
         Map<String, Object> model = (Map<String, Object>) root.get("model");
         Map<String, Object> vocab = (Map<String, Object>) model.get("vocab");
@@ -50,7 +60,6 @@ class GgufVocabularyTest {
         for (Object m : (List<Object>) model.get("merges")) merges.add(m instanceof String s ? s : String.join(" ", (List<String>) m));
         Map<String, Object> meta = new HashMap<>();
         meta.put("tokenizer.ggml.model", "gpt2");
-        meta.put("tokenizer.ggml.pre", pre);
         meta.put("tokenizer.ggml.tokens", Arrays.asList(tokens));
         meta.put("tokenizer.ggml.token_type", Arrays.asList(types));
         meta.put("tokenizer.ggml.merges", merges);
@@ -60,8 +69,8 @@ class GgufVocabularyTest {
     @Test
     void llamaBpeGgufEncodesAsLlama31TokenizerJsonAndEndsAtEveryEndOfTurn() throws IOException {
         Path file = TestData.file("tokenizers/llama3.1/tokenizer.json");
-        Map<String, Integer> vocab = SpecialTokensFromConfigTest.vocabulary(file);
-        Tokenizer json = Tokenizers.load(file);
+        Map<String, Integer> vocab = LargeRealTokenizers.vocabulary("llama3.1");
+        Tokenizer json = LargeRealTokenizers.get("llama3.1");
         Map<String, Object> meta = ggufMetadata(file, "llama-bpe");
         meta.put("tokenizer.ggml.bos_token_id", (long) vocab.get("<|begin_of_text|>"));
         meta.put("tokenizer.ggml.eos_token_id", (long) vocab.get("<|end_of_text|>"));
@@ -84,8 +93,8 @@ class GgufVocabularyTest {
     @Test
     void qwen2PreTokenizerSplitsDigitsOneByOneAsQwen3TokenizerJson() throws IOException {
         Path file = TestData.file("tokenizers/qwen3/tokenizer.json");
-        Map<String, Integer> vocab = SpecialTokensFromConfigTest.vocabulary(file);
-        Tokenizer json = Tokenizers.load(file);
+        Map<String, Integer> vocab = LargeRealTokenizers.vocabulary("qwen3");
+        Tokenizer json = LargeRealTokenizers.get("qwen3");
         Map<String, Object> meta = ggufMetadata(file, "qwen2");
         meta.put("tokenizer.ggml.eos_token_id", (long) vocab.get("<|endoftext|>"));
         Tokenizer gguf = Tokenizers.fromGguf(meta);
@@ -104,7 +113,7 @@ class GgufVocabularyTest {
         String digits = "In 2024 there were 1234567 stories.";
         int[] llama3 = Tokenizers.fromGguf(ggufMetadata(file, "llama3")).encode(digits, false, false);
         int[] qwen2 = Tokenizers.fromGguf(ggufMetadata(file, "qwen2")).encode(digits, false, false);
-        assertArrayEquals(Tokenizers.load(file).encode(digits, false, false), llama3);
+        assertArrayEquals(LargeRealTokenizers.get("llama3.1").encode(digits, false, false), llama3);
         assertNotEquals(Arrays.toString(llama3), Arrays.toString(qwen2), "qwen2 splits numbers into single digits, llama3 into groups of three");
         assertTrue(qwen2.length > llama3.length);
     }

@@ -47,9 +47,8 @@ class SpecialTokensFromConfigTest {
 
     @Test
     void llama31UsesBeginOfTextAndTheChatEndOfTurnFromTokenizerConfig() throws IOException {
-        Path file = TestData.file("tokenizers/llama3.1/tokenizer.json");
-        Map<String, Integer> vocab = vocabulary(file);
-        Tokenizer tok = Tokenizers.load(file);
+        Map<String, Integer> vocab = LargeRealTokenizers.vocabulary("llama3.1");
+        Tokenizer tok = LargeRealTokenizers.get("llama3.1");
         assertEquals(vocab.get("<|begin_of_text|>"), tok.bosId());
         assertEquals(vocab.get("<|eot_id|>"), tok.eosId());
         assertArrayEquals(new int[] {vocab.get("<|eot_id|>")}, tok.eosIds());
@@ -65,9 +64,8 @@ class SpecialTokensFromConfigTest {
 
     @Test
     void qwen3HasNoBosAndEndsAtImEndNotAtOrdinaryAngleBracketEntries() throws IOException {
-        Path file = TestData.file("tokenizers/qwen3/tokenizer.json");
-        Map<String, Integer> vocab = vocabulary(file);
-        Tokenizer tok = Tokenizers.load(file);
+        Map<String, Integer> vocab = LargeRealTokenizers.vocabulary("qwen3");
+        Tokenizer tok = LargeRealTokenizers.get("qwen3");
         assertEquals(-1, tok.bosId(), "bos_token is null in tokenizer_config.json");
         assertFalse(tok.addsBos());
         assertEquals(vocab.get("<|im_end|>"), tok.eosId());
@@ -108,19 +106,21 @@ class SpecialTokensFromConfigTest {
 
     @Test
     void generationConfigAddsEndIdsAndBadConfigsNameFileAndKey(@TempDir Path dir) throws IOException {
-        Path source = TestData.file("tokenizers/llama3.1");
-        Files.copy(source.resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
-        Files.copy(source.resolve("tokenizer_config.json"), dir.resolve("tokenizer_config.json"));
+        Files.copy(TestData.file("models/stories260K-hf/tokenizer.json"), dir.resolve("tokenizer.json"));
         Map<String, Integer> vocab = vocabulary(dir.resolve("tokenizer.json"));
-        int eot = vocab.get("<|eot_id|>"), end = vocab.get("<|end_of_text|>"), eom = vocab.get("<|reserved_special_token_2|>");
-        Files.writeString(dir.resolve("generation_config.json"), "{\"bos_token_id\": " + vocab.get("<|begin_of_text|>") + ", \"eos_token_id\": [" + end + ", "
-            + eom + ", " + eot + "]}");
+        int end = vocab.get("</s>"), newline = vocab.get("<0x0A>");
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"bos_token\": \"<s>\", \"eos_token\": \"</s>\"}");
+        Files.writeString(dir.resolve("generation_config.json"), "{\"bos_token_id\": 1, \"eos_token_id\": [" + end + ", " + newline + "]}");
         Tokenizer tok = Tokenizers.load(dir);
-        assertEquals(eot, tok.eosId());
-        assertArrayEquals(new int[] {eot, end, eom}, tok.eosIds());
+        assertEquals(end, tok.eosId());
+        assertArrayEquals(new int[] {end, newline}, tok.eosIds());
+        assertEquals("a", tok.decode(tok.encode("a\n", false, false)), "an end id decodes to nothing");
         Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": 99999999}");
         FormatException e = assertThrows(FormatException.class, () -> Tokenizers.load(dir));
         assertTrue(e.getMessage().contains("generation_config.json") && e.getMessage().contains("99999999"), e.getMessage());
+        Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": \"two\"}");
+        e = assertThrows(FormatException.class, () -> Tokenizers.load(dir));
+        assertTrue(e.getMessage().contains("generation_config.json: eos_token_id"), e.getMessage());
         Files.delete(dir.resolve("generation_config.json"));
         Files.writeString(dir.resolve("tokenizer_config.json"), "{\"eos_token\": \"<|no_such_token|>\"}");
         e = assertThrows(FormatException.class, () -> Tokenizers.load(dir));
@@ -128,9 +128,10 @@ class SpecialTokensFromConfigTest {
         Files.writeString(dir.resolve("tokenizer_config.json"), "{\"add_bos_token\": \"yes\"}");
         e = assertThrows(FormatException.class, () -> Tokenizers.load(dir));
         assertTrue(e.getMessage().contains("tokenizer_config.json") && e.getMessage().contains("add_bos_token"), e.getMessage());
-        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"add_bos_token\": false, \"eos_token\": {\"content\": \"<|end_of_text|>\"}}");
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"add_bos_token\": false, \"bos_token\": null, \"eos_token\": {\"content\": \"<unk>\"}}");
         tok = Tokenizers.load(dir);
         assertFalse(tok.addsBos());
-        assertEquals(end, tok.eosId());
+        assertEquals(-1, tok.bosId());
+        assertEquals(vocab.get("<unk>"), tok.eosId());
     }
 }
