@@ -55,18 +55,18 @@ public final class Generator {
 
     /**
      * What one generation produced and how long it took: {@code prefillNanos} for the prompt's forward pass,
-     * {@code decodeNanos} for the single-position passes after it; {@code stopToken} is the stop token that
-     * ended it, or -1.
+     * {@code decodeNanos} for the {@code decodePasses} single-position passes after it; {@code stopToken} is
+     * the stop token that ended it, or -1.
      */
-    public record Result(int[] tokens, int promptTokens, long prefillNanos, long decodeNanos, int stopToken) {
+    public record Result(int[] tokens, int promptTokens, long prefillNanos, int decodePasses, long decodeNanos, int stopToken) {
         /** Prompt tokens per second of prefill. */
         public double prefillTokensPerSecond() {
             return prefillNanos == 0 ? 0 : promptTokens * 1e9 / prefillNanos;
         }
 
-        /** New tokens per second after the prefill (the first new token comes from the prefill's logits). */
+        /** Single-position passes per second after the prefill (the first new token comes from the prefill's logits). */
         public double decodeTokensPerSecond() {
-            return decodeNanos == 0 ? 0 : Math.max(0, tokens.length - 1) * 1e9 / decodeNanos;
+            return decodeNanos == 0 ? 0 : decodePasses * 1e9 / decodeNanos;
         }
     }
 
@@ -78,7 +78,7 @@ public final class Generator {
         int capacity = (int) Math.min(context, (long) prompt.length + maxNewTokens);
         Sampler sampler = new Sampler(sampling);
         int[] history = Arrays.copyOf(prompt, capacity);
-        int produced = 0, stop = -1;
+        int produced = 0, stop = -1, passes = 0;
         long start = System.nanoTime();
         Sequence sequence = sequences.apply(capacity);
         float[] logits = sequence.append(prompt);
@@ -93,9 +93,10 @@ public final class Generator {
             if (onToken != null && !onToken.test(next)) break;
             if (prompt.length + produced >= capacity) break;
             logits = sequence.append(new int[] {next});
+            passes++;
         }
         long end = System.nanoTime();
-        return new Result(Arrays.copyOfRange(history, prompt.length, prompt.length + produced), prompt.length, prefilled - start, end - prefilled, stop);
+        return new Result(Arrays.copyOfRange(history, prompt.length, prompt.length + produced), prompt.length, prefilled - start, passes, end - prefilled, stop);
     }
 
     private static boolean contains(int[] set, int x) {
