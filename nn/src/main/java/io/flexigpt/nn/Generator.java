@@ -50,24 +50,53 @@ public final class Generator {
      * token id as it is chosen and may return false to stop. Returns the new token ids (without the prompt).
      */
     public int[] generate(int[] prompt, int maxNewTokens, SamplingConfig sampling, int[] stopTokens, IntPredicate onToken) {
+        return run(prompt, maxNewTokens, sampling, stopTokens, onToken).tokens();
+    }
+
+    /**
+     * What one generation produced and how long it took: {@code prefillNanos} for the prompt's forward pass,
+     * {@code decodeNanos} for the {@code decodePasses} single-position passes after it; {@code stopToken} is
+     * the stop token that ended it, or -1.
+     */
+    public record Result(int[] tokens, int promptTokens, long prefillNanos, int decodePasses, long decodeNanos, int stopToken) {
+        /** Prompt tokens per second of prefill. */
+        public double prefillTokensPerSecond() {
+            return prefillNanos == 0 ? 0 : promptTokens * 1e9 / prefillNanos;
+        }
+
+        /** Single-position passes per second after the prefill (the first new token comes from the prefill's logits). */
+        public double decodeTokensPerSecond() {
+            return decodeNanos == 0 ? 0 : decodePasses * 1e9 / decodeNanos;
+        }
+    }
+
+    /** As {@link #generate}, with the timings of the prefill and the decoding. */
+    public Result run(int[] prompt, int maxNewTokens, SamplingConfig sampling, int[] stopTokens, IntPredicate onToken) {
         if (prompt.length == 0) throw new IllegalArgumentException("generate: the prompt needs at least one token (e.g. BOS)");
         if (maxNewTokens < 0) throw new IllegalArgumentException("generate: maxNewTokens must be >= 0, got " + maxNewTokens);
         if (prompt.length >= context) throw new IllegalArgumentException("generate: prompt of " + prompt.length + " tokens fills the context of " + context);
         int capacity = (int) Math.min(context, (long) prompt.length + maxNewTokens);
         Sampler sampler = new Sampler(sampling);
-        int[] out = new int[Math.max(0, capacity - prompt.length)];
-        int produced = 0;
+        int[] history = Arrays.copyOf(prompt, capacity);
+        int produced = 0, stop = -1, passes = 0;
+        long start = System.nanoTime();
         Sequence sequence = sequences.apply(capacity);
         float[] logits = sequence.append(prompt);
-        while (produced < out.length) {
-            int next = sampler.next(logits);
-            if (contains(stopTokens, next)) break;
-            out[produced++] = next;
+        long prefilled = System.nanoTime();
+        while (prompt.length + produced < capacity) {
+            int next = sampler.next(logits, history, prompt.length + produced);
+            if (contains(stopTokens, next)) {
+                stop = next;
+                break;
+            }
+            history[prompt.length + produced++] = next;
             if (onToken != null && !onToken.test(next)) break;
-            if (produced >= out.length) break;
+            if (prompt.length + produced >= capacity) break;
             logits = sequence.append(new int[] {next});
+            passes++;
         }
-        return Arrays.copyOf(out, produced);
+        long end = System.nanoTime();
+        return new Result(Arrays.copyOfRange(history, prompt.length, prompt.length + produced), prompt.length, prefilled - start, passes, end - prefilled, stop);
     }
 
     private static boolean contains(int[] set, int x) {

@@ -18,17 +18,21 @@ public final class Sampler {
      * token a finite probability (all -Infinity), or (when sampling) holds +Infinity.
      */
     public int next(float[] logits) {
+        return next(logits, new int[0], 0);
+    }
+
+    /**
+     * The next token after the sequence {@code tokens[0..length)} (prompt and generated tokens so far), whose
+     * last {@code repeatLastN} tokens the repetition penalty sees. {@code logits} is not modified.
+     */
+    public int next(float[] logits, int[] tokens, int length) {
+        logits = penalized(logits, tokens, length);
         int best = argmax(logits);
         if (config.temperature() == 0) return best;
         int n = logits.length;
-        double max = logits[best];
-        if (max == Double.POSITIVE_INFINITY) throw new IllegalArgumentException("logit at position " + best + " is +Infinity: sampling needs finite logits");
-        double[] p = new double[n];
+        double[] p = weights(logits, best);
         double sum = 0;
-        for (int i = 0; i < n; i++) {
-            p[i] = Math.exp((logits[i] - max) / config.temperature());
-            sum += p[i];
-        }
+        for (double w : p) sum += w;
         Integer[] order = null;
         int keep = n;
         if (config.topK() > 0 || config.topP() < 1) {
@@ -52,12 +56,51 @@ public final class Sampler {
         for (int i = 0; i < keep; i++) total += p[order == null ? i : order[i]];
         double r = rng.nextDouble() * total;
         double cum = 0;
+        int last = best;
         for (int i = 0; i < keep; i++) {
             int id = order == null ? i : order[i];
+            if (p[id] == 0) continue;
             cum += p[id];
             if (r < cum) return id;
+            last = id;
         }
-        return order == null ? keep - 1 : order[keep - 1];
+        return last;
+    }
+
+    /**
+     * Unnormalised probabilities at the configured (non-zero) temperature, 0 for the tokens min-p removes;
+     * {@code best} is the index of the largest logit.
+     */
+    double[] weights(float[] logits, int best) {
+        double max = logits[best];
+        if (max == Double.POSITIVE_INFINITY) throw new IllegalArgumentException("logit at position " + best + " is +Infinity: sampling needs finite logits");
+        double[] p = new double[logits.length];
+        for (int i = 0; i < p.length; i++) {
+            // min-p on the temperature-1 probabilities: p_i / p_max = exp(logit_i - max logit)
+            boolean kept = config.minP() == 0 || Math.exp(logits[i] - max) >= config.minP();
+            p[i] = kept ? Math.exp((logits[i] - max) / config.temperature()) : 0;
+        }
+        return p;
+    }
+
+    /**
+     * {@code logits} after llama.cpp's repetition penalty over the last {@code repeatLastN} of
+     * {@code tokens[0..length)}: each distinct token's positive logit divided by the penalty, a negative one
+     * multiplied by it. The same array when the penalty is off, else a copy.
+     */
+    float[] penalized(float[] logits, int[] tokens, int length) {
+        int window = config.repeatLastN() < 0 ? length : Math.min(length, config.repeatLastN());
+        if (config.repeatPenalty() == 1 || window == 0) return logits;
+        float[] out = logits.clone();
+        boolean[] seen = new boolean[logits.length];
+        float penalty = (float) config.repeatPenalty();
+        for (int i = length - window; i < length; i++) {
+            int t = tokens[i];
+            if (t < 0 || t >= logits.length || seen[t]) continue;
+            seen[t] = true;
+            out[t] = out[t] > 0 ? out[t] / penalty : out[t] * penalty;
+        }
+        return out;
     }
 
     /**

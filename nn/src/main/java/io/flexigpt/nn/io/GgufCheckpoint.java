@@ -272,32 +272,14 @@ public final class GgufCheckpoint {
         return v instanceof Number ? ((Number) v).doubleValue() : fallback;
     }
 
+    /** The tokenizer a GGUF file's metadata describes (see {@link Tokenizers#fromGguf}), read from its header only; null when it has none. */
+    public static Tokenizer tokenizer(Path file) throws IOException {
+        return tokenizer(file, header(file));
+    }
+
     private static Tokenizer tokenizer(Path file, Header h) throws FormatException {
-        Map<String, Object> m = h.metadata();
-        if (!(m.get("tokenizer.ggml.tokens") instanceof List)) return null;
-        Object model = m.get("tokenizer.ggml.model");
-        if (model != null && !"llama".equals(model)) throw new FormatException(file + ": tokenizer.ggml.model '" + model + "' is not supported (llama)");
-        List<?> tokens = (List<?>) m.get("tokenizer.ggml.tokens");
-        List<String> pieces = new ArrayList<>(tokens.size());
-        for (Object t : tokens) {
-            if (!(t instanceof String)) throw new FormatException(file + ": tokenizer.ggml.tokens holds a non-string");
-            pieces.add((String) t);
-        }
-        float[] scores = new float[pieces.size()];
-        if (m.get("tokenizer.ggml.scores") instanceof List) {
-            List<?> s = (List<?>) m.get("tokenizer.ggml.scores");
-            if (s.size() != scores.length) throw new FormatException(file + ": " + s.size() + " scores for " + scores.length + " tokens");
-            for (int i = 0; i < scores.length; i++) scores[i] = ((Number) s.get(i)).floatValue();
-        }
-        int[] types = null;
-        if (m.get("tokenizer.ggml.token_type") instanceof List) {
-            List<?> t = (List<?>) m.get("tokenizer.ggml.token_type");
-            types = new int[t.size()];
-            for (int i = 0; i < types.length; i++) types[i] = ((Number) t.get(i)).intValue();
-        }
-        int bos = intKey(file, m, "tokenizer.ggml.bos_token_id", 1), eos = intKey(file, m, "tokenizer.ggml.eos_token_id", 2);
         try {
-            return Tokenizers.fromVocabulary(pieces, scores, types, bos, eos);
+            return Tokenizers.fromGguf(h.metadata());
         } catch (FormatException | IllegalArgumentException e) {
             throw new FormatException(file + ": tokenizer metadata: " + e.getMessage(), e);
         }

@@ -1,6 +1,5 @@
 package io.flexigpt.nn.tokenizer;
 
-import io.flexigpt.tensor.io.FormatException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,12 +23,14 @@ public final class HfTokenizer implements Tokenizer {
     private final Decoder decoder;
     private final TokenDecoding tokenDecoding;
     private final int bos, eos;
+    private final int[] eosIds;
+    private final boolean addsBos;
 
     /** How a single token turns into bytes while streaming. */
     record TokenDecoding(boolean byteLevel, boolean byteFallback, Decoder perToken, boolean stripsLeadingSpace) {}
 
     HfTokenizer(String[] pieces, boolean[] special, AddedTokens addedTokens, UnaryOperator<String> normalizer, PreTokenizer preTokenizer,
-                RankedBpe model, Decoder decoder, TokenDecoding tokenDecoding, int bos, int eos) {
+                RankedBpe model, Decoder decoder, TokenDecoding tokenDecoding, int bos, int[] eosIds, boolean addsBos) {
         this.pieces = pieces;
         this.special = special;
         this.addedTokens = addedTokens;
@@ -39,17 +40,17 @@ public final class HfTokenizer implements Tokenizer {
         this.decoder = decoder;
         this.tokenDecoding = tokenDecoding;
         this.bos = bos;
-        this.eos = eos;
+        this.eos = eosIds.length == 0 ? -1 : eosIds[0];
+        this.eosIds = eosIds.clone();
+        this.addsBos = addsBos && bos >= 0;
     }
 
-    /** Reads a {@code tokenizer.json}. */
+    /**
+     * Reads a {@code tokenizer.json}, with the special tokens that {@code tokenizer_config.json} and
+     * {@code generation_config.json} in the same directory name (see {@link TokenizerConfig}).
+     */
     public static HfTokenizer load(Path file) throws IOException {
         return HfTokenizerReader.read(file);
-    }
-
-    /** A GPT-2 byte-level BPE from a GGUF vocabulary (control and user-defined tokens are matched as added tokens). */
-    static HfTokenizer byteLevel(List<String> pieces, List<String> merges, int[] tokenTypes, int bos, int eos) throws FormatException {
-        return HfTokenizerReader.byteLevel(pieces, merges, tokenTypes, bos, eos);
     }
 
     @Override
@@ -112,6 +113,16 @@ public final class HfTokenizer implements Tokenizer {
     @Override
     public int eosId() {
         return eos;
+    }
+
+    @Override
+    public int[] eosIds() {
+        return eosIds.clone();
+    }
+
+    @Override
+    public boolean addsBos() {
+        return addsBos;
     }
 
     @Override

@@ -38,16 +38,22 @@ final class HfTokenizerReader {
     }
 
     static HfTokenizer read(Path file) throws IOException {
+        TokenizerConfig config = TokenizerConfig.near(file);
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
         } catch (CharacterCodingException e) {
             throw new FormatException(file + ": not UTF-8 text; expected a tokenizer.json", e);
         }
-        return new HfTokenizerReader(file.toString()).build(Json.object(Json.parse(text, file.toString()), "the top level", file.toString()));
+        return new HfTokenizerReader(file.toString()).build(Json.object(Json.parse(text, file.toString()), "the top level", file.toString()), config);
     }
 
-    static HfTokenizer byteLevel(List<String> pieces, List<String> merges, int[] tokenTypes, int bos, int eos) throws FormatException {
+    /**
+     * A byte-level BPE from a GGUF vocabulary: {@code splits} are the pre-tokenizer's regular expressions,
+     * applied in turn (each match isolated), before the bytes are written in the byte-level alphabet.
+     */
+    static HfTokenizer byteLevel(List<String> pieces, List<String> merges, int[] tokenTypes, int bos, int[] eosIds, boolean addsBos,
+                                 List<Pattern> splits, boolean ignoreMerges) throws FormatException {
         HfTokenizerReader r = new HfTokenizerReader("GGUF vocabulary");
         for (int i = 0; i < pieces.size(); i++) {
             r.vocab.putIfAbsent(pieces.get(i), i);
@@ -61,11 +67,14 @@ final class HfTokenizerReader {
         r.fullDecoder.add(Decoder.byteLevel());
         r.byteLevelDecoder = true;
         String[] vocabPieces = pieces.toArray(new String[0]);
-        RankedBpe model = new RankedBpe(r.vocab, r.merges(mergeList, "tokenizer.ggml.merges"), -1, false, false, false);
-        return r.assemble(vocabPieces, UnaryOperator.identity(), PreTokenizer.byteLevel(false, true), model, bos, eos);
+        RankedBpe model = new RankedBpe(r.vocab, r.merges(mergeList, "tokenizer.ggml.merges"), -1, false, false, ignoreMerges);
+        List<PreTokenizer> steps = new ArrayList<>();
+        for (Pattern p : splits) steps.add(PreTokenizer.split(p, "Isolated"));
+        steps.add(PreTokenizer.byteLevel(false, false));
+        return r.assemble(vocabPieces, UnaryOperator.identity(), PreTokenizer.sequence(steps), model, bos, eosIds, addsBos);
     }
 
-    private HfTokenizer build(Map<String, Object> root) throws FormatException {
+    private HfTokenizer build(Map<String, Object> root, TokenizerConfig config) throws FormatException {
         Map<String, Object> model = object(root.get("model"), "$.model");
         String type = Json.optString(model, "type", model.containsKey("merges") ? "BPE" : null, at("$.model"));
         if (!"BPE".equals(type)) throw error("$.model.type", "model type " + type + " is not supported; expected \"BPE\"");
@@ -90,6 +99,13 @@ final class HfTokenizerReader {
                 Json.optBoolean(t, "single_word", false, at(path))));
             if (Json.optBoolean(t, "special", false, at(path))) specialIds.add(id);
         }
+        for (TokenizerConfig.AddedToken t : config.addedTokens()) {
+            if (added.containsKey(t.content())) continue;
+            vocab.put(t.content(), t.id());
+            added.put(t.content(), t.id());
+            addedTokens.add(new AddedTokens.Token(t.content(), t.id(), t.lstrip(), t.rstrip(), t.singleWord()));
+            if (t.special()) specialIds.add(t.id());
+        }
         String[] pieces = pieces("$.model.vocab");
         String unkToken = Json.optString(model, "unk_token", null, at("$.model"));
         Integer unk = unkToken == null ? Integer.valueOf(-1) : vocab.get(unkToken);
@@ -102,17 +118,40 @@ final class HfTokenizerReader {
         decoder(root.get("decoder"), "$.decoder");
         int[] template = template(root.get("post_processor"));
         int bos = template[0] >= 0 ? template[0] : firstKnown(BOS_NAMES), eos = template[1] >= 0 ? template[1] : firstKnown(EOS_NAMES);
-        return assemble(pieces, normalizer, preTokenizer, bpe, bos, eos);
+        boolean addsBos = template[0] >= 0;
+        if (config.bosSet()) bos = configuredId(config.bosToken(), "bos_token");
+        else if (template[0] < 0 && config.generationBos() != null) bos = config.generationBos();
+        if (config.eosSet()) eos = configuredId(config.eosToken(), "eos_token");
+        if (config.addBos() != null) addsBos = config.addBos();
+        for (String name : config.extraSpecial()) specialIds.add(configuredId(name, "additional_special_tokens"));
+        List<Integer> eosIds = new ArrayList<>();
+        if (eos >= 0) eosIds.add(eos);
+        for (int id : config.generationEos()) if (!eosIds.contains(id)) eosIds.add(id);
+        for (int id : eosIds) {
+            if (id >= pieces.length) throw new FormatException(source + ": generation_config.json next to it: eos_token_id " + id + " is outside the vocabulary of " + pieces.length);
+        }
+        if (bos >= pieces.length) throw new FormatException(source + ": generation_config.json next to it: bos_token_id " + bos + " is outside the vocabulary of " + pieces.length);
+        return assemble(pieces, normalizer, preTokenizer, bpe, bos, eosIds.stream().mapToInt(Integer::intValue).toArray(), addsBos);
     }
 
-    private HfTokenizer assemble(String[] pieces, UnaryOperator<String> normalizer, PreTokenizer preTokenizer, RankedBpe model, int bos, int eos) {
+    /** The id of a token that tokenizer_config.json names, -1 for null. */
+    private int configuredId(String token, String key) throws FormatException {
+        if (token == null) return -1;
+        Integer id = vocab.get(token);
+        if (id == null) throw new FormatException(source + ": tokenizer_config.json next to it names " + key + " '" + token + "', which is not in the vocabulary");
+        return id;
+    }
+
+    private HfTokenizer assemble(String[] pieces, UnaryOperator<String> normalizer, PreTokenizer preTokenizer, RankedBpe model, int bos, int[] eosIds,
+                                 boolean addsBos) {
         boolean[] special = new boolean[pieces.length];
         for (int id : specialIds) special[id] = true;
-        for (int id : new int[] {bos, eos}) if (id >= 0) special[id] = true;
+        if (bos >= 0) special[bos] = true;
+        for (int id : eosIds) special[id] = true;
         HfTokenizer.TokenDecoding tokenDecoding = new HfTokenizer.TokenDecoding(byteLevelDecoder, byteFallbackDecoder, Decoder.sequence(tokenDecoder),
             stripsLeadingSpace);
         return new HfTokenizer(pieces, special, new AddedTokens(addedTokens), normalizer, preTokenizer, model, Decoder.sequence(fullDecoder), tokenDecoding,
-            bos, eos);
+            bos, eosIds, addsBos);
     }
 
     private String[] pieces(String path) throws FormatException {
@@ -257,9 +296,19 @@ final class HfTokenizerReader {
         }
     }
 
-    /** BOS and EOS from a TemplateProcessing post-processor: the special tokens before and after the sequence. */
+    /**
+     * BOS and EOS from a TemplateProcessing post-processor (alone or in a Sequence of processors): the special
+     * tokens before and after the sequence.
+     */
     private int[] template(Object node) throws FormatException {
         int[] ids = {-1, -1};
+        if (node instanceof Map<?, ?> n && "Sequence".equals(n.get("type")) && n.get("processors") instanceof List<?> steps) {
+            for (Object step : steps) {
+                int[] found = template(step);
+                if (found[0] >= 0 || found[1] >= 0) return found;
+            }
+            return ids;
+        }
         if (!(node instanceof Map<?, ?> n) || !"TemplateProcessing".equals(n.get("type")) || !(n.get("single") instanceof List<?> single)) return ids;
         boolean seenSequence = false;
         for (int i = 0; i < single.size(); i++) {
@@ -278,8 +327,9 @@ final class HfTokenizerReader {
         return ids;
     }
 
+    /** The first of {@code names} that is an added token (an ordinary vocabulary entry such as Qwen's "<s>" is text, not BOS). */
     private int firstKnown(List<String> names) {
-        for (String name : names) if (vocab.containsKey(name)) return vocab.get(name);
+        for (String name : names) if (added.containsKey(name)) return added.get(name);
         return -1;
     }
 

@@ -32,6 +32,8 @@ public final class Llama2cTokenizer implements Tokenizer {
     private final int[] canonical;
     private final boolean[] mergeable;
     private final int bos, eos;
+    private final int[] eosIds;
+    private final boolean addsBos;
 
     /**
      * @param texts    each piece's text as matched and merged (spaces as ' ')
@@ -40,7 +42,16 @@ public final class Llama2cTokenizer implements Tokenizer {
      * @param byteIds  the id each byte value falls back to
      */
     Llama2cTokenizer(String[] pieces, byte[][] texts, float[] scores, boolean[] matchable, boolean[] control, int[] byteIds, int bos, int eos) {
+        this(pieces, texts, scores, matchable, control, byteIds, bos, eos < 0 ? new int[0] : new int[] {eos}, true);
+    }
+
+    /** As above, with every id that ends generation ({@code eosIds[0]} is the EOS id) and whether encoding adds BOS by default. */
+    Llama2cTokenizer(String[] pieces, byte[][] texts, float[] scores, boolean[] matchable, boolean[] control, int[] byteIds, int bos, int[] eosIds,
+                     boolean addsBos) {
         int n = pieces.length;
+        int eos = eosIds.length == 0 ? -1 : eosIds[0];
+        this.eosIds = eosIds.clone();
+        this.addsBos = addsBos && bos >= 0;
         this.pieces = pieces;
         this.scores = scores;
         this.control = control;
@@ -194,6 +205,16 @@ public final class Llama2cTokenizer implements Tokenizer {
     }
 
     @Override
+    public int[] eosIds() {
+        return eosIds.clone();
+    }
+
+    @Override
+    public boolean addsBos() {
+        return addsBos;
+    }
+
+    @Override
     public String piece(int id) {
         return pieces[id];
     }
@@ -203,22 +224,26 @@ public final class Llama2cTokenizer implements Tokenizer {
         return scores[id];
     }
 
-    /** A GGUF-style vocabulary: pieces with '▁' for space; token types 2 (unknown) and 3 (control) never match text. */
-    static Llama2cTokenizer fromPieces(List<String> pieceList, float[] scores, int[] tokenTypes, int bos, int eos, int unk) {
+    /**
+     * A GGUF-style vocabulary: pieces with '▁' for space; token types 2 (unknown), 3 (control) and empty
+     * pieces never match text, and they decode to nothing, as do BOS and the {@code eosIds}.
+     */
+    static Llama2cTokenizer fromPieces(List<String> pieceList, float[] scores, int[] tokenTypes, int bos, int[] eosIds, int unk, boolean addsBos) {
         int n = pieceList.size();
         String[] pieces = pieceList.toArray(new String[0]);
         byte[][] texts = new byte[n][];
         boolean[] matchable = new boolean[n], control = new boolean[n];
         int[] byteIds = new int[256];
         Arrays.fill(byteIds, unk);
+        for (int id : eosIds) control[id] = true;
         for (int i = n - 1; i >= 0; i--) {
             texts[i] = pieces[i].replace('\u2581', ' ').getBytes(StandardCharsets.UTF_8);
             int type = tokenTypes == null ? 1 : tokenTypes[i];
-            control[i] = type == 2 || type == 3 || i == bos || i == eos;
+            control[i] |= type == 2 || type == 3 || i == bos || pieces[i].isEmpty();
             matchable[i] = !control[i];
             int b = byteValue(pieces[i]);
             if (b >= 0 && (tokenTypes == null || type == 6)) byteIds[b] = i;
         }
-        return new Llama2cTokenizer(pieces, texts, scores.clone(), matchable, control, byteIds, bos, eos);
+        return new Llama2cTokenizer(pieces, texts, scores.clone(), matchable, control, byteIds, bos, eosIds, addsBos);
     }
 }

@@ -23,6 +23,19 @@ public interface Tokenizer {
     /** The end-of-sequence id, or -1 if the vocabulary has none. */
     int eosId();
 
+    /**
+     * Every id that ends generation (EOS, end of turn, ...; generation stops at any of them), {@link #eosId()}
+     * first when there is one.
+     */
+    default int[] eosIds() {
+        return eosId() < 0 ? new int[0] : new int[] {eosId()};
+    }
+
+    /** Whether this tokenizer's own configuration prepends BOS to encoded text (Hugging Face's {@code add_bos_token}). */
+    default boolean addsBos() {
+        return bosId() >= 0;
+    }
+
     /** The vocabulary entry of {@code id} as stored (e.g. {@code "▁the"}, {@code " the"} or {@code "<0x0A>"}). */
     String piece(int id);
 

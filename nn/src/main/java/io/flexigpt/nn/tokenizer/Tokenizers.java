@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /** Opens a tokenizer file of any supported kind, and builds tokenizers from GGUF vocabularies. */
 public final class Tokenizers {
@@ -33,6 +35,16 @@ public final class Tokenizers {
             byte[] head = in.readNBytes(256);
             return Llama2cFile.looksLikeJson(head, head.length);
         }
+    }
+
+    /**
+     * The tokenizer that GGUF metadata ({@code tokenizer.ggml.*}, as read from a file's header) describes, or
+     * null when it has no {@code tokenizer.ggml.tokens}: model "llama" or "gpt2", the pre-tokenizer named by
+     * {@code tokenizer.ggml.pre}, BOS, EOS and end-of-turn ids, and {@code add_bos_token} as llama.cpp reads them.
+     * Errors name the metadata key.
+     */
+    public static Tokenizer fromGguf(Map<String, Object> metadata) throws FormatException {
+        return GgufVocabulary.read(metadata);
     }
 
     /** A GGUF {@code tokenizer.ggml.model = llama} vocabulary; unknown id from token type 2, else 0. */
@@ -64,10 +76,13 @@ public final class Tokenizers {
         }
         switch (model) {
             case "llama":
-                return Llama2cTokenizer.fromPieces(pieces, scores == null ? new float[n] : scores, tokenTypes, bos, eos, unk);
+                return Llama2cTokenizer.fromPieces(pieces, scores == null ? new float[n] : scores, tokenTypes, bos, eos < 0 ? new int[0] : new int[] {eos}, unk,
+                    true);
             case "gpt2":
                 if (merges == null) throw new FormatException("tokenizer.ggml.merges is required for tokenizer.ggml.model gpt2");
-                return HfTokenizer.byteLevel(pieces, merges, tokenTypes, bos, eos);
+                GgufVocabulary.Pre gpt2 = GgufVocabulary.pre("gpt-2");
+                return HfTokenizerReader.byteLevel(pieces, merges, tokenTypes, bos, eos < 0 ? new int[0] : new int[] {eos}, bos >= 0,
+                    List.of(Pattern.compile(gpt2.splits().get(0), Pattern.UNICODE_CHARACTER_CLASS)), false);
             default:
                 throw new FormatException("tokenizer.ggml.model '" + model + "' is not supported (llama, gpt2)");
         }
