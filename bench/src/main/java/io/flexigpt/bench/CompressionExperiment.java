@@ -1,22 +1,16 @@
 package io.flexigpt.bench;
 
-import io.flexigpt.compress.Baselines;
 import io.flexigpt.compress.BlockInfluence;
 import io.flexigpt.compress.CalibrationData;
+import io.flexigpt.compress.CompressionMethod;
 import io.flexigpt.compress.CompressionResult;
 import io.flexigpt.compress.Extension;
-import io.flexigpt.compress.FlexiGpt;
-import io.flexigpt.compress.FlexiGptConfig;
 import io.flexigpt.compress.ParameterAccount;
+import io.flexigpt.compress.Protocol;
 import io.flexigpt.compress.RankSpec;
 import io.flexigpt.compress.Recovery;
-import io.flexigpt.eval.EvalResult;
-import io.flexigpt.eval.LlamaScoringModel;
-import io.flexigpt.eval.ProgressListener;
-import io.flexigpt.eval.perplexity.PerplexityEvaluator;
-import io.flexigpt.eval.perplexity.PerplexitySettings;
-import io.flexigpt.eval.report.HtmlReport;
-import io.flexigpt.eval.report.JsonReport;
+import io.flexigpt.compress.RecoverySettings;
+import io.flexigpt.compress.TextSplit;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.RopeLayout;
@@ -28,29 +22,37 @@ import io.flexigpt.nn.train.LossFunction;
 import io.flexigpt.nn.train.TokenDataset;
 import io.flexigpt.nn.train.TrainConfig;
 import io.flexigpt.nn.train.Trainer;
+import io.flexigpt.tensor.io.AtomicFiles;
 import io.flexigpt.tensor.io.StoredType;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Regenerates the README's compression and extension tables: trains (or reuses) the in-house teacher on
- * TinyStories with the stories260K tokenizer, then compresses stories260K and the teacher with every
- * method and ablation under one recovery budget and seed, and reports held-out perplexity on
- * {@code tinystories_val_head.txt} with parameter counts.
+ * Regenerates the README's compression and extension tables under the evaluation protocol
+ * ({@link Protocol}): TinyStories training head split into recovery and validation documents, the
+ * TinyStories validation head as test text; every trainable method's peak rate chosen on validation from
+ * the same grid; several seeds per row, mean ± sd; stored, merged, trainable parameters, compute per token and
+ * wall time per row. Models: stories260K, an in-house 8-block teacher and a 16-block one (trained here and
+ * cached in the work directory). Finished runs are kept in {@code runs.tsv}, so a rerun resumes.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar io.flexigpt.bench.CompressionExperiment [workDir]</pre>
  *
- * Sizes come from system properties: {@code teacher.steps} (default 3000), {@code recovery.steps} (200),
- * {@code eval.chars} (held-out characters scored, 200000), {@code flexigpt.data} (../shared/data).
+ * System properties: {@code recovery.steps} (1000), {@code trial.steps} (200), {@code seeds} (3),
+ * {@code teacher.steps} (3000), {@code deep.steps} (3000), {@code eval.chars} (test characters, 200000),
+ * {@code only} (comma-separated section names to run: stories260K, teacher8, deep16, extension),
+ * {@code flexigpt.data} (../shared/data).
  */
 public final class CompressionExperiment {
     static final int SEQ = 128, BATCH = 8;
-    static final List<EvalResult> RESULTS = new ArrayList<>();
+    static final RankSpec RANK = RankSpec.of(8);
 
     public static void main(String[] args) throws IOException {
         Path data = Paths.get(System.getProperty("flexigpt.data", "../shared/data"));
@@ -58,109 +60,150 @@ public final class CompressionExperiment {
         Files.createDirectories(work);
         Path tokFile = data.resolve("models/stories260K/tok512.bin");
         Tokenizer tok = Llama2cTokenizer.load(tokFile);
-        TokenDataset train = TokenDataset.load(data.resolve("text/tinystories/tinystories_train_head_2MiB.txt"), tok, tokFile, "<|endoftext|>", 0.02, work.resolve("cache"));
-        String heldOut = Files.readString(data.resolve("text/tinystories/tinystories_val_head.txt"));
-        heldOut = heldOut.substring(0, Math.min(heldOut.length(), Integer.getInteger("eval.chars", 200_000)));
-        int recoverySteps = Integer.getInteger("recovery.steps", 200);
-        TrainConfig recovery = new TrainConfig(recoverySteps, BATCH, SEQ, 1e-3, 1e-4, recoverySteps / 10, 0.0, 1.0, 0, 0, 0, 42);
-        System.out.printf("recovery budget: %d steps x %d x %d = %d tokens, seed 42%n", recoverySteps, BATCH, SEQ, recoverySteps * (long) BATCH * SEQ);
-
+        String trainText = Files.readString(data.resolve("text/tinystories/tinystories_train_head_2MiB.txt"));
+        String testText = Files.readString(data.resolve("text/tinystories/tinystories_val_head.txt"));
+        testText = testText.substring(0, Math.min(testText.length(), Integer.getInteger("eval.chars", 200_000)));
+        TextSplit split = TextSplit.withTestText(trainText, TextSplit.END_OF_TEXT, testText);
+        TokenDataset recoveryData = split.recoveryData(tok);
+        int steps = Integer.getInteger("recovery.steps", 1000);
+        Protocol.Settings protocol = new Protocol.Settings(new RecoverySettings(steps, BATCH, SEQ, RecoverySettings.DEFAULT_LR, 0),
+                RecoverySettings.LR_GRID, Integer.getInteger("trial.steps", 200), Integer.getInteger("seeds", 3), SEQ);
+        String only = System.getProperty("only", "stories260K,teacher8,deep16,extension");
+        System.out.printf(Locale.ROOT, "protocol: %d train / %d validation documents, test = first %,d characters of tinystories_val_head;%n"
+                + "recovery %d steps x %d x %d per seed, %d seeds, peak lr from %s on validation (%d-step trials)%n",
+                split.train().size(), split.validation().size(), testText.length(), steps, BATCH, SEQ, protocol.seeds(),
+                java.util.Arrays.toString(protocol.grid()), protocol.trialSteps());
+        Protocol.RunStore store = new TsvStore(work.resolve("runs.tsv"));
+        List<String> md = new ArrayList<>();
+        long t0 = System.nanoTime();
         LlamaModel stories = LlamaModel.fromCheckpoint(Checkpoints.load(data.resolve("models/stories260K/stories260K.bin")));
-        List<String> rows = new ArrayList<>();
-        rows.addAll(table("stories260K", stories, 0.4, train, tok, heldOut, recovery));
-
-        LlamaModel teacher = teacher(work, train);
-        rows.addAll(table("teacher", teacher, 0.3, train, tok, heldOut, recovery));
-        rows.addAll(table("teacher", teacher, 0.4, train, tok, heldOut, recovery));
-        rows.addAll(extension(teacher, train, tok, heldOut, recovery));
-        String md = "| model | rate | method | blocks | stored params | trainable | held-out ppl |\n|---|---|---|---|---|---|---|\n" + String.join("\n", rows) + "\n";
-        Files.writeString(work.resolve("results.md"), md);
-        JsonReport.write(work.resolve("results.json"), RESULTS);
-        HtmlReport.write(work.resolve("report.html"), "FlexiGPT compression on TinyStories", RESULTS);
-        System.out.println(md);
+        if (only.contains("stories260K")) md.addAll(section("stories260K", stories, 0.4, recoveryData, split, tok, protocol, store));
+        if (only.contains("teacher8") || only.contains("extension")) {
+            LlamaModel teacher8 = teacher(work.resolve("teacher"), 8, Integer.getInteger("teacher.steps", 3000), recoveryData);
+            if (only.contains("teacher8")) {
+                md.addAll(section("teacher8", teacher8, 0.25, recoveryData, split, tok, protocol, store));
+                md.addAll(section("teacher8", teacher8, 0.375, recoveryData, split, tok, protocol, store));
+            }
+            if (only.contains("extension")) md.addAll(extension(teacher8, recoveryData, split, tok, protocol, store));
+        }
+        if (only.contains("deep16")) {
+            LlamaModel deep = teacher(work.resolve("teacher-deep16"), 16, Integer.getInteger("deep.steps", 3000), recoveryData);
+            md.addAll(section("deep16", deep, 0.25, recoveryData, split, tok, protocol, store));
+            md.addAll(section("deep16", deep, 0.5, recoveryData, split, tok, protocol, store));
+        }
+        String table = HEADER + String.join("\n", md) + "\n";
+        AtomicFiles.write(work.resolve("results.md"), table.getBytes(StandardCharsets.UTF_8));
+        System.out.println(table);
+        System.out.printf(Locale.ROOT, "%.0f s in all%n", (System.nanoTime() - t0) / 1e9);
     }
 
-    /** The in-house teacher: dim 128, 8 blocks, trained on the TinyStories train head; cached in {@code work}. */
-    static LlamaModel teacher(Path work, TokenDataset train) throws IOException {
-        Path dir = work.resolve("teacher");
+    static final String HEADER = "| model | pruned | method | peak lr | test ppl (mean ± sd) | seeds | stored | stored, merged | trainable | compute/token | s/run |\n"
+            + "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+
+    /** Every method at one rate on one model. */
+    static List<String> section(String name, LlamaModel teacher, double rate, TokenDataset data, TextSplit split, Tokenizer tok,
+                                Protocol.Settings protocol, Protocol.RunStore store) throws IOException {
+        CalibrationData calib = CalibrationData.sample(data.train(), 32, SEQ, 8, 11);
+        double[] bi = new BlockInfluence().score(teacher, calib);
+        String key = name + "@" + rate;
+        List<String> rows = new ArrayList<>();
+        rows.add(row(name, 0, Protocol.evaluate(key, new Protocol.Candidate("teacher", seed -> teacher, null), data, split.test(), tok, protocol, store)));
+        for (CompressionMethod m : CompressionMethod.values()) {
+            LossFunction loss = m.trainable() ? Recovery.distillation(teacher, 1.0, 1.0) : null;
+            double[] fraction = {0};
+            Protocol.Candidate c = new Protocol.Candidate(m.label(), seed -> {
+                CompressionResult r = m.apply(teacher, bi, calib, rate, RANK, seed);
+                fraction[0] = r.plan().blockFraction();
+                return r.model();
+            }, loss);
+            Protocol.Row r = Protocol.evaluate(key, c, data, split.test(), tok, protocol, store);
+            rows.add(row(name, fraction[0], r));
+        }
+        return rows;
+    }
+
+    /** The 8-block teacher grown by 25% more shared blocks, against the teacher trained on the same tokens; both on cross-entropy, both tuned. */
+    static List<String> extension(LlamaModel teacher, TokenDataset data, TextSplit split, Tokenizer tok, Protocol.Settings protocol,
+                                  Protocol.RunStore store) throws IOException {
+        int blocks = teacher.blocks().size(), extra = Math.max(1, blocks / 4);
+        int[] after = Extension.evenlySpaced(blocks, extra);
+        List<String> rows = new ArrayList<>();
+        rows.add(row("teacher8", 0, Protocol.evaluate("extension", new Protocol.Candidate("extension: +" + extra + " shared blocks",
+                seed -> Extension.extend(teacher, after, RANK, seed), LossFunction.crossEntropy()), data, split.test(), tok, protocol, store)));
+        rows.add(row("teacher8", 0, Protocol.evaluate("extension", new Protocol.Candidate("continued training of the teacher",
+                seed -> ownCopy(teacher), LossFunction.crossEntropy()), data, split.test(), tok, protocol, store)));
+        return rows;
+    }
+
+    /** A trainable model with copies of all of {@code teacher}'s weights (training it leaves the teacher alone). */
+    static LlamaModel ownCopy(LlamaModel teacher) {
+        Map<String, io.flexigpt.tensor.Tensor> weights = new LinkedHashMap<>();
+        teacher.stateDict().forEach((k, v) -> weights.put(k, v.copy()));
+        LlamaModel m = LlamaModel.fromWeights(teacher.config(), weights);
+        m.unfreeze();
+        return m;
+    }
+
+    static String row(String model, double pruned, Protocol.Row r) {
+        ParameterAccount a = r.account();
+        String merged = r.label().startsWith("drop + LoRA") ? String.format(Locale.ROOT, "%,d", a.stored() - a.adapters()) : "—";
+        String lr = Double.isNaN(r.lr()) ? "—" : String.format(Locale.ROOT, "%.0e", r.lr());
+        String line = String.format(Locale.ROOT, "| %s | %.1f%% | %s | %s | %.3f ± %.3f | %d | %,d | %s | %,d | %,d | %.0f |", model, 100 * pruned, r.label(), lr,
+                r.mean(), r.sd(), r.runs().size(), a.stored(), merged, a.trainable(), a.computePerToken(), r.meanSeconds());
+        System.out.println(line);
+        return line;
+    }
+
+    /** An in-house teacher of dim 128 with {@code layers} blocks trained on the recovery documents; cached in {@code dir}. */
+    static LlamaModel teacher(Path dir, int layers, int steps, TokenDataset train) throws IOException {
         if (Files.exists(dir.resolve("config.json"))) return LlamaModel.fromCheckpoint(HfCheckpoint.read(dir));
-        LlamaConfig cfg = new LlamaConfig(128, 8, 4, 4, 344, 512, 256, 10000f, 1e-5f, true, RopeLayout.ROTATE_HALF);
+        LlamaConfig cfg = new LlamaConfig(128, layers, 4, 4, 344, 512, 256, 10000f, 1e-5f, true, RopeLayout.ROTATE_HALF);
         LlamaModel model = LlamaModel.random(cfg, 2025);
-        int steps = Integer.getInteger("teacher.steps", 3000);
         TrainConfig tc = new TrainConfig(steps, 16, SEQ, 2e-3, 2e-4, steps / 20, 0.1, 1.0, steps / 10, 64, 250, 7);
         long t0 = System.nanoTime();
-        new Trainer(model, train, tc, LossFunction.crossEntropy(), work.resolve("teacher-train.safetensors"), new io.flexigpt.nn.train.TrainingListener() {
+        Path checkpoint = dir.resolveSibling(dir.getFileName() + "-train.safetensors");
+        new Trainer(model, train, tc, LossFunction.crossEntropy(), checkpoint, new io.flexigpt.nn.train.TrainingListener() {
             @Override
             public void onEval(int step, double loss) {
-                System.out.printf("teacher step %d held-out loss %.4f (%.0f s)%n", step, loss, (System.nanoTime() - t0) / 1e9);
+                System.out.printf(Locale.ROOT, "%s step %d validation loss %.4f (%.0f s)%n", dir.getFileName(), step, loss, (System.nanoTime() - t0) / 1e9);
             }
         }).run();
         HfCheckpoint.write(dir, model.toCheckpoint(), StoredType.F32);
+        Files.deleteIfExists(checkpoint);
         return model;
     }
 
-    static double ppl(LlamaModel model, Tokenizer tok, String text) {
-        LlamaScoringModel scoring = new LlamaScoringModel(model, tok, SEQ);
-        return new PerplexityEvaluator(scoring, PerplexitySettings.nonOverlapping(SEQ, 16)).evaluate(List.of(text), ProgressListener.NONE).tokenPerplexity();
-    }
+    /** Finished runs as lines {@code key TAB value TAB value...}, rewritten atomically after each run. */
+    static final class TsvStore implements Protocol.RunStore {
+        private final Path file;
+        private final Map<String, double[]> runs = new LinkedHashMap<>();
 
-    static String row(String name, double rate, String method, LlamaModel m, Tokenizer tok, String heldOut) {
-        ParameterAccount acc = ParameterAccount.of(m);
-        double ppl = ppl(m, tok, heldOut);
-        RESULTS.add(new EvalResult(name, "tinystories_val_head", "token_perplexity", ppl, Double.NaN, 0,
-                Map.of(HtmlReport.METHOD, method, HtmlReport.COMPRESSION_RATE, rate, "stored_parameters", acc.stored(), "context", SEQ)));
-        String r = String.format("| %s | %.0f%% | %s | %d | %,d | %,d | %.3f |", name, rate * 100, method, m.blocks().size(), acc.stored(), acc.trainable(), ppl);
-        System.out.println(r);
-        return r;
-    }
-
-    static List<String> table(String name, LlamaModel teacher, double rate, TokenDataset train, Tokenizer tok, String heldOut, TrainConfig recovery) throws IOException {
-        List<String> rows = new ArrayList<>();
-        CalibrationData calib = CalibrationData.sample(train.train(), 32, SEQ, 8, 11);
-        double[] bi = new BlockInfluence().score(teacher, calib);
-        rows.add(row(name, 0, "teacher", teacher, tok, heldOut));
-        RankSpec rank = RankSpec.of(8);
-        CompressionResult flexi = recover(teacher, FlexiGpt.compress(teacher, bi, calib, FlexiGptConfig.standard(rate, rank)), train, recovery);
-        printSources(flexi);
-        long budget = flexi.model().trainableParameterCount();
-        rows.add(row(name, rate, "ShortGPT (drop)", Baselines.shortGpt(teacher, bi, rate, true, true).model(), tok, heldOut));
-        rows.add(row(name, rate, "SLEB", Baselines.sleb(teacher, calib, rate).model(), tok, heldOut));
-        rows.add(row(name, rate, "drop + LoRA", recover(teacher, Baselines.dropLora(teacher, bi, rate, true, true, budget, 5), train, recovery).model(), tok, heldOut));
-        rows.add(row(name, rate, "FlexiGPT", flexi.model(), tok, heldOut));
-        FlexiGptConfig base = FlexiGptConfig.standard(rate, rank);
-        rows.add(row(name, rate, "ablation: random source", recover(teacher, FlexiGpt.compress(teacher, bi, calib, base.withSourceSelection(FlexiGptConfig.SourceSelection.RANDOM)), train, recovery).model(), tok, heldOut));
-        rows.add(row(name, rate, "ablation: LoRA init", recover(teacher, FlexiGpt.compress(teacher, bi, calib, base.withInit(FlexiGptConfig.AdapterInit.LORA)), train, recovery).model(), tok, heldOut));
-        rows.add(row(name, rate, "ablation: no output scales", recover(teacher, FlexiGpt.compress(teacher, bi, calib, base.withOutputScales(false)), train, recovery).model(), tok, heldOut));
-        rows.add(row(name, rate, "ablation: no sharing", recover(teacher, FlexiGpt.compress(teacher, bi, calib, base.withSharing(false)), train, recovery).model(), tok, heldOut));
-        return rows;
-    }
-
-    static void printSources(CompressionResult r) {
-        for (int k = 0; k < r.plan().pruned().length; k++) {
-            StringBuilder sb = new StringBuilder();
-            for (int s = 0; s < r.sourceErrors()[k].length; s++) {
-                if (!Double.isNaN(r.sourceErrors()[k][s])) sb.append(String.format(" s=%d:%.3f", s, r.sourceErrors()[k][s]));
+        TsvStore(Path file) throws IOException {
+            this.file = file;
+            if (!Files.exists(file)) return;
+            for (String line : Files.readAllLines(file)) {
+                String[] f = line.split("\t");
+                double[] v = new double[f.length - 1];
+                for (int i = 1; i < f.length; i++) v[i - 1] = Double.parseDouble(f[i]);
+                runs.put(f[0], v);
             }
-            System.out.printf("pruned block %d -> source %d; E(p,s):%s; no sharing %.3f%n", r.plan().pruned()[k], r.sources().get(r.plan().pruned()[k]), sb, r.noSharingErrors()[k]);
         }
-    }
 
-    static CompressionResult recover(LlamaModel teacher, CompressionResult r, TokenDataset train, TrainConfig recovery) throws IOException {
-        Recovery.train(teacher, r.model(), train, recovery, 1.0, 1.0, null, null);
-        return r;
-    }
+        @Override
+        public double[] get(String key) {
+            return runs.get(key);
+        }
 
-    /** The teacher grown by 25% more shared blocks and trained on N tokens, against the teacher trained on the same N tokens. */
-    static List<String> extension(LlamaModel teacher, TokenDataset train, Tokenizer tok, String heldOut, TrainConfig budget) throws IOException {
-        List<String> rows = new ArrayList<>();
-        int blocks = teacher.blocks().size(), extra = Math.max(1, blocks / 4);
-        LlamaModel grown = Extension.extend(teacher, Extension.evenlySpaced(blocks, extra), RankSpec.of(8), 3);
-        TrainConfig cfg = new TrainConfig(budget.steps(), budget.batchSize(), budget.seqLen(), 1e-3, 1e-4, budget.warmupSteps(), 0.0, 1.0, 0, 0, 0, 43);
-        new Trainer(grown, train, cfg, LossFunction.crossEntropy(), null, null).run();
-        LlamaModel continued = FlexiGpt.copy(teacher);
-        new Trainer(continued, train, cfg, LossFunction.crossEntropy(), null, null).run();
-        rows.add(row("teacher", 0, "extension: +" + extra + " shared blocks, trained", grown, tok, heldOut));
-        rows.add(row("teacher", 0, "extension: teacher trained on the same tokens", continued, tok, heldOut));
-        return rows;
+        @Override
+        public void put(String key, double[] values) throws IOException {
+            runs.put(key, values);
+            StringBuilder sb = new StringBuilder();
+            for (Map.Entry<String, double[]> e : runs.entrySet()) {
+                sb.append(e.getKey());
+                for (double v : e.getValue()) sb.append('\t').append(v);
+                sb.append('\n');
+            }
+            AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
+        }
     }
 }

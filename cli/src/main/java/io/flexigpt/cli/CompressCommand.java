@@ -7,6 +7,7 @@ import io.flexigpt.compress.CompressionResult;
 import io.flexigpt.compress.LearningRateSearch;
 import io.flexigpt.compress.ParameterAccount;
 import io.flexigpt.compress.RankSpec;
+import io.flexigpt.compress.Recovery;
 import io.flexigpt.compress.RecoverySettings;
 import io.flexigpt.compress.TextSplit;
 import io.flexigpt.eval.EvalResult;
@@ -113,12 +114,12 @@ final class CompressCommand implements Callable<Integer> {
             CalibrationData calib = Pipeline.calibration(data, 32, seqLen);
             double[] scores = Pipeline.importance(m.model(), calib, "bi");
             long t0 = System.nanoTime();
-            CompressionResult r = compression.apply(m.model(), scores, calib, rate, rankSpec);
+            CompressionResult r = compression.apply(m.model(), scores, calib, rate, rankSpec, CompressionMethod.DEFAULT_SEED);
             double compressSeconds = (System.nanoTime() - t0) / 1e9;
             boolean trains = recovery.steps() > 0 && r.model().trainableParameterCount() > 0;
             String lrNote = "";
             if (trains && autoLr) {
-                LearningRateSearch.Choice choice = LearningRateSearch.choose(m.model(), r.model(), data, recovery, RecoverySettings.LR_GRID,
+                LearningRateSearch.Choice choice = LearningRateSearch.choose(r.model(), data, recovery, Recovery.distillation(m.model(), 1.0, 1.0), RecoverySettings.LR_GRID,
                         LearningRateSearch.trialSteps(recovery.steps()));
                 recovery = recovery.withLr(choice.lr());
                 lrNote = choice.describe();

@@ -130,11 +130,11 @@ final class DemoCommand implements Callable<Integer> {
         List<EvalResult> rows = new ArrayList<>();
         ProgressListener none = ProgressListener.NONE;
         rows.add(Pipeline.row(name, "teacher", 0, teacher, Pipeline.heldOutPerplexity(teacher, tok, heldOut, seq, none), seq, Map.of()));
-        CompressionResult flexi = CompressionMethod.FLEXIGPT.apply(teacher, scores, calib, rate, rank);
+        CompressionResult flexi = CompressionMethod.FLEXIGPT.apply(teacher, scores, calib, rate, rank, CompressionMethod.DEFAULT_SEED);
         Pipeline.recover(teacher, flexi.model(), data, recovery, null, TrainingProgress.of(err, "FlexiGPT recovery"), err);
         o.printf("FlexiGPT: pruned blocks %s replaced by blocks sharing %s%n", java.util.Arrays.toString(flexi.plan().pruned()), flexi.sources());
-        CompressionResult drop = CompressionMethod.DROP.apply(teacher, scores, calib, rate, rank);
-        CompressionResult dropLora = CompressionMethod.DROP_LORA.apply(teacher, scores, calib, rate, rank);
+        CompressionResult drop = CompressionMethod.DROP.apply(teacher, scores, calib, rate, rank, CompressionMethod.DEFAULT_SEED);
+        CompressionResult dropLora = CompressionMethod.DROP_LORA.apply(teacher, scores, calib, rate, rank, CompressionMethod.DEFAULT_SEED);
         Pipeline.recover(teacher, dropLora.model(), data, recovery, null, TrainingProgress.of(err, "drop+LoRA recovery"), err);
         double pruned = flexi.plan().blockFraction();
         rows.add(Pipeline.row(name, "ShortGPT drop", pruned, drop.model(), Pipeline.heldOutPerplexity(drop.model(), tok, heldOut, seq, none), seq, Map.of()));

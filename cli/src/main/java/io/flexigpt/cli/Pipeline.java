@@ -54,7 +54,7 @@ final class Pipeline {
     static void recover(LlamaModel teacher, LlamaModel student, TokenDataset data, RecoverySettings settings, Path checkpoint,
                         TrainingListener listener, PrintWriter err) throws IOException, Interrupts.Stopped {
         if (student.trainableParameterCount() == 0 || settings.steps() == 0) return;
-        Trainer trainer = Recovery.trainer(teacher, student, data, settings, checkpoint, listener);
+        Trainer trainer = Recovery.trainer(student, data, settings, Recovery.distillation(teacher, 1.0, 1.0), checkpoint, listener);
         if (checkpoint == null) trainer.run();
         else Interrupts.run(trainer, err, "run the same command again to resume");
     }

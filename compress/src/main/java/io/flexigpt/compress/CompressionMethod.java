@@ -51,9 +51,12 @@ public enum CompressionMethod {
         throw new IllegalArgumentException("unknown method '" + id + "'; known: " + String.join(", ", ids));
     }
 
+    /** The seed of the methods' random choices (LoRA init, random source) when none is given. */
+    public static final long DEFAULT_SEED = 1234;
+
     /** The FlexiGPT settings of this method (FlexiGPT or one of its ablations) at {@code rate} and {@code rank}. */
-    FlexiGptConfig flexiGptConfig(double rate, RankSpec rank) {
-        FlexiGptConfig c = FlexiGptConfig.standard(rate, rank);
+    FlexiGptConfig flexiGptConfig(double rate, RankSpec rank, long seed) {
+        FlexiGptConfig c = FlexiGptConfig.standard(rate, rank).withSeed(seed);
         switch (this) {
             case FLEXIGPT: return c;
             case FLEXIGPT_PAPER_NORM: return c.withOutputNormalisation(FlexiGptConfig.OutputNormalisation.PAPER);
@@ -65,16 +68,19 @@ public enum CompressionMethod {
         }
     }
 
-    /** Compresses {@code teacher} (left unchanged) by this method, pruning by the block importance {@code scores}. */
-    public CompressionResult apply(LlamaModel teacher, double[] scores, CalibrationData calibration, double rate, RankSpec rank) {
+    /**
+     * Compresses {@code teacher} (left unchanged) by this method, pruning by the block importance {@code scores};
+     * {@code seed} drives its random choices (LoRA init, random sources).
+     */
+    public CompressionResult apply(LlamaModel teacher, double[] scores, CalibrationData calibration, double rate, RankSpec rank, long seed) {
         switch (this) {
             case DROP: return Baselines.shortGpt(teacher, scores, rate, true, true);
             case SLEB: return Baselines.sleb(teacher, calibration, rate);
             case DROP_LORA: {
                 PruningPlan plan = PruningPlan.lowestScores(teacher, scores, rate, true, true);
-                return Baselines.dropLora(teacher, scores, rate, true, true, flexiGptTrainable(teacher, plan, rank), 5);
+                return Baselines.dropLora(teacher, scores, rate, true, true, flexiGptTrainable(teacher, plan, rank), seed);
             }
-            default: return FlexiGpt.compress(teacher, scores, calibration, flexiGptConfig(rate, rank));
+            default: return FlexiGpt.compress(teacher, scores, calibration, flexiGptConfig(rate, rank, seed));
         }
     }
 

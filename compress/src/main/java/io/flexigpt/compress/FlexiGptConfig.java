@@ -49,6 +49,10 @@ public record FlexiGptConfig(double rate, RankSpec rank, boolean protectFirst, b
         return new FlexiGptConfig(rate, rank, protectFirst, protectLast, sourceSelection, init, sharing, n, seed);
     }
 
+    public FlexiGptConfig withSeed(long s) {
+        return new FlexiGptConfig(rate, rank, protectFirst, protectLast, sourceSelection, init, sharing, outputNormalisation, s);
+    }
+
     /** {@link OutputNormalisation#RMS_RATIO} when on, {@link OutputNormalisation#NONE} when off. */
     public FlexiGptConfig withOutputScales(boolean on) {
         return withOutputNormalisation(on ? OutputNormalisation.RMS_RATIO : OutputNormalisation.NONE);

@@ -2,6 +2,7 @@ package io.flexigpt.compress;
 
 import io.flexigpt.autograd.Variable;
 import io.flexigpt.nn.LlamaModel;
+import io.flexigpt.nn.train.LossFunction;
 import io.flexigpt.nn.train.TokenDataset;
 import io.flexigpt.tensor.Tensor;
 import java.io.IOException;
@@ -33,10 +34,11 @@ public final class LearningRateSearch {
     }
 
     /**
-     * Tries every rate of {@code grid} for {@code trialSteps} steps (the settings' batch, window and seed),
-     * each from the student's current trainable weights, and returns the rate with the lowest validation loss.
+     * Tries every rate of {@code grid} for {@code trialSteps} steps of {@code loss} (the settings' batch, window
+     * and seed), each from the student's current trainable weights, and returns the rate with the lowest
+     * validation loss.
      */
-    public static Choice choose(LlamaModel teacher, LlamaModel student, TokenDataset data, RecoverySettings settings, double[] grid, int trialSteps)
+    public static Choice choose(LlamaModel student, TokenDataset data, RecoverySettings settings, LossFunction loss, double[] grid, int trialSteps)
             throws IOException {
         if (grid.length == 0) throw new IllegalArgumentException("the learning-rate grid is empty");
         if (trialSteps < 1) throw new IllegalArgumentException("trial steps must be >= 1, got " + trialSteps);
@@ -47,15 +49,23 @@ public final class LearningRateSearch {
         double[] losses = new double[grid.length];
         int best = -1;
         for (int i = 0; i < grid.length; i++) {
-            RecoverySettings trial = settings.withSteps(trialSteps).withLr(grid[i]);
-            Recovery.trainer(teacher, student, data, trial, null, null).run();
-            double loss = Recovery.validationLoss(student, data, trial);
-            losses[i] = Double.isFinite(loss) ? loss : Double.POSITIVE_INFINITY;
-            if (Double.isFinite(loss) && (best < 0 || loss < losses[best])) best = i;
+            losses[i] = trial(student, data, settings.withSteps(trialSteps).withLr(grid[i]), loss);
+            if (Double.isFinite(losses[i]) && (best < 0 || losses[i] < losses[best])) best = i;
             restore(trainable, start);
         }
         if (best < 0) throw new IllegalStateException("recovery diverged at every learning rate tried: " + java.util.Arrays.toString(grid));
         return new Choice(grid[best], grid.clone(), losses, trialSteps);
+    }
+
+    /** The validation cross-entropy of {@code student} after training it with {@code trial} settings (+Infinity when the run diverged). */
+    static double trial(LlamaModel student, TokenDataset data, RecoverySettings trial, LossFunction loss) throws IOException {
+        try {
+            Recovery.trainer(student, data, trial, loss, null, null).run();
+        } catch (ArithmeticException diverged) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double l = Recovery.validationLoss(student, data, trial);
+        return Double.isFinite(l) ? l : Double.POSITIVE_INFINITY;
     }
 
     private static void restore(List<Variable> params, List<Tensor> values) {

@@ -75,12 +75,13 @@ public final class Recovery {
     static final int VALIDATION_WINDOWS = 64;
 
     /**
-     * The trainer of a recovery with {@code settings} (loss: KL + cross-entropy, both weight 1) on {@code data},
-     * whose held-out part is the validation text; with a {@code checkpoint} file it resumes and checkpoints.
+     * The trainer of {@code student} with {@code settings} on {@code loss} (for a recovery:
+     * {@link #distillation(LlamaModel, double, double)}) over {@code data}, whose held-out part is the
+     * validation text; with a {@code checkpoint} file it resumes and checkpoints.
      */
-    public static Trainer trainer(LlamaModel teacher, LlamaModel student, TokenDataset data, RecoverySettings settings, Path checkpoint,
+    public static Trainer trainer(LlamaModel student, TokenDataset data, RecoverySettings settings, LossFunction loss, Path checkpoint,
                                   TrainingListener listener) {
-        return new Trainer(student, data, settings.trainConfig(0, VALIDATION_WINDOWS), distillation(teacher, 1.0, 1.0), checkpoint, listener);
+        return new Trainer(student, data, settings.trainConfig(0, VALIDATION_WINDOWS), loss, checkpoint, listener);
     }
 
     /** Mean next-token cross-entropy of {@code model} on the first validation windows of {@code data}, as the recovery measures it. */

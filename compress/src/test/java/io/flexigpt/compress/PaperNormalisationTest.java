@@ -20,8 +20,8 @@ class PaperNormalisationTest {
         for (long seed = 0; seed < 6; seed++) {
             LlamaModel teacher = TinyModels.random(5, seed);
             CalibrationData calib = TinyModels.calibration(teacher, 4, 8, 2, seed);
-            Tensor paper = CompressionMethod.FLEXIGPT_PAPER_NORM.apply(teacher, BaselinesTest.SCORES, calib, 0.4, RankSpec.of(3)).model().logits(TinyModels.PROBE);
-            Tensor dropped = CompressionMethod.DROP.apply(teacher, BaselinesTest.SCORES, calib, 0.4, RankSpec.of(3)).model().logits(TinyModels.PROBE);
+            Tensor paper = CompressionMethod.FLEXIGPT_PAPER_NORM.apply(teacher, BaselinesTest.SCORES, calib, 0.4, RankSpec.of(3), CompressionMethod.DEFAULT_SEED).model().logits(TinyModels.PROBE);
+            Tensor dropped = CompressionMethod.DROP.apply(teacher, BaselinesTest.SCORES, calib, 0.4, RankSpec.of(3), CompressionMethod.DEFAULT_SEED).model().logits(TinyModels.PROBE);
             Tensor full = teacher.logits(TinyModels.PROBE);
             double scale = dropped.maxAbsDiff(Tensor.zeros(dropped.shape()));
             double offset = paper.maxAbsDiff(dropped);
@@ -34,7 +34,7 @@ class PaperNormalisationTest {
     @Test
     void theBranchOutputIsTheGainTimesTheRmsNormalisedOutput() {
         LlamaModel teacher = TinyModels.random(5, 11);
-        CompressionResult r = CompressionMethod.FLEXIGPT_PAPER_NORM.apply(teacher, BaselinesTest.SCORES, null, 0.4, RankSpec.of(3));
+        CompressionResult r = CompressionMethod.FLEXIGPT_PAPER_NORM.apply(teacher, BaselinesTest.SCORES, null, 0.4, RankSpec.of(3), CompressionMethod.DEFAULT_SEED);
         TransformerBlock b = r.model().blocks().get(r.plan().pruned()[0]);
         assertTrue(b.normalisedBranches());
         assertEquals(FlexiGptConfig.PAPER_GAIN_INIT, b.attentionScale().value().get(0), 0.0);
@@ -50,7 +50,7 @@ class PaperNormalisationTest {
     @Test
     void gainsNormsAndAdaptersTrainAndTheFormatKeepsTheNormalisation(@TempDir Path dir) throws Exception {
         LlamaModel teacher = TinyModels.random(5, 12);
-        CompressionResult r = CompressionMethod.FLEXIGPT_PAPER_NORM.apply(teacher, BaselinesTest.SCORES, null, 0.4, RankSpec.of(3));
+        CompressionResult r = CompressionMethod.FLEXIGPT_PAPER_NORM.apply(teacher, BaselinesTest.SCORES, null, 0.4, RankSpec.of(3), CompressionMethod.DEFAULT_SEED);
         TransformerBlock b = r.model().blocks().get(r.plan().pruned()[0]);
         assertTrue(b.attentionScale().requiresGrad() && b.mlpScale().requiresGrad(), "the gains train");
         b.mlpScale().value().fillInPlace(0.5);

@@ -77,24 +77,25 @@ class RecoveryProtocolTest {
     void learningRateSearchScoresValidationOnlyAndRestoresTheStudent() throws Exception {
         LlamaModel teacher = TinyModels.random(5, 3);
         CalibrationData calib = TinyModels.calibration(teacher, 4, 8, 2, 4);
-        CompressionResult r = CompressionMethod.FLEXIGPT.apply(teacher, BaselinesTest.SCORES, calib, 0.4, RankSpec.of(2));
+        CompressionResult r = CompressionMethod.FLEXIGPT.apply(teacher, BaselinesTest.SCORES, calib, 0.4, RankSpec.of(2), CompressionMethod.DEFAULT_SEED);
         int vocab = teacher.config().vocabSize();
         int[] train = TinyModels.tokens(vocab, 400, 8), validationA = TinyModels.tokens(vocab, 200, 9), validationB = TinyModels.tokens(vocab, 200, 10);
         RecoverySettings settings = new RecoverySettings(8, 2, 8, 1e-2, 1);
         List<Tensor> before = values(r.model());
+        io.flexigpt.nn.train.LossFunction distillation = Recovery.distillation(teacher, 1.0, 1.0);
         double[] grid = {1e-3, 1e-2, 1e-1};
-        LearningRateSearch.Choice a = LearningRateSearch.choose(teacher, r.model(), new TokenDataset(train, validationA), settings, grid, 6);
+        LearningRateSearch.Choice a = LearningRateSearch.choose(r.model(), new TokenDataset(train, validationA), settings, distillation, grid, 6);
         assertEquals(0.0, maxDiff(before, values(r.model())), "the student is left as it started");
-        LearningRateSearch.Choice again = LearningRateSearch.choose(teacher, r.model(), new TokenDataset(train, validationA), settings, grid, 6);
+        LearningRateSearch.Choice again = LearningRateSearch.choose(r.model(), new TokenDataset(train, validationA), settings, distillation, grid, 6);
         assertArrayEquals(a.validationLoss(), again.validationLoss(), "deterministic");
-        LearningRateSearch.Choice b = LearningRateSearch.choose(teacher, r.model(), new TokenDataset(train, validationB), settings, grid, 6);
+        LearningRateSearch.Choice b = LearningRateSearch.choose(r.model(), new TokenDataset(train, validationB), settings, distillation, grid, 6);
         for (int i = 0; i < grid.length; i++) assertNotEquals(a.validationLoss()[i], b.validationLoss()[i], "the score is measured on the validation windows");
         int best = 0;
         for (int i = 1; i < grid.length; i++) if (a.validationLoss()[i] < a.validationLoss()[best]) best = i;
         assertEquals(grid[best], a.lr(), "the rate with the lowest validation loss wins");
         // the score of a rate is the student's cross-entropy on the validation windows after a trial at that rate
         RecoverySettings trial = settings.withSteps(6).withLr(grid[1]);
-        Recovery.trainer(teacher, r.model(), new TokenDataset(train, validationA), trial, null, null).run();
+        Recovery.trainer(r.model(), new TokenDataset(train, validationA), trial, distillation, null, null).run();
         assertEquals(a.validationLoss()[1], Recovery.validationLoss(r.model(), new TokenDataset(train, validationA), trial), 0.0);
     }
 
@@ -131,7 +132,7 @@ class RecoveryProtocolTest {
             LlamaModel teacher = TinyModels.random(5, seed);
             CalibrationData calib = TinyModels.calibration(teacher, 4, 8, 2, seed);
             for (RankSpec rank : List.of(RankSpec.of(1), RankSpec.of(3), RankSpec.fraction(0.5))) {
-                CompressionResult flexi = CompressionMethod.FLEXIGPT.apply(teacher, BaselinesTest.SCORES, calib, 0.4, rank);
+                CompressionResult flexi = CompressionMethod.FLEXIGPT.apply(teacher, BaselinesTest.SCORES, calib, 0.4, rank, CompressionMethod.DEFAULT_SEED);
                 assertEquals(flexi.model().trainableParameterCount(), CompressionMethod.flexiGptTrainable(teacher, flexi.plan(), rank), "rank " + rank);
             }
         }
