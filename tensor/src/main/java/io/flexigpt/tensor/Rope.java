@@ -5,30 +5,32 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Rotary position embedding on {@code [batch, time, heads, headDim]}: each pair of features is rotated by
  * the angle {@code position * theta^(-2i/headDim)}. Interleaved pairs are (2i, 2i+1) (Meta, llama2.c,
- * GGUF); rotate-half pairs are (i, i + headDim/2) (Hugging Face). The cos/sin tables are cached.
+ * GGUF); rotate-half pairs are (i, i + headDim/2) (Hugging Face). The cos/sin tables are cached in double
+ * precision; fp32 tensors use them rounded to fp32 (as llama2.c computes them), fp64 tensors as they are,
+ * so that an fp64 computation is accurate to fp64 throughout.
  */
 final class Rope {
     private Rope() {}
 
-    private static final ConcurrentHashMap<String, float[][]> TABLES = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, double[][]> TABLES = new ConcurrentHashMap<>();
 
     /** cos and sin tables of shape [positions][headDim/2], grown on demand. */
-    private static float[][] tables(int headDim, double theta, int positions) {
+    private static double[][] tables(int headDim, double theta, int positions) {
         String key = headDim + "/" + theta;
-        float[][] t = TABLES.get(key);
+        double[][] t = TABLES.get(key);
         if (t != null && t[0].length >= positions * (headDim / 2)) return t;
         int cap = Math.max(positions, t == null ? 64 : 2 * t[0].length / (headDim / 2));
         int half = headDim / 2;
-        float[] cos = new float[cap * half], sin = new float[cap * half];
+        double[] cos = new double[cap * half], sin = new double[cap * half];
         for (int p = 0; p < cap; p++) {
             for (int i = 0; i < half; i++) {
                 double freq = 1.0 / Math.pow(theta, (2.0 * i) / headDim);
                 double angle = p * freq;
-                cos[p * half + i] = (float) Math.cos(angle);
-                sin[p * half + i] = (float) Math.sin(angle);
+                cos[p * half + i] = Math.cos(angle);
+                sin[p * half + i] = Math.sin(angle);
             }
         }
-        float[][] grown = {cos, sin};
+        double[][] grown = {cos, sin};
         TABLES.put(key, grown);
         return grown;
     }
@@ -39,13 +41,14 @@ final class Rope {
         }
         if (positionOffset < 0) throw new IllegalArgumentException("rope: negative position offset " + positionOffset);
         int b = x.shape[0], t = x.shape[1], h = x.shape[2], d = x.shape[3], half = d / 2;
-        float[][] tab = tables(d, theta, positionOffset + t);
-        float[] cos = tab[0], sin = tab[1];
+        double[][] tab = tables(d, theta, positionOffset + t);
+        double[] cos = tab[0], sin = tab[1];
         Tensor xc = x.contiguous();
         Tensor out = Tensor.zeros(x.dtype(), x.shape);
         double sign = inverse ? -1 : 1;
         if (xc.f != null) {
-            // fp32 storage read and written directly; the same double arithmetic as the generic loop
+            // fp32 storage read and written directly; the same double arithmetic as the generic loop, with the
+            // table values rounded to fp32
             float[] xs = xc.f, os = out.f;
             int xo = xc.offset, step = interleaved ? 2 : 1, pair = interleaved ? 1 : half;
             Parallelism.forChunks(b * t, Math.max(1, (1 << 14) / Math.max(1, h * d)), (start, end) -> {
@@ -55,7 +58,7 @@ final class Rope {
                         int base = (row * h + hi) * d;
                         for (int i = 0; i < half; i++) {
                             int ia = base + i * step, ib = ia + pair;
-                            double c = cos[tabBase + i], sn = sign * sin[tabBase + i];
+                            double c = (float) cos[tabBase + i], sn = sign * (float) sin[tabBase + i];
                             double xa = xs[xo + ia], xb = xs[xo + ib];
                             os[ia] = (float) (xa * c - xb * sn);
                             os[ib] = (float) (xa * sn + xb * c);
