@@ -42,42 +42,19 @@ public final class Functions {
      * Causal scaled-dot-product attention with grouped-query heads. {@code q [batch, qHeads, time, headDim]},
      * {@code k, v [batch, kvHeads, keys, headDim]}; query t (absolute position {@code queryOffset + t})
      * attends keys {@code 0..queryOffset + t}. Query head h uses kv head {@code h / (qHeads / kvHeads)}.
-     * Returns {@code [batch, qHeads, time, headDim]}.
+     * Returns {@code [batch, qHeads, time, headDim]}. Computed blockwise ({@link BlockAttention}): memory
+     * grows with {@code time}, never with {@code time × keys}.
      */
     public static Variable causalAttention(Variable q, Variable k, Variable v, int queryOffset) {
         int[] qs = q.shape(), ks = k.shape();
         if (qs.length != 4 || ks.length != 4 || !Arrays.equals(ks, v.shape()) || qs[0] != ks[0] || qs[3] != ks[3] || qs[1] % ks[1] != 0) {
             throw new ShapeException("causalAttention: incompatible q " + Arrays.toString(qs) + ", k " + Arrays.toString(ks) + ", v " + Arrays.toString(v.shape()));
         }
-        int batch = qs[0], qHeads = qs[1], time = qs[2], headDim = qs[3], kvHeads = ks[1], keys = ks[2];
-        if (queryOffset + time > keys) {
+        int time = qs[2], keys = ks[2];
+        if (queryOffset < 0 || queryOffset + time > keys) {
             throw new ShapeException("causalAttention: " + time + " queries at offset " + queryOffset + " need at least " + (queryOffset + time) + " keys, got " + keys);
         }
-        int group = qHeads / kvHeads;
-        Variable grouped = q.mul(1.0 / Math.sqrt(headDim)).reshape(batch, kvHeads, group * time, headDim);
-        Variable scores = grouped.matmul(k.transpose(-1, -2));
-        boolean anyMasked = queryOffset + time < keys || time > 1;
-        Variable probs = anyMasked ? causalSoftmax(scores, time, queryOffset) : scores.softmax(-1);
-        return probs.matmul(v).reshape(batch, qHeads, time, headDim);
-    }
-
-    /**
-     * Softmax over the keys of {@code scores [..., rows, keys]} with the causal mask of
-     * {@link #causalMask} applied (masked keys get probability 0 and no gradient), in one fused op.
-     */
-    static Variable causalSoftmax(Variable scores, int time, int queryOffset) {
-        Tensor y = scores.value().causalSoftmax(time, queryOffset);
-        return Variable.result(y, "causalSoftmax", g -> new Tensor[] {y.softmaxBackward(g, -1)}, scores);
-    }
-
-    /** 1 where row r (query {@code r % time}) must not see key j. */
-    static Tensor causalMask(int group, int time, int keys, int queryOffset) {
-        float[] m = new float[group * time * keys];
-        for (int r = 0; r < group * time; r++) {
-            int visible = queryOffset + (r % time);
-            for (int j = visible + 1; j < keys; j++) m[r * keys + j] = 1f;
-        }
-        return Tensor.of(m, group * time, keys);
+        return BlockAttention.apply(q, k, v, queryOffset, BlockAttention.QUERY_BLOCK, BlockAttention.KEY_BLOCK);
     }
 
     /**
