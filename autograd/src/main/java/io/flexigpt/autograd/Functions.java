@@ -1,6 +1,5 @@
 package io.flexigpt.autograd;
 
-import io.flexigpt.tensor.DType;
 import io.flexigpt.tensor.ShapeException;
 import io.flexigpt.tensor.Tensor;
 import java.util.Arrays;
@@ -59,39 +58,15 @@ public final class Functions {
 
     /**
      * Mean cross-entropy of {@code logits [n, vocab]} against {@code targets} (length n), skipping rows whose
-     * target is {@link #IGNORE_INDEX}. Returns 0 when every row is ignored.
+     * target is {@link #IGNORE_INDEX}. Returns 0 when every row is ignored. Computed in row chunks
+     * ({@link VocabLoss}): no [n, vocab] temporaries besides the gradient.
      */
     public static Variable crossEntropy(Variable logits, int[] targets) {
         Tensor x = logits.value();
         if (x.rank() != 2 || x.dim(0) != targets.length) {
             throw new ShapeException("crossEntropy: logits " + Arrays.toString(x.shape()) + " do not match " + targets.length + " targets");
         }
-        int n = x.dim(0), vocab = x.dim(1);
-        Tensor logp = x.logSoftmax(-1);
-        double total = 0;
-        int count = 0;
-        for (int i = 0; i < n; i++) {
-            int t = targets[i];
-            if (t == IGNORE_INDEX) continue;
-            if (t < 0 || t >= vocab) throw new IndexOutOfBoundsException("crossEntropy: target " + t + " at row " + i + " out of bounds for vocabulary " + vocab);
-            total -= logp.get(i, t);
-            count++;
-        }
-        int valid = count;
-        Tensor loss = scalarOf(x.dtype(), valid == 0 ? 0 : total / valid);
-        int[] ts = targets.clone();
-        return Variable.result(loss, "crossEntropy", g -> {
-            if (valid == 0) return new Tensor[] {Tensor.zeros(x.dtype(), x.shape())};
-            Tensor grad = logp.exp();
-            float[] keep = new float[n];
-            for (int i = 0; i < n; i++) {
-                if (ts[i] == IGNORE_INDEX) continue;
-                keep[i] = 1;
-                grad.setInPlace(grad.get(i, ts[i]) - 1, i, ts[i]);
-            }
-            Tensor rowMask = Tensor.of(keep, n, 1);
-            return new Tensor[] {grad.mul(rowMask).mul(g.item() / valid)};
-        }, logits);
+        return VocabLoss.apply(logits, null, targets, 0, 1);
     }
 
     /**
@@ -99,24 +74,31 @@ public final class Functions {
      * {@code [n, vocab]}; the teacher is a constant. Gradient: {@code (softmax(student) - softmax(teacher)) / n}.
      */
     public static Variable klDivergence(Variable studentLogits, Tensor teacherLogits) {
-        Tensor s = studentLogits.value();
-        if (!Arrays.equals(s.shape(), teacherLogits.shape()) || s.rank() != 2) {
-            throw new ShapeException("klDivergence: student " + Arrays.toString(s.shape()) + " and teacher " + Arrays.toString(teacherLogits.shape()) + " must be equal [n, vocab]");
+        checkTeacher("klDivergence", studentLogits.value(), teacherLogits);
+        return VocabLoss.apply(studentLogits, teacherLogits, null, 1, 0);
+    }
+
+    /**
+     * {@code klWeight · }{@link #klDivergence}{@code  + ceWeight · }{@link #crossEntropy} of the same student
+     * logits {@code [n, vocab]}, fused: one pass over the vocabulary per chunk of rows and one gradient
+     * tensor. {@code targets} are not read when {@code ceWeight} is 0.
+     */
+    public static Variable distillation(Variable studentLogits, Tensor teacherLogits, int[] targets, double klWeight, double ceWeight) {
+        checkTeacher("distillation", studentLogits.value(), teacherLogits);
+        if (ceWeight != 0 && (targets == null || targets.length != studentLogits.dim(0))) {
+            throw new ShapeException("distillation: logits " + Arrays.toString(studentLogits.shape()) + " do not match " + (targets == null ? "no" : String.valueOf(targets.length)) + " targets");
         }
-        int n = s.dim(0);
-        Tensor logPs = s.logSoftmax(-1), logPt = teacherLogits.logSoftmax(-1);
-        Tensor pt = logPt.exp();
-        double kl = pt.mul(logPt.sub(logPs)).sum() / n;
-        return Variable.result(scalarOf(s.dtype(), kl), "klDivergence",
-                g -> new Tensor[] {logPs.exp().sub(pt).mul(g.item() / n)}, studentLogits);
+        return VocabLoss.apply(studentLogits, teacherLogits, targets, klWeight, ceWeight);
+    }
+
+    private static void checkTeacher(String op, Tensor student, Tensor teacher) {
+        if (!Arrays.equals(student.shape(), teacher.shape()) || student.rank() != 2) {
+            throw new ShapeException(op + ": student " + Arrays.toString(student.shape()) + " and teacher " + Arrays.toString(teacher.shape()) + " must be equal [n, vocab]");
+        }
     }
 
     /** Mean of {@code (a - b)^2} over all elements. */
     public static Variable mse(Variable a, Variable b) {
         return a.sub(b).square().mean();
-    }
-
-    private static Tensor scalarOf(DType dtype, double v) {
-        return dtype == DType.F64 ? Tensor.ofDouble(new double[] {v}) : Tensor.scalar((float) v);
     }
 }

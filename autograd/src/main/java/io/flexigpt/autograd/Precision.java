@@ -6,7 +6,7 @@ import io.flexigpt.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * The array arithmetic of the fused ops ({@link BlockAttention}), once for fp32 ({@code float[]}: the
+ * The array arithmetic of the fused ops ({@link BlockAttention}, {@link VocabLoss}), once for fp32 ({@code float[]}: the
  * project's GEMM and vector kernels) and once for fp64 ({@code double[]}: plain loops, for gradient
  * checks). Every row method works on {@code n} consecutive elements; sums are taken in double.
  */
@@ -37,8 +37,14 @@ abstract class Precision<A> {
 
     abstract void scale(A a, int off, int n, double s);
 
+    /** {@code a[index] += value}. */
+    abstract void add(A a, int index, double value);
+
     /** {@code dst[j] += alpha * src[j]}. */
     abstract void addScaled(A dst, int dstOff, A src, int srcOff, int n, double alpha);
+
+    /** {@code sum_j w[j] * (x[j] - y[j])} over the {@code j} where {@code w[j] != 0}, in double. */
+    abstract double weightedDifference(A w, int wOff, A x, int xOff, A y, int yOff, int n);
 
     /** {@code g[j] = p[j] * (g[j] - delta)}: the softmax gradient of one row, in place. */
     abstract void softmaxGrad(A p, int pOff, A g, int gOff, int n, double delta);
@@ -78,10 +84,22 @@ abstract class Precision<A> {
             for (int j = 0; j < n; j++) a[off + j] *= f;
         }
 
+        @Override void add(float[] a, int index, double value) { a[index] += (float) value; }
+
         @Override
         void addScaled(float[] dst, int dstOff, float[] src, int srcOff, int n, double alpha) {
             float f = (float) alpha;
             for (int j = 0; j < n; j++) dst[dstOff + j] += f * src[srcOff + j];
+        }
+
+        @Override
+        double weightedDifference(float[] w, int wOff, float[] x, int xOff, float[] y, int yOff, int n) {
+            double s = 0;
+            for (int j = 0; j < n; j++) {
+                float wj = w[wOff + j];
+                if (wj != 0) s += wj * ((double) x[xOff + j] - y[yOff + j]);
+            }
+            return s;
         }
 
         @Override
@@ -136,9 +154,21 @@ abstract class Precision<A> {
             for (int j = 0; j < n; j++) a[off + j] *= s;
         }
 
+        @Override void add(double[] a, int index, double value) { a[index] += value; }
+
         @Override
         void addScaled(double[] dst, int dstOff, double[] src, int srcOff, int n, double alpha) {
             for (int j = 0; j < n; j++) dst[dstOff + j] += alpha * src[srcOff + j];
+        }
+
+        @Override
+        double weightedDifference(double[] w, int wOff, double[] x, int xOff, double[] y, int yOff, int n) {
+            double s = 0;
+            for (int j = 0; j < n; j++) {
+                double wj = w[wOff + j];
+                if (wj != 0) s += wj * (x[xOff + j] - y[yOff + j]);
+            }
+            return s;
         }
 
         @Override
