@@ -3,6 +3,7 @@ package io.flexigpt.autograd;
 import io.flexigpt.tensor.DType;
 import io.flexigpt.tensor.Parallelism;
 import io.flexigpt.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * Causal grouped-query attention computed blockwise (the FlashAttention scheme), so memory grows with
@@ -88,8 +89,8 @@ final class BlockAttention {
             for (int task = start; task < end; task++) {
                 int b = task / (g.qHeads * qBlocks), h = task / qBlocks % g.qHeads, t0 = task % qBlocks * g.queryBlock;
                 int rows = Math.min(g.queryBlock, g.time - t0), qAt = g.qRow(b, h, t0) * d, kvAt = g.kvRow(b, h / g.group(), 0) * d;
-                java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
-                java.util.Arrays.fill(sum, 0);
+                Arrays.fill(max, Double.NEGATIVE_INFINITY);
+                Arrays.fill(sum, 0);
                 p.fill(acc, 0, rows * d, 0);
                 int seen = Math.min(g.keys, g.offset + t0 + rows);
                 for (int j0 = 0; j0 < seen; j0 += g.keyBlock) {

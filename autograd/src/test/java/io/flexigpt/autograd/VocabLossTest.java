@@ -9,7 +9,10 @@ import io.flexigpt.tensor.DType;
 import io.flexigpt.tensor.Parallelism;
 import io.flexigpt.tensor.ShapeException;
 import io.flexigpt.tensor.Tensor;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -119,6 +122,35 @@ class VocabLossTest {
             assertArrayEquals(a.grad().toFloatArray(), b.grad().toFloatArray());
         } finally {
             Parallelism.setThreads(before);
+        }
+    }
+
+    /**
+     * KL over 256 rows of a 16,384-token vocabulary: each [n, vocab] tensor is 16 MB. The student's
+     * logits, the teacher's and the gradient fit in a 96 MB heap with the row chunks; computing whole
+     * log-softmax, probability and product tensors (5 more) would not.
+     */
+    @Test
+    void largeVocabulariesRunInAHeapOfAFewLogitTensors() throws Exception {
+        String launcher = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(launcher, "-Xmx96m", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                LargeVocabulary.class.getName(), "256", "16384").redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out");
+        assertEquals(0, p.exitValue(), output);
+        assertTrue(output.contains("finite KL and gradient"), output);
+    }
+
+    /** KL forward and backward for {@code rows × vocab} random logits. */
+    static final class LargeVocabulary {
+        public static void main(String[] args) {
+            int rows = Integer.parseInt(args[0]), vocab = Integer.parseInt(args[1]);
+            Variable student = Variable.parameter(rand(1, 4, rows, vocab));
+            Variable loss = Functions.klDivergence(student, rand(2, 4, rows, vocab));
+            loss.backward();
+            double kl = loss.value().item(), sum = student.grad().sum();
+            if (!(kl > 0) || !Double.isFinite(kl) || !Double.isFinite(sum)) throw new AssertionError("KL " + kl + ", gradient sum " + sum);
+            System.out.println("finite KL and gradient: " + loss.value().item());
         }
     }
 

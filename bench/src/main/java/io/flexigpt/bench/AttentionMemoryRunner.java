@@ -13,7 +13,9 @@ import java.util.Locale;
 /**
  * Times one forward + backward of {@link Functions#causalAttention} at the SmolLM2-135M head shape
  * (9 query heads, 3 kv heads, head dim 64, batch 1) for each sequence length given, and reports the
- * bytes allocated per call (all threads) and the peak heap in use during the calls.
+ * bytes allocated per call (all threads, garbage included) and the peak heap in use during the calls.
+ * Only {@link Functions#causalAttention} is called, so the same runner measures any version of it: run it
+ * with one version's classes, then another's, back to back.
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -Xmx8g -cp <tensor, autograd and bench classes>
  * io.flexigpt.bench.AttentionMemoryRunner [reps] [T...]} (defaults: 3 repetitions, T = 1024 4096).
@@ -22,6 +24,9 @@ public final class AttentionMemoryRunner {
     private AttentionMemoryRunner() {}
 
     static final int HEADS = 9, KV_HEADS = 3, HEAD_DIM = 64;
+
+    /** Untimed calls before the timed ones, so the compiler has seen the code. */
+    static final int WARMUP_CALLS = 3;
 
     public static void main(String[] args) {
         int reps = args.length > 0 ? Integer.parseInt(args[0]) : 3;
@@ -38,7 +43,7 @@ public final class AttentionMemoryRunner {
         Rng rng = new Rng(7);
         Tensor q = rng.normal(0, 1, 1, HEADS, time, HEAD_DIM), k = rng.normal(0, 1, 1, KV_HEADS, time, HEAD_DIM), v = rng.normal(0, 1, 1, KV_HEADS, time, HEAD_DIM);
         Tensor seed = rng.normal(0, 1, 1, HEADS, time, HEAD_DIM);
-        step(q, k, v, seed); // warm-up
+        for (int w = 0; w < WARMUP_CALLS; w++) step(q, k, v, seed);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         double bestMs = Double.MAX_VALUE;
         long allocated = Long.MAX_VALUE, peak = 0;
