@@ -1,6 +1,5 @@
 package io.flexigpt.autograd;
 
-import io.flexigpt.tensor.DType;
 import io.flexigpt.tensor.ShapeException;
 import io.flexigpt.tensor.Tensor;
 import java.util.Arrays;
@@ -42,79 +41,32 @@ public final class Functions {
      * Causal scaled-dot-product attention with grouped-query heads. {@code q [batch, qHeads, time, headDim]},
      * {@code k, v [batch, kvHeads, keys, headDim]}; query t (absolute position {@code queryOffset + t})
      * attends keys {@code 0..queryOffset + t}. Query head h uses kv head {@code h / (qHeads / kvHeads)}.
-     * Returns {@code [batch, qHeads, time, headDim]}.
+     * Returns {@code [batch, qHeads, time, headDim]}. Computed blockwise ({@link BlockAttention}): memory
+     * grows with {@code time}, never with {@code time × keys}.
      */
     public static Variable causalAttention(Variable q, Variable k, Variable v, int queryOffset) {
         int[] qs = q.shape(), ks = k.shape();
         if (qs.length != 4 || ks.length != 4 || !Arrays.equals(ks, v.shape()) || qs[0] != ks[0] || qs[3] != ks[3] || qs[1] % ks[1] != 0) {
             throw new ShapeException("causalAttention: incompatible q " + Arrays.toString(qs) + ", k " + Arrays.toString(ks) + ", v " + Arrays.toString(v.shape()));
         }
-        int batch = qs[0], qHeads = qs[1], time = qs[2], headDim = qs[3], kvHeads = ks[1], keys = ks[2];
-        if (queryOffset + time > keys) {
+        int time = qs[2], keys = ks[2];
+        if (queryOffset < 0 || queryOffset + time > keys) {
             throw new ShapeException("causalAttention: " + time + " queries at offset " + queryOffset + " need at least " + (queryOffset + time) + " keys, got " + keys);
         }
-        int group = qHeads / kvHeads;
-        Variable grouped = q.mul(1.0 / Math.sqrt(headDim)).reshape(batch, kvHeads, group * time, headDim);
-        Variable scores = grouped.matmul(k.transpose(-1, -2));
-        boolean anyMasked = queryOffset + time < keys || time > 1;
-        Variable probs = anyMasked ? causalSoftmax(scores, time, queryOffset) : scores.softmax(-1);
-        return probs.matmul(v).reshape(batch, qHeads, time, headDim);
-    }
-
-    /**
-     * Softmax over the keys of {@code scores [..., rows, keys]} with the causal mask of
-     * {@link #causalMask} applied (masked keys get probability 0 and no gradient), in one fused op.
-     */
-    static Variable causalSoftmax(Variable scores, int time, int queryOffset) {
-        Tensor y = scores.value().causalSoftmax(time, queryOffset);
-        return Variable.result(y, "causalSoftmax", g -> new Tensor[] {y.softmaxBackward(g, -1)}, scores);
-    }
-
-    /** 1 where row r (query {@code r % time}) must not see key j. */
-    static Tensor causalMask(int group, int time, int keys, int queryOffset) {
-        float[] m = new float[group * time * keys];
-        for (int r = 0; r < group * time; r++) {
-            int visible = queryOffset + (r % time);
-            for (int j = visible + 1; j < keys; j++) m[r * keys + j] = 1f;
-        }
-        return Tensor.of(m, group * time, keys);
+        return BlockAttention.apply(q, k, v, queryOffset, BlockAttention.QUERY_BLOCK, BlockAttention.KEY_BLOCK);
     }
 
     /**
      * Mean cross-entropy of {@code logits [n, vocab]} against {@code targets} (length n), skipping rows whose
-     * target is {@link #IGNORE_INDEX}. Returns 0 when every row is ignored.
+     * target is {@link #IGNORE_INDEX}. Returns 0 when every row is ignored. Computed in row chunks
+     * ({@link VocabLoss}): no [n, vocab] temporaries besides the gradient.
      */
     public static Variable crossEntropy(Variable logits, int[] targets) {
         Tensor x = logits.value();
         if (x.rank() != 2 || x.dim(0) != targets.length) {
             throw new ShapeException("crossEntropy: logits " + Arrays.toString(x.shape()) + " do not match " + targets.length + " targets");
         }
-        int n = x.dim(0), vocab = x.dim(1);
-        Tensor logp = x.logSoftmax(-1);
-        double total = 0;
-        int count = 0;
-        for (int i = 0; i < n; i++) {
-            int t = targets[i];
-            if (t == IGNORE_INDEX) continue;
-            if (t < 0 || t >= vocab) throw new IndexOutOfBoundsException("crossEntropy: target " + t + " at row " + i + " out of bounds for vocabulary " + vocab);
-            total -= logp.get(i, t);
-            count++;
-        }
-        int valid = count;
-        Tensor loss = scalarOf(x.dtype(), valid == 0 ? 0 : total / valid);
-        int[] ts = targets.clone();
-        return Variable.result(loss, "crossEntropy", g -> {
-            if (valid == 0) return new Tensor[] {Tensor.zeros(x.dtype(), x.shape())};
-            Tensor grad = logp.exp();
-            float[] keep = new float[n];
-            for (int i = 0; i < n; i++) {
-                if (ts[i] == IGNORE_INDEX) continue;
-                keep[i] = 1;
-                grad.setInPlace(grad.get(i, ts[i]) - 1, i, ts[i]);
-            }
-            Tensor rowMask = Tensor.of(keep, n, 1);
-            return new Tensor[] {grad.mul(rowMask).mul(g.item() / valid)};
-        }, logits);
+        return VocabLoss.apply(logits, null, targets, 0, 1);
     }
 
     /**
@@ -122,24 +74,31 @@ public final class Functions {
      * {@code [n, vocab]}; the teacher is a constant. Gradient: {@code (softmax(student) - softmax(teacher)) / n}.
      */
     public static Variable klDivergence(Variable studentLogits, Tensor teacherLogits) {
-        Tensor s = studentLogits.value();
-        if (!Arrays.equals(s.shape(), teacherLogits.shape()) || s.rank() != 2) {
-            throw new ShapeException("klDivergence: student " + Arrays.toString(s.shape()) + " and teacher " + Arrays.toString(teacherLogits.shape()) + " must be equal [n, vocab]");
+        checkTeacher("klDivergence", studentLogits.value(), teacherLogits);
+        return VocabLoss.apply(studentLogits, teacherLogits, null, 1, 0);
+    }
+
+    /**
+     * {@code klWeight · }{@link #klDivergence}{@code  + ceWeight · }{@link #crossEntropy} of the same student
+     * logits {@code [n, vocab]}, fused: one pass over the vocabulary per chunk of rows and one gradient
+     * tensor. {@code targets} are not read when {@code ceWeight} is 0.
+     */
+    public static Variable distillation(Variable studentLogits, Tensor teacherLogits, int[] targets, double klWeight, double ceWeight) {
+        checkTeacher("distillation", studentLogits.value(), teacherLogits);
+        if (ceWeight != 0 && (targets == null || targets.length != studentLogits.dim(0))) {
+            throw new ShapeException("distillation: logits " + Arrays.toString(studentLogits.shape()) + " do not match " + (targets == null ? "no" : String.valueOf(targets.length)) + " targets");
         }
-        int n = s.dim(0);
-        Tensor logPs = s.logSoftmax(-1), logPt = teacherLogits.logSoftmax(-1);
-        Tensor pt = logPt.exp();
-        double kl = pt.mul(logPt.sub(logPs)).sum() / n;
-        return Variable.result(scalarOf(s.dtype(), kl), "klDivergence",
-                g -> new Tensor[] {logPs.exp().sub(pt).mul(g.item() / n)}, studentLogits);
+        return VocabLoss.apply(studentLogits, teacherLogits, targets, klWeight, ceWeight);
+    }
+
+    private static void checkTeacher(String op, Tensor student, Tensor teacher) {
+        if (!Arrays.equals(student.shape(), teacher.shape()) || student.rank() != 2) {
+            throw new ShapeException(op + ": student " + Arrays.toString(student.shape()) + " and teacher " + Arrays.toString(teacher.shape()) + " must be equal [n, vocab]");
+        }
     }
 
     /** Mean of {@code (a - b)^2} over all elements. */
     public static Variable mse(Variable a, Variable b) {
         return a.sub(b).square().mean();
-    }
-
-    private static Tensor scalarOf(DType dtype, double v) {
-        return dtype == DType.F64 ? Tensor.ofDouble(new double[] {v}) : Tensor.scalar((float) v);
     }
 }

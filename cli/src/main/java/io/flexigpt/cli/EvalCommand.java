@@ -58,7 +58,8 @@ final class EvalCommand implements Runnable {
                 + " (default: ${DEFAULT-VALUE}).")
         String format;
 
-        @Option(names = "--context", defaultValue = "0", description = "Window length in tokens (default: the model's context).")
+        @Option(names = "--context", defaultValue = "0", description = "Window length in tokens (default: the model's context, at most "
+                + PerplexitySettings.DEFAULT_CONTEXT_CAP + ").")
         int context;
 
         @Option(names = "--stride", defaultValue = "0", description = "Sliding-window stride (default: context / 2).")
@@ -87,7 +88,11 @@ final class EvalCommand implements Runnable {
             ModelLoading m = models.load();
             int max = m.model().config().maxSeqLen();
             if (context > max) throw new IllegalArgumentException("--context " + context + " exceeds the model's context of " + max + " tokens");
-            int ctx = context > 0 ? context : max;
+            int ctx = context > 0 ? context : PerplexitySettings.defaultContext(max);
+            if (context <= 0) {
+                spec.commandLine().getErr().println("eval ppl: context " + ctx + " tokens" + (ctx < max
+                        ? " (the model allows " + max + "; longer windows need more memory: set --context)" : " (the model's)"));
+            }
             PerplexitySettings settings;
             switch (mode) {
                 case "nonoverlapping": settings = PerplexitySettings.nonOverlapping(ctx, batch); break;

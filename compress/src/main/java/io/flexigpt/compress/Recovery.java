@@ -45,8 +45,7 @@ public final class Recovery {
             Variable logits = student.forward(batch.inputs(), 0, null, featureWeight > 0 ? (i, in, out) -> studentFeatures.add(out) : null);
             int vocab = logits.dim(2);
             Variable flat = logits.reshape(-1, vocab);
-            Variable loss = Functions.klDivergence(flat, teacherLogits.reshape(-1, vocab)).mul(klWeight);
-            if (ceWeight > 0) loss = loss.add(Functions.crossEntropy(flat, batch.flatTargets()).mul(ceWeight));
+            Variable loss = Functions.distillation(flat, teacherLogits.reshape(-1, vocab), batch.flatTargets(), klWeight, ceWeight);
             if (featureWeight > 0) {
                 if (studentFeatures.size() != teacherFeatures.size()) {
                     throw new IllegalArgumentException("feature matching needs the teacher's depth: student has " + studentFeatures.size() + " blocks, teacher " + teacherFeatures.size());

@@ -12,6 +12,19 @@ package io.flexigpt.eval.perplexity;
  */
 public record PerplexitySettings(int contextLength, int stride, WindowMode mode, int batchSize) {
 
+    /**
+     * The longest window used when no context length is asked for: a window's logits alone are
+     * {@code contextLength × vocabulary} floats (8,192 × 49,152 is 1.6 GB), so models that allow long
+     * contexts are scored on windows of this length unless told otherwise.
+     */
+    public static final int DEFAULT_CONTEXT_CAP = 2048;
+
+    /** The context length used when none is asked for: the model's, capped at {@link #DEFAULT_CONTEXT_CAP}. */
+    public static int defaultContext(int modelContext) {
+        if (modelContext < 1) throw new IllegalArgumentException("model context must be positive, got " + modelContext);
+        return Math.min(modelContext, DEFAULT_CONTEXT_CAP);
+    }
+
     public PerplexitySettings {
         if (contextLength < 2) {
             throw new IllegalArgumentException("contextLength must be at least 2, got " + contextLength);
