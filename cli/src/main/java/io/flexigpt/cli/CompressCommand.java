@@ -114,7 +114,8 @@ final class CompressCommand implements Callable<Integer> {
             CalibrationData calib = Pipeline.calibration(data, 32, seqLen);
             double[] scores = Pipeline.importance(m.model(), calib, "bi");
             long t0 = System.nanoTime();
-            CompressionResult r = compression.apply(m.model(), scores, calib, rate, rankSpec, CompressionMethod.DEFAULT_SEED);
+            CompressionResult r = compression.apply(m.model(), scores, calib, rate, rankSpec, CompressionMethod.DEFAULT_SEED,
+                    json ? ProgressListener.NONE : Progress.of(err, "source search", "pairs"));
             double compressSeconds = (System.nanoTime() - t0) / 1e9;
             boolean trains = recovery.steps() > 0 && r.model().trainableParameterCount() > 0;
             String lrNote = "";

@@ -1,5 +1,6 @@
 package io.flexigpt.compress;
 
+import io.flexigpt.eval.ProgressListener;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.TransformerBlock;
 import java.util.ArrayList;
@@ -73,6 +74,12 @@ public enum CompressionMethod {
      * {@code seed} drives its random choices (LoRA init, random sources).
      */
     public CompressionResult apply(LlamaModel teacher, double[] scores, CalibrationData calibration, double rate, RankSpec rank, long seed) {
+        return apply(teacher, scores, calibration, rate, rank, seed, ProgressListener.NONE);
+    }
+
+    /** As {@link #apply(LlamaModel, double[], CalibrationData, double, RankSpec, long)}, telling {@code sourceSearch} how far FlexiGPT's source search has come. */
+    public CompressionResult apply(LlamaModel teacher, double[] scores, CalibrationData calibration, double rate, RankSpec rank, long seed,
+                                   ProgressListener sourceSearch) {
         switch (this) {
             case DROP: return Baselines.shortGpt(teacher, scores, rate, true, true);
             case SLEB: return Baselines.sleb(teacher, calibration, rate);
@@ -80,7 +87,7 @@ public enum CompressionMethod {
                 PruningPlan plan = PruningPlan.lowestScores(teacher, scores, rate, true, true);
                 return Baselines.dropLora(teacher, scores, rate, true, true, flexiGptTrainable(teacher, plan, rank), seed);
             }
-            default: return FlexiGpt.compress(teacher, scores, calibration, flexiGptConfig(rate, rank, seed));
+            default: return FlexiGpt.compress(teacher, scores, calibration, flexiGptConfig(rate, rank, seed), sourceSearch);
         }
     }
 

@@ -4,7 +4,10 @@ import io.flexigpt.autograd.NoGrad;
 import io.flexigpt.autograd.Variable;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.TransformerBlock;
+import io.flexigpt.eval.ProgressListener;
 import io.flexigpt.tensor.Rng;
+import io.flexigpt.tensor.SpectrumMethod;
+import io.flexigpt.tensor.Svd;
 import io.flexigpt.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,13 +18,23 @@ import java.util.Map;
 /**
  * FlexiGPT compression (DESIGN.md §2): prune the least important blocks, replace each by a block that
  * shares a kept block's weights (chosen by the low-rank residual {@code E(p, s)}) plus its own adapters
- * initialised from the SVD of the weight difference, its own norm gains and calibrated output scales.
- * The teacher is not modified; only the replacements' adapters, norms and scales are left trainable.
+ * initialised from the top-r SVD of the weight difference found during that search, its own norm gains
+ * and calibrated output scales. The teacher is not modified; only the replacements' adapters, norms and scales are left trainable.
  */
 public final class FlexiGpt {
     private FlexiGpt() {}
 
     public static CompressionResult compress(LlamaModel teacher, double[] importance, CalibrationData calibration, FlexiGptConfig config) {
+        return compress(teacher, importance, calibration, config, ProgressListener.NONE);
+    }
+
+    /**
+     * As {@link #compress(LlamaModel, double[], CalibrationData, FlexiGptConfig)}, telling {@code sourceSearch}
+     * how far the source search has come in measured pairs: {@code pruned × (kept + 1)} in all, the one extra
+     * per pruned block being its no-sharing residual. The winning pair's top-r factors become the adapters.
+     */
+    public static CompressionResult compress(LlamaModel teacher, double[] importance, CalibrationData calibration, FlexiGptConfig config,
+                                             ProgressListener sourceSearch) {
         LlamaModel student = copy(teacher);
         PruningPlan plan = PruningPlan.lowestScores(student, importance, config.rate(), config.protectFirst(), config.protectLast());
         List<TransformerBlock> original = student.blocks().asList();
@@ -33,20 +46,33 @@ public final class FlexiGpt {
         FlexiGptConfig.OutputNormalisation normalisation = config.outputNormalisation();
         boolean calibrated = normalisation == FlexiGptConfig.OutputNormalisation.RMS_RATIO;
         Map<Integer, List<Tensor>> inputs = calibrated ? blockInputs(student, calibration, plan.pruned()) : Map.of();
+        long pairs = (long) plan.pruned().length * (plan.kept().length + 1), measured = 0;
         for (int k = 0; k < plan.pruned().length; k++) {
             int p = plan.pruned()[k];
             Arrays.fill(errors[k], Double.NaN);
-            noSharing[k] = LowRankResidual.noSharing(original.get(p), config.rank());
+            int drawn = config.sourceSelection() == FlexiGptConfig.SourceSelection.RANDOM ? plan.kept()[rng.nextInt(plan.kept().length)] : -1;
+            LowRankResidual.Residual own = LowRankResidual.measure(original.get(p), null, config.rank(), SpectrumMethod.AUTO);
+            noSharing[k] = own.error();
+            sourceSearch.progress(++measured, pairs);
             int best = -1;
+            Map<String, Svd> bestFactors = null;
             for (int s : plan.kept()) {
-                errors[k][s] = LowRankResidual.error(original.get(p), original.get(s), config.rank());
-                if (best < 0 || errors[k][s] < errors[k][best]) best = s;
+                LowRankResidual.Residual e = LowRankResidual.measure(original.get(p), original.get(s), config.rank(), SpectrumMethod.AUTO);
+                errors[k][s] = e.error();
+                if (best < 0 || e.error() < errors[k][best]) {
+                    best = s;
+                    if (drawn < 0) bestFactors = e.factors();
+                }
+                if (s == drawn) bestFactors = e.factors();
+                sourceSearch.progress(++measured, pairs);
             }
-            if (config.sourceSelection() == FlexiGptConfig.SourceSelection.RANDOM) best = plan.kept()[rng.nextInt(plan.kept().length)];
+            if (drawn >= 0) best = drawn;
             int source = config.sharing() ? best : -1;
             sources.put(p, source);
             TransformerBlock src = source < 0 ? null : original.get(source);
-            Map<String, Tensor[]> adapters = ReplacementBlocks.adapters(original.get(p), src, config.rank(), config.init(), rng);
+            Map<String, Tensor[]> adapters = config.init() == FlexiGptConfig.AdapterInit.LORA
+                    ? ReplacementBlocks.adapters(original.get(p), src, config.rank(), config.init(), rng)
+                    : ReplacementBlocks.adapters(source < 0 ? own.factors() : bestFactors);
             Tensor[] scales = {null, null};
             if (calibrated) {
                 TransformerBlock probe = ReplacementBlocks.build(student.config(), original.get(p), src, adapters, null, null, false);

@@ -24,7 +24,7 @@ final class ReplacementBlocks {
 
     /**
      * Adapter factors for {@code target} (≈ {@code base + B A}, or ≈ {@code B A} without a base). SVD init:
-     * {@code [target - base]_r = U S Vᵀ}, {@code B = U S^½}, {@code A = S^½ Vᵀ}. LoRA init: {@code B = 0},
+     * {@code [target - base]_r = U S Vᵀ} (top-r triplets by {@link Linalg#topSpectrum(Tensor, int)}), {@code B = U S^½}, {@code A = S^½ Vᵀ}. LoRA init: {@code B = 0},
      * {@code A ~ N(0, 1/in)}.
      */
     static Tensor[] adapters(Tensor target, Tensor base, int rank, FlexiGptConfig.AdapterInit init, Rng rng) {
@@ -32,11 +32,22 @@ final class ReplacementBlocks {
             return new Tensor[] {rng.normal(0, (float) (1 / Math.sqrt(target.dim(1))), rank, target.dim(1)), Tensor.zeros(target.dim(0), rank)};
         }
         Tensor diff = base == null ? target : target.sub(base);
-        Svd svd = Linalg.svd(diff, rank);
-        Tensor root = svd.s().sqrt();
-        Tensor b = svd.u().mul(root.reshape(1, -1));
-        Tensor a = svd.vt().mul(root.reshape(-1, 1));
+        return adapters(Linalg.topSpectrum(diff, rank).top());
+    }
+
+    /** SVD-initialised adapter factors {@code {A, B}} from the top-r triplets of the difference: {@code B = U S^½}, {@code A = S^½ Vᵀ}. */
+    static Tensor[] adapters(Svd top) {
+        Tensor root = top.s().sqrt();
+        Tensor b = top.u().mul(root.reshape(1, -1));
+        Tensor a = top.vt().mul(root.reshape(-1, 1));
         return new Tensor[] {a.contiguous(), b.contiguous()};
+    }
+
+    /** {@link #adapters(Svd)} for every projection, from factors already found by the source search. */
+    static Map<String, Tensor[]> adapters(Map<String, Svd> factors) {
+        Map<String, Tensor[]> out = new LinkedHashMap<>();
+        for (String m : Projections.NAMES) out.put(m, adapters(factors.get(m)));
+        return out;
     }
 
     /** Adapter factors {@code {A, B}} for every projection of {@code pruned}, towards its weights from {@code source}'s (or from zero). */

@@ -12,6 +12,7 @@ import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.nn.train.TokenDataset;
 import io.flexigpt.nn.train.TrainConfig;
 import io.flexigpt.tensor.Linalg;
+import io.flexigpt.tensor.SpectrumMethod;
 import io.flexigpt.tensor.Svd;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.testing.TestData;
@@ -94,7 +95,9 @@ class FlexiGptExactnessTest {
             residual += d.sub(svd.reconstruct()).square().sum();
             norm += wp.square().sum();
         }
-        assertEquals(residual / norm, LowRankResidual.error(p, s, RankSpec.of(r)), 1e-9);
+        assertEquals(residual / norm, LowRankResidual.measure(p, s, RankSpec.of(r), SpectrumMethod.EXACT).error(), 1e-9);
+        // the default search takes the randomized top-r spectrum of the 64×64 and 172×64 differences at this rank
+        assertEquals(residual / norm, LowRankResidual.error(p, s, RankSpec.of(r)), 1e-5 * residual / norm);
     }
 
     @Test

@@ -13,7 +13,8 @@ import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 /**
  * Dense linear algebra on 2-D tensors (any layout, fp32 or fp64), computed in double precision with
  * EJML and returned in the input's dtype: singular value decomposition with singular values sorted
- * descending, Eckart–Young tail energies, thin QR and square linear solves.
+ * descending, Eckart–Young tail energies, the leading singular triplets of large matrices by a
+ * randomized range finder on the fast GEMM ({@link #topSpectrum}), thin QR and square linear solves.
  */
 public final class Linalg {
     private Linalg() {}
@@ -73,6 +74,48 @@ public final class Linalg {
             throw new IllegalArgumentException("tailEnergy: rank " + r + " outside 0.." + (tail.length - 1) + " for shape " + Shapes.str(a.shape));
         }
         return tail[r];
+    }
+
+    /**
+     * The leading {@code rank} singular triplets of {@code a} and its Eckart–Young tail energy, by the
+     * default rule of {@link SpectrumMethod#AUTO}: the exact SVD when {@code min(m, n) ≤ 2 (2 rank + 10)},
+     * otherwise the randomized range finder (sketch of l = 2 rank + 10 columns, 8 power iterations,
+     * fixed seed), which costs 18 products of {@code a} with m×l or n×l matrices.
+     */
+    public static TopSpectrum topSpectrum(Tensor a, int rank) {
+        return topSpectrum(a, rank, SpectrumMethod.AUTO);
+    }
+
+    /**
+     * As {@link #topSpectrum(Tensor, int)} with the method chosen by the caller. The energy
+     * {@code ||a||_F²} is summed in double from the entries; the exact tail energy is summed from the
+     * smallest singular value up, the randomized one is {@code ||a||_F² - Σ_{i≤rank} σ_i²} (at least 0).
+     */
+    public static TopSpectrum topSpectrum(Tensor a, int rank, SpectrumMethod method) {
+        Ejml.requireMatrix("topSpectrum", a);
+        int m = a.dim(0), n = a.dim(1), k = Math.min(m, n);
+        if (k == 0) throw new ShapeException("topSpectrum: empty matrix of shape " + Shapes.str(a.shape));
+        if (rank < 1 || rank > k) {
+            throw new IllegalArgumentException("topSpectrum: rank " + rank + " outside 1.." + k + " for shape " + Shapes.str(a.shape));
+        }
+        double energy = RandomizedSvd.energy(a);
+        if (!Double.isFinite(energy)) {
+            throw new IllegalArgumentException("topSpectrum: matrix of shape " + Shapes.str(a.shape) + " has NaN or infinite entries");
+        }
+        boolean exact = method == SpectrumMethod.EXACT || (method == SpectrumMethod.AUTO && RandomizedSvd.exactIsCheaper(m, n, rank));
+        if (!exact) {
+            Svd top = RandomizedSvd.top(a, rank);
+            double kept = 0;
+            for (double s : top.s().toDoubleArray()) kept += s * s;
+            return new TopSpectrum(top, energy, Math.max(0, energy - kept));
+        }
+        Svd full = svd(a.to(DType.F64));
+        double[] s = full.s().toDoubleArray();
+        double tail = 0;
+        for (int i = s.length - 1; i >= rank; i--) tail += s[i] * s[i];
+        Svd top = full.truncate(rank);
+        DType dtype = a.dtype();
+        return new TopSpectrum(new Svd(top.u().to(dtype), top.s().to(dtype), top.vt().to(dtype)), energy, Math.min(tail, energy));
     }
 
     /** The thin QR decomposition, normalised so that the diagonal of R is non-negative. */
