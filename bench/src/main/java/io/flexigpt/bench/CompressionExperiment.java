@@ -47,7 +47,8 @@ import java.util.Map;
  *
  * System properties: {@code recovery.steps} (1000), {@code trial.steps} (200), {@code seeds} (3),
  * {@code teacher.steps} (3000), {@code deep.steps} (3000), {@code eval.chars} (test characters, 200000),
- * {@code only} (comma-separated section names to run: stories260K, teacher8, deep16, extension),
+ * {@code only} (comma-separated section names to run: stories260K, teacher8, deep16, extension), {@code methods}
+ * (comma-separated method ids, in that order; default all),
  * {@code flexigpt.data} (../shared/data).
  */
 public final class CompressionExperiment {
@@ -108,7 +109,7 @@ public final class CompressionExperiment {
         String key = name + "@" + rate;
         List<String> rows = new ArrayList<>();
         rows.add(row(name, 0, Protocol.evaluate(key, new Protocol.Candidate("teacher", seed -> teacher, null), data, split.test(), tok, protocol, store)));
-        for (CompressionMethod m : CompressionMethod.values()) {
+        for (CompressionMethod m : methods()) {
             LossFunction loss = m.trainable() ? Recovery.distillation(teacher, 1.0, 1.0) : null;
             double[] fraction = {0};
             Protocol.Candidate c = new Protocol.Candidate(m.label(), seed -> {
@@ -120,6 +121,15 @@ public final class CompressionExperiment {
             rows.add(row(name, fraction[0], r));
         }
         return rows;
+    }
+
+    /** The methods of the {@code methods} property (ids, comma-separated, in the order given), or all of them. */
+    static List<CompressionMethod> methods() {
+        String ids = System.getProperty("methods");
+        if (ids == null) return List.of(CompressionMethod.values());
+        List<CompressionMethod> out = new ArrayList<>();
+        for (String id : ids.split(",")) out.add(CompressionMethod.byId(id.strip()));
+        return out;
     }
 
     /** The 8-block teacher grown by 25% more shared blocks, against the teacher trained on the same tokens; both on cross-entropy, both tuned. */
