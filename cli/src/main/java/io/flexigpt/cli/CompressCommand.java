@@ -76,7 +76,7 @@ final class CompressCommand implements Callable<Integer> {
             TrainConfig recovery = steps > 0 ? new TrainConfig(steps, 8, seqLen, 1e-3, 1e-4, Math.max(1, steps / 10), 0.0, 1.0, 0, 0, Math.max(10, steps / 10), 42) : null;
             PrintWriter err = spec.commandLine().getErr();
             CompressionResult r = Pipeline.compress(m.model(), method, rate, rankSpec, scores, calib, 0);
-            Path checkpoint = Pipeline.checkpointBeside(out, models.model.toAbsolutePath(), text.toAbsolutePath(), method, rate, rank, recoveryTokens, seqLen);
+            Path checkpoint = recovery == null ? null : Pipeline.checkpointBeside(out, models.model, m, text, method, rate, rank, recoveryTokens, seqLen);
             if (recovery != null) {
                 Pipeline.recover(m.model(), r.model(), data, recovery, checkpoint, json ? null : TrainingProgress.of(err, "recovery"), err);
             }
@@ -90,7 +90,7 @@ final class CompressCommand implements Callable<Integer> {
             JsonReport.write(dir.path().resolve("report.json"), rows);
             Pipeline.writeMarkdown(dir.path().resolve("report.md"), "flexigpt compress --method " + method + " --rate " + rate + ": " + models.name(), rows);
             dir.commit();
-            Files.deleteIfExists(checkpoint);
+            if (checkpoint != null) Files.deleteIfExists(checkpoint);
             PrintWriter o = spec.commandLine().getOut();
             if (json) {
                 Map<String, Object> summary = new LinkedHashMap<>();

@@ -59,7 +59,7 @@ final class ExtendCommand implements Callable<Integer> {
             LlamaModel grown = Extension.extend(m.model(), Extension.evenlySpaced(m.model().blocks().size(), blocks), RankSpec.parse(rank), 3);
             int steps = (int) Math.max(1, tokens / (8L * seqLen));
             PrintWriter err = spec.commandLine().getErr();
-            Path checkpoint = Pipeline.checkpointBeside(out, models.model.toAbsolutePath(), text.toAbsolutePath(), blocks, rank, tokens, seqLen);
+            Path checkpoint = Pipeline.checkpointBeside(out, models.model, m, text, blocks, rank, tokens, seqLen);
             Interrupts.run(new Trainer(grown, data, new TrainConfig(steps, 8, seqLen, 1e-3, 1e-4, Math.max(1, steps / 10), 0.0, 1.0, 0, 0,
                     Math.max(10, steps / 10), 43), LossFunction.crossEntropy(), checkpoint, TrainingProgress.of(err, "extension")), err,
                     "run the same command again to resume");
