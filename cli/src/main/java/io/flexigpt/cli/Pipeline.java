@@ -57,7 +57,15 @@ final class Pipeline {
     }
 
     static double[] importance(LlamaModel model, CalibrationData calib, String metric) {
-        return ImportanceMetric.byName(metric).score(model, calib);
+        return finiteScores(metric, ImportanceMetric.byName(metric).score(model, calib));
+    }
+
+    /** {@code scores} when every one is finite; a NaN or infinite importance is an error, never a printed number. */
+    static double[] finiteScores(String metric, double[] scores) {
+        for (int i = 0; i < scores.length; i++) {
+            if (!Double.isFinite(scores[i])) throw new ArithmeticException(metric + " importance of block " + i + " is " + scores[i] + "; the model's activations are not finite");
+        }
+        return scores;
     }
 
     /**

@@ -5,6 +5,7 @@ import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.nn.TransformerBlock;
+import io.flexigpt.nn.io.Checkpoints;
 import io.flexigpt.nn.io.HfCheckpoint;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.io.FormatException;
@@ -111,7 +112,7 @@ public final class CompressedModels {
                         + ", the weights were saved with " + saved);
             }
             Map<String, Tensor> stored = new LinkedHashMap<>();
-            for (String n : f.names()) stored.put(n, f.load(n));
+            for (String n : f.names()) stored.put(n, Checkpoints.requireFinite(file, n, f.load(n)));
             Map<String, Tensor> plainWeights = new LinkedHashMap<>();
             for (Map.Entry<String, Tensor> e : stored.entrySet()) if (!isOwnTensor(e.getKey())) plainWeights.put(e.getKey(), e.getValue());
             int[] source = new int[blocks.size()];

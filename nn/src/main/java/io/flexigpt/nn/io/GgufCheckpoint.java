@@ -57,7 +57,7 @@ public final class GgufCheckpoint {
         LlamaConfig config = config(file, h);
         Map<String, Tensor> weights = new LinkedHashMap<>();
         for (TensorInfo t : h.tensors().values()) {
-            weights.put(hfName(file, t.name()), load(ch, h.dataStart() + t.offset(), t));
+            weights.put(hfName(file, t.name()), Checkpoints.requireFinite(file, t.name(), load(ch, h.dataStart() + t.offset(), t)));
         }
         Tensor output = weights.get("lm_head.weight");
         Tensor embed = weights.get("model.embed_tokens.weight");

@@ -75,7 +75,7 @@ public final class HfCheckpoint {
             java.util.List<String> names = expected == null ? f.names() : expected;
             for (String name : names) {
                 if (!f.contains(name)) throw new FormatException(file + ": tensor '" + name + "' listed in the index is missing");
-                if (into.put(name, f.load(name)) != null) throw new FormatException(file + ": tensor '" + name + "' appears in more than one shard");
+                if (into.put(name, Checkpoints.requireFinite(file, name, f.load(name))) != null) throw new FormatException(file + ": tensor '" + name + "' appears in more than one shard");
             }
         }
     }
