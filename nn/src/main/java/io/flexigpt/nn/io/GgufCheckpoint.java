@@ -250,7 +250,7 @@ public final class GgufCheckpoint {
         try {
             return new LlamaConfig(dim, intKey(file, m, "llama.block_count", -1), heads, intKey(file, m, "llama.attention.head_count_kv", heads),
                     intKey(file, m, "llama.feed_forward_length", -1), vocab, intKey(file, m, "llama.context_length", 2048),
-                    (float) doubleKey(m, "llama.rope.freq_base", 10000), (float) doubleKey(m, "llama.attention.layer_norm_rms_epsilon", 1e-5),
+                    positiveKey(file, m, "llama.rope.freq_base", 10000), positiveKey(file, m, "llama.attention.layer_norm_rms_epsilon", 1e-5),
                     true, RopeLayout.INTERLEAVED);
         } catch (IllegalArgumentException e) {
             throw new FormatException(file + ": metadata describes no valid model: " + e.getMessage(), e);
@@ -267,9 +267,13 @@ public final class GgufCheckpoint {
         return (int) (long) (Long) v;
     }
 
-    private static double doubleKey(Map<String, Object> m, String key, double fallback) {
-        Object v = m.get(key);
-        return v instanceof Number ? ((Number) v).doubleValue() : fallback;
+    /** The number under {@code key} ({@code fallback} when absent), which must be positive and finite in fp32. */
+    private static float positiveKey(Path file, Map<String, Object> m, String key, double fallback) throws FormatException {
+        Object v = m.getOrDefault(key, fallback);
+        if (!(v instanceof Number)) throw new FormatException(file + ": metadata '" + key + "' = " + v + " is not a number");
+        float f = ((Number) v).floatValue();
+        if (!(f > 0) || !Float.isFinite(f)) throw new FormatException(file + ": metadata '" + key + "' = " + v + " must be a positive finite number");
+        return f;
     }
 
     private static Tokenizer tokenizer(Path file, Header h) throws FormatException {
