@@ -46,4 +46,18 @@ class ReliabilityCliTest {
         assertOneErrorLine(r, "training diverged at step ");
         assertFalse(Files.exists(out.resolve("model")), "no model is saved from a diverged run");
     }
+
+    @Test
+    void aStagingDirectoryLeftByAKilledRunIsRemovedByTheNextRun(@TempDir Path dir) throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        Path stale = Files.createDirectories(dir.resolve(".small.partial-" + p.pid() + "-" + java.util.UUID.randomUUID()));
+        Files.write(stale.resolve("model.safetensors"), new byte[4096]);
+        CliTest.Run r = run("compress", "--model", model, "--tokenizer", tok, "--text", text.toString(), "--method", "drop", "--rate", "0.4",
+                "--seq", "64", "--out", dir.resolve("small").toString());
+        assertEquals(0, r.code(), r.err());
+        try (var left = Files.list(dir)) {
+            assertEquals(java.util.List.of(dir.resolve("small")), left.toList());
+        }
+    }
 }
