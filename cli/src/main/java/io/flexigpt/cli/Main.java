@@ -44,8 +44,7 @@ public final class Main implements Runnable {
         });
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof Interrupts.Stopped) return 130;
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            cmd.getErr().println("error: " + message);
+            cmd.getErr().println("error: " + ErrorMessages.describe(e));
             if (main.verbose) e.printStackTrace(cmd.getErr());
             cmd.getErr().flush();
             return 1;
