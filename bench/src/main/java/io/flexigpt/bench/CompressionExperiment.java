@@ -108,7 +108,7 @@ public final class CompressionExperiment {
         ParameterAccount acc = ParameterAccount.of(m);
         double ppl = ppl(m, tok, heldOut);
         RESULTS.add(new EvalResult(name, "tinystories_val_head", "token_perplexity", ppl, Double.NaN, 0,
-                Map.of(HtmlReport.METHOD, method, HtmlReport.COMPRESSION_RATE, rate, "stored_parameters", acc.stored(), "context", SEQ)));
+                new java.util.TreeMap<>(Map.of(HtmlReport.METHOD, method, HtmlReport.COMPRESSION_RATE, rate, "stored_parameters", acc.stored(), "context", SEQ))));
         String r = String.format("| %s | %.0f%% | %s | %d | %,d | %,d | %.3f |", name, rate * 100, method, m.blocks().size(), acc.stored(), acc.trainable(), ppl);
         System.out.println(r);
         return r;

@@ -51,7 +51,9 @@ final class ExtendCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(text)) throw new NoSuchFileException(text.toString(), null, "no such text file");
-        if (blocks < 1) throw new IllegalArgumentException("--blocks must be at least 1");
+        if (blocks < 1) throw new IllegalArgumentException("--blocks must be at least 1, got " + blocks);
+        if (tokens < 1) throw new IllegalArgumentException("--tokens must be at least 1, got " + tokens);
+        if (seq < 2) throw new IllegalArgumentException("--seq must be at least 2, got " + seq);
         ModelLoading m = models.load();
         try (OutputDirectory dir = new OutputDirectory(out)) {
             int seqLen = Math.min(seq, m.model().config().maxSeqLen());

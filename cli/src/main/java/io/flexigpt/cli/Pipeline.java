@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -131,9 +132,14 @@ final class Pipeline {
 
     static EvalResult row(String model, String method, double rate, LlamaModel m, double ppl, int seqLen) {
         ParameterAccount acc = ParameterAccount.of(m);
-        return new EvalResult(method, "held-out " + model, "token_perplexity", ppl, Double.NaN, 0, Map.of(HtmlReport.METHOD, method,
-                HtmlReport.COMPRESSION_RATE, rate, "blocks", m.blocks().size(), "stored_parameters", acc.stored(),
-                "trainable_parameters", acc.trainable(), "context", seqLen));
+        Map<String, Object> settings = new LinkedHashMap<>(); // insertion order: the report is byte-reproducible
+        settings.put(HtmlReport.METHOD, method);
+        settings.put(HtmlReport.COMPRESSION_RATE, rate);
+        settings.put("blocks", m.blocks().size());
+        settings.put("stored_parameters", acc.stored());
+        settings.put("trainable_parameters", acc.trainable());
+        settings.put("context", seqLen);
+        return new EvalResult(method, "held-out " + model, "token_perplexity", ppl, Double.NaN, 0, settings);
     }
 
     /** A Markdown report: the method table (blocks, stored and trainable parameters, held-out perplexity). */

@@ -71,7 +71,10 @@ public final class CompressedModels {
         meta.put("config", cfg.toString()); // config.json is written after the weights: load checks the pair
         meta.put("blocks", blocks);
         Files.createDirectories(dir);
-        SafeTensorsWriter.write(dir.resolve("model.safetensors"), tensors, Map.of("format", "pt", "flexigpt", Json.write(meta)), StoredType.F32);
+        Map<String, String> fileMeta = new LinkedHashMap<>(); // insertion order: the file is byte-reproducible
+        fileMeta.put("format", "pt");
+        fileMeta.put("flexigpt", Json.write(meta));
+        SafeTensorsWriter.write(dir.resolve("model.safetensors"), tensors, fileMeta, StoredType.F32);
         HfCheckpoint.writeConfig(dir, cfg);
     }
 

@@ -69,8 +69,13 @@ public final class TokenDataset {
             if (d != null) return d;
         }
         TokenDataset d = encode(new String(bytes, StandardCharsets.UTF_8), tokenizer, separator, heldOutFraction);
-        Files.createDirectories(cacheDir);
-        write(d, cached);
+        try {
+            Files.createDirectories(cacheDir);
+            write(d, cached);
+        } catch (IOException e) {
+            // the cache only saves time: without it the next run encodes the text again
+            System.err.println("warning: could not write the token cache " + cached + " (" + e + "); continuing without it");
+        }
         return d;
     }
 
