@@ -129,7 +129,7 @@ final class CompressCommand implements Callable<Integer> {
             String recoveryNote = !trains ? (recovery.steps() == 0 ? "no recovery training ran (--recovery-tokens 0)" : "no recovery training: " + method + " has nothing to train")
                     : recovery.describe();
             if (!json) err.println(recoveryNote);
-            Path checkpoint = Pipeline.checkpointBeside(out, models.model.toAbsolutePath(), text.toAbsolutePath(), method, rate, rank, recovery, seqLen);
+            Path checkpoint = trains ? Pipeline.checkpointBeside(out, models.model, m, text, method, rate, rank, recovery, seqLen) : null;
             t0 = System.nanoTime();
             if (trains) {
                 Pipeline.recover(m.model(), r.model(), data, recovery, checkpoint, json ? null : TrainingProgress.of(err, "recovery"), err);
@@ -153,7 +153,7 @@ final class CompressCommand implements Callable<Integer> {
             Pipeline.writeMarkdown(dir.path().resolve("report.md"), "flexigpt compress --method " + method + " --rate " + rate + ": " + models.name(),
                     lrNote.isEmpty() ? List.of(recoveryNote) : List.of(recoveryNote, lrNote), rows);
             dir.commit();
-            Files.deleteIfExists(checkpoint);
+            if (checkpoint != null) Files.deleteIfExists(checkpoint);
             PrintWriter o = spec.commandLine().getOut();
             if (json) {
                 Map<String, Object> summary = new LinkedHashMap<>();

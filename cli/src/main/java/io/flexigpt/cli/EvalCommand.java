@@ -58,12 +58,12 @@ final class EvalCommand implements Runnable {
                 + " (default: ${DEFAULT-VALUE}).")
         String format;
 
-        @Option(names = "--context", defaultValue = "0", description = "Window length in tokens (default: the model's context, at most "
+        @Option(names = "--context", description = "Window length in tokens (default: the model's context, at most "
                 + PerplexitySettings.DEFAULT_CONTEXT_CAP + ").")
-        int context;
+        Integer context;
 
-        @Option(names = "--stride", defaultValue = "0", description = "Sliding-window stride (default: context / 2).")
-        int stride;
+        @Option(names = "--stride", description = "Sliding-window stride (default: context / 2).")
+        Integer stride;
 
         @Option(names = "--mode", defaultValue = "rolling", description = "nonoverlapping, sliding or rolling (default: ${DEFAULT-VALUE}).")
         String mode;
@@ -84,19 +84,21 @@ final class EvalCommand implements Runnable {
                 case "wikitext" -> TextFormat.WIKITEXT;
                 default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--format must be plain or wikitext, got '" + format + "'");
             };
+            if (context != null && context < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--context must be at least 1, got " + context);
+            if (stride != null && stride < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--stride must be at least 1, got " + stride);
             if (!Files.isRegularFile(text)) throw new NoSuchFileException(text.toString(), null, "no such text file");
             ModelLoading m = models.load();
             int max = m.model().config().maxSeqLen();
-            if (context > max) throw new IllegalArgumentException("--context " + context + " exceeds the model's context of " + max + " tokens");
-            int ctx = context > 0 ? context : PerplexitySettings.defaultContext(max);
-            if (context <= 0) {
+            if (context != null && context > max) throw new IllegalArgumentException("--context " + context + " exceeds the model's context of " + max + " tokens");
+            int ctx = context != null ? context : PerplexitySettings.defaultContext(max);
+            if (context == null) {
                 spec.commandLine().getErr().println("eval ppl: context " + ctx + " tokens" + (ctx < max
                         ? " (the model allows " + max + "; longer windows need more memory: set --context)" : " (the model's)"));
             }
             PerplexitySettings settings;
             switch (mode) {
                 case "nonoverlapping": settings = PerplexitySettings.nonOverlapping(ctx, batch); break;
-                case "sliding": settings = PerplexitySettings.sliding(ctx, stride > 0 ? stride : Math.max(1, ctx / 2), batch); break;
+                case "sliding": settings = PerplexitySettings.sliding(ctx, stride != null ? stride : Math.max(1, ctx / 2), batch); break;
                 case "rolling": settings = PerplexitySettings.rolling(ctx, batch); break;
                 default: throw new IllegalArgumentException("--mode must be nonoverlapping, sliding or rolling, got '" + mode + "'");
             }

@@ -55,7 +55,9 @@ final class ExtendCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(text)) throw new NoSuchFileException(text.toString(), null, "no such text file");
-        if (blocks < 1) throw new IllegalArgumentException("--blocks must be at least 1");
+        if (blocks < 1) throw new IllegalArgumentException("--blocks must be at least 1, got " + blocks);
+        if (tokens < 1) throw new IllegalArgumentException("--tokens must be at least 1, got " + tokens);
+        if (seq < 2) throw new IllegalArgumentException("--seq must be at least 2, got " + seq);
         ModelLoading m = models.load();
         try (OutputDirectory dir = new OutputDirectory(out)) {
             int seqLen = Math.min(seq, m.model().config().maxSeqLen());
@@ -63,7 +65,7 @@ final class ExtendCommand implements Callable<Integer> {
             LlamaModel grown = Extension.extend(m.model(), Extension.evenlySpaced(m.model().blocks().size(), blocks), RankSpec.parse(rank), 3);
             RecoverySettings training = RecoverySettings.ofTokens(Math.max(tokens, 8L * seqLen), 8, seqLen, lr, 43);
             PrintWriter err = spec.commandLine().getErr();
-            Path checkpoint = Pipeline.checkpointBeside(out, models.model.toAbsolutePath(), text.toAbsolutePath(), blocks, rank, tokens, seqLen, lr);
+            Path checkpoint = Pipeline.checkpointBeside(out, models.model, m, text, blocks, rank, tokens, seqLen, lr);
             err.printf(Locale.ROOT, "training the new blocks: %d steps x %d x %d = %,d tokens, peak lr %.3g, cross-entropy%n", training.steps(),
                     training.batch(), seqLen, training.tokens(), lr);
             Interrupts.run(new Trainer(grown, data, training.trainConfig(0, 0), LossFunction.crossEntropy(), checkpoint, TrainingProgress.of(err, "extension")), err,

@@ -51,7 +51,7 @@ final class ImportanceCommand implements Callable<Integer> {
         ModelLoading m = models.load();
         TokenDataset data = TokenDataset.encode(Files.readString(text), m.tokenizer(), null, 0.0);
         CalibrationData calib = Pipeline.calibration(data, windows, Math.min(seq, m.model().config().maxSeqLen()));
-        double[] scores = scorer.score(m.model(), calib);
+        double[] scores = Pipeline.finiteScores(metric, scorer.score(m.model(), calib));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();

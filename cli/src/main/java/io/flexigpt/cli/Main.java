@@ -13,9 +13,10 @@ import picocli.CommandLine.Option;
         subcommands = {GenerateCommand.class, TokenizeCommand.class, DetokenizeCommand.class, EvalCommand.class, ImportanceCommand.class, CompressCommand.class,
             ExtendCommand.class, TrainCommand.class, DemoCommand.class, DevicesCommand.class})
 public final class Main implements Runnable {
-    @Option(names = "--threads", description = "Worker threads for the kernels (default: all cores).", scope = CommandLine.ScopeType.INHERIT)
+    @Option(names = "--threads", description = "Worker threads for the kernels, 1 to 4 x the cores (default: all cores).", scope = CommandLine.ScopeType.INHERIT)
     void threads(int n) {
-        if (n < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, got " + n);
+        int max = 4 * Runtime.getRuntime().availableProcessors();
+        if (n < 1 || n > max) throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be between 1 and " + max + " (4 x " + max / 4 + " cores), got " + n);
         Parallelism.setThreads(n);
     }
 
@@ -44,8 +45,7 @@ public final class Main implements Runnable {
         });
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof Interrupts.Stopped) return 130;
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            cmd.getErr().println("error: " + message);
+            cmd.getErr().println("error: " + ErrorMessages.describe(e));
             if (main.verbose) e.printStackTrace(cmd.getErr());
             cmd.getErr().flush();
             return 1;

@@ -1,5 +1,6 @@
 package io.flexigpt.cli;
 
+import io.flexigpt.tensor.io.Leftovers;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -9,7 +10,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Builds an output directory beside its final place and moves it there only when complete. */
+/**
+ * Builds an output directory beside its final place and moves it there only when complete. The staging directory
+ * carries this process's id in its name, so one a killed run left behind is removed when the same output is next made.
+ */
 final class OutputDirectory implements AutoCloseable {
     private final Path target;
     private final Path staging;
@@ -19,7 +23,12 @@ final class OutputDirectory implements AutoCloseable {
         this.target = target.toAbsolutePath();
         if (Files.exists(this.target)) throw new FileAlreadyExistsException(target.toString(), null, "output directory exists; choose another --out");
         Files.createDirectories(this.target.getParent());
-        this.staging = Files.createTempDirectory(this.target.getParent(), "." + this.target.getFileName() + ".partial-");
+        String prefix = "." + this.target.getFileName() + ".partial-";
+        Leftovers.removeStale(this.target.getParent(), prefix, "");
+        Path staging = this.target.getParent().resolve(Leftovers.name(prefix, ""));
+        this.staging = staging.getFileSystem().supportedFileAttributeViews().contains("posix")
+                ? Files.createDirectory(staging, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
+                : Files.createDirectory(staging);
     }
 
     Path path() {

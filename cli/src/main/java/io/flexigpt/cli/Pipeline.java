@@ -16,6 +16,7 @@ import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.nn.train.TokenDataset;
 import io.flexigpt.nn.train.Trainer;
 import io.flexigpt.nn.train.TrainingListener;
+import io.flexigpt.tensor.io.ContentDigest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** The compression steps shared by {@code compress} and {@code demo}: calibrate, compress by a method, recover, measure. */
 final class Pipeline {
@@ -44,7 +46,15 @@ final class Pipeline {
     }
 
     static double[] importance(LlamaModel model, CalibrationData calib, String metric) {
-        return ImportanceMetric.byName(metric).score(model, calib);
+        return finiteScores(metric, ImportanceMetric.byName(metric).score(model, calib));
+    }
+
+    /** {@code scores} when every one is finite; a NaN or infinite importance is an error, never a printed number. */
+    static double[] finiteScores(String metric, double[] scores) {
+        for (int i = 0; i < scores.length; i++) {
+            if (!Double.isFinite(scores[i])) throw new ArithmeticException(metric + " importance of block " + i + " is " + scores[i] + "; the model's activations are not finite");
+        }
+        return scores;
     }
 
     /**
@@ -61,12 +71,26 @@ final class Pipeline {
 
     /**
      * Where a command writing {@code out} keeps its training checkpoint until it finishes: a hidden file beside
-     * {@code out}, named after the settings that determine the run, so a rerun with other settings starts afresh.
+     * {@code out}, named after a digest of the contents of the model (for a directory: its config.json and
+     * safetensors files), the tokenizer file, the text and the settings, so that a rerun with another model,
+     * tokenizer, text or setting starts afresh even when the paths are the same.
      */
-    static Path checkpointBeside(Path out, Object... settings) {
+    static Path checkpointBeside(Path out, Path model, ModelLoading loaded, Path text, Object... settings) throws IOException {
+        ContentDigest digest = ContentDigest.sha256();
+        for (Path f : modelFiles(model)) digest.text(Files.isDirectory(model) ? f.getFileName().toString() : "model").file(f);
+        if (loaded.tokenizerFile() != null) digest.text("tokenizer").file(loaded.tokenizerFile());
+        digest.text("text").file(text).text(Arrays.deepToString(settings));
         Path abs = out.toAbsolutePath();
-        String key = Integer.toHexString(Arrays.deepHashCode(settings));
-        return abs.resolveSibling("." + abs.getFileName() + ".training-" + key + ".safetensors");
+        return abs.resolveSibling("." + abs.getFileName() + ".training-" + digest.hex(16) + ".safetensors");
+    }
+
+    /** The files whose bytes make up a model: the file itself, or a directory's config.json, index and safetensors files, by name. */
+    static List<Path> modelFiles(Path model) throws IOException {
+        if (!Files.isDirectory(model)) return List.of(model);
+        try (Stream<Path> s = Files.list(model)) {
+            return s.filter(p -> Files.isRegularFile(p) && (p.getFileName().toString().equals("config.json") || p.getFileName().toString().endsWith(".safetensors")
+                    || p.getFileName().toString().endsWith(".safetensors.index.json"))).sorted().toList();
+        }
     }
 
     /** Held-out token perplexity over non-overlapping windows of {@code seqLen}. */
@@ -78,7 +102,7 @@ final class Pipeline {
     /** A report row; {@code rate} is the fraction of blocks actually pruned; {@code extra} settings are added after the standard ones. */
     static EvalResult row(String model, String method, double rate, LlamaModel m, double ppl, int seqLen, Map<String, Object> extra) {
         ParameterAccount acc = ParameterAccount.of(m);
-        Map<String, Object> settings = new LinkedHashMap<>();
+        Map<String, Object> settings = new LinkedHashMap<>(); // insertion order: the report is byte-reproducible
         settings.put(HtmlReport.METHOD, method);
         settings.put(HtmlReport.COMPRESSION_RATE, rate);
         settings.put("blocks", m.blocks().size());

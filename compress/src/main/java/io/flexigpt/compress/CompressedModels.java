@@ -5,6 +5,7 @@ import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.nn.TransformerBlock;
+import io.flexigpt.nn.io.Checkpoints;
 import io.flexigpt.nn.io.HfCheckpoint;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.io.FormatException;
@@ -77,7 +78,10 @@ public final class CompressedModels {
         meta.put("config", cfg.toString()); // config.json is written after the weights: load checks the pair
         meta.put("blocks", blocks);
         Files.createDirectories(dir);
-        SafeTensorsWriter.write(dir.resolve("model.safetensors"), tensors, Map.of("format", "pt", "flexigpt", Json.write(meta)), StoredType.F32);
+        Map<String, String> fileMeta = new LinkedHashMap<>(); // insertion order: the file is byte-reproducible
+        fileMeta.put("format", "pt");
+        fileMeta.put("flexigpt", Json.write(meta));
+        SafeTensorsWriter.write(dir.resolve("model.safetensors"), tensors, fileMeta, StoredType.F32);
         HfCheckpoint.writeConfig(dir, cfg);
     }
 
@@ -130,7 +134,7 @@ public final class CompressedModels {
                         + ", the weights were saved with " + saved);
             }
             Map<String, Tensor> stored = new LinkedHashMap<>();
-            for (String n : f.names()) stored.put(n, f.load(n));
+            for (String n : f.names()) stored.put(n, Checkpoints.requireFinite(file, n, f.load(n)));
             Map<String, Tensor> plainWeights = new LinkedHashMap<>();
             for (Map.Entry<String, Tensor> e : stored.entrySet()) if (!isOwnTensor(e.getKey())) plainWeights.put(e.getKey(), e.getValue());
             int[] source = new int[blocks.size()];

@@ -19,10 +19,18 @@ public record RankSpec(int absolute, double fraction) {
 
     /** Parses {@code "8"} (absolute) or {@code "0.25"} (fraction). */
     public static RankSpec parse(String s) {
+        String expected = "rank '" + s + "' is neither a positive whole rank such as 8 nor a fraction in (0, 1] such as 0.25";
         try {
-            return s.contains(".") ? fraction(Double.parseDouble(s)) : of(Integer.parseInt(s));
+            if (s.contains(".")) {
+                double f = Double.parseDouble(s);
+                if (!(f > 0 && f <= 1)) throw new IllegalArgumentException(expected);
+                return fraction(f);
+            }
+            int r = Integer.parseInt(s);
+            if (r < 1) throw new IllegalArgumentException(expected);
+            return of(r);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("rank '" + s + "' is neither a whole rank such as 8 nor a fraction such as 0.25");
+            throw new IllegalArgumentException(expected);
         }
     }
 

@@ -20,7 +20,9 @@ public record LlamaConfig(int dim, int nLayers, int nHeads, int nKvHeads, int hi
         if (dim % nHeads != 0) throw new IllegalArgumentException("dim " + dim + " is not a multiple of nHeads " + nHeads);
         if (nHeads % nKvHeads != 0) throw new IllegalArgumentException("nHeads " + nHeads + " is not a multiple of nKvHeads " + nKvHeads);
         if ((dim / nHeads) % 2 != 0) throw new IllegalArgumentException("head size " + dim / nHeads + " must be even for rotary embeddings");
-        if (!(ropeTheta > 0) || !(normEps > 0)) throw new IllegalArgumentException("ropeTheta and normEps must be positive, got " + ropeTheta + " and " + normEps);
+        if (!(ropeTheta > 0) || !(normEps > 0) || !Float.isFinite(ropeTheta) || !Float.isFinite(normEps)) {
+            throw new IllegalArgumentException("ropeTheta and normEps must be positive and finite, got " + ropeTheta + " and " + normEps);
+        }
         if (ropeLayout == null) throw new IllegalArgumentException("ropeLayout is required");
     }
 

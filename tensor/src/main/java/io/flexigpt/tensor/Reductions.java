@@ -145,6 +145,20 @@ final class Reductions {
         return acc[0];
     }
 
+    /**
+     * Whether every element is finite. A NaN or infinite element makes the double-accumulated sum non-finite and
+     * fp32 values cannot overflow it, so one summing pass decides; only a non-finite fp64 sum is checked element by element.
+     */
+    static boolean allFinite(Tensor x) {
+        if (Double.isFinite(sumAll(x))) return true;
+        if (x.dtype() == DType.F32) return false;
+        boolean[] finite = {true};
+        Strided.forEach(x.shape, x, x, (n, oa, sa, ob, sb) -> {
+            for (int i = 0; i < n; i++) if (!Double.isFinite(x.read(oa + i * sa))) finite[0] = false;
+        });
+        return finite[0];
+    }
+
     /** Softmax (or log-softmax) along {@code axis}, max-shifted for stability. */
     static Tensor softmax(Tensor x, int axisArg, boolean log) {
         String op = log ? "logSoftmax" : "softmax";

@@ -430,6 +430,9 @@ public final class Tensor {
     /** Sum of all elements (accumulated in double). */
     public double sum() { return Reductions.sumAll(this); }
 
+    /** Whether every element is finite (no NaN, no infinity). */
+    public boolean isFinite() { return Reductions.allFinite(this); }
+
     /** Mean of all elements. */
     public double mean() { return Reductions.sumAll(this) / numel(); }
 

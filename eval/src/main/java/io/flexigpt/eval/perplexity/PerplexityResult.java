@@ -37,6 +37,9 @@ public record PerplexityResult(
         if (scoredTokens < 1) {
             throw new IllegalArgumentException("no token was scored");
         }
+        if (!Double.isFinite(negLogLikelihood)) {
+            throw new ArithmeticException("the model's negative log-likelihood over " + scoredTokens + " tokens is " + negLogLikelihood + "; no perplexity to report");
+        }
     }
 
     /** Whether every text token was scored exactly once. */

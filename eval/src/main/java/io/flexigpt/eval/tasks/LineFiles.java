@@ -2,9 +2,11 @@ package io.flexigpt.eval.tasks;
 
 import io.flexigpt.tensor.io.FormatException;
 import io.flexigpt.tensor.io.Json;
-import java.io.BufferedReader;
+import java.nio.ByteBuffer;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,16 +20,22 @@ final class LineFiles {
     /** Non-blank lines with their 1-based line numbers. */
     static List<NumberedLine> lines(Path file) throws IOException {
         List<NumberedLine> lines = new ArrayList<>();
+        byte[] bytes = Files.readAllBytes(file);
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
         int number = 0;
-        try (BufferedReader reader = Files.newBufferedReader(file)) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                number++;
-                if (!line.isBlank()) {
-                    lines.add(new NumberedLine(number, line));
-                }
+        for (int start = 0; start < bytes.length; ) {
+            int end = start;
+            while (end < bytes.length && bytes[end] != '\n') end++;
+            number++;
+            int stop = end > start && bytes[end - 1] == '\r' ? end - 1 : end;
+            String line;
+            try {
+                line = utf8.decode(ByteBuffer.wrap(bytes, start, stop - start)).toString();
+            } catch (CharacterCodingException e) {
+                throw new FormatException(file + " line " + number + ": not valid UTF-8", e);
             }
-        } catch (CharacterCodingException e) {
-            throw new FormatException(file + " line " + (number + 1) + ": not valid UTF-8", e);
+            if (!line.isBlank()) lines.add(new NumberedLine(number, line));
+            start = end + 1;
         }
         return lines;
     }

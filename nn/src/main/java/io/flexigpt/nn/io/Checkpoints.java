@@ -1,5 +1,6 @@
 package io.flexigpt.nn.io;
 
+import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.io.FormatException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,5 +27,14 @@ public final class Checkpoints {
         if (n == 4 && magic[0] == 'G' && magic[1] == 'G' && magic[2] == 'U' && magic[3] == 'F') return GgufCheckpoint.read(path);
         if (n < 4) throw new FormatException(path + ": " + n + " bytes is too short to be a checkpoint");
         return Llama2cCheckpoint.read(path);
+    }
+
+    /**
+     * {@code t}, tensor {@code name} just read from {@code file}, when all its values are finite; a model with a NaN
+     * or infinite weight computes nothing useful, so every loader refuses it here, naming file and tensor.
+     */
+    public static Tensor requireFinite(Path file, String name, Tensor t) throws FormatException {
+        if (!t.isFinite()) throw new FormatException(file + ": tensor '" + name + "' holds NaN or infinite values; a model needs finite weights");
+        return t;
     }
 }

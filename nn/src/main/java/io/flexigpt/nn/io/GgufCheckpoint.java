@@ -56,8 +56,13 @@ public final class GgufCheckpoint {
         Header h = header(file, new LittleEndianReader(ch, file));
         LlamaConfig config = config(file, h);
         Map<String, Tensor> weights = new LinkedHashMap<>();
+        Map<String, int[]> expected = HfCheckpoint.expectedShapes(config);
         for (TensorInfo t : h.tensors().values()) {
-            weights.put(hfName(file, t.name()), load(ch, h.dataStart() + t.offset(), t));
+            String name = hfName(file, t.name());
+            if (!expected.containsKey(name) && !name.equals("lm_head.weight")) throw new FormatException(file + ": tensor '" + t.name() + "' is not part of a " + config.nLayers() + "-block llama model");
+            if (weights.put(name, Checkpoints.requireFinite(file, t.name(), load(ch, h.dataStart() + t.offset(), t))) != null) {
+                throw new FormatException(file + ": tensor '" + t.name() + "' names the same weight as another tensor");
+            }
         }
         Tensor output = weights.get("lm_head.weight");
         Tensor embed = weights.get("model.embed_tokens.weight");
@@ -126,8 +131,39 @@ public final class GgufCheckpoint {
             if (t.offset() < 0 || dataStart > r.size() || t.offset() > r.size() - dataStart - bytes) {
                 throw new FormatException(file + ": tensor '" + t.name() + "' (" + bytes + " bytes at data offset " + t.offset() + ") runs past the end of the file (" + r.size() + " bytes)");
             }
+            if (t.offset() % alignment != 0) throw new FormatException(file + ": tensor '" + t.name() + "' starts at data offset " + t.offset() + ", not a multiple of general.alignment " + alignment);
         }
+        checkLayout(file, tensors.values(), alignment, r.size() - dataStart);
         return new Header(version, Collections.unmodifiableMap(meta), Collections.unmodifiableMap(tensors), dataStart);
+    }
+
+    /**
+     * The tensors tile the data section as GGUF writers lay them out: in offset order, each starts where the one
+     * before ends (rounded up to the alignment), and the file ends with the last one (and its padding). So no two
+     * overlap, and a tensor whose type or dims were changed (its byte size with them) is caught even when it would
+     * still fit in the file.
+     */
+    private static void checkLayout(Path file, java.util.Collection<TensorInfo> tensors, long alignment, long dataBytes) throws FormatException {
+        List<TensorInfo> byOffset = new ArrayList<>(tensors);
+        byOffset.sort(java.util.Comparator.comparingLong(TensorInfo::offset));
+        long expected = byOffset.isEmpty() ? 0 : byOffset.get(0).offset(), end = expected;
+        String previous = null;
+        for (TensorInfo t : byOffset) {
+            if (t.offset() != expected) {
+                throw new FormatException(file + ": tensor '" + t.name() + "' starts at data offset " + t.offset() + ", but " + previous + " ends at " + expected
+                        + (t.offset() < expected ? " (the tensors overlap)" : " (a gap: a tensor's type or dims are wrong)"));
+            }
+            end = t.offset() + byteSize(file, t);
+            expected = (end + alignment - 1) / alignment * alignment;
+            previous = "'" + t.name() + "' (" + typeName(t.type()) + " " + java.util.Arrays.toString(t.dims()) + ")";
+        }
+        if (previous != null && dataBytes > expected) {
+            throw new FormatException(file + ": " + (dataBytes - end) + " bytes follow the last tensor " + previous + " (a tensor's type or dims are wrong)");
+        }
+    }
+
+    private static String typeName(int type) {
+        return type == TYPE_F32 ? "F32" : type == TYPE_F16 ? "F16" : type == TYPE_Q8_0 ? "Q8_0" : "type " + type;
     }
 
     private static long count(LittleEndianReader r, boolean v1, String what) throws IOException {
@@ -232,7 +268,7 @@ public final class GgufCheckpoint {
                     case "ffn_norm.weight": mapped = "post_attention_layernorm.weight"; break;
                     default: mapped = null;
                 }
-                if (mapped != null && layer.chars().allMatch(Character::isDigit)) return "model.layers." + Integer.parseInt(layer) + "." + mapped;
+                if (mapped != null && layer.matches("0|[1-9][0-9]{0,8}")) return "model.layers." + Integer.parseInt(layer) + "." + mapped;
             }
         }
         throw new FormatException(file + ": unknown tensor '" + gguf + "' for a llama model");
@@ -250,7 +286,7 @@ public final class GgufCheckpoint {
         try {
             return new LlamaConfig(dim, intKey(file, m, "llama.block_count", -1), heads, intKey(file, m, "llama.attention.head_count_kv", heads),
                     intKey(file, m, "llama.feed_forward_length", -1), vocab, intKey(file, m, "llama.context_length", 2048),
-                    (float) doubleKey(m, "llama.rope.freq_base", 10000), (float) doubleKey(m, "llama.attention.layer_norm_rms_epsilon", 1e-5),
+                    positiveKey(file, m, "llama.rope.freq_base", 10000), positiveKey(file, m, "llama.attention.layer_norm_rms_epsilon", 1e-5),
                     true, RopeLayout.INTERLEAVED);
         } catch (IllegalArgumentException e) {
             throw new FormatException(file + ": metadata describes no valid model: " + e.getMessage(), e);
@@ -267,9 +303,13 @@ public final class GgufCheckpoint {
         return (int) (long) (Long) v;
     }
 
-    private static double doubleKey(Map<String, Object> m, String key, double fallback) {
-        Object v = m.get(key);
-        return v instanceof Number ? ((Number) v).doubleValue() : fallback;
+    /** The number under {@code key} ({@code fallback} when absent), which must be positive and finite in fp32. */
+    private static float positiveKey(Path file, Map<String, Object> m, String key, double fallback) throws FormatException {
+        Object v = m.getOrDefault(key, fallback);
+        if (!(v instanceof Number)) throw new FormatException(file + ": metadata '" + key + "' = " + v + " is not a number");
+        float f = ((Number) v).floatValue();
+        if (!(f > 0) || !Float.isFinite(f)) throw new FormatException(file + ": metadata '" + key + "' = " + v + " must be a positive finite number");
+        return f;
     }
 
     /** The tokenizer a GGUF file's metadata describes (see {@link Tokenizers#fromGguf}), read from its header only; null when it has none. */

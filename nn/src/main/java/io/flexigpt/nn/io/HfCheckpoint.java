@@ -59,9 +59,15 @@ public final class HfCheckpoint {
             for (Map.Entry<String, Object> e : map.entrySet()) {
                 if (!(e.getValue() instanceof String)) throw new FormatException(index + ": weight_map entry '" + e.getKey() + "' must name a shard file");
                 String shard = (String) e.getValue();
-                if (shard.contains("/") || shard.contains("\\")) throw new FormatException(index + ": shard '" + shard + "' must be a file name in the model directory");
+                if (shard.isEmpty() || shard.equals(".") || shard.equals("..") || shard.contains("/") || shard.contains("\\") || shard.contains(":")) {
+                    throw new FormatException(index + ": tensor '" + e.getKey() + "' is in shard '" + shard + "', which is not a file name in the model directory");
+                }
+                if (!Files.isRegularFile(dir.resolve(shard))) {
+                    throw new FormatException(index + ": tensor '" + e.getKey() + "' is in shard '" + shard + "', which is not a file in " + dir);
+                }
                 byShard.computeIfAbsent(shard, k -> new java.util.ArrayList<>()).add(e.getKey());
             }
+            if (byShard.isEmpty()) throw new FormatException(index + ": weight_map lists no tensor");
             for (Map.Entry<String, java.util.List<String>> e : byShard.entrySet()) readShard(dir.resolve(e.getKey()), e.getValue(), weights);
         } else {
             throw new NoSuchFileException(single.toString(), null, "neither model.safetensors nor model.safetensors.index.json is in " + dir);
@@ -74,8 +80,8 @@ public final class HfCheckpoint {
         try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
             java.util.List<String> names = expected == null ? f.names() : expected;
             for (String name : names) {
-                if (!f.contains(name)) throw new FormatException(file + ": tensor '" + name + "' listed in the index is missing");
-                if (into.put(name, f.load(name)) != null) throw new FormatException(file + ": tensor '" + name + "' appears in more than one shard");
+                if (!f.contains(name)) throw new FormatException(file + ": tensor '" + name + "' listed in model.safetensors.index.json is missing from this shard");
+                if (into.put(name, Checkpoints.requireFinite(file, name, f.load(name))) != null) throw new FormatException(file + ": tensor '" + name + "' appears in more than one shard");
             }
         }
     }

@@ -12,22 +12,32 @@ import java.util.Map;
 final class HfConfig {
     private HfConfig() {}
 
+    /** The configuration in {@code text}; a missing, null or wrong-typed field is an error naming {@code source} and the field. */
     static LlamaConfig parse(String text, String source) throws FormatException {
         Map<String, Object> m = Json.object(Json.parse(text, source), "config", source);
-        if (m.containsKey("model_type") && !List.of("llama", "mistral", "qwen2").contains(m.get("model_type"))) {
-            throw new FormatException(source + ": model_type '" + m.get("model_type") + "' is not a Llama-family model");
+        if (m.containsKey("model_type")) {
+            String type = Json.getString(m, "model_type", source);
+            if (!List.of("llama", "mistral", "qwen2").contains(type)) throw new FormatException(source + ": model_type '" + type + "' is not a Llama-family model");
         }
         int dim = Json.getInt(m, "hidden_size", source), heads = Json.getInt(m, "num_attention_heads", source);
-        int kv = m.containsKey("num_key_value_heads") && m.get("num_key_value_heads") != null ? Json.getInt(m, "num_key_value_heads", source) : heads;
-        double theta = m.containsKey("rope_theta") ? Json.getDouble(m, "rope_theta", source) : 10000.0;
-        double eps = m.containsKey("rms_norm_eps") ? Json.getDouble(m, "rms_norm_eps", source) : 1e-6;
+        int kv = Json.optInt(m, "num_key_value_heads", heads, source);
+        float theta = positive(m, "rope_theta", 10000.0, source), eps = positive(m, "rms_norm_eps", 1e-6, source);
         boolean tied = m.containsKey("tie_word_embeddings") && Json.getBoolean(m, "tie_word_embeddings", source);
         try {
             return new LlamaConfig(dim, Json.getInt(m, "num_hidden_layers", source), heads, kv, Json.getInt(m, "intermediate_size", source),
-                    Json.getInt(m, "vocab_size", source), Json.getInt(m, "max_position_embeddings", source), (float) theta, (float) eps, tied, RopeLayout.ROTATE_HALF);
+                    Json.getInt(m, "vocab_size", source), Json.getInt(m, "max_position_embeddings", source), theta, eps, tied, RopeLayout.ROTATE_HALF);
         } catch (IllegalArgumentException e) {
             throw new FormatException(source + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The number under {@code key} ({@code fallback} when absent), which must be positive and finite in fp32. */
+    private static float positive(Map<String, Object> m, String key, double fallback, String source) throws FormatException {
+        double v = m.containsKey(key) ? Json.getDouble(m, key, source) : fallback;
+        if (!(v > 0) || !Float.isFinite((float) v) || (float) v == 0) {
+            throw new FormatException(source + ": '" + key + "' must be a positive finite number, found " + v);
+        }
+        return (float) v;
     }
 
     static String write(LlamaConfig c) {

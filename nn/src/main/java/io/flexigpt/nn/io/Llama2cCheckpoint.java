@@ -83,7 +83,7 @@ public final class Llama2cCheckpoint {
             long n = 1;
             for (int s : shape) n *= s;
             if (n > Integer.MAX_VALUE) throw new FormatException(file + ": byte " + offset + ": " + what + " has " + n + " floats, more than a tensor can hold");
-            Tensor t = Tensor.of(MappedChunks.floats(channel, offset, (int) n, StoredType.F32), shape);
+            Tensor t = Checkpoints.requireFinite(file, what, Tensor.of(MappedChunks.floats(channel, offset, (int) n, StoredType.F32), shape));
             skip(n);
             return t;
         }

@@ -154,9 +154,16 @@ final class HfTokenizerReader {
             bos, eosIds, addsBos);
     }
 
+    /** The pieces by id; ids must run 0..n-1 without gaps, so none may reach the number of vocabulary entries (checked before allocating). */
     private String[] pieces(String path) throws FormatException {
         int size = 0;
-        for (int id : vocab.values()) size = Math.max(size, id + 1);
+        for (Map.Entry<String, Integer> e : vocab.entrySet()) {
+            if (e.getValue() >= vocab.size()) {
+                throw error(path, "token " + Json.write(e.getKey()) + " has id " + e.getValue() + ", but model.vocab and added_tokens hold only " + vocab.size()
+                    + " distinct tokens (ids must be 0.." + (vocab.size() - 1) + " without gaps)");
+            }
+            size = Math.max(size, e.getValue() + 1);
+        }
         String[] pieces = new String[size];
         for (Map.Entry<String, Integer> e : vocab.entrySet()) {
             if (pieces[e.getValue()] == null || added.containsKey(e.getKey())) pieces[e.getValue()] = e.getKey();

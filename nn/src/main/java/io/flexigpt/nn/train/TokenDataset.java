@@ -1,6 +1,7 @@
 package io.flexigpt.nn.train;
 
 import io.flexigpt.tensor.io.AtomicFiles;
+import io.flexigpt.tensor.io.ContentDigest;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.nn.tokenizer.Tokenizers;
 import io.flexigpt.tensor.Rng;
@@ -11,10 +12,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -63,17 +61,21 @@ public final class TokenDataset {
      * from, see {@link Tokenizers#file}): a tokenizer replaced at the same path gets a new cache.
      */
     public static TokenDataset load(Path file, Tokenizer tokenizer, Path tokenizerFile, String separator, double heldOutFraction, Path cacheDir) throws IOException {
-        byte[] tokenizerKey = Files.readAllBytes(Tokenizers.file(tokenizerFile));
         byte[] bytes = Files.readAllBytes(file);
-        String key = digest(bytes, tokenizerKey, separator + "|" + heldOutFraction);
+        String key = ContentDigest.sha256().bytes(bytes).file(Tokenizers.file(tokenizerFile)).text(separator + "|" + heldOutFraction).hex(24);
         Path cached = cacheDir.resolve("tokens-" + key + ".bin");
         if (Files.exists(cached)) {
             TokenDataset d = read(cached);
             if (d != null) return d;
         }
         TokenDataset d = encode(new String(bytes, StandardCharsets.UTF_8), tokenizer, separator, heldOutFraction);
-        Files.createDirectories(cacheDir);
-        write(d, cached);
+        try {
+            Files.createDirectories(cacheDir);
+            write(d, cached);
+        } catch (IOException e) {
+            // the cache only saves time: without it the next run encodes the text again
+            System.err.println("warning: could not write the token cache " + cached + " (" + e + "); continuing without it");
+        }
         return d;
     }
 
@@ -156,20 +158,6 @@ public final class TokenDataset {
     private static void checkWindows(int batch, int length) {
         if (batch < 1) throw new IllegalArgumentException("batch must be >= 1 window, got " + batch);
         if (length < 1) throw new IllegalArgumentException("window length must be >= 1 token, got " + length);
-    }
-
-    /** A hex digest of the parts, each prefixed by its length so that no two different lists of parts collide. */
-    private static String digest(byte[] text, byte[] tokenizer, String options) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (byte[] part : new byte[][] {text, tokenizer, options.getBytes(StandardCharsets.UTF_8)}) {
-                md.update(ByteBuffer.allocate(8).putLong(part.length).array());
-                md.update(part);
-            }
-            return HexFormat.of().formatHex(md.digest()).substring(0, 24);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void write(TokenDataset d, Path file) throws IOException {

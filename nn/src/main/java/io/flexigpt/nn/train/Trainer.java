@@ -12,13 +12,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Trains the model's trainable parameters with AdamW on random windows of a {@link TokenDataset}.
  * With a checkpoint file, it resumes from it when present and writes it periodically and at the end
  * (model, optimiser moments, step and data-sampling RNG state, atomically), so an interrupted run that is
- * resumed ends with exactly the weights of an uninterrupted one.
+ * resumed ends with exactly the weights of an uninterrupted one. A non-finite loss, gradient or updated weight
+ * stops the run at once with a {@link DivergenceException}; no checkpoint is written after it, so the last good
+ * one is kept.
  */
 public final class Trainer {
     private final LlamaModel model;
@@ -56,6 +60,9 @@ public final class Trainer {
             rng = s.rng();
             start = s.step();
         }
+        Map<Variable, String> names = new IdentityHashMap<>();
+        for (Map.Entry<String, Variable> e : model.namedParameters().entrySet()) names.putIfAbsent(e.getValue(), e.getKey());
+        int lastSaved = start;
         model.train();
         List<double[]> heldOut = new ArrayList<>();
         double lastLoss = Double.NaN;
@@ -72,22 +79,32 @@ public final class Trainer {
             optimizer.zeroGrad();
             double lr = optimizer.currentLr();
             Variable loss = lossFunction.loss(model, batch);
+            double lossValue = loss.value().item();
+            if (!Double.isFinite(lossValue)) throw diverged(step + 1, "the loss is " + lossValue, lastSaved);
             loss.backward();
-            GradClip.clipGlobalNorm(trainable, config.clipNorm());
+            double gradNorm = GradClip.clipGlobalNorm(trainable, config.clipNorm());
+            if (!Double.isFinite(gradNorm)) {
+                String bad = firstNonFinite(trainable, names, true);
+                throw diverged(step + 1, bad != null ? "the gradient of '" + bad + "' is not finite" : "the gradient norm is " + gradNorm, lastSaved);
+            }
             optimizer.step();
-            lastLoss = loss.value().item();
+            String badWeight = firstNonFinite(trainable, names, false);
+            if (badWeight != null) throw diverged(step + 1, "parameter '" + badWeight + "' is not finite after the update (lr " + lr + ")", lastSaved);
+            lastLoss = lossValue;
             step++;
             tokens += batch.tokens();
             double seconds = (System.nanoTime() - t0) / 1e9;
             listener.onStep(step, config.steps(), lastLoss, lr, tokens / Math.max(seconds, 1e-9));
             if (config.evalEvery() > 0 && (step % config.evalEvery() == 0 || step == config.steps())) {
                 double l = heldOutLoss();
+                if (!Double.isFinite(l)) throw diverged(step, "the held-out loss is " + l, lastSaved);
                 heldOut.add(new double[] {step, l});
                 listener.onEval(step, l);
             }
             boolean periodic = config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0;
             if (checkpointFile != null && (periodic || step == config.steps())) {
                 TrainingCheckpoint.write(checkpointFile, model, optimizer, rng, step);
+                lastSaved = step;
                 listener.onCheckpoint(step, checkpointFile);
             }
         }
@@ -98,6 +115,20 @@ public final class Trainer {
         model.eval();
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new TrainResult(start, step, lastLoss, heldOut, stoppedEarly, tokens / Math.max(seconds, 1e-9));
+    }
+
+    private DivergenceException diverged(int step, String what, int lastSaved) {
+        String note = checkpointFile != null && Files.exists(checkpointFile) ? "; the checkpoint of step " + lastSaved + " in " + checkpointFile + " is kept" : "";
+        return new DivergenceException(step, what, note);
+    }
+
+    /** The name of the first parameter whose gradient (or value) has a non-finite element, or null. */
+    private static String firstNonFinite(List<Variable> params, Map<Variable, String> names, boolean gradient) {
+        for (Variable v : params) {
+            io.flexigpt.tensor.Tensor t = gradient ? v.grad() : v.value();
+            if (t != null && !t.isFinite()) return names.getOrDefault(v, "unnamed parameter");
+        }
+        return null;
     }
 
     /** Mean next-token cross-entropy over the first {@code evalWindows} held-out windows. */

@@ -5,17 +5,18 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.UUID;
 
 /**
  * Writes files so that a reader, or a crash, finds either the old file or the complete new one: the
  * content goes to a hidden temporary file beside the target, is forced to disk, and then replaces the
  * target by an atomic rename (a plain replace where the file system has none). A failed write leaves
- * no temporary file behind. Every file this project writes (checkpoints, tokenizers, configs, caches,
+ * no temporary file behind, and one left by a killed process (its id is in the name, see {@link Leftovers}) is
+ * removed by the next write of the same target. Every file this project writes (checkpoints, tokenizers, configs, caches,
  * reports) goes through here.
  */
 public final class AtomicFiles {
@@ -32,11 +33,16 @@ public final class AtomicFiles {
         Path file = target.toAbsolutePath();
         Path dir = file.getParent();
         Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        String prefix = "." + file.getFileName() + ".";
+        Leftovers.removeStale(dir, prefix, ".tmp");
+        Path tmp = dir.resolve(Leftovers.name(prefix, ".tmp"));
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 content.writeTo(ch);
                 ch.force(true);
+            } catch (IOException e) {
+                if (e instanceof FileSystemException || e instanceof FormatException) throw e;
+                throw (IOException) new FileSystemException(file.toString(), null, "writing failed: " + e.getMessage()).initCause(e);
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -32,7 +32,7 @@ class AtomicFilesTest {
             AtomicFiles.writeFully(ch, ByteBuffer.wrap(new byte[] {9, 9}));
             throw new IOException("disk full");
         }));
-        assertEquals("disk full", e.getMessage());
+        assertEquals(file.toAbsolutePath() + ": writing failed: disk full", e.getMessage(), "names the file and keeps the reason");
         assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(file));
         assertEquals(1, entries(dir));
     }
