@@ -53,8 +53,13 @@ final class GenerateCommand implements Callable<Integer> {
         out.print(echo);
         out.flush();
         int[] stop = {m.tokenizer().bosId(), m.tokenizer().eosId()};
+        int vocabulary = m.tokenizer().vocabSize();
+        if (vocabulary < m.model().config().vocabSize()) {
+            spec.commandLine().getErr().println("note: the tokenizer has " + vocabulary + " tokens, the model's vocabulary " + m.model().config().vocabSize()
+                    + "; ids from " + vocabulary + " on have no text and are never generated");
+        }
         try (DeviceOptions.Inference inference = devices.open(m.model(), spec.commandLine().getErr())) {
-            inference.generator().generate(ids, maxTokens, new SamplingConfig(temperature, topP, topK, seed), stop, id -> {
+            inference.generator().limitedTo(vocabulary).generate(ids, maxTokens, new SamplingConfig(temperature, topP, topK, seed), stop, id -> {
                 out.print(dec.next(id));
                 out.flush();
                 return true;
