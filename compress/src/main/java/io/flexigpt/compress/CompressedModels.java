@@ -24,7 +24,8 @@ import java.util.Map;
 /**
  * The compressed-model format: a Hugging Face directory ({@code config.json}, {@code model.safetensors})
  * in which every distinct tensor is stored once, q/k in the model's own rotary layout (named in the
- * metadata, so a reload is bit-exact). A replacement block stores its own norm
+ * metadata, so a reload is bit-exact), each in the narrowest of BF16, F16 and F32 that holds its values
+ * exactly: frozen weights loaded from a BF16 or F16 checkpoint keep their 16 bits, trained tensors stay F32. A replacement block stores its own norm
  * gains, adapters ({@code ...q_proj.lora_A}, {@code lora_B}) and output scales; its shared base weights are
  * not stored again: the {@code flexigpt} metadata entry says which block each one shares ({@code -1}: no
  * base; its own index: adapters on its own stored weights, as drop + LoRA makes). Loading rebuilds the same
@@ -39,10 +40,13 @@ public final class CompressedModels {
         LlamaConfig cfg = model.config();
         Map<Variable, String> firstName = new IdentityHashMap<>();
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (Map.Entry<String, Variable> e : model.namedParameters().entrySet()) {
-            if (firstName.containsKey(e.getValue())) continue;
-            firstName.put(e.getValue(), e.getKey());
-            tensors.put(e.getKey(), e.getValue().value());
+        // a base shared by a replacement block is named after the block that owns it, even when that block comes later
+        for (boolean bases : new boolean[] {false, true}) {
+            for (Map.Entry<String, Variable> e : model.namedParameters().entrySet()) {
+                if (firstName.containsKey(e.getValue()) || (!bases && isReplacementBase(model, e.getKey()))) continue;
+                firstName.put(e.getValue(), e.getKey());
+                tensors.put(e.getKey(), e.getValue().value());
+            }
         }
         List<Object> blocks = new ArrayList<>();
         for (int i = 0; i < model.blocks().size(); i++) {
@@ -70,8 +74,14 @@ public final class CompressedModels {
         meta.put("config", cfg.toString()); // config.json is written after the weights: load checks the pair
         meta.put("blocks", blocks);
         Files.createDirectories(dir);
-        SafeTensorsWriter.write(dir.resolve("model.safetensors"), tensors, Map.of("format", "pt", "flexigpt", Json.write(meta)), StoredType.F32);
+        SafeTensorsWriter.write(dir.resolve("model.safetensors"), tensors, Map.of("format", "pt", "flexigpt", Json.write(meta)), StoredType::narrowestExact);
         HfCheckpoint.writeConfig(dir, cfg);
+    }
+
+    /** Whether {@code name} is the base weight of a projection with adapters (a reference to another block's weight, or LoRA's own). */
+    private static boolean isReplacementBase(LlamaModel model, String name) {
+        if (!name.startsWith("model.layers.") || !name.endsWith("_proj.weight")) return false;
+        return model.blocks().get(blockOf(name)).attention().q() instanceof SharedLowRankLinear;
     }
 
     /** Adapters and output scales: the tensors only a replacement block has. */
