@@ -32,6 +32,11 @@ public final class Main implements Runnable {
 
     /** Builds the command line with this project's error handling. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, new String[0]);
+    }
+
+    /** The command line for {@code args}, which name the model an out-of-memory message describes. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] commandArgs) {
         Main main = new Main();
         CommandLine cl = new CommandLine(main);
         cl.setOut(out);
@@ -44,7 +49,8 @@ public final class Main implements Runnable {
         });
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof Interrupts.Stopped) return 130;
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            String message = OutOfMemoryMessage.isOutOfMemory(e) ? OutOfMemoryMessage.of(commandArgs)
+                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             cmd.getErr().println("error: " + message);
             if (main.verbose) e.printStackTrace(cmd.getErr());
             cmd.getErr().flush();
@@ -53,12 +59,18 @@ public final class Main implements Runnable {
         return cl;
     }
 
-    /** Runs one command and exits with its code (130 when Ctrl-C stopped a training run). */
+    /** Runs one command and exits with its code (130 when Ctrl-C stopped a training run); running out of memory is one line too. */
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true), err = new PrintWriter(System.err, true);
         CountDownLatch done = new CountDownLatch(1);
         Interrupts.install(done);
-        int code = commandLine(out, err).execute(args);
+        int code;
+        try {
+            code = commandLine(out, err, args).execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("error: " + OutOfMemoryMessage.of(args));
+            code = 1;
+        }
         out.flush();
         err.flush();
         done.countDown();
