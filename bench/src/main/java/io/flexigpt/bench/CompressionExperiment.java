@@ -157,7 +157,9 @@ public final class CompressionExperiment {
         LlamaModel grown = Extension.extend(teacher, Extension.evenlySpaced(blocks, extra), RankSpec.of(8), 3);
         TrainConfig cfg = new TrainConfig(budget.steps(), budget.batchSize(), budget.seqLen(), 1e-3, 1e-4, budget.warmupSteps(), 0.0, 1.0, 0, 0, 0, 43);
         new Trainer(grown, train, cfg, LossFunction.crossEntropy(), null, null).run();
-        LlamaModel continued = FlexiGpt.copy(teacher);
+        Map<String, io.flexigpt.tensor.Tensor> weights = new java.util.LinkedHashMap<>();
+        teacher.stateDict().forEach((name, t) -> weights.put(name, t.copy())); // trained in full: its own weights, not the teacher's
+        LlamaModel continued = LlamaModel.fromWeights(teacher.config(), weights);
         new Trainer(continued, train, cfg, LossFunction.crossEntropy(), null, null).run();
         rows.add(row("teacher", 0, "extension: +" + extra + " shared blocks, trained", grown, tok, heldOut));
         rows.add(row("teacher", 0, "extension: teacher trained on the same tokens", continued, tok, heldOut));
