@@ -108,6 +108,11 @@ final class GenerateCommand implements Callable<Integer> {
         if (ids.length == 0 && tok.bosId() >= 0) ids = new int[] {tok.bosId()};
         if (ids.length == 0) throw new IllegalArgumentException("the prompt is empty and the tokenizer has no BOS token to start from");
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        int vocabulary = tok.vocabSize();
+        if (vocabulary < m.model().config().vocabSize()) {
+            err.println("note: the tokenizer has " + vocabulary + " tokens, the model's vocabulary " + m.model().config().vocabSize()
+                    + "; ids from " + vocabulary + " on have no text and are never generated");
+        }
         StreamingDecoder dec = tok.streamingDecoder();
         StringBuilder generated = new StringBuilder();
         if (!chat && !json) {
@@ -122,7 +127,7 @@ final class GenerateCommand implements Callable<Integer> {
         long loadNanos;
         try (DeviceOptions.Inference inference = devices.open(m.model(), err)) {
             loadNanos = System.nanoTime() - loadStart;
-            result = inference.generator().run(ids, maxTokens, sampling, stopIds.stream().mapToInt(Integer::intValue).toArray(), id -> {
+            result = inference.generator().limitedTo(vocabulary).run(ids, maxTokens, sampling, stopIds.stream().mapToInt(Integer::intValue).toArray(), id -> {
                 String piece = stopText.add(dec.next(id));
                 generated.append(piece);
                 if (!json) {

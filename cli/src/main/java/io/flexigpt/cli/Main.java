@@ -33,6 +33,11 @@ public final class Main implements Runnable {
 
     /** Builds the command line with this project's error handling. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, new String[0]);
+    }
+
+    /** The command line for {@code args}, which name the model an out-of-memory message describes. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] commandArgs) {
         Main main = new Main();
         CommandLine cl = new CommandLine(main);
         cl.setOut(out);
@@ -45,7 +50,7 @@ public final class Main implements Runnable {
         });
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof Interrupts.Stopped) return 130;
-            cmd.getErr().println("error: " + ErrorMessages.describe(e));
+            cmd.getErr().println("error: " + (OutOfMemoryMessage.isOutOfMemory(e) ? OutOfMemoryMessage.of(commandArgs) : ErrorMessages.describe(e)));
             if (main.verbose) e.printStackTrace(cmd.getErr());
             cmd.getErr().flush();
             return 1;
@@ -53,12 +58,18 @@ public final class Main implements Runnable {
         return cl;
     }
 
-    /** Runs one command and exits with its code (130 when Ctrl-C stopped a training run). */
+    /** Runs one command and exits with its code (130 when Ctrl-C stopped a training run); running out of memory is one line too. */
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true), err = new PrintWriter(System.err, true);
         CountDownLatch done = new CountDownLatch(1);
         Interrupts.install(done);
-        int code = commandLine(out, err).execute(args);
+        int code;
+        try {
+            code = commandLine(out, err, args).execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("error: " + OutOfMemoryMessage.of(args));
+            code = 1;
+        }
         out.flush();
         err.flush();
         done.countDown();

@@ -27,7 +27,8 @@ import java.util.Set;
 /**
  * The compressed-model format: a Hugging Face directory ({@code config.json}, {@code model.safetensors})
  * in which every distinct tensor is stored once, q/k in the model's own rotary layout (named in the
- * metadata, so a reload is bit-exact). A replacement block stores its own norm
+ * metadata, so a reload is bit-exact), each in the narrowest of BF16, F16 and F32 that holds its values
+ * exactly: frozen weights loaded from a BF16 or F16 checkpoint keep their 16 bits, trained tensors stay F32. A replacement block stores its own norm
  * gains, adapters ({@code ...q_proj.lora_A}, {@code lora_B}) and output scales; its shared base weights are
  * not stored again: the {@code flexigpt} metadata entry says which block each one shares ({@code -1}: no
  * base; its own index: adapters on its own stored weights, as drop + LoRA makes). Loading rebuilds the same
@@ -81,7 +82,7 @@ public final class CompressedModels {
         Map<String, String> fileMeta = new LinkedHashMap<>(); // insertion order: the file is byte-reproducible
         fileMeta.put("format", "pt");
         fileMeta.put("flexigpt", Json.write(meta));
-        SafeTensorsWriter.write(dir.resolve("model.safetensors"), tensors, fileMeta, StoredType.F32);
+        SafeTensorsWriter.write(dir.resolve("model.safetensors"), tensors, fileMeta, StoredType::narrowestExact);
         HfCheckpoint.writeConfig(dir, cfg);
     }
 

@@ -89,7 +89,12 @@ public final class FlexiGpt {
         return new CompressionResult("flexigpt", student, plan, sources, errors, noSharing);
     }
 
-    /** A model with the teacher's configuration and a copy of its weights. */
+    /**
+     * A model with the teacher's configuration and blocks built on the teacher's weight tensors, which it
+     * shares rather than copies (tensors are values): its parameters are its own, so freezing or editing the
+     * block stack leaves the teacher alone, and only new tensors (adapters, replacement norms and scales)
+     * are ever trained.
+     */
     public static LlamaModel copy(LlamaModel teacher) {
         return LlamaModel.fromWeights(teacher.config(), teacher.stateDict());
     }

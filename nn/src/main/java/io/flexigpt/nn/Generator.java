@@ -19,10 +19,19 @@ public final class Generator {
 
     private final int context;
     private final IntFunction<Sequence> sequences;
+    /** Only ids below this are sampled (the model's vocabulary unless {@link #limitedTo} says less). */
+    private final int sampled;
+
+    private Generator(int context, IntFunction<Sequence> sequences, int sampled) {
+        this.context = context;
+        this.sequences = sequences;
+        this.sampled = sampled;
+    }
 
     /** Generates with the tensor kernels of the CPU. */
     public Generator(LlamaModel model) {
         this.context = model.config().maxSeqLen();
+        this.sampled = model.config().vocabSize();
         this.sequences = capacity -> {
             KvCache cache = KvCache.forModel(model, 1, capacity);
             int[] position = {0};
@@ -39,10 +48,20 @@ public final class Generator {
     /** Generates on the device of {@code model}. */
     public Generator(DeviceModel model) {
         this.context = model.config().maxSeqLen();
+        this.sampled = model.config().vocabSize();
         this.sequences = capacity -> {
             DeviceModel.Session session = model.session(capacity);
             return tokens -> session.append(tokens, false).toFloatArray();
         };
+    }
+
+    /**
+     * This generator sampling only ids below {@code vocabulary}, e.g. the size of a tokenizer smaller than the
+     * model's (padded) vocabulary, whose extra ids have no text.
+     */
+    public Generator limitedTo(int vocabulary) {
+        if (vocabulary < 1 || vocabulary > sampled) throw new IllegalArgumentException("limitedTo: " + vocabulary + " is not in 1.." + sampled);
+        return new Generator(context, sequences, vocabulary);
     }
 
     /**
@@ -84,7 +103,7 @@ public final class Generator {
         float[] logits = sequence.append(prompt);
         long prefilled = System.nanoTime();
         while (prompt.length + produced < capacity) {
-            int next = sampler.next(logits, history, prompt.length + produced);
+            int next = sampler.next(logits.length > sampled ? Arrays.copyOf(logits, sampled) : logits, history, prompt.length + produced);
             if (contains(stopTokens, next)) {
                 stop = next;
                 break;

@@ -39,7 +39,11 @@ public final class LlamaModel extends Module {
         this.lmHead = lmHead == null ? null : module("lm_head", lmHead);
     }
 
-    /** Builds the model from tensors named as in a Hugging Face state dict. */
+    /**
+     * Builds the model from tensors named as in a Hugging Face state dict. The model takes the tensors over
+     * (contiguous ones are used as they are, not copied): tensors are values, so a tensor may be shared with
+     * another model as long as neither trains it; pass {@code copy()}s where independent weights are meant.
+     */
     public static LlamaModel fromWeights(LlamaConfig config, Map<String, Tensor> weights) {
         WeightSource w = new WeightSource(weights);
         List<TransformerBlock> blocks = new ArrayList<>();
@@ -179,7 +183,7 @@ public final class LlamaModel extends Module {
         return new Checkpoint(config(), new LinkedHashMap<>(stateDict()), null, null);
     }
 
-    /** Hands out checkpoint tensors by name with a shape check, and finds leftovers. */
+    /** Hands out checkpoint tensors by name with a shape check (contiguous ones as they are), and finds leftovers. */
     static final class WeightSource {
         private final Map<String, Tensor> weights;
         private final java.util.Set<String> used = new java.util.HashSet<>();
@@ -195,7 +199,7 @@ public final class LlamaModel extends Module {
                 throw new IllegalArgumentException("tensor '" + name + "' has shape " + java.util.Arrays.toString(t.shape()) + ", expected " + java.util.Arrays.toString(shape));
             }
             used.add(name);
-            return t.contiguous() == t ? t.copy() : t.contiguous();
+            return t.contiguous();
         }
 
         void requireAllUsed() {

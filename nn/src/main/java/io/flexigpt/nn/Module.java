@@ -123,8 +123,10 @@ public abstract class Module {
 
     /**
      * Copies values into the parameters with the same names. Every parameter must be present and of the
-     * same shape; with {@code strict}, unknown names in {@code state} are an error too. Everything is
-     * checked before anything is copied, so a rejected state dict leaves the parameters unchanged.
+     * same shape; with {@code strict}, unknown names in {@code state} are an error too. A frozen parameter
+     * may share its tensor with another model, so it is never written: its values must already equal the
+     * state dict's. Everything is checked before anything is copied, so a rejected state dict leaves the
+     * parameters unchanged.
      */
     public void loadStateDict(Map<String, Tensor> state, boolean strict) {
         Map<String, Variable> mine = namedParameters();
@@ -135,6 +137,13 @@ public abstract class Module {
                 throw new IllegalArgumentException("state dict tensor '" + e.getKey() + "' has shape " + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(e.getValue().shape()));
             }
         }
+        for (Map.Entry<String, Variable> e : mine.entrySet()) {
+            Tensor t = state.get(e.getKey()), v = e.getValue().value();
+            if (!e.getValue().requiresGrad() && t != v && v.maxAbsDiff(t) != 0) {
+                throw new IllegalArgumentException("state dict tensor '" + e.getKey() + "' differs from the frozen parameter of that name"
+                        + " (frozen tensors may be shared with another model and are never overwritten; unfreeze it to load new values)");
+            }
+        }
         if (strict) {
             for (String name : state.keySet()) {
                 if (!mine.containsKey(name)) throw new IllegalArgumentException("state dict tensor '" + name + "' matches no parameter of " + getClass().getSimpleName());
@@ -142,7 +151,7 @@ public abstract class Module {
         }
         for (Map.Entry<String, Variable> e : mine.entrySet()) {
             Tensor t = state.get(e.getKey());
-            if (t != e.getValue().value()) e.getValue().value().copyFromInPlace(t);
+            if (t != e.getValue().value() && e.getValue().requiresGrad()) e.getValue().value().copyFromInPlace(t);
         }
     }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Writes tensors as a safetensors file in the given order, contiguous from offset 0, with the header padded
@@ -28,15 +29,22 @@ public final class SafeTensorsWriter {
      * each tensor converted to {@code type}.
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, StoredType type) throws IOException {
-        byte[] header = header(tensors, metadata, type);
+        write(file, tensors, metadata, t -> type);
+    }
+
+    /** {@link #write(Path, Map, Map, StoredType)} with each tensor stored as the type {@code typeOf} gives it. */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, Function<Tensor, StoredType> typeOf) throws IOException {
+        Map<String, StoredType> types = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) types.put(e.getKey(), e.getValue() == null ? StoredType.F32 : typeOf.apply(e.getValue()));
+        byte[] header = header(tensors, metadata, types);
         AtomicFiles.write(file, ch -> {
             AtomicFiles.writeFully(ch, ByteBuffer.wrap(header));
-            for (Tensor t : tensors.values()) writeData(ch, t, type);
+            for (Map.Entry<String, Tensor> e : tensors.entrySet()) writeData(ch, e.getValue(), types.get(e.getKey()));
         });
     }
 
     /** The 8-byte length followed by the JSON header padded with spaces to a multiple of 8. */
-    private static byte[] header(Map<String, Tensor> tensors, Map<String, String> metadata, StoredType type) {
+    private static byte[] header(Map<String, Tensor> tensors, Map<String, String> metadata, Map<String, StoredType> types) {
         Map<String, Object> header = new LinkedHashMap<>();
         if (metadata != null && !metadata.isEmpty()) header.put("__metadata__", new LinkedHashMap<>(metadata));
         long offset = 0;
@@ -45,6 +53,7 @@ public final class SafeTensorsWriter {
             if (e.getValue() == null) throw new IllegalArgumentException("tensor '" + e.getKey() + "' is null");
             List<Object> shape = new ArrayList<>();
             for (int d : e.getValue().shape()) shape.add((long) d);
+            StoredType type = types.get(e.getKey());
             long bytes = (long) e.getValue().numel() * type.bytes();
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("dtype", type.name());
