@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexigpt.autograd.Variable;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.tensor.testing.TensorArbitraries;
+import io.flexigpt.tensor.testing.TensorGens;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -141,7 +141,7 @@ class StateDictTest {
 
     @Example
     void aSharedWeightIsOneParameterUnderEveryName() {
-        Variable shared = Variable.parameter(TensorArbitraries.random(1, 3, 16));
+        Variable shared = Variable.parameter(TensorGens.random(1, 3, 16));
         SharedPair pair = new SharedPair(shared);
         assertEquals(List.of("gain", "first.weight", "second.weight"), new ArrayList<>(pair.namedParameters().keySet()));
         assertEquals(2, pair.parameters().size());
@@ -149,7 +149,7 @@ class StateDictTest {
         assertSame(pair.stateDict().get("first.weight"), pair.stateDict().get("second.weight"));
         assertEquals(3 + 3 * 16, pair.parameterCount());
 
-        Variable x = Variable.constant(TensorArbitraries.random(2, 2, 16));
+        Variable x = Variable.constant(TensorGens.random(2, 2, 16));
         pair.first.forward(x).sum().backward();
         Tensor once = shared.grad().copy();
         shared.zeroGrad();

@@ -8,7 +8,7 @@ import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.nn.TinyModels;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.io.StoredType;
-import io.flexigpt.tensor.testing.TensorArbitraries;
+import io.flexigpt.tensor.testing.TensorGens;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ class CheckpointRoundTripTest {
     void ropePermutationPairsRowsAndInvertsExactly(@ForAll @IntRange(min = 1, max = 4) int heads, @ForAll @IntRange(min = 1, max = 4) int halfDim,
                                                    @ForAll @IntRange(min = 1, max = 5) int in, @ForAll long seed) {
         int headDim = 2 * halfDim;
-        Tensor w = TensorArbitraries.random(seed, heads * headDim, in);
+        Tensor w = TensorGens.random(seed, heads * headDim, in);
         Tensor half = RopePermutation.toRotateHalf(w, heads);
         for (int h = 0; h < heads; h++) {
             for (int i = 0; i < halfDim; i++) {
