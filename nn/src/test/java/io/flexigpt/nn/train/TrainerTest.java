@@ -37,7 +37,6 @@ class TrainerTest {
         assertEquals(6, h.size());
         for (int i = 1; i < h.size(); i++) assertTrue(h.get(i)[1] < h.get(i - 1)[1], "held-out loss at step " + h.get(i)[0] + " did not fall: " + h.get(i)[1] + " after " + h.get(i - 1)[1]);
         assertTrue(h.get(h.size() - 1)[1] < Math.log(512) - 2, "final held-out loss " + h.get(h.size() - 1)[1] + " vs uniform " + Math.log(512));
-        System.out.printf("4-block model, 300 steps of 8x64 tokens: held-out loss %.3f -> %.3f, %.0f training tokens/s%n", h.get(0)[1], h.get(h.size() - 1)[1], r.tokensPerSecond());
     }
 
     @Test
