@@ -12,7 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,8 +21,10 @@ class TrainerTest {
     static TokenDataset data;
     static final LlamaConfig CONFIG = new LlamaConfig(64, 4, 4, 2, 172, 512, 128, 10000f, 1e-5f, true, RopeLayout.ROTATE_HALF);
 
-    @BeforeAll
-    static void load() throws IOException {
+    /** Loads the shared data once, before the first test; while it is missing, each test is skipped (counted) instead. */
+    @BeforeEach
+    void load() throws IOException {
+        if (data != null) return;
         Llama2cTokenizer tok = Llama2cTokenizer.load(TestData.file("models/stories260K/tok512.bin"));
         String text = Files.readString(TestData.file("text/tinystories/tinystories_train_head_2MiB.txt"));
         data = TokenDataset.encode(text.substring(0, 400_000), tok, "<|endoftext|>", 0.1);
