@@ -7,7 +7,7 @@ import io.flexigpt.autograd.optim.LrSchedule;
 import io.flexigpt.autograd.optim.ParamGroup;
 import io.flexigpt.tensor.DType;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.tensor.testing.TensorArbitraries;
+import io.flexigpt.tensor.testing.TensorGens;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ class CompositeGradientTest {
     static final int VOCAB = 7, DIM = 8, HEADS = 2, KV_HEADS = 1, HIDDEN = 6, TIME = 4;
 
     static Tensor rand(long seed, int... shape) {
-        return TensorArbitraries.random(seed, shape).to(DType.F64).mul(0.5);
+        return TensorGens.random(seed, shape).to(DType.F64).mul(0.5);
     }
 
     /** Embedding, two pre-norm blocks (GQA attention with RoPE, SwiGLU MLP), final norm, tied head, cross-entropy. */
@@ -70,8 +70,8 @@ class CompositeGradientTest {
         // XOR-like regression: 4 points, 2 -> 8 -> 1 tanh MLP
         Tensor xs = Tensor.of(new float[] {0, 0, 0, 1, 1, 0, 1, 1}, 4, 2);
         Tensor ys = Tensor.of(new float[] {0, 1, 1, 0}, 4, 1);
-        Variable w1 = Variable.parameter(TensorArbitraries.random(3, 8, 2)), b1 = Variable.parameter(Tensor.zeros(8));
-        Variable w2 = Variable.parameter(TensorArbitraries.random(4, 1, 8).mul(0.5)), b2 = Variable.parameter(Tensor.zeros(1));
+        Variable w1 = Variable.parameter(TensorGens.random(3, 8, 2)), b1 = Variable.parameter(Tensor.zeros(8));
+        Variable w2 = Variable.parameter(TensorGens.random(4, 1, 8).mul(0.5)), b2 = Variable.parameter(Tensor.zeros(1));
         AdamW opt = new AdamW(List.of(ParamGroup.of(List.of(w1, b1, w2, b2), 0)), LrSchedule.constant(0.05), 0.9, 0.999, 1e-8);
         double loss = Double.NaN;
         for (int step = 0; step < 500; step++) {

@@ -6,7 +6,7 @@ import io.flexigpt.autograd.optim.AdamW;
 import io.flexigpt.autograd.optim.LrSchedule;
 import io.flexigpt.autograd.optim.ParamGroup;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.tensor.testing.TensorArbitraries;
+import io.flexigpt.tensor.testing.TensorGens;
 import java.lang.ref.WeakReference;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -56,8 +56,8 @@ class EngineTest {
 
     @Test
     void graphIsReleasedAfterBackward() {
-        Variable w = Variable.parameter(TensorArbitraries.random(1, 64, 64));
-        Tensor big = TensorArbitraries.random(2, 64, 64);
+        Variable w = Variable.parameter(TensorGens.random(1, 64, 64));
+        Tensor big = TensorGens.random(2, 64, 64);
         WeakReference<Tensor> saved = new WeakReference<>(big);
         Variable loss = w.matmul(Variable.constant(big)).square().sum();
         big = null;
@@ -72,10 +72,10 @@ class EngineTest {
 
     @Test
     void memoryDoesNotGrowOverManyTrainingSteps() {
-        Variable w1 = Variable.parameter(TensorArbitraries.random(5, 64, 32).mul(0.1));
-        Variable w2 = Variable.parameter(TensorArbitraries.random(6, 10, 64).mul(0.1));
+        Variable w1 = Variable.parameter(TensorGens.random(5, 64, 32).mul(0.1));
+        Variable w2 = Variable.parameter(TensorGens.random(6, 10, 64).mul(0.1));
         AdamW opt = new AdamW(List.of(ParamGroup.of(List.of(w1, w2), 0.01)), LrSchedule.constant(1e-3));
-        Tensor x = TensorArbitraries.random(7, 16, 32);
+        Tensor x = TensorGens.random(7, 16, 32);
         int[] targets = new int[16];
         for (int i = 0; i < 16; i++) targets[i] = i % 10;
         long[] usedAt = new long[2];

@@ -1,6 +1,8 @@
 package io.flexigpt.cli;
 
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
 import java.io.IOException;
@@ -9,12 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /** The demo's BPE trainer: byte fallback makes every string round-trip; the merges it learns are used. */
 class BpeTrainerTest {
@@ -43,29 +44,33 @@ class BpeTrainerTest {
         return tokenizer;
     }
 
-    @AfterContainer
+    @AfterAll
     static void cleanUp() throws IOException {
         if (dir == null) return;
         Files.deleteIfExists(dir.resolve("tokenizer.bin"));
         Files.deleteIfExists(dir);
     }
 
-    @Property(tries = 300)
-    void decodeInvertsEncode(@ForAll("texts") String s) {
-        Llama2cTokenizer tok = tokenizer();
-        assertEquals(s, tok.decode(tok.encode(s, false, false)));
+    @Test
+    void decodeInvertsEncode() {
+        qt(300).forAll(texts()).checkAssert(s -> {
+            Llama2cTokenizer tok = tokenizer();
+            assertEquals(s, tok.decode(tok.encode(s, false, false)));
+        });
     }
 
-    @Provide
-    Arbitrary<String> texts() {
-        Arbitrary<String> english = Arbitraries.of(CORPUS).list().ofMaxSize(3).map(l -> String.join(" ", l));
-        Arbitrary<String> any = Arbitraries.integers().between(0, 0x10FFFF).filter(cp -> cp < 0xD800 || cp > 0xDFFF).list().ofMaxSize(30)
+    static Gen<String> texts() {
+        Gen<String> english = lists().of(arbitrary().pick(CORPUS)).ofSizeBetween(0, 3).map(l -> String.join(" ", l));
+        Gen<String> any = lists().of(integers().between(0, 0x10FFFF).assuming(cp -> cp < 0xD800 || cp > 0xDFFF)).ofSizeBetween(0, 30)
                 .map(cps -> new String(cps.stream().mapToInt(Integer::intValue).toArray(), 0, cps.size()));
-        Arbitrary<String> mixed = Arbitraries.strings().withCharRange(' ', '~').withChars("\n\t\u00e9\u00fc\u20ac").ofMaxLength(60);
-        return Arbitraries.oneOf(english, any, mixed);
+        Gen<Character> printable = Generate.frequency(Pair.of(95, Generate.characters(' ', '~')),
+                Pair.of(5, arbitrary().pick('\n', '\t', '\u00e9', '\u00fc', '\u20ac')));
+        Gen<String> mixed = lists().of(printable).ofSizeBetween(0, 60)
+                .map(chars -> chars.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining()));
+        return Generate.oneOf(english, any, mixed);
     }
 
-    @Property(tries = 1)
+    @Test
     void vocabularyHasSpecialsBytesAndMerges() {
         Llama2cTokenizer tok = tokenizer();
         assertTrue(tok.vocabSize() <= 400 && tok.vocabSize() > 300, "size " + tok.vocabSize());

@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,8 +30,10 @@ class CliTest {
         return new Run(code, out.toString(), err.toString());
     }
 
-    @BeforeAll
-    static void data() throws Exception {
+    /** Loads the shared data once, before the first test; while it is missing, each test is skipped (counted) instead. */
+    @BeforeEach
+    void data() throws Exception {
+        if (text != null) return;
         model = TestData.file("models/stories260K/stories260K.bin").toString();
         tok = TestData.file("models/stories260K/tok512.bin").toString();
         tasks = TestData.file("tasks").toString();

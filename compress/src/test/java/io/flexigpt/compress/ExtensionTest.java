@@ -1,6 +1,8 @@
 package io.flexigpt.compress;
 
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.autograd.Functions;
 import io.flexigpt.autograd.NoGrad;
@@ -13,13 +15,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * Extension: inserted blocks sit after the chosen blocks, reference those blocks' weights (the same
@@ -28,43 +26,44 @@ import org.junit.jupiter.api.Test;
  */
 class ExtensionTest {
 
-    @Provide
-    Arbitrary<int[]> insertionPoints() {
-        return Arbitraries.integers().between(0, 3).array(int[].class).ofMinSize(1).ofMaxSize(4);
+    static Gen<int[]> insertionPoints() {
+        return Generate.intArrays(integers().between(1, 4), integers().between(0, 3)).describedAs(java.util.Arrays::toString);
     }
 
-    @Property(tries = 15)
-    void insertedBlocksShareTheirSourceAndStartAsTheIdentity(@ForAll("insertionPoints") int[] after, @ForAll long seed) {
-        LlamaModel base = TinyModels.random(4, seed);
-        List<TransformerBlock> baseBlocks = base.blocks().asList();
-        LlamaModel grown = Extension.extend(base, after, RankSpec.of(3), seed);
+    @Test
+    void insertedBlocksShareTheirSourceAndStartAsTheIdentity() {
+        qt(15).forAll(insertionPoints(), longs().all()).checkAssert((after, seed) -> {
+            LlamaModel base = TinyModels.random(4, seed);
+            List<TransformerBlock> baseBlocks = base.blocks().asList();
+            LlamaModel grown = Extension.extend(base, after, RankSpec.of(3), seed);
 
-        int[] sorted = after.clone();
-        Arrays.sort(sorted);
-        List<Integer> expectedSource = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            expectedSource.add(-1);
-            for (int a : sorted) if (a == i) expectedSource.add(i);
-        }
-        assertEquals(expectedSource.size(), grown.blocks().size());
-        int original = -1;
-        Variable x = Variable.constant(new Rng(seed).normal(0, 1, 2, 5, TinyModels.DIM));
-        for (int i = 0; i < grown.blocks().size(); i++) {
-            TransformerBlock b = grown.blocks().get(i);
-            if (expectedSource.get(i) < 0) {
-                original++;
-                assertSameWeightsAs(baseBlocks.get(original), b);
-                continue;
+            int[] sorted = after.clone();
+            Arrays.sort(sorted);
+            List<Integer> expectedSource = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                expectedSource.add(-1);
+                for (int a : sorted) if (a == i) expectedSource.add(i);
             }
-            TransformerBlock source = grown.blocks().get(i - 1 - countInsertedBefore(expectedSource, i));
-            for (String m : Projections.NAMES) {
-                assertSame(Projections.linear(source, m).weight(), ((SharedLowRankLinear) Projections.get(b, m)).base(), "block " + i + " " + m);
+            assertEquals(expectedSource.size(), grown.blocks().size());
+            int original = -1;
+            Variable x = Variable.constant(new Rng(seed).normal(0, 1, 2, 5, TinyModels.DIM));
+            for (int i = 0; i < grown.blocks().size(); i++) {
+                TransformerBlock b = grown.blocks().get(i);
+                if (expectedSource.get(i) < 0) {
+                    original++;
+                    assertSameWeightsAs(baseBlocks.get(original), b);
+                    continue;
+                }
+                TransformerBlock source = grown.blocks().get(i - 1 - countInsertedBefore(expectedSource, i));
+                for (String m : Projections.NAMES) {
+                    assertSame(Projections.linear(source, m).weight(), ((SharedLowRankLinear) Projections.get(b, m)).base(), "block " + i + " " + m);
+                }
+                try (NoGrad ignored = NoGrad.enter()) {
+                    assertEquals(0.0, b.forward(x, 0, null).value().maxAbsDiff(x.value()), "inserted block " + i + " is the identity");
+                }
             }
-            try (NoGrad ignored = NoGrad.enter()) {
-                assertEquals(0.0, b.forward(x, 0, null).value().maxAbsDiff(x.value()), "inserted block " + i + " is the identity");
-            }
-        }
-        assertEquals(0.0, grown.logits(TinyModels.PROBE).maxAbsDiff(base.logits(TinyModels.PROBE)));
+            assertEquals(0.0, grown.logits(TinyModels.PROBE).maxAbsDiff(base.logits(TinyModels.PROBE)));
+        });
     }
 
     /** Inserted blocks directly before position {@code i} (after the same source). */
@@ -106,13 +105,15 @@ class ExtensionTest {
         assertThrows(IllegalArgumentException.class, () -> Extension.extend(base, new int[] {-1}, RankSpec.of(2), 1));
     }
 
-    @Property(tries = 100)
-    void evenlySpacedPointsAreDistinctAndInsideTheModel(@ForAll @IntRange(min = 1, max = 64) int blocks, @ForAll @IntRange(min = 1, max = 64) int count) {
-        int[] after = Extension.evenlySpaced(blocks, count);
-        assertEquals(count, after.length);
-        for (int k = 0; k < count; k++) {
-            assertTrue(after[k] >= 0 && after[k] < blocks, Arrays.toString(after));
-            if (k > 0) assertTrue(count <= blocks ? after[k] > after[k - 1] : after[k] >= after[k - 1], Arrays.toString(after));
-        }
+    @Test
+    void evenlySpacedPointsAreDistinctAndInsideTheModel() {
+        qt(100).forAll(integers().between(1, 64), integers().between(1, 64)).checkAssert((blocks, count) -> {
+            int[] after = Extension.evenlySpaced(blocks, count);
+            assertEquals(count, after.length);
+            for (int k = 0; k < count; k++) {
+                assertTrue(after[k] >= 0 && after[k] < blocks, Arrays.toString(after));
+                if (k > 0) assertTrue(count <= blocks ? after[k] > after[k - 1] : after[k] >= after[k - 1], Arrays.toString(after));
+            }
+        });
     }
 }

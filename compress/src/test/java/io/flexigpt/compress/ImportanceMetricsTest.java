@@ -1,6 +1,8 @@
 package io.flexigpt.compress;
 
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.autograd.NoGrad;
 import io.flexigpt.autograd.Variable;
@@ -12,13 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * The four block-importance metrics: one finite, reproducible score per block that leaves the model as it
@@ -28,43 +25,45 @@ import org.junit.jupiter.api.Test;
 class ImportanceMetricsTest {
     static final List<String> NAMES = List.of("bi", "l2", "taylor", "ppl");
 
-    @Provide
-    Arbitrary<String> metrics() {
-        return Arbitraries.of(NAMES);
+    static Gen<String> metrics() {
+        return arbitrary().pick(NAMES);
     }
 
-    @Property(tries = 16)
-    void oneFiniteReproducibleScorePerBlockAndTheModelIsLeftUnchanged(@ForAll("metrics") String name, @ForAll long seed,
-                                                                      @ForAll @IntRange(min = 1, max = 5) int layers) {
-        LlamaModel model = TinyModels.random(layers, seed);
-        CalibrationData data = TinyModels.calibration(model, 5, 12, 2, seed);
-        model.blocks().get(0).attentionNorm().weight().setRequiresGrad(false);
-        List<TransformerBlock> blocksBefore = model.blocks().asList();
-        List<Boolean> trainableBefore = new ArrayList<>();
-        for (Variable v : model.parameters()) trainableBefore.add(v.requiresGrad());
-        Tensor logitsBefore = model.logits(TinyModels.PROBE);
+    @Test
+    void oneFiniteReproducibleScorePerBlockAndTheModelIsLeftUnchanged() {
+        qt(16).forAll(metrics(), longs().all(), integers().between(1, 5)).checkAssert((name, seed, layers) -> {
+            LlamaModel model = TinyModels.random(layers, seed);
+            CalibrationData data = TinyModels.calibration(model, 5, 12, 2, seed);
+            model.blocks().get(0).attentionNorm().weight().setRequiresGrad(false);
+            List<TransformerBlock> blocksBefore = model.blocks().asList();
+            List<Boolean> trainableBefore = new ArrayList<>();
+            for (Variable v : model.parameters()) trainableBefore.add(v.requiresGrad());
+            Tensor logitsBefore = model.logits(TinyModels.PROBE);
 
-        ImportanceMetric metric = ImportanceMetric.byName(name);
-        double[] first = metric.score(model, data), second = metric.score(model, data);
+            ImportanceMetric metric = ImportanceMetric.byName(name);
+            double[] first = metric.score(model, data), second = metric.score(model, data);
 
-        assertEquals(layers, first.length);
-        for (double s : first) assertTrue(Double.isFinite(s), name + " score " + s);
-        assertArrayEquals(first, second, name + " is deterministic");
-        assertEquals(blocksBefore, model.blocks().asList(), "same blocks in the same order");
-        List<Variable> params = model.parameters();
-        for (int i = 0; i < params.size(); i++) {
-            assertEquals(trainableBefore.get(i), params.get(i).requiresGrad(), "requiresGrad of parameter " + i);
-            assertNull(params.get(i).grad(), "no gradient left on parameter " + i);
-        }
-        assertEquals(0.0, model.logits(TinyModels.PROBE).maxAbsDiff(logitsBefore));
+            assertEquals(layers, first.length);
+            for (double s : first) assertTrue(Double.isFinite(s), name + " score " + s);
+            assertArrayEquals(first, second, name + " is deterministic");
+            assertEquals(blocksBefore, model.blocks().asList(), "same blocks in the same order");
+            List<Variable> params = model.parameters();
+            for (int i = 0; i < params.size(); i++) {
+                assertEquals(trainableBefore.get(i), params.get(i).requiresGrad(), "requiresGrad of parameter " + i);
+                assertNull(params.get(i).grad(), "no gradient left on parameter " + i);
+            }
+            assertEquals(0.0, model.logits(TinyModels.PROBE).maxAbsDiff(logitsBefore));
+        });
     }
 
-    @Property(tries = 16)
-    void aBlockWhoseBranchesOutputZeroScoresZero(@ForAll("metrics") String name, @ForAll long seed, @ForAll @IntRange(min = 0, max = 3) int block) {
-        LlamaModel model = TinyModels.withIdentityBlock(TinyModels.random(4, seed), block);
-        double[] s = ImportanceMetric.byName(name).score(model, TinyModels.calibration(model, 4, 10, 2, seed));
-        assertEquals(0.0, s[block], 1e-12, name + " of the identity block");
-        for (int i = 0; i < s.length; i++) if (i != block) assertNotEquals(0.0, s[i], name + " of ordinary block " + i);
+    @Test
+    void aBlockWhoseBranchesOutputZeroScoresZero() {
+        qt(16).forAll(metrics(), longs().all(), integers().between(0, 3)).checkAssert((name, seed, block) -> {
+            LlamaModel model = TinyModels.withIdentityBlock(TinyModels.random(4, seed), block);
+            double[] s = ImportanceMetric.byName(name).score(model, TinyModels.calibration(model, 4, 10, 2, seed));
+            assertEquals(0.0, s[block], 1e-12, name + " of the identity block");
+            for (int i = 0; i < s.length; i++) if (i != block) assertNotEquals(0.0, s[i], name + " of ordinary block " + i);
+        });
     }
 
     @Test
@@ -93,48 +92,52 @@ class ImportanceMetricsTest {
         return states;
     }
 
-    @Property(tries = 10)
-    void blockInfluenceAndRelativeL2AreTokenMeansOfTheirDefinitions(@ForAll long seed, @ForAll @IntRange(min = 1, max = 7) int windows) {
-        LlamaModel model = TinyModels.random(3, seed);
-        CalibrationData data = TinyModels.calibration(model, windows, 9, 3, seed);
-        double[] bi = new BlockInfluence().score(model, data), l2 = new RelativeL2().score(model, data);
-        for (Map.Entry<Integer, List<double[][]>> e : hiddenStates(model, data).entrySet()) {
-            double cosSum = 0, relSum = 0;
-            int tokens = 0;
-            for (double[][] io : e.getValue()) {
-                double[] in = io[0], out = io[1];
-                int d = (int) io[2][0];
-                for (int t = 0; t < in.length / d; t++) {
-                    double dot = 0, ni = 0, no = 0, dd = 0;
-                    for (int j = t * d; j < (t + 1) * d; j++) {
-                        dot += in[j] * out[j];
-                        ni += in[j] * in[j];
-                        no += out[j] * out[j];
-                        dd += (out[j] - in[j]) * (out[j] - in[j]);
+    @Test
+    void blockInfluenceAndRelativeL2AreTokenMeansOfTheirDefinitions() {
+        qt(10).forAll(longs().all(), integers().between(1, 7)).checkAssert((seed, windows) -> {
+            LlamaModel model = TinyModels.random(3, seed);
+            CalibrationData data = TinyModels.calibration(model, windows, 9, 3, seed);
+            double[] bi = new BlockInfluence().score(model, data), l2 = new RelativeL2().score(model, data);
+            for (Map.Entry<Integer, List<double[][]>> e : hiddenStates(model, data).entrySet()) {
+                double cosSum = 0, relSum = 0;
+                int tokens = 0;
+                for (double[][] io : e.getValue()) {
+                    double[] in = io[0], out = io[1];
+                    int d = (int) io[2][0];
+                    for (int t = 0; t < in.length / d; t++) {
+                        double dot = 0, ni = 0, no = 0, dd = 0;
+                        for (int j = t * d; j < (t + 1) * d; j++) {
+                            dot += in[j] * out[j];
+                            ni += in[j] * in[j];
+                            no += out[j] * out[j];
+                            dd += (out[j] - in[j]) * (out[j] - in[j]);
+                        }
+                        cosSum += dot / Math.sqrt(ni * no);
+                        relSum += Math.sqrt(dd / ni);
+                        tokens++;
                     }
-                    cosSum += dot / Math.sqrt(ni * no);
-                    relSum += Math.sqrt(dd / ni);
-                    tokens++;
                 }
+                assertEquals(windows * 9, tokens);
+                int i = e.getKey();
+                assertEquals(1 - cosSum / tokens, bi[i], 1e-5, "BI of block " + i);
+                assertEquals(relSum / tokens, l2[i], 1e-5 * (1 + relSum / tokens), "relative L2 of block " + i);
+                assertTrue(bi[i] >= -1e-7 && bi[i] <= 2, "BI in [0, 2]: " + bi[i]);
             }
-            assertEquals(windows * 9, tokens);
-            int i = e.getKey();
-            assertEquals(1 - cosSum / tokens, bi[i], 1e-5, "BI of block " + i);
-            assertEquals(relSum / tokens, l2[i], 1e-5 * (1 + relSum / tokens), "relative L2 of block " + i);
-            assertTrue(bi[i] >= -1e-7 && bi[i] <= 2, "BI in [0, 2]: " + bi[i]);
-        }
+        });
     }
 
-    @Property(tries = 6)
-    void taylorScoreIsTheDerivativeOfTheLossAlongTheBlocksOwnScaling(@ForAll long seed) {
-        LlamaModel model = TinyModels.random(3, seed);
-        CalibrationData data = TinyModels.calibration(model, 4, 16, 2, seed);
-        double[] taylor = new TaylorImportance().score(model, data);
-        double eps = 2e-3;
-        for (int i = 0; i < taylor.length; i++) {
-            double slope = (data.loss(scaledBlock(model, i, 1 + eps)) - data.loss(scaledBlock(model, i, 1 - eps))) / (2 * eps);
-            assertEquals(Math.abs(slope), taylor[i], 5e-4 + 0.02 * taylor[i], "block " + i);
-        }
+    @Test
+    void taylorScoreIsTheDerivativeOfTheLossAlongTheBlocksOwnScaling() {
+        qt(6).forAll(longs().all()).checkAssert(seed -> {
+            LlamaModel model = TinyModels.random(3, seed);
+            CalibrationData data = TinyModels.calibration(model, 4, 16, 2, seed);
+            double[] taylor = new TaylorImportance().score(model, data);
+            double eps = 2e-3;
+            for (int i = 0; i < taylor.length; i++) {
+                double slope = (data.loss(scaledBlock(model, i, 1 + eps)) - data.loss(scaledBlock(model, i, 1 - eps))) / (2 * eps);
+                assertEquals(Math.abs(slope), taylor[i], 5e-4 + 0.02 * taylor[i], "block " + i);
+            }
+        });
     }
 
     /** A copy of {@code model} with every parameter of block {@code block} multiplied by {@code factor}. */
@@ -146,17 +149,19 @@ class ImportanceMetricsTest {
         return TinyModels.edited(model, changes);
     }
 
-    @Property(tries = 8)
-    void perplexityIncreaseIsThePerplexityWithoutTheBlockMinusThePerplexityWithIt(@ForAll long seed) {
-        LlamaModel model = TinyModels.random(3, seed);
-        CalibrationData data = TinyModels.calibration(model, 4, 10, 2, seed);
-        double[] s = new PerplexityIncrease().score(model, data);
-        double base = data.perplexity(model);
-        for (int i = 0; i < s.length; i++) {
-            LlamaModel without = FlexiGpt.copy(model);
-            without.blocks().remove(i);
-            assertEquals(data.perplexity(without) - base, s[i], 1e-9 * base, "block " + i);
-        }
+    @Test
+    void perplexityIncreaseIsThePerplexityWithoutTheBlockMinusThePerplexityWithIt() {
+        qt(8).forAll(longs().all()).checkAssert(seed -> {
+            LlamaModel model = TinyModels.random(3, seed);
+            CalibrationData data = TinyModels.calibration(model, 4, 10, 2, seed);
+            double[] s = new PerplexityIncrease().score(model, data);
+            double base = data.perplexity(model);
+            for (int i = 0; i < s.length; i++) {
+                LlamaModel without = FlexiGpt.copy(model);
+                without.blocks().remove(i);
+                assertEquals(data.perplexity(without) - base, s[i], 1e-9 * base, "block " + i);
+            }
+        });
     }
 
     @Test

@@ -1,16 +1,15 @@
 package io.flexigpt.compress;
 
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
 import java.util.Arrays;
 import java.util.stream.IntStream;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * Pruning plans: {@code round(rate · blocks)} blocks, the lowest-scored ones (never a protected first or
@@ -31,10 +30,17 @@ class PruningPlanTest {
         return s;
     }
 
-    @Property(tries = 300)
-    void prunesTheRoundedNumberOfLowestScoredUnprotectedBlocks(@ForAll @IntRange(min = 2, max = 8) int layers, @ForAll long seed,
-                                                              @ForAll @DoubleRange(min = 0, max = 1, maxIncluded = false) double rate,
-                                                              @ForAll boolean protectFirst, @ForAll boolean protectLast) {
+    @Test
+    void prunesTheRoundedNumberOfLowestScoredUnprotectedBlocks() {
+        record Case(int layers, long seed, double rate, boolean protectFirst, boolean protectLast) {}
+        Gen<Case> cases = in -> new Case(integers().between(2, 8).generate(in), longs().all().generate(in),
+                doubles().between(0, 1).generate(in), booleans().all().generate(in),
+                booleans().all().generate(in));
+        qt(300).forAll(cases)
+                .checkAssert(c -> prunesTheRoundedNumberOfLowestScoredUnprotectedBlocks(c.layers(), c.seed(), c.rate(), c.protectFirst(), c.protectLast()));
+    }
+
+    private void prunesTheRoundedNumberOfLowestScoredUnprotectedBlocks(int layers, long seed, double rate, boolean protectFirst, boolean protectLast) {
         LlamaModel model = model(layers);
         double[] s = scores(layers, seed);
         int n = (int) Math.round(rate * layers);

@@ -1,36 +1,40 @@
 package io.flexigpt.compress;
 
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.tensor.Tensor;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /** Adapter ranks: an absolute rank capped at {@code min(out, in)}, or a rounded fraction of it (at least 1), and their parsing. */
 class RankSpecTest {
 
-    @Property(tries = 200)
-    void anAbsoluteRankIsCappedByTheSmallerDimension(@ForAll @IntRange(min = 1, max = 100) int rank,
-                                                     @ForAll @IntRange(min = 1, max = 40) int out, @ForAll @IntRange(min = 1, max = 40) int in) {
-        assertEquals(Math.min(rank, Math.min(out, in)), RankSpec.of(rank).rankFor(Tensor.zeros(out, in)));
+    @Test
+    void anAbsoluteRankIsCappedByTheSmallerDimension() {
+        qt(200).forAll(integers().between(1, 100), integers().between(1, 40), integers().between(1, 40))
+                .checkAssert((rank, out, in) -> {
+            assertEquals(Math.min(rank, Math.min(out, in)), RankSpec.of(rank).rankFor(Tensor.zeros(out, in)));
+        });
     }
 
-    @Property(tries = 200)
-    void aFractionIsRoundedAndAtLeastOne(@ForAll @DoubleRange(min = 0.01, max = 1.0) double f,
-                                        @ForAll @IntRange(min = 1, max = 40) int out, @ForAll @IntRange(min = 1, max = 40) int in) {
-        int full = Math.min(out, in), r = RankSpec.fraction(f).rankFor(Tensor.zeros(out, in));
-        assertTrue(r >= 1 && r <= full, r + " outside 1.." + full);
-        if (f * full >= 1) assertTrue(Math.abs(r - f * full) <= 0.5 + 1e-9, r + " is not the rounding of " + f * full);
-        else assertEquals(1, r);
+    @Test
+    void aFractionIsRoundedAndAtLeastOne() {
+        qt(200).forAll(doubles().between(0.01, 1.0), integers().between(1, 40), integers().between(1, 40))
+                .checkAssert((f, out, in) -> {
+            int full = Math.min(out, in), r = RankSpec.fraction(f).rankFor(Tensor.zeros(out, in));
+            assertTrue(r >= 1 && r <= full, r + " outside 1.." + full);
+            if (f * full >= 1) assertTrue(Math.abs(r - f * full) <= 0.5 + 1e-9, r + " is not the rounding of " + f * full);
+            else assertEquals(1, r);
+        });
     }
 
-    @Property(tries = 100)
-    void parseReadsWhatToStringWrites(@ForAll @IntRange(min = 1, max = 4096) int rank, @ForAll @DoubleRange(min = 0.01, max = 1.0) double f) {
-        assertEquals(RankSpec.of(rank), RankSpec.parse(RankSpec.of(rank).toString()));
-        assertEquals(RankSpec.fraction(f), RankSpec.parse(RankSpec.fraction(f).toString()));
+    @Test
+    void parseReadsWhatToStringWrites() {
+        qt(100).forAll(integers().between(1, 4096), doubles().between(0.01, 1.0)).checkAssert((rank, f) -> {
+            assertEquals(RankSpec.of(rank), RankSpec.parse(RankSpec.of(rank).toString()));
+            assertEquals(RankSpec.fraction(f), RankSpec.parse(RankSpec.fraction(f).toString()));
+        });
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.flexigpt.compress;
 
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.autograd.Variable;
 import io.flexigpt.nn.LlamaModel;
@@ -11,10 +13,8 @@ import io.flexigpt.tensor.Rng;
 import io.flexigpt.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * Replacement blocks: SVD-initialised adapters whose product is the best rank-r approximation of the
@@ -24,9 +24,16 @@ import org.junit.jupiter.api.Test;
  */
 class ReplacementBlocksTest {
 
-    @Property(tries = 60)
-    void svdAdaptersMultiplyToTheTruncatedDifferenceAndAreBalanced(@ForAll @IntRange(min = 1, max = 14) int out, @ForAll @IntRange(min = 1, max = 14) int in,
-                                                                   @ForAll @IntRange(min = 1, max = 14) int rank, @ForAll boolean withBase, @ForAll long seed) {
+    @Test
+    void svdAdaptersMultiplyToTheTruncatedDifferenceAndAreBalanced() {
+        record Case(int out, int in, int rank, boolean withBase, long seed) {}
+        Gen<Case> cases = in -> new Case(integers().between(1, 14).generate(in), integers().between(1, 14).generate(in),
+                integers().between(1, 14).generate(in), booleans().all().generate(in), longs().all().generate(in));
+        qt(60).forAll(cases)
+                .checkAssert(c -> svdAdaptersMultiplyToTheTruncatedDifferenceAndAreBalanced(c.out(), c.in(), c.rank(), c.withBase(), c.seed()));
+    }
+
+    private void svdAdaptersMultiplyToTheTruncatedDifferenceAndAreBalanced(int out, int in, int rank, boolean withBase, long seed) {
         Rng rng = new Rng(seed);
         Tensor target = rng.normal(0, 1, out, in), base = withBase ? rng.normal(0, 1, out, in) : null;
         int r = Math.min(rank, Math.min(out, in));
@@ -88,45 +95,49 @@ class ReplacementBlocksTest {
         return ReplacementBlocks.build(m.config(), pruned, source, ReplacementBlocks.adapters(pruned, source, RankSpec.of(2), FlexiGptConfig.AdapterInit.LORA, new Rng(3)), sa, sm);
     }
 
-    @Property(tries = 10)
-    void scalesOfAnExactReplacementAreOneAndADoubledAttentionOutputIsHalved(@ForAll long seed) {
-        LlamaModel m = TinyModels.random(1, seed);
-        Tensor[] same = ReplacementBlocks.outputScales(m.blocks().get(0), onBase(m, m, null, null), inputs(m, seed));
-        assertTrue(same[0].sub(1).abs().max(0, false).item() < 1e-6 && same[1].sub(1).abs().max(0, false).item() < 1e-6);
+    @Test
+    void scalesOfAnExactReplacementAreOneAndADoubledAttentionOutputIsHalved() {
+        qt(10).forAll(longs().all()).checkAssert(seed -> {
+            LlamaModel m = TinyModels.random(1, seed);
+            Tensor[] same = ReplacementBlocks.outputScales(m.blocks().get(0), onBase(m, m, null, null), inputs(m, seed));
+            assertTrue(same[0].sub(1).abs().max(0, false).item() < 1e-6 && same[1].sub(1).abs().max(0, false).item() < 1e-6);
 
-        Tensor o = m.stateDict().get("model.layers.0.self_attn.o_proj.weight");
-        LlamaModel doubled = TinyModels.edited(m, Map.of("model.layers.0.self_attn.o_proj.weight", o.mul(2)));
-        Tensor[] half = ReplacementBlocks.outputScales(m.blocks().get(0), onBase(m, doubled, null, null), inputs(m, seed));
-        assertTrue(half[0].sub(0.5).abs().max(0, false).item() < 1e-5, "attention scale " + half[0]);
+            Tensor o = m.stateDict().get("model.layers.0.self_attn.o_proj.weight");
+            LlamaModel doubled = TinyModels.edited(m, Map.of("model.layers.0.self_attn.o_proj.weight", o.mul(2)));
+            Tensor[] half = ReplacementBlocks.outputScales(m.blocks().get(0), onBase(m, doubled, null, null), inputs(m, seed));
+            assertTrue(half[0].sub(0.5).abs().max(0, false).item() < 1e-5, "attention scale " + half[0]);
 
-        LlamaModel huge = TinyModels.edited(m, Map.of("model.layers.0.self_attn.o_proj.weight", o.mul(100)));
-        Tensor[] clamped = ReplacementBlocks.outputScales(m.blocks().get(0), onBase(m, huge, null, null), inputs(m, seed));
-        assertEquals(0.125, clamped[0].max(0, false).item(), 1e-7, "clamped at 1/8");
-        assertEquals(0.125, -clamped[0].neg().max(0, false).item(), 1e-7);
+            LlamaModel huge = TinyModels.edited(m, Map.of("model.layers.0.self_attn.o_proj.weight", o.mul(100)));
+            Tensor[] clamped = ReplacementBlocks.outputScales(m.blocks().get(0), onBase(m, huge, null, null), inputs(m, seed));
+            assertEquals(0.125, clamped[0].max(0, false).item(), 1e-7, "clamped at 1/8");
+            assertEquals(0.125, -clamped[0].neg().max(0, false).item(), 1e-7);
+        });
     }
 
-    @Property(tries = 10)
-    void withItsScalesEachBranchHasThePrunedBlocksPerChannelRms(@ForAll long seed) {
-        LlamaModel m = TinyModels.random(2, seed);
-        LlamaModel other = TinyModels.random(2, seed + 1);
-        Map<String, Tensor> sd = m.stateDict();
-        // a source whose o_proj and down_proj are the pruned block's times 1.5 and 0.6: the scales stay inside [1/8, 8]
-        LlamaModel source = TinyModels.edited(other, Map.of(
-                "model.layers.0.self_attn.o_proj.weight", sd.get("model.layers.0.self_attn.o_proj.weight").mul(1.5),
-                "model.layers.0.mlp.down_proj.weight", sd.get("model.layers.0.mlp.down_proj.weight").mul(0.6)));
-        List<Tensor> x = inputs(m, seed);
-        Tensor[] scales = ReplacementBlocks.outputScales(m.blocks().get(0), onBase(m, source, null, null), x);
-        TransformerBlock scaled = onBase(m, source, scales[0], scales[1]);
-        for (int branch = 0; branch < 2; branch++) {
-            Tensor want = null, have = null;
-            for (Tensor xi : x) {
-                Tensor w = ReplacementBlocks.branchOutputs(m.blocks().get(0), Variable.constant(xi))[branch].square().sum(0, false);
-                Tensor h = ReplacementBlocks.branchOutputs(scaled, Variable.constant(xi))[branch].square().sum(0, false);
-                want = want == null ? w : want.add(w);
-                have = have == null ? h : have.add(h);
+    @Test
+    void withItsScalesEachBranchHasThePrunedBlocksPerChannelRms() {
+        qt(10).forAll(longs().all()).checkAssert(seed -> {
+            LlamaModel m = TinyModels.random(2, seed);
+            LlamaModel other = TinyModels.random(2, seed + 1);
+            Map<String, Tensor> sd = m.stateDict();
+            // a source whose o_proj and down_proj are the pruned block's times 1.5 and 0.6: the scales stay inside [1/8, 8]
+            LlamaModel source = TinyModels.edited(other, Map.of(
+                    "model.layers.0.self_attn.o_proj.weight", sd.get("model.layers.0.self_attn.o_proj.weight").mul(1.5),
+                    "model.layers.0.mlp.down_proj.weight", sd.get("model.layers.0.mlp.down_proj.weight").mul(0.6)));
+            List<Tensor> x = inputs(m, seed);
+            Tensor[] scales = ReplacementBlocks.outputScales(m.blocks().get(0), onBase(m, source, null, null), x);
+            TransformerBlock scaled = onBase(m, source, scales[0], scales[1]);
+            for (int branch = 0; branch < 2; branch++) {
+                Tensor want = null, have = null;
+                for (Tensor xi : x) {
+                    Tensor w = ReplacementBlocks.branchOutputs(m.blocks().get(0), Variable.constant(xi))[branch].square().sum(0, false);
+                    Tensor h = ReplacementBlocks.branchOutputs(scaled, Variable.constant(xi))[branch].square().sum(0, false);
+                    want = want == null ? w : want.add(w);
+                    have = have == null ? h : have.add(h);
+                }
+                Tensor ratio = have.div(want).sqrt();
+                assertTrue(ratio.sub(1).abs().max(0, false).item() < 1e-3, (branch == 0 ? "attention" : "MLP") + " RMS ratio per channel " + ratio);
             }
-            Tensor ratio = have.div(want).sqrt();
-            assertTrue(ratio.sub(1).abs().max(0, false).item() < 1e-3, (branch == 0 ? "attention" : "MLP") + " RMS ratio per channel " + ratio);
-        }
+        });
     }
 }

@@ -16,6 +16,8 @@ import io.flexigpt.tensor.backend.KvCacheSlice;
 import io.flexigpt.tensor.backend.MatmulShape;
 import io.flexigpt.tensor.backend.RowsShape;
 import java.util.Random;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /** Device discovery, buffer residency across ops, the refusal of Aparapi's Java fallback, and dispatch. */
@@ -176,10 +178,19 @@ class OpenClBackendTest {
         DeviceKernel<UntranslatableKernel> kernel = new DeviceKernel<>(new UntranslatableKernel(), device);
         // Aparapi either re-runs the kernel in Java threads (a device-chosen work-group size) or throws
         // from its fallback path (an explicit one); both must surface as the same error
-        for (com.aparapi.Range range : new com.aparapi.Range[] {device.createRange(8), com.aparapi.Range.create(device, 8, 8)}) {
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> kernel.execute(range));
-            assertTrue(e.getMessage().contains("did not execute through OpenCL"), e.getMessage());
+        // on the way Aparapi warns "Device failed for ..." with a stack trace, printed only when its logger
+        // takes warnings: expected here, so this test raises the logger to SEVERE while it runs
+        Logger aparapi = Logger.getLogger(com.aparapi.Config.getLoggerName());
+        Level level = aparapi.getLevel();
+        aparapi.setLevel(Level.SEVERE);
+        try {
+            for (com.aparapi.Range range : new com.aparapi.Range[] {device.createRange(8), com.aparapi.Range.create(device, 8, 8)}) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> kernel.execute(range));
+                assertTrue(e.getMessage().contains("did not execute through OpenCL"), e.getMessage());
+            }
+        } finally {
+            aparapi.setLevel(level);
+            kernel.dispose();
         }
-        kernel.dispose();
     }
 }

@@ -1,14 +1,15 @@
 package io.flexigpt.nn;
 
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.autograd.NoGrad;
 import io.flexigpt.autograd.Variable;
 import io.flexigpt.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.*;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 /**
  * Per-channel residual output scales of a block act channel by channel (zero scales make the block the
@@ -22,31 +23,34 @@ class BlockScalesAndObserverTest {
         return new TransformerBlock(b.attentionNorm(), b.attention(), b.mlpNorm(), b.mlp(), attentionScale, mlpScale);
     }
 
-    @Property(tries = 20)
-    void outputScalesActPerChannel(@ForAll @IntRange(min = 0, max = 15) int channel, @ForAll @IntRange(min = 1, max = 5) int length, @ForAll long seed) {
-        LlamaModel model = TinyModels.model(CONFIG, seed);
-        TransformerBlock plain = model.blocks().get(1);
-        int d = CONFIG.dim();
-        try (NoGrad ignored = NoGrad.enter()) {
-            Variable x = model.embed(new int[][] {TinyModels.tokens(seed, length, CONFIG.vocabSize())});
-            Tensor in = x.value();
-            assertEquals(0.0, scaled(plain, Tensor.zeros(d), Tensor.zeros(d)).forward(x, 0, null).value().maxAbsDiff(in));
-            assertEquals(0.0, scaled(plain, Tensor.ones(d), Tensor.ones(d)).forward(x, 0, null).value().maxAbsDiff(plain.forward(x, 0, null).value()));
+    @Test
+    void outputScalesActPerChannel() {
+        qt(20).forAll(integers().between(0, 15), integers().between(1, 5), longs().all())
+                .checkAssert((channel, length, seed) -> {
+            LlamaModel model = TinyModels.model(CONFIG, seed);
+            TransformerBlock plain = model.blocks().get(1);
+            int d = CONFIG.dim();
+            try (NoGrad ignored = NoGrad.enter()) {
+                Variable x = model.embed(new int[][] {TinyModels.tokens(seed, length, CONFIG.vocabSize())});
+                Tensor in = x.value();
+                assertEquals(0.0, scaled(plain, Tensor.zeros(d), Tensor.zeros(d)).forward(x, 0, null).value().maxAbsDiff(in));
+                assertEquals(0.0, scaled(plain, Tensor.ones(d), Tensor.ones(d)).forward(x, 0, null).value().maxAbsDiff(plain.forward(x, 0, null).value()));
 
-            Tensor oneHot = Tensor.zeros(d);
-            oneHot.setInPlace(1, channel);
-            Tensor out = scaled(plain, Tensor.zeros(d), oneHot).forward(x, 0, null).value();
-            Tensor delta = out.sub(in);
-            for (int t = 0; t < length; t++) {
-                for (int i = 0; i < d; i++) {
-                    if (i != channel) assertEquals(0.0, delta.get(0, t, i), "channel " + i + " changed though only " + channel + " is scaled");
+                Tensor oneHot = Tensor.zeros(d);
+                oneHot.setInPlace(1, channel);
+                Tensor out = scaled(plain, Tensor.zeros(d), oneHot).forward(x, 0, null).value();
+                Tensor delta = out.sub(in);
+                for (int t = 0; t < length; t++) {
+                    for (int i = 0; i < d; i++) {
+                        if (i != channel) assertEquals(0.0, delta.get(0, t, i), "channel " + i + " changed though only " + channel + " is scaled");
+                    }
                 }
+                assertTrue(delta.abs().sum() > 0, "the scaled channel did not change");
             }
-            assertTrue(delta.abs().sum() > 0, "the scaled channel did not change");
-        }
+        });
     }
 
-    @Example
+    @Test
     void scalesAreNamedParametersOfTheModel() {
         LlamaModel model = LlamaModel.random(CONFIG, 2);
         long before = model.parameterCount();
@@ -57,7 +61,7 @@ class BlockScalesAndObserverTest {
         assertFalse(model.stateDict().containsKey("model.layers.1.attn_output_scale"));
     }
 
-    @Example
+    @Test
     void theObserverSeesEveryBlockChainedIntoTheLogits() {
         LlamaModel model = TinyModels.model(CONFIG, 4);
         int[][] tokens = {{1, 5, 2, 8}};

@@ -1,16 +1,16 @@
 package io.flexigpt.nn;
 
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.autograd.Variable;
 import io.flexigpt.tensor.Rng;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.backend.CpuBackend;
 import java.util.Random;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * {@link DeviceModel} on the reference {@link CpuBackend} computes what the tensor path of {@link
@@ -38,36 +38,45 @@ class DeviceModelTest {
         assertTrue(actual.maxAbsDiff(expected) <= 2e-5 * scale, what + ": max difference " + actual.maxAbsDiff(expected));
     }
 
-    @Property(tries = 20)
-    void logitsEqualTheTensorPath(@ForAll @IntRange(min = 1, max = 2) int kvHeads, @ForAll @IntRange(min = 1, max = 2) int group,
-                                  @ForAll @IntRange(min = 1, max = 4) int headHalf, @ForAll @IntRange(min = 1, max = 3) int layers,
-                                  @ForAll boolean interleaved, @ForAll @IntRange(min = 1, max = 24) int length, @ForAll long seed) {
+    @Test
+    void logitsEqualTheTensorPath() {
+        record Case(int kvHeads, int group, int headHalf, int layers, boolean interleaved, int length, long seed) {}
+        Gen<Case> cases = in -> new Case(integers().between(1, 2).generate(in), integers().between(1, 2).generate(in),
+                integers().between(1, 4).generate(in), integers().between(1, 3).generate(in), booleans().all().generate(in),
+                integers().between(1, 24).generate(in), longs().all().generate(in));
+        qt(20).forAll(cases)
+                .checkAssert(c -> logitsEqualTheTensorPath(c.kvHeads(), c.group(), c.headHalf(), c.layers(), c.interleaved(), c.length(), c.seed()));
+    }
+
+    private void logitsEqualTheTensorPath(int kvHeads, int group, int headHalf, int layers, boolean interleaved, int length, long seed) {
         LlamaModel model = randomModel(kvHeads * group, group, headHalf, layers, interleaved, seed);
         int[] t = tokens(seed, length, model.config().vocabSize());
         assertClose(model.logits(t), new DeviceModel(model, new CpuBackend()).logits(t), "logits");
     }
 
-    @Property(tries = 15)
-    void aSessionFedInPiecesEqualsOnePass(@ForAll @IntRange(min = 2, max = 20) int length, @ForAll @IntRange(min = 1, max = 19) int split,
-                                          @ForAll long seed) {
-        LlamaModel model = randomModel(4, 2, 2, 2, seed % 3 == 0, seed);
-        DeviceModel device = new DeviceModel(model, new CpuBackend());
-        int[] t = tokens(seed, length, model.config().vocabSize());
-        int cut = Math.min(split, length - 1);
-        Tensor full = device.logits(t);
-        DeviceModel.Session s = device.session(length);
-        Tensor first = s.append(java.util.Arrays.copyOf(t, cut), true);
-        assertClose(full.slice(0, 0, cut), first, "prefix");
-        for (int i = cut; i < length; i++) {
-            Tensor last = s.append(new int[] {t[i]}, false);
-            assertClose(full.slice(0, i, i + 1), last, "position " + i);
-        }
-        assertEquals(length, s.position());
-        IllegalStateException full1 = assertThrows(IllegalStateException.class, () -> s.append(new int[] {1}, false));
-        assertTrue(full1.getMessage().contains("capacity"), full1.getMessage());
+    @Test
+    void aSessionFedInPiecesEqualsOnePass() {
+        qt(15).forAll(integers().between(2, 20), integers().between(1, 19), longs().all())
+                .checkAssert((length, split, seed) -> {
+            LlamaModel model = randomModel(4, 2, 2, 2, seed % 3 == 0, seed);
+            DeviceModel device = new DeviceModel(model, new CpuBackend());
+            int[] t = tokens(seed, length, model.config().vocabSize());
+            int cut = Math.min(split, length - 1);
+            Tensor full = device.logits(t);
+            DeviceModel.Session s = device.session(length);
+            Tensor first = s.append(java.util.Arrays.copyOf(t, cut), true);
+            assertClose(full.slice(0, 0, cut), first, "prefix");
+            for (int i = cut; i < length; i++) {
+                Tensor last = s.append(new int[] {t[i]}, false);
+                assertClose(full.slice(0, i, i + 1), last, "position " + i);
+            }
+            assertEquals(length, s.position());
+            IllegalStateException full1 = assertThrows(IllegalStateException.class, () -> s.append(new int[] {1}, false));
+            assertTrue(full1.getMessage().contains("capacity"), full1.getMessage());
+        });
     }
 
-    @Example
+    @Test
     void sharedWeightsAndOutputScalesAreHonouredAndUploadedOnce() {
         LlamaModel model = randomModel(2, 1, 2, 2, false, 11);
         LlamaConfig c = model.config();
@@ -92,7 +101,7 @@ class DeviceModelTest {
         return new Linear(((Linear) p).weight());
     }
 
-    @Example
+    @Test
     void generationOnTheDeviceMatchesTheTensorPath() {
         LlamaModel model = randomModel(4, 2, 2, 2, true, 8);
         int[] prompt = {1, 5, 9};

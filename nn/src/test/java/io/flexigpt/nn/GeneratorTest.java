@@ -1,12 +1,14 @@
 package io.flexigpt.nn;
 
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.*;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.*;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * Generation with the KV cache picks exactly the tokens a naive loop over full forward passes would, and
@@ -16,14 +18,20 @@ import net.jqwik.api.constraints.IntRange;
 class GeneratorTest {
     static final LlamaConfig SMALL = TinyModels.config(1, 2, 4, 2, 10, 13, 12, false, RopeLayout.INTERLEAVED);
 
-    @Provide
-    Arbitrary<LlamaConfig> configs() {
+    static Gen<LlamaConfig> configs() {
         return TinyModels.configs();
     }
 
-    @Property(tries = 80)
-    void generatedTokensEqualANaiveLoopOverFullForwards(@ForAll("configs") LlamaConfig config, @ForAll @IntRange(min = 1, max = 5) int promptLength,
-                                                        @ForAll @IntRange(min = 1, max = 8) int maxNew, @ForAll boolean greedy, @ForAll long seed) {
+    @Test
+    void generatedTokensEqualANaiveLoopOverFullForwards() {
+        record Case(LlamaConfig config, int promptLength, int maxNew, boolean greedy, long seed) {}
+        Gen<Case> cases = in -> new Case(configs().generate(in), integers().between(1, 5).generate(in),
+                integers().between(1, 8).generate(in), booleans().all().generate(in), longs().all().generate(in));
+        qt(80).forAll(cases)
+                .checkAssert(c -> generatedTokensEqualANaiveLoopOverFullForwards(c.config(), c.promptLength(), c.maxNew(), c.greedy(), c.seed()));
+    }
+
+    private void generatedTokensEqualANaiveLoopOverFullForwards(LlamaConfig config, int promptLength, int maxNew, boolean greedy, long seed) {
         LlamaModel model = TinyModels.model(config, seed);
         int[] prompt = TinyModels.tokens(seed, promptLength, config.vocabSize());
         SamplingConfig sampling = greedy ? SamplingConfig.greedy() : new SamplingConfig(1.0, 0.9, 0, seed);
@@ -46,7 +54,7 @@ class GeneratorTest {
         return Arrays.copyOfRange(sequence, prompt.length, sequence.length);
     }
 
-    @Example
+    @Test
     void aModelWithARemovedBlockGeneratesWithACacheOfItsNewDepth() {
         LlamaModel model = TinyModels.model(SMALL.withLayers(3), 2);
         model.blocks().remove(1);
@@ -54,7 +62,7 @@ class GeneratorTest {
         assertArrayEquals(naive(model, prompt, 5, SamplingConfig.greedy()), new Generator(model).generate(prompt, 5, SamplingConfig.greedy(), null, null));
     }
 
-    @Example
+    @Test
     void aSeedFixesTheGeneratedText() {
         LlamaModel model = TinyModels.model(SMALL, 3);
         SamplingConfig sampling = new SamplingConfig(1.5, 1, 0, 99);
@@ -63,7 +71,7 @@ class GeneratorTest {
         assertFalse(Arrays.equals(first, new Generator(model).generate(new int[] {1}, 10, new SamplingConfig(1.5, 1, 0, 100), null, null)));
     }
 
-    @Example
+    @Test
     void stopsBeforeTheFirstStopToken() {
         LlamaModel model = TinyModels.model(SMALL, 5);
         int[] prompt = {2, 7};
@@ -78,7 +86,7 @@ class GeneratorTest {
         assertEquals(firstStop, seen.size(), "the stop token must not reach the callback");
     }
 
-    @Example
+    @Test
     void stopsAtMaxNewTokensAndAtTheContextLength() {
         LlamaModel model = TinyModels.model(SMALL, 6);
         Generator generator = new Generator(model);
@@ -90,7 +98,7 @@ class GeneratorTest {
         assertEquals(SMALL.maxSeqLen() - 2, generator.generate(new int[] {1, 2}, Integer.MAX_VALUE, SamplingConfig.greedy(), null, null).length);
     }
 
-    @Example
+    @Test
     void stopsWhenTheCallbackDeclines() {
         LlamaModel model = TinyModels.model(SMALL, 7);
         int[] free = new Generator(model).generate(new int[] {3}, 8, new SamplingConfig(1, 1, 0, 8), null, null);
@@ -103,7 +111,7 @@ class GeneratorTest {
         assertEquals(3, seen.size());
     }
 
-    @Example
+    @Test
     void badPromptsAndLimitsAreRejectedClearly() {
         Generator generator = new Generator(TinyModels.model(SMALL, 8));
         IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> generator.generate(new int[0], 5, SamplingConfig.greedy(), null, null));

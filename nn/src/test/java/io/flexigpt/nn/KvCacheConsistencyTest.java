@@ -1,12 +1,14 @@
 package io.flexigpt.nn;
 
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.autograd.NoGrad;
 import io.flexigpt.tensor.Tensor;
 import java.util.Random;
-import net.jqwik.api.*;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * Incremental decoding with a {@link KvCache} computes the same logits as one full forward pass: for
@@ -19,77 +21,84 @@ class KvCacheConsistencyTest {
      */
     static final double TOLERANCE = 1e-4;
 
-    @Provide
-    Arbitrary<LlamaConfig> configs() {
+    static Gen<LlamaConfig> configs() {
         return TinyModels.configs();
     }
 
-    @Property(tries = 100)
-    void promptThenSingleStepsMatchesFullForward(@ForAll("configs") LlamaConfig config, @ForAll @IntRange(min = 1, max = 11) int length,
-                                                 @ForAll @IntRange(min = 1, max = 11) int promptSeed, @ForAll long seed) {
-        int prompt = 1 + promptSeed % length;
-        LlamaModel model = TinyModels.model(config, seed);
-        int[] tokens = TinyModels.tokens(seed, length, config.vocabSize());
-        Tensor full = model.logits(tokens);
-        try (NoGrad ignored = NoGrad.enter()) {
-            KvCache cache = KvCache.forModel(model, 1, length);
-            assertRowsMatch(full, 0, model.forward(new int[][] {slice(tokens, 0, prompt)}, 0, cache, null).value().select(0, 0));
-            for (int t = prompt; t < length; t++) {
-                assertRowsMatch(full, t, model.forward(new int[][] {{tokens[t]}}, t, cache, null).value().select(0, 0));
+    @Test
+    void promptThenSingleStepsMatchesFullForward() {
+        qt(100).forAll(configs(), integers().between(1, 11), integers().between(1, 11), longs().all())
+                .checkAssert((config, length, promptSeed, seed) -> {
+            int prompt = 1 + promptSeed % length;
+            LlamaModel model = TinyModels.model(config, seed);
+            int[] tokens = TinyModels.tokens(seed, length, config.vocabSize());
+            Tensor full = model.logits(tokens);
+            try (NoGrad ignored = NoGrad.enter()) {
+                KvCache cache = KvCache.forModel(model, 1, length);
+                assertRowsMatch(full, 0, model.forward(new int[][] {slice(tokens, 0, prompt)}, 0, cache, null).value().select(0, 0));
+                for (int t = prompt; t < length; t++) {
+                    assertRowsMatch(full, t, model.forward(new int[][] {{tokens[t]}}, t, cache, null).value().select(0, 0));
+                }
             }
-        }
+        });
     }
 
-    @Property(tries = 60)
-    void arbitraryChunksMatchFullForward(@ForAll("configs") LlamaConfig config, @ForAll @IntRange(min = 2, max = 13) int length, @ForAll long seed) {
-        LlamaModel model = TinyModels.model(config, seed);
-        int[] tokens = TinyModels.tokens(seed + 1, length, config.vocabSize());
-        Tensor full = model.logits(tokens);
-        Random r = new Random(seed);
-        try (NoGrad ignored = NoGrad.enter()) {
-            KvCache cache = KvCache.forModel(model, 1, length + r.nextInt(3));
-            for (int start = 0; start < length; ) {
-                int end = Math.min(length, start + 1 + r.nextInt(4));
-                assertRowsMatch(full, start, model.forward(new int[][] {slice(tokens, start, end)}, start, cache, null).value().select(0, 0));
-                start = end;
+    @Test
+    void arbitraryChunksMatchFullForward() {
+        qt(60).forAll(configs(), integers().between(2, 13), longs().all()).checkAssert((config, length, seed) -> {
+            LlamaModel model = TinyModels.model(config, seed);
+            int[] tokens = TinyModels.tokens(seed + 1, length, config.vocabSize());
+            Tensor full = model.logits(tokens);
+            Random r = new Random(seed);
+            try (NoGrad ignored = NoGrad.enter()) {
+                KvCache cache = KvCache.forModel(model, 1, length + r.nextInt(3));
+                for (int start = 0; start < length; ) {
+                    int end = Math.min(length, start + 1 + r.nextInt(4));
+                    assertRowsMatch(full, start, model.forward(new int[][] {slice(tokens, start, end)}, start, cache, null).value().select(0, 0));
+                    start = end;
+                }
             }
-        }
+        });
     }
 
-    @Property(tries = 40)
-    void batchedCachedDecodingMatchesEachSequenceAlone(@ForAll("configs") LlamaConfig config, @ForAll @IntRange(min = 1, max = 7) int length, @ForAll long seed) {
-        LlamaModel model = TinyModels.model(config, seed);
-        int[][] rows = {TinyModels.tokens(seed, length, config.vocabSize()), TinyModels.tokens(seed + 9, length, config.vocabSize())};
-        Tensor[] alone = {model.logits(rows[0]), model.logits(rows[1])};
-        try (NoGrad ignored = NoGrad.enter()) {
-            KvCache cache = KvCache.forModel(model, 2, length);
-            int prompt = (int) Math.floorMod(seed, (long) length) + 1;
-            Tensor first = model.forward(new int[][] {slice(rows[0], 0, prompt), slice(rows[1], 0, prompt)}, 0, cache, null).value();
-            for (int b = 0; b < 2; b++) assertRowsMatch(alone[b], 0, first.select(0, b));
-            for (int t = prompt; t < length; t++) {
-                Tensor step = model.forward(new int[][] {{rows[0][t]}, {rows[1][t]}}, t, cache, null).value();
-                for (int b = 0; b < 2; b++) assertRowsMatch(alone[b], t, step.select(0, b));
+    @Test
+    void batchedCachedDecodingMatchesEachSequenceAlone() {
+        qt(40).forAll(configs(), integers().between(1, 7), longs().all()).checkAssert((config, length, seed) -> {
+            LlamaModel model = TinyModels.model(config, seed);
+            int[][] rows = {TinyModels.tokens(seed, length, config.vocabSize()), TinyModels.tokens(seed + 9, length, config.vocabSize())};
+            Tensor[] alone = {model.logits(rows[0]), model.logits(rows[1])};
+            try (NoGrad ignored = NoGrad.enter()) {
+                KvCache cache = KvCache.forModel(model, 2, length);
+                int prompt = (int) Math.floorMod(seed, (long) length) + 1;
+                Tensor first = model.forward(new int[][] {slice(rows[0], 0, prompt), slice(rows[1], 0, prompt)}, 0, cache, null).value();
+                for (int b = 0; b < 2; b++) assertRowsMatch(alone[b], 0, first.select(0, b));
+                for (int t = prompt; t < length; t++) {
+                    Tensor step = model.forward(new int[][] {{rows[0][t]}, {rows[1][t]}}, t, cache, null).value();
+                    for (int b = 0; b < 2; b++) assertRowsMatch(alone[b], t, step.select(0, b));
+                }
             }
-        }
+        });
     }
 
     /** Causality: the logits at position t do not depend on tokens after t. */
-    @Property(tries = 60)
-    void laterTokensDoNotChangeEarlierLogits(@ForAll("configs") LlamaConfig config, @ForAll @IntRange(min = 2, max = 9) int length,
-                                             @ForAll @IntRange(min = 0, max = 8) int changeSeed, @ForAll long seed) {
-        int changed = 1 + changeSeed % (length - 1);
-        LlamaModel model = TinyModels.model(config, seed);
-        int[] a = TinyModels.tokens(seed, length, config.vocabSize());
-        int[] b = a.clone();
-        b[changed] = (a[changed] + 1) % config.vocabSize();
-        Tensor la = model.logits(a), lb = model.logits(b);
-        for (int t = 0; t < changed; t++) {
-            assertEquals(0.0, la.select(0, t).maxAbsDiff(lb.select(0, t)), TOLERANCE, "position " + t + " changed with the token at " + changed);
-        }
-        assertTrue(la.select(0, changed).maxAbsDiff(lb.select(0, changed)) > 1e-4, "the changed token itself had no effect");
+    @Test
+    void laterTokensDoNotChangeEarlierLogits() {
+        qt(60).forAll(configs(), integers().between(2, 9), integers().between(0, 8), longs().all())
+                .checkAssert((config, length, changeSeed, seed) -> {
+            int changed = 1 + changeSeed % (length - 1);
+            LlamaModel model = TinyModels.model(config, seed);
+            int[] a = TinyModels.tokens(seed, length, config.vocabSize());
+            int[] b = a.clone();
+            b[changed] = (a[changed] + 1) % config.vocabSize();
+            Tensor la = model.logits(a), lb = model.logits(b);
+            for (int t = 0; t < changed; t++) {
+                assertEquals(0.0, la.select(0, t).maxAbsDiff(lb.select(0, t)), TOLERANCE, "position " + t + " changed with the token at " + changed);
+            }
+            assertTrue(la.select(0, changed).maxAbsDiff(lb.select(0, changed)) > 1e-4, "the changed token itself had no effect");
+        });
     }
 
-    @Example
+    @Test
     void writingPastTheCapacityNamesThePositions() {
         LlamaModel model = TinyModels.model(TinyModels.config(1, 2, 4, 1, 8, 7, 16, true, RopeLayout.ROTATE_HALF), 1);
         try (NoGrad ignored = NoGrad.enter()) {
@@ -101,7 +110,7 @@ class KvCacheConsistencyTest {
         }
     }
 
-    @Example
+    @Test
     void aGapInPositionsIsRejectedAndStartingOverIsAllowed() {
         LlamaModel model = TinyModels.model(TinyModels.config(1, 2, 4, 2, 8, 7, 16, true, RopeLayout.ROTATE_HALF), 1);
         int[] tokens = {1, 2, 3, 4};
@@ -118,7 +127,7 @@ class KvCacheConsistencyTest {
         }
     }
 
-    @Example
+    @Test
     void aBatchOfTheWrongSizeIsRejected() {
         LlamaModel model = TinyModels.model(TinyModels.config(1, 1, 4, 1, 8, 7, 16, false, RopeLayout.INTERLEAVED), 2);
         try (NoGrad ignored = NoGrad.enter()) {
@@ -128,7 +137,7 @@ class KvCacheConsistencyTest {
         }
     }
 
-    @Example
+    @Test
     void anFp64ModelDecodesInFp64() {
         LlamaModel model = TinyModels.toF64(TinyModels.model(TinyModels.config(2, 2, 4, 2, 12, 11, 16, false, RopeLayout.ROTATE_HALF), 3));
         int[] tokens = TinyModels.tokens(4, 9, 11);
@@ -143,7 +152,7 @@ class KvCacheConsistencyTest {
         }
     }
 
-    @Example
+    @Test
     void aCacheOutsideNoGradIsRejected() {
         LlamaModel model = TinyModels.model(TinyModels.config(1, 1, 4, 1, 8, 7, 16, false, RopeLayout.INTERLEAVED), 2);
         KvCache cache = KvCache.forModel(model, 1, 4);
@@ -151,7 +160,7 @@ class KvCacheConsistencyTest {
         assertTrue(e.getMessage().contains("NoGrad"), e.getMessage());
     }
 
-    @Example
+    @Test
     void aLaterPositionWithoutACacheIsRejected() {
         LlamaModel model = TinyModels.model(TinyModels.config(1, 1, 4, 1, 8, 7, 16, false, RopeLayout.INTERLEAVED), 2);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.forward(new int[][] {{1}}, 2, null, null));

@@ -1,13 +1,14 @@
 package io.flexigpt.nn;
 
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.tensor.Tensor;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import net.jqwik.api.*;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 /**
  * Bad configurations and weight sets fail with a message naming what is wrong: a missing, misshapen or
@@ -20,7 +21,7 @@ class ModelValidationTest {
         return assertThrows(IllegalArgumentException.class, () -> LlamaModel.fromWeights(config, weights));
     }
 
-    @Example
+    @Test
     void everyMissingTensorIsNamedWithItsExpectedShape() {
         Map<String, Tensor> complete = TinyModels.weights(CONFIG, 1, 0.5f);
         for (String name : complete.keySet()) {
@@ -31,7 +32,7 @@ class ModelValidationTest {
         }
     }
 
-    @Example
+    @Test
     void everyMisshapenTensorIsNamedWithBothShapes() {
         Map<String, Tensor> complete = TinyModels.weights(CONFIG, 1, 0.5f);
         for (String name : complete.keySet()) {
@@ -45,7 +46,7 @@ class ModelValidationTest {
         }
     }
 
-    @Example
+    @Test
     void anUnexpectedTensorIsNamed() {
         Map<String, Tensor> w = TinyModels.weights(CONFIG, 1, 0.5f);
         w.put("model.layers.2.mlp.up_proj.weight", Tensor.zeros(12, 16));
@@ -55,7 +56,7 @@ class ModelValidationTest {
         assertTrue(rejected(TinyModels.weights(CONFIG, 1, 0.5f), tied).getMessage().contains("unexpected tensor 'lm_head.weight'"));
     }
 
-    @Example
+    @Test
     void stridedViewsAreAcceptedAsWeights() {
         Map<String, Tensor> dense = TinyModels.weights(CONFIG, 3, 0.5f), views = new LinkedHashMap<>();
         dense.forEach((k, v) -> views.put(k, v.rank() == 2 ? v.t().contiguous().t() : v));
@@ -66,17 +67,20 @@ class ModelValidationTest {
 
     enum Field { DIM, LAYERS, HEADS, KV_HEADS, HIDDEN, VOCAB, SEQ }
 
-    @Property(tries = 40)
-    void nonPositiveOrAbsurdSizesNameTheField(@ForAll Field field, @ForAll boolean absurd, @ForAll @IntRange(min = -3, max = 0) int small) {
-        int[] v = {16, 2, 4, 2, 12, 11, 16};
-        v[field.ordinal()] = absurd ? Integer.MAX_VALUE : small;
-        String[] names = {"dim", "nLayers", "nHeads", "nKvHeads", "hiddenDim", "vocabSize", "maxSeqLen"};
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new LlamaConfig(v[0], v[1], v[2], v[3], v[4], v[5], v[6], 10000f, 1e-5f, false, RopeLayout.ROTATE_HALF));
-        assertTrue(e.getMessage().startsWith(names[field.ordinal()] + " = " + v[field.ordinal()]), e.getMessage());
+    @Test
+    void nonPositiveOrAbsurdSizesNameTheField() {
+        qt(40).forAll(arbitrary().enumValues(Field.class), booleans().all(), integers().between(-3, 0))
+                .checkAssert((field, absurd, small) -> {
+            int[] v = {16, 2, 4, 2, 12, 11, 16};
+            v[field.ordinal()] = absurd ? Integer.MAX_VALUE : small;
+            String[] names = {"dim", "nLayers", "nHeads", "nKvHeads", "hiddenDim", "vocabSize", "maxSeqLen"};
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new LlamaConfig(v[0], v[1], v[2], v[3], v[4], v[5], v[6], 10000f, 1e-5f, false, RopeLayout.ROTATE_HALF));
+            assertTrue(e.getMessage().startsWith(names[field.ordinal()] + " = " + v[field.ordinal()]), e.getMessage());
+        });
     }
 
-    @Example
+    @Test
     void inconsistentHeadsAndConstantsAreRejected() {
         assertMessage("dim 18 is not a multiple of nHeads 4", () -> new LlamaConfig(18, 1, 4, 2, 8, 8, 8, 10000f, 1e-5f, false, RopeLayout.ROTATE_HALF));
         assertMessage("nHeads 4 is not a multiple of nKvHeads 3", () -> new LlamaConfig(16, 1, 4, 3, 8, 8, 8, 10000f, 1e-5f, false, RopeLayout.ROTATE_HALF));
@@ -86,7 +90,7 @@ class ModelValidationTest {
         assertMessage("ropeLayout is required", () -> new LlamaConfig(16, 1, 4, 2, 8, 8, 8, 10000f, 1e-5f, false, null));
     }
 
-    @Example
+    @Test
     void withersChangeOnlyTheirField() {
         LlamaConfig c = CONFIG.withLayers(5).withRopeLayout(RopeLayout.INTERLEAVED);
         assertEquals(new LlamaConfig(16, 5, 4, 2, 12, 11, 16, 10000f, 1e-5f, false, RopeLayout.INTERLEAVED), c);
@@ -94,7 +98,7 @@ class ModelValidationTest {
         assertEquals(8, c.kvDim());
     }
 
-    @Example
+    @Test
     void badTokensAreRejectedWithTheirPosition() {
         LlamaModel model = LlamaModel.random(CONFIG, 1);
         IndexOutOfBoundsException range = assertThrows(IndexOutOfBoundsException.class, () -> model.logits(new int[] {1, 11, 2}));
@@ -104,7 +108,7 @@ class ModelValidationTest {
         assertTrue(ragged.getMessage().contains("row 1 has 1"), ragged.getMessage());
     }
 
-    @Example
+    @Test
     void anEmptyBatchOrSequenceIsRejected() {
         LlamaModel model = LlamaModel.random(CONFIG, 1);
         assertMessage("a batch needs at least one row of tokens, got none", () -> model.forward(new int[0][]));
@@ -112,7 +116,7 @@ class ModelValidationTest {
         assertMessage("a sequence needs at least one token, got an empty row 0", () -> model.logits(new int[0]));
     }
 
-    @Example
+    @Test
     void positionsBeyondTheContextAreRejectedWithSizesAndLimit() {
         LlamaModel model = LlamaModel.random(CONFIG, 1);
         assertEquals(16, model.config().maxSeqLen());

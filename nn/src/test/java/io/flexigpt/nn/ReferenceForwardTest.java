@@ -1,11 +1,13 @@
 package io.flexigpt.nn;
 
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.tensor.Tensor;
 import java.util.Map;
-import net.jqwik.api.*;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * The model's logits equal a plain double-precision transcription of the Llama equations (RMSNorm,
@@ -14,18 +16,19 @@ import net.jqwik.api.constraints.IntRange;
  */
 class ReferenceForwardTest {
 
-    @Provide
-    Arbitrary<LlamaConfig> configs() {
+    static Gen<LlamaConfig> configs() {
         return TinyModels.configs();
     }
 
-    @Property(tries = 80)
-    void logitsMatchTheReferenceEquations(@ForAll("configs") LlamaConfig config, @ForAll @IntRange(min = 1, max = 8) int length, @ForAll long seed) {
-        LlamaModel model = TinyModels.model(config, seed);
-        int[] tokens = TinyModels.tokens(seed, length, config.vocabSize());
-        double[][] expected = reference(config, model.stateDict(), tokens);
-        assertClose(expected, model.logits(tokens), 1e-4, "fp32");
-        assertClose(expected, TinyModels.toF64(model).logits(tokens), 1e-5, "fp64");
+    @Test
+    void logitsMatchTheReferenceEquations() {
+        qt(80).forAll(configs(), integers().between(1, 8), longs().all()).checkAssert((config, length, seed) -> {
+            LlamaModel model = TinyModels.model(config, seed);
+            int[] tokens = TinyModels.tokens(seed, length, config.vocabSize());
+            double[][] expected = reference(config, model.stateDict(), tokens);
+            assertClose(expected, model.logits(tokens), 1e-4, "fp32");
+            assertClose(expected, TinyModels.toF64(model).logits(tokens), 1e-5, "fp64");
+        });
     }
 
     static void assertClose(double[][] expected, Tensor actual, double tolerance, String what) {

@@ -1,12 +1,13 @@
 package io.flexigpt.nn;
 
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.*;
 
 import java.util.Arrays;
 import java.util.Random;
-import net.jqwik.api.*;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * Token sampling: greedy is argmax, a seed fixes the draws, top-k and top-p never leave their set, masked
@@ -14,25 +15,39 @@ import net.jqwik.api.constraints.IntRange;
  */
 class SamplerTest {
 
-    @Provide
-    Arbitrary<float[]> logits() {
-        return Arbitraries.floats().between(-8, 8).array(float[].class).ofMinSize(1).ofMaxSize(40);
+    static Gen<float[]> logits() {
+        return lists().of(floats().between(-8, 8)).ofSizeBetween(1, 40).map(SamplerTest::toArray).describedAs(Arrays::toString);
     }
 
-    @Property(tries = 200)
-    void temperatureZeroIsArgmaxWithTheFirstOfTies(@ForAll("logits") float[] logits, @ForAll long seed) {
-        int best = 0;
-        for (int i = 0; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
-        Sampler sampler = new Sampler(new SamplingConfig(0, 0.5, 3, seed));
-        for (int draw = 0; draw < 3; draw++) assertEquals(best, sampler.next(logits));
-        float[] tied = Arrays.copyOf(logits, logits.length + 1);
-        tied[logits.length] = logits[best];
-        assertEquals(best, Sampler.argmax(tied));
+    private static float[] toArray(java.util.List<Float> values) {
+        float[] a = new float[values.size()];
+        for (int i = 0; i < a.length; i++) a[i] = values.get(i);
+        return a;
     }
 
-    @Property(tries = 100)
-    void aSeedFixesTheSequenceOfDraws(@ForAll("logits") float[] logits, @ForAll @DoubleRange(min = 0.1, max = 3) double temperature,
-                                      @ForAll @DoubleRange(min = 0.05, max = 1) double topP, @ForAll @IntRange(min = 0, max = 10) int topK, @ForAll long seed) {
+    @Test
+    void temperatureZeroIsArgmaxWithTheFirstOfTies() {
+        qt(200).forAll(logits(), longs().all()).checkAssert((logits, seed) -> {
+            int best = 0;
+            for (int i = 0; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
+            Sampler sampler = new Sampler(new SamplingConfig(0, 0.5, 3, seed));
+            for (int draw = 0; draw < 3; draw++) assertEquals(best, sampler.next(logits));
+            float[] tied = Arrays.copyOf(logits, logits.length + 1);
+            tied[logits.length] = logits[best];
+            assertEquals(best, Sampler.argmax(tied));
+        });
+    }
+
+    @Test
+    void aSeedFixesTheSequenceOfDraws() {
+        record Case(float[] logits, double temperature, double topP, int topK, long seed) {}
+        Gen<Case> cases = in -> new Case(logits().generate(in), doubles().between(0.1, 3).generate(in),
+                doubles().between(0.05, 1).generate(in), integers().between(0, 10).generate(in), longs().all().generate(in));
+        qt(100).forAll(cases)
+                .checkAssert(c -> aSeedFixesTheSequenceOfDraws(c.logits(), c.temperature(), c.topP(), c.topK(), c.seed()));
+    }
+
+    private void aSeedFixesTheSequenceOfDraws(float[] logits, double temperature, double topP, int topK, long seed) {
         SamplingConfig config = new SamplingConfig(temperature, topP, topK, seed);
         Sampler a = new Sampler(config), b = new Sampler(config);
         for (int draw = 0; draw < 20; draw++) {
@@ -42,64 +57,70 @@ class SamplerTest {
         }
     }
 
-    @Example
+    @Test
     void differentSeedsGiveDifferentDraws() {
         float[] flat = new float[16];
         int[] first = draws(new Sampler(new SamplingConfig(1, 1, 0, 1)), flat, 30), second = draws(new Sampler(new SamplingConfig(1, 1, 0, 2)), flat, 30);
         assertFalse(Arrays.equals(first, second));
     }
 
-    @Property(tries = 150)
-    void topPNeverLeavesTheNucleus(@ForAll("logits") float[] logits, @ForAll @DoubleRange(min = 0.2, max = 2) double temperature,
-                                   @ForAll @DoubleRange(min = 0.01, max = 0.99) double topP, @ForAll long seed) {
-        double[] p = softmax(logits, temperature);
-        double[] sorted = p.clone();
-        Arrays.sort(sorted);
-        // the smallest prefix (largest first) reaching topP; tokens tied with its last one may stand in for it
-        double cum = 0, threshold = 0;
-        for (int i = sorted.length - 1; i >= 0; i--) {
-            cum += sorted[i];
-            threshold = sorted[i];
-            if (cum >= topP + 1e-9) break;
-        }
-        Sampler sampler = new Sampler(new SamplingConfig(temperature, topP, 0, seed));
-        for (int draw = 0; draw < 50; draw++) {
-            int id = sampler.next(logits);
-            assertTrue(p[id] >= threshold - 1e-12, "token " + id + " with probability " + p[id] + " is outside the top-p " + topP + " nucleus");
-        }
+    @Test
+    void topPNeverLeavesTheNucleus() {
+        qt(150).forAll(logits(), doubles().between(0.2, 2), doubles().between(0.01, 0.99), longs().all())
+                .checkAssert((logits, temperature, topP, seed) -> {
+            double[] p = softmax(logits, temperature);
+            double[] sorted = p.clone();
+            Arrays.sort(sorted);
+            // the smallest prefix (largest first) reaching topP; tokens tied with its last one may stand in for it
+            double cum = 0, threshold = 0;
+            for (int i = sorted.length - 1; i >= 0; i--) {
+                cum += sorted[i];
+                threshold = sorted[i];
+                if (cum >= topP + 1e-9) break;
+            }
+            Sampler sampler = new Sampler(new SamplingConfig(temperature, topP, 0, seed));
+            for (int draw = 0; draw < 50; draw++) {
+                int id = sampler.next(logits);
+                assertTrue(p[id] >= threshold - 1e-12, "token " + id + " with probability " + p[id] + " is outside the top-p " + topP + " nucleus");
+            }
+        });
     }
 
-    @Property(tries = 150)
-    void topKNeverLeavesTheKMostLikely(@ForAll("logits") float[] logits, @ForAll @IntRange(min = 1, max = 8) int k, @ForAll long seed) {
-        float[] sorted = logits.clone();
-        Arrays.sort(sorted);
-        float kth = sorted[Math.max(0, sorted.length - k)];
-        Sampler sampler = new Sampler(new SamplingConfig(1.5, 1, k, seed));
-        for (int draw = 0; draw < 50; draw++) {
-            int id = sampler.next(logits);
-            assertTrue(logits[id] >= kth, "token " + id + " (logit " + logits[id] + ") is not among the top " + k);
-        }
-        if (k == 1) assertEquals(Sampler.argmax(logits), new Sampler(new SamplingConfig(5, 1, 1, seed)).next(logits));
+    @Test
+    void topKNeverLeavesTheKMostLikely() {
+        qt(150).forAll(logits(), integers().between(1, 8), longs().all()).checkAssert((logits, k, seed) -> {
+            float[] sorted = logits.clone();
+            Arrays.sort(sorted);
+            float kth = sorted[Math.max(0, sorted.length - k)];
+            Sampler sampler = new Sampler(new SamplingConfig(1.5, 1, k, seed));
+            for (int draw = 0; draw < 50; draw++) {
+                int id = sampler.next(logits);
+                assertTrue(logits[id] >= kth, "token " + id + " (logit " + logits[id] + ") is not among the top " + k);
+            }
+            if (k == 1) assertEquals(Sampler.argmax(logits), new Sampler(new SamplingConfig(5, 1, 1, seed)).next(logits));
+        });
     }
 
-    @Property(tries = 50)
-    void maskedTokensAreNeverDrawn(@ForAll("logits") float[] logits, @ForAll long seed) {
-        float[] masked = logits.clone();
-        Random r = new Random(seed);
-        int kept = r.nextInt(masked.length);
-        for (int i = 0; i < masked.length; i++) if (i != kept && r.nextBoolean()) masked[i] = Float.NEGATIVE_INFINITY;
-        Sampler sampler = new Sampler(new SamplingConfig(1, 1, 0, seed));
-        for (int draw = 0; draw < 50; draw++) assertNotEquals(Float.NEGATIVE_INFINITY, masked[sampler.next(masked)]);
+    @Test
+    void maskedTokensAreNeverDrawn() {
+        qt(50).forAll(logits(), longs().all()).checkAssert((logits, seed) -> {
+            float[] masked = logits.clone();
+            Random r = new Random(seed);
+            int kept = r.nextInt(masked.length);
+            for (int i = 0; i < masked.length; i++) if (i != kept && r.nextBoolean()) masked[i] = Float.NEGATIVE_INFINITY;
+            Sampler sampler = new Sampler(new SamplingConfig(1, 1, 0, seed));
+            for (int draw = 0; draw < 50; draw++) assertNotEquals(Float.NEGATIVE_INFINITY, masked[sampler.next(masked)]);
+        });
     }
 
-    @Example
+    @Test
     void hugeLogitsDoNotOverflow() {
         float[] logits = {1e30f, -1e30f, 3e38f, 0};
         Sampler sampler = new Sampler(new SamplingConfig(1, 1, 0, 5));
         for (int draw = 0; draw < 20; draw++) assertEquals(2, sampler.next(logits));
     }
 
-    @Example
+    @Test
     void aNanLogitIsRejectedWithItsPosition() {
         float[] logits = {0.5f, 1f, Float.NaN, 2f};
         for (SamplingConfig config : new SamplingConfig[] {SamplingConfig.greedy(), new SamplingConfig(1, 1, 0, 3), new SamplingConfig(1, 0.9, 2, 3)}) {
@@ -108,7 +129,7 @@ class SamplerTest {
         assertMessage("logit at position 0 is NaN", () -> Sampler.argmax(new float[] {Float.NaN, 1f}));
     }
 
-    @Example
+    @Test
     void allLogitsMinusInfinityIsRejected() {
         float[] logits = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
         for (SamplingConfig config : new SamplingConfig[] {SamplingConfig.greedy(), new SamplingConfig(1, 1, 0, 3)}) {
@@ -116,14 +137,14 @@ class SamplerTest {
         }
     }
 
-    @Example
+    @Test
     void emptyLogitsAreRejected() {
         for (SamplingConfig config : new SamplingConfig[] {SamplingConfig.greedy(), new SamplingConfig(1, 1, 0, 3)}) {
             assertMessage("no logits to choose from: the array is empty", () -> new Sampler(config).next(new float[0]));
         }
     }
 
-    @Example
+    @Test
     void plusInfinityIsTheGreedyChoiceButCannotBeSampled() {
         float[] logits = {0f, Float.POSITIVE_INFINITY, 1f};
         assertEquals(1, new Sampler(SamplingConfig.greedy()).next(logits));
@@ -135,7 +156,7 @@ class SamplerTest {
     /** The 99.9% quantile of chi-square with 6 degrees of freedom: a correct sampler exceeds it one time in a thousand. */
     static final double CHI2_6_999 = 22.46;
 
-    @Example
+    @Test
     void frequenciesFollowTheTemperedSoftmax() {
         double[] expected = softmax(FIXED, 0.8);
         long[] counts = counts(new SamplingConfig(0.8, 1, 0, 123));
@@ -143,7 +164,7 @@ class SamplerTest {
         assertTrue(chiSquare(counts, softmax(FIXED, 1.0)) > 10 * CHI2_6_999, "the bound cannot tell temperature 0.8 from 1.0");
     }
 
-    @Example
+    @Test
     void truncatedFrequenciesFollowTheRenormalisedSoftmax() {
         double[] p = softmax(FIXED, 1.0);
         // by probability: 0.49, 0.18, 0.11, 0.09, ...; top-p 0.6 keeps the two most likely
@@ -163,7 +184,7 @@ class SamplerTest {
         assertChiSquare(counts(new SamplingConfig(1.0, 1, 3, 78)), topThree);
     }
 
-    @Example
+    @Test
     void invalidSettingsAreRejected() {
         assertMessage("temperature must be >= 0, got -0.5", () -> new SamplingConfig(-0.5, 1, 0, 0));
         assertMessage("temperature must be >= 0, got NaN", () -> new SamplingConfig(Double.NaN, 1, 0, 0));

@@ -1,16 +1,19 @@
 package io.flexigpt.nn;
 
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.autograd.Variable;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.tensor.testing.TensorArbitraries;
+import io.flexigpt.tensor.testing.TensorGens;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.*;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * Parameters and state dicts: Hugging Face names and shapes, exact round trips through the state dict,
@@ -19,12 +22,11 @@ import net.jqwik.api.*;
 class StateDictTest {
     static final LlamaConfig UNTIED = TinyModels.config(2, 2, 4, 2, 12, 11, 16, false, RopeLayout.ROTATE_HALF);
 
-    @Provide
-    Arbitrary<LlamaConfig> configs() {
+    static Gen<LlamaConfig> configs() {
         return TinyModels.configs();
     }
 
-    @Example
+    @Test
     void namesAndShapesFollowTheHuggingFaceLayout() {
         LlamaModel model = LlamaModel.random(UNTIED, 1);
         int d = 16, kv = 8, h = 12, v = 11;
@@ -53,31 +55,35 @@ class StateDictTest {
         assertEquals(11, tied.stateDict().size());
     }
 
-    @Property(tries = 30)
-    void parameterCountMatchesTheConfigFormula(@ForAll("configs") LlamaConfig config) {
-        LlamaModel model = LlamaModel.random(config, 3);
-        assertEquals(config.parameterCount(), model.parameterCount());
-        long sum = 0;
-        for (Variable v : model.parameters()) sum += v.value().numel();
-        assertEquals(sum, model.parameterCount());
-        assertEquals(model.parameterCount(), model.trainableParameterCount());
+    @Test
+    void parameterCountMatchesTheConfigFormula() {
+        qt(30).forAll(configs()).checkAssert(config -> {
+            LlamaModel model = LlamaModel.random(config, 3);
+            assertEquals(config.parameterCount(), model.parameterCount());
+            long sum = 0;
+            for (Variable v : model.parameters()) sum += v.value().numel();
+            assertEquals(sum, model.parameterCount());
+            assertEquals(model.parameterCount(), model.trainableParameterCount());
+        });
     }
 
-    @Property(tries = 20)
-    void aModelRebuiltFromItsStateDictGivesIdenticalLogits(@ForAll("configs") LlamaConfig config, @ForAll long seed) {
-        LlamaModel model = TinyModels.model(config, seed);
-        int[] tokens = TinyModels.tokens(seed, 6, config.vocabSize());
-        Tensor expected = model.logits(tokens);
-        assertEquals(0.0, LlamaModel.fromWeights(model.config(), model.stateDict()).logits(tokens).maxAbsDiff(expected));
-        assertEquals(0.0, LlamaModel.fromCheckpoint(model.toCheckpoint()).logits(tokens).maxAbsDiff(expected));
+    @Test
+    void aModelRebuiltFromItsStateDictGivesIdenticalLogits() {
+        qt(20).forAll(configs(), longs().all()).checkAssert((config, seed) -> {
+            LlamaModel model = TinyModels.model(config, seed);
+            int[] tokens = TinyModels.tokens(seed, 6, config.vocabSize());
+            Tensor expected = model.logits(tokens);
+            assertEquals(0.0, LlamaModel.fromWeights(model.config(), model.stateDict()).logits(tokens).maxAbsDiff(expected));
+            assertEquals(0.0, LlamaModel.fromCheckpoint(model.toCheckpoint()).logits(tokens).maxAbsDiff(expected));
 
-        LlamaModel other = TinyModels.model(config, seed + 1);
-        assertTrue(other.logits(tokens).maxAbsDiff(expected) > 0, "a differently seeded model gave the same logits");
-        other.loadStateDict(model.stateDict(), true);
-        assertEquals(0.0, other.logits(tokens).maxAbsDiff(expected));
+            LlamaModel other = TinyModels.model(config, seed + 1);
+            assertTrue(other.logits(tokens).maxAbsDiff(expected) > 0, "a differently seeded model gave the same logits");
+            other.loadStateDict(model.stateDict(), true);
+            assertEquals(0.0, other.logits(tokens).maxAbsDiff(expected));
+        });
     }
 
-    @Example
+    @Test
     void fromWeightsTakesTheTensorsOverAndLoadStateDictCopies() {
         Map<String, Tensor> weights = TinyModels.weights(UNTIED, 5, 0.5f);
         LlamaModel model = LlamaModel.fromWeights(UNTIED, weights);
@@ -90,7 +96,7 @@ class StateDictTest {
         assertEquals(0.0, loaded.logits(tokens).maxAbsDiff(before), "loadStateDict kept references to the source tensors");
     }
 
-    @Example
+    @Test
     void loadStateDictNamesTheMissingOrMisshapenTensor() {
         LlamaModel model = LlamaModel.random(UNTIED, 1);
         Map<String, Tensor> state = new LinkedHashMap<>(LlamaModel.random(UNTIED, 2).stateDict());
@@ -111,7 +117,7 @@ class StateDictTest {
         assertEquals(0.0, model.stateDict().get("model.layers.1.mlp.up_proj.weight").abs().sum());
     }
 
-    @Example
+    @Test
     void aRejectedStateDictLeavesEveryParameterUnchanged() {
         LlamaModel model = LlamaModel.random(UNTIED, 1);
         int[] tokens = {1, 2, 3};
@@ -138,9 +144,9 @@ class StateDictTest {
         }
     }
 
-    @Example
+    @Test
     void aSharedWeightIsOneParameterUnderEveryName() {
-        Variable shared = Variable.parameter(TensorArbitraries.random(1, 3, 16));
+        Variable shared = Variable.parameter(TensorGens.random(1, 3, 16));
         SharedPair pair = new SharedPair(shared);
         assertEquals(List.of("gain", "first.weight", "second.weight"), new ArrayList<>(pair.namedParameters().keySet()));
         assertEquals(2, pair.parameters().size());
@@ -148,7 +154,7 @@ class StateDictTest {
         assertSame(pair.stateDict().get("first.weight"), pair.stateDict().get("second.weight"));
         assertEquals(3 + 3 * 16, pair.parameterCount());
 
-        Variable x = Variable.constant(TensorArbitraries.random(2, 2, 16));
+        Variable x = Variable.constant(TensorGens.random(2, 2, 16));
         pair.first.forward(x).sum().backward();
         Tensor once = shared.grad().copy();
         shared.zeroGrad();
@@ -162,7 +168,7 @@ class StateDictTest {
         assertEquals(0.25, pair.second.weight().value().get(2, 15), 0.0);
     }
 
-    @Example
+    @Test
     void aTiedModelUsesTheEmbeddingAsItsHead() {
         LlamaModel tied = LlamaModel.random(new LlamaConfig(8, 1, 2, 1, 6, 9, 8, 10000f, 1e-5f, true, RopeLayout.ROTATE_HALF), 4);
         assertSame(tied.embedding().weight(), tied.headWeight());
@@ -172,7 +178,7 @@ class StateDictTest {
         assertSame(untied.namedParameters().get("lm_head.weight"), untied.headWeight());
     }
 
-    @Example
+    @Test
     void freezingAndModesReachEverySubModule() {
         LlamaModel model = LlamaModel.random(UNTIED, 1);
         long blockParams = model.blocks().get(0).parameterCount();
@@ -193,7 +199,7 @@ class StateDictTest {
         assertTrue(model.blocks().get(1).mlp().down().isTraining());
     }
 
-    @Example
+    @Test
     void removingAndInsertingBlocksRenumbersTheNames() {
         LlamaConfig three = UNTIED.withLayers(3);
         Map<String, Tensor> weights = TinyModels.weights(three, 7, 0.5f);
@@ -217,7 +223,7 @@ class StateDictTest {
         assertEquals(Arrays.asList(weights.keySet().toArray()), Arrays.asList(model.stateDict().keySet().toArray()));
     }
 
-    @Example
+    @Test
     void randomInitialisationIsSeededAndFollowsItsDocumentedSpread() {
         LlamaConfig c = new LlamaConfig(64, 4, 4, 2, 128, 256, 16, 10000f, 1e-5f, false, RopeLayout.ROTATE_HALF);
         Map<String, Tensor> a = LlamaModel.random(c, 42).stateDict(), b = LlamaModel.random(c, 42).stateDict();

@@ -1,14 +1,14 @@
 package io.flexigpt.nn;
 
+import static org.quicktheories.generators.SourceDSL.*;
+
 import io.flexigpt.tensor.DType;
 import io.flexigpt.tensor.Rng;
 import io.flexigpt.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
+import org.quicktheories.core.Gen;
 
 /**
  * Small random Llama models for tests. Weights are drawn with a larger spread than
@@ -24,15 +24,10 @@ public final class TinyModels {
     }
 
     /** Random small configurations: grouped-query or not, 1-2 layers, tied or not, either RoPE layout. */
-    public static Arbitrary<LlamaConfig> configs() {
-        Arbitrary<Integer> kvHeads = Arbitraries.integers().between(1, 2);
-        Arbitrary<Integer> group = Arbitraries.integers().between(1, 3);
-        Arbitrary<Integer> headDim = Arbitraries.of(2, 4, 6);
-        Arbitrary<Integer> layers = Arbitraries.integers().between(1, 2);
-        Arbitrary<Integer> hidden = Arbitraries.integers().between(3, 12);
-        Arbitrary<Integer> vocab = Arbitraries.integers().between(3, 19);
-        return Combinators.combine(kvHeads, group, headDim, layers, hidden, vocab, Arbitraries.of(true, false), Arbitraries.of(RopeLayout.class))
-                .as((kv, g, hd, l, h, v, tied, layout) -> config(kv, g, hd, l, h, v, 32, tied, layout));
+    public static Gen<LlamaConfig> configs() {
+        return in -> config(integers().between(1, 2).generate(in), integers().between(1, 3).generate(in),
+                arbitrary().pick(2, 4, 6).generate(in), integers().between(1, 2).generate(in), integers().between(3, 12).generate(in),
+                integers().between(3, 19).generate(in), 32, booleans().all().generate(in), arbitrary().enumValues(RopeLayout.class).generate(in));
     }
 
     /** The Hugging Face state dict of a model of {@code c}: matrices ~ N(0, std²), norm gains uniform in [0.5, 1.5). */

@@ -1,37 +1,38 @@
 package io.flexigpt.tensor;
 
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.*;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import net.jqwik.api.*;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /** {@link Parallelism}, the pool that {@link Gemm} and the other kernels split their work on. */
 class GemmParallelismTest {
 
-    @Property(tries = 150)
-    void chunksCoverEveryIndexOnceAndRespectTheGrain(@ForAll @IntRange(min = 0, max = 5000) int n,
-                                                     @ForAll @IntRange(min = 1, max = 700) int grain,
-                                                     @ForAll @IntRange(min = 1, max = 4) int threads) {
-        int saved = Parallelism.threads();
-        try {
-            Parallelism.setThreads(threads);
-            AtomicIntegerArray hits = new AtomicIntegerArray(n);
-            ConcurrentLinkedQueue<int[]> chunks = new ConcurrentLinkedQueue<>();
-            Parallelism.forChunks(n, grain, (s, e) -> {
-                chunks.add(new int[] {s, e});
-                for (int i = s; i < e; i++) hits.incrementAndGet(i);
-            });
-            for (int i = 0; i < n; i++) assertEquals(1, hits.get(i), "index " + i);
-            assertTrue(chunks.size() <= threads, chunks.size() + " chunks");
-            if (chunks.size() > 1) for (int[] c : chunks) assertTrue(c[1] - c[0] >= grain, "chunk smaller than the grain");
-        } finally {
-            Parallelism.setThreads(saved);
-        }
+    @Test
+    void chunksCoverEveryIndexOnceAndRespectTheGrain() {
+        qt(150).forAll(integers().between(0, 5000), integers().between(1, 700), integers().between(1, 4))
+                .checkAssert((n, grain, threads) -> {
+            int saved = Parallelism.threads();
+            try {
+                Parallelism.setThreads(threads);
+                AtomicIntegerArray hits = new AtomicIntegerArray(n);
+                ConcurrentLinkedQueue<int[]> chunks = new ConcurrentLinkedQueue<>();
+                Parallelism.forChunks(n, grain, (s, e) -> {
+                    chunks.add(new int[] {s, e});
+                    for (int i = s; i < e; i++) hits.incrementAndGet(i);
+                });
+                for (int i = 0; i < n; i++) assertEquals(1, hits.get(i), "index " + i);
+                assertTrue(chunks.size() <= threads, chunks.size() + " chunks");
+                if (chunks.size() > 1) for (int[] c : chunks) assertTrue(c[1] - c[0] >= grain, "chunk smaller than the grain");
+            } finally {
+                Parallelism.setThreads(saved);
+            }
+        });
     }
 
     @Test

@@ -1,14 +1,15 @@
 package io.flexigpt.tensor;
 
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.*;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import net.jqwik.api.*;
-import net.jqwik.api.constraints.IntRange;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * {@link Gemm#sgemm} against EJML on random shapes, layouts and both micro-kernels; the bit-level
@@ -106,58 +107,93 @@ class GemmTest {
         return scalar ? GemmKernels.SCALAR : GemmKernels.BEST;
     }
 
-    @Property(tries = 300)
-    void smallProductsMatchEjml(@ForAll @IntRange(min = 1, max = 70) int m, @ForAll @IntRange(min = 1, max = 70) int n,
-                                @ForAll @IntRange(min = 1, max = 70) int k, @ForAll boolean ta, @ForAll boolean tb,
-                                @ForAll boolean accumulate, @ForAll boolean scalar, @ForAll long seed) {
+    @Test
+    void smallProductsMatchEjml() {
+        record Case(int m, int n, int k, boolean ta, boolean tb, boolean accumulate, boolean scalar, long seed) {}
+        Gen<Case> cases = in -> new Case(integers().between(1, 70).generate(in), integers().between(1, 70).generate(in),
+                integers().between(1, 70).generate(in), booleans().all().generate(in), booleans().all().generate(in),
+                booleans().all().generate(in), booleans().all().generate(in), longs().all().generate(in));
+        qt(300).forAll(cases)
+                .checkAssert(c -> smallProductsMatchEjml(c.m(), c.n(), c.k(), c.ta(), c.tb(), c.accumulate(), c.scalar(), c.seed()));
+    }
+
+    private void smallProductsMatchEjml(int m, int n, int k, boolean ta, boolean tb, boolean accumulate, boolean scalar, long seed) {
         Problem p = new Problem(seed, m, n, k, ta, tb);
         p.check(p.run(kernel(scalar), accumulate), accumulate);
     }
 
     /** Sizes that cross the reduction block (384) and the B panel width (336 columns with 16 lanes). */
-    @Property(tries = 30)
-    void largerProductsAcrossBlockEdgesMatchEjml(@ForAll @IntRange(min = 1, max = 300) int m, @ForAll @IntRange(min = 1, max = 400) int n,
-                                                 @ForAll @IntRange(min = 200, max = 600) int k, @ForAll boolean ta, @ForAll boolean tb,
-                                                 @ForAll boolean accumulate, @ForAll long seed) {
+    @Test
+    void largerProductsAcrossBlockEdgesMatchEjml() {
+        record Case(int m, int n, int k, boolean ta, boolean tb, boolean accumulate, long seed) {}
+        Gen<Case> cases = in -> new Case(integers().between(1, 300).generate(in), integers().between(1, 400).generate(in),
+                integers().between(200, 600).generate(in), booleans().all().generate(in), booleans().all().generate(in),
+                booleans().all().generate(in), longs().all().generate(in));
+        qt(30).forAll(cases)
+                .checkAssert(c -> largerProductsAcrossBlockEdgesMatchEjml(c.m(), c.n(), c.k(), c.ta(), c.tb(), c.accumulate(), c.seed()));
+    }
+
+    private void largerProductsAcrossBlockEdgesMatchEjml(int m, int n, int k, boolean ta, boolean tb, boolean accumulate, long seed) {
         Problem p = new Problem(seed, m, n, k, ta, tb);
         p.check(p.run(GemmKernels.BEST, accumulate), accumulate);
     }
 
-    @Property(tries = 100)
-    void singleRowProductsMatchEjml(@ForAll @IntRange(min = 1, max = 600) int n, @ForAll @IntRange(min = 1, max = 600) int k,
-                                    @ForAll boolean ta, @ForAll boolean tb, @ForAll boolean accumulate, @ForAll boolean scalar,
-                                    @ForAll long seed) {
+    @Test
+    void singleRowProductsMatchEjml() {
+        record Case(int n, int k, boolean ta, boolean tb, boolean accumulate, boolean scalar, long seed) {}
+        Gen<Case> cases = in -> new Case(integers().between(1, 600).generate(in), integers().between(1, 600).generate(in),
+                booleans().all().generate(in), booleans().all().generate(in), booleans().all().generate(in),
+                booleans().all().generate(in), longs().all().generate(in));
+        qt(100).forAll(cases)
+                .checkAssert(c -> singleRowProductsMatchEjml(c.n(), c.k(), c.ta(), c.tb(), c.accumulate(), c.scalar(), c.seed()));
+    }
+
+    private void singleRowProductsMatchEjml(int n, int k, boolean ta, boolean tb, boolean accumulate, boolean scalar, long seed) {
         Problem p = new Problem(seed, 1, n, k, ta, tb);
         p.check(p.run(kernel(scalar), accumulate), accumulate);
     }
 
     /** Every path sums each element in the same order, so the vector and scalar kernels agree to the bit. */
-    @Property(tries = 150)
-    void vectorAndScalarKernelsAgreeBitForBit(@ForAll @IntRange(min = 1, max = 80) int m, @ForAll @IntRange(min = 1, max = 80) int n,
-                                              @ForAll @IntRange(min = 1, max = 600) int k, @ForAll boolean ta, @ForAll boolean tb,
-                                              @ForAll boolean accumulate, @ForAll long seed) {
-        Assume.that(!(m == 1 && tb));
+    @Test
+    void vectorAndScalarKernelsAgreeBitForBit() {
+        record Case(int m, int n, int k, boolean ta, boolean tb, boolean accumulate, long seed) {}
+        Gen<Case> cases = in -> new Case(integers().between(1, 80).generate(in), integers().between(1, 80).generate(in),
+                integers().between(1, 600).generate(in), booleans().all().generate(in), booleans().all().generate(in),
+                booleans().all().generate(in), longs().all().generate(in));
+        qt(150).forAll(cases).assuming(c -> !(c.m() == 1 && c.tb()))
+                .checkAssert(c -> vectorAndScalarKernelsAgreeBitForBit(c.m(), c.n(), c.k(), c.ta(), c.tb(), c.accumulate(), c.seed()));
+    }
+
+    private void vectorAndScalarKernelsAgreeBitForBit(int m, int n, int k, boolean ta, boolean tb, boolean accumulate, long seed) {
         Problem p = new Problem(seed, m, n, k, ta, tb);
         assertArrayEquals(p.run(GemmKernels.SCALAR, accumulate), p.run(GemmKernels.BEST, accumulate));
     }
 
     /** Dot products finished four at a time on whole vectors equal those finished one by one. */
-    @Property(tries = 100)
-    void singleRowDotProductsDoNotDependOnTheirNeighbours(@ForAll @IntRange(min = 1, max = 40) int n, @ForAll @IntRange(min = 1, max = 300) int k,
-                                                         @ForAll boolean accumulate, @ForAll long seed) {
-        Problem p = new Problem(seed, 1, n, k, false, true);
-        float[] together = p.run(GemmKernels.BEST, accumulate);
-        float[] single = p.c.data.clone();
-        for (int j = 0; j < n; j++) {
-            Gemm.sgemm(false, true, 1, 1, k, p.a.data, p.a.off, p.a.ld, p.b.data, p.b.off + j * p.b.ld, p.b.ld, single, p.c.off + j, 1, accumulate);
-        }
-        assertArrayEquals(together, single);
+    @Test
+    void singleRowDotProductsDoNotDependOnTheirNeighbours() {
+        qt(100).forAll(integers().between(1, 40), integers().between(1, 300), booleans().all(), longs().all())
+                .checkAssert((n, k, accumulate, seed) -> {
+            Problem p = new Problem(seed, 1, n, k, false, true);
+            float[] together = p.run(GemmKernels.BEST, accumulate);
+            float[] single = p.c.data.clone();
+            for (int j = 0; j < n; j++) {
+                Gemm.sgemm(false, true, 1, 1, k, p.a.data, p.a.off, p.a.ld, p.b.data, p.b.off + j * p.b.ld, p.b.ld, single, p.c.off + j, 1, accumulate);
+            }
+            assertArrayEquals(together, single);
+        });
     }
 
     /** The single-row path yields exactly the first row of a taller product. */
-    @Property(tries = 100)
-    void singleRowEqualsFirstRowOfTallerProduct(@ForAll @IntRange(min = 2, max = 40) int m, @ForAll @IntRange(min = 1, max = 300) int n,
-                                                @ForAll @IntRange(min = 1, max = 600) int k, @ForAll boolean ta, @ForAll long seed) {
+    @Test
+    void singleRowEqualsFirstRowOfTallerProduct() {
+        record Case(int m, int n, int k, boolean ta, long seed) {}
+        Gen<Case> cases = in -> new Case(integers().between(2, 40).generate(in), integers().between(1, 300).generate(in),
+                integers().between(1, 600).generate(in), booleans().all().generate(in), longs().all().generate(in));
+        qt(100).forAll(cases).checkAssert(c -> singleRowEqualsFirstRowOfTallerProduct(c.m(), c.n(), c.k(), c.ta(), c.seed()));
+    }
+
+    private void singleRowEqualsFirstRowOfTallerProduct(int m, int n, int k, boolean ta, long seed) {
         Problem tall = new Problem(seed, m, n, k, ta, false);
         float[] full = tall.run(GemmKernels.BEST, false);
         float[] row = new float[n];
@@ -165,10 +201,17 @@ class GemmTest {
         assertArrayEquals(Arrays.copyOfRange(full, tall.c.off, tall.c.off + n), row);
     }
 
-    @Property(tries = 40)
-    void resultsAreBitIdenticalForOneAndTwoThreads(@ForAll @IntRange(min = 1, max = 260) int m, @ForAll @IntRange(min = 1, max = 400) int n,
-                                                   @ForAll @IntRange(min = 60, max = 400) int k, @ForAll boolean ta, @ForAll boolean tb,
-                                                   @ForAll boolean accumulate, @ForAll long seed) {
+    @Test
+    void resultsAreBitIdenticalForOneAndTwoThreads() {
+        record Case(int m, int n, int k, boolean ta, boolean tb, boolean accumulate, long seed) {}
+        Gen<Case> cases = in -> new Case(integers().between(1, 260).generate(in), integers().between(1, 400).generate(in),
+                integers().between(60, 400).generate(in), booleans().all().generate(in), booleans().all().generate(in),
+                booleans().all().generate(in), longs().all().generate(in));
+        qt(40).forAll(cases)
+                .checkAssert(c -> resultsAreBitIdenticalForOneAndTwoThreads(c.m(), c.n(), c.k(), c.ta(), c.tb(), c.accumulate(), c.seed()));
+    }
+
+    private void resultsAreBitIdenticalForOneAndTwoThreads(int m, int n, int k, boolean ta, boolean tb, boolean accumulate, long seed) {
         Problem p = new Problem(seed, m, n, k, ta, tb);
         int saved = Parallelism.threads();
         try {
@@ -185,11 +228,18 @@ class GemmTest {
         }
     }
 
-    @Property(tries = 100)
-    void batchedEqualsLoopOfSingleProducts(@ForAll @IntRange(min = 0, max = 6) int batch, @ForAll @IntRange(min = 1, max = 40) int m,
-                                           @ForAll @IntRange(min = 1, max = 40) int n, @ForAll @IntRange(min = 1, max = 40) int k,
-                                           @ForAll boolean ta, @ForAll boolean tb, @ForAll boolean shareA, @ForAll boolean shareB,
-                                           @ForAll boolean accumulate, @ForAll boolean scalar, @ForAll long seed) {
+    @Test
+    void batchedEqualsLoopOfSingleProducts() {
+        record Case(int batch, int m, int n, int k, boolean ta, boolean tb, boolean shareA, boolean shareB, boolean accumulate, boolean scalar, long seed) {}
+        Gen<Case> cases = in -> new Case(integers().between(0, 6).generate(in), integers().between(1, 40).generate(in),
+                integers().between(1, 40).generate(in), integers().between(1, 40).generate(in), booleans().all().generate(in),
+                booleans().all().generate(in), booleans().all().generate(in), booleans().all().generate(in),
+                booleans().all().generate(in), booleans().all().generate(in), longs().all().generate(in));
+        qt(100).forAll(cases)
+                .checkAssert(c -> batchedEqualsLoopOfSingleProducts(c.batch(), c.m(), c.n(), c.k(), c.ta(), c.tb(), c.shareA(), c.shareB(), c.accumulate(), c.scalar(), c.seed()));
+    }
+
+    private void batchedEqualsLoopOfSingleProducts(int batch, int m, int n, int k, boolean ta, boolean tb, boolean shareA, boolean shareB, boolean accumulate, boolean scalar, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         int lda = (ta ? m : k) + rnd.nextInt(3), ldb = (tb ? k : n) + rnd.nextInt(3), ldc = n + rnd.nextInt(3);
         int aStride = shareA ? 0 : (ta ? k : m) * lda + rnd.nextInt(3);
@@ -207,10 +257,17 @@ class GemmTest {
         assertArrayEquals(expected, actual);
     }
 
-    @Property(tries = 100)
-    void dgemmMatchesNaiveProduct(@ForAll @IntRange(min = 1, max = 4) int batch, @ForAll @IntRange(min = 1, max = 12) int m,
-                                  @ForAll @IntRange(min = 1, max = 12) int n, @ForAll @IntRange(min = 1, max = 12) int k,
-                                  @ForAll boolean ta, @ForAll boolean tb, @ForAll boolean accumulate, @ForAll long seed) {
+    @Test
+    void dgemmMatchesNaiveProduct() {
+        record Case(int batch, int m, int n, int k, boolean ta, boolean tb, boolean accumulate, long seed) {}
+        Gen<Case> cases = in -> new Case(integers().between(1, 4).generate(in), integers().between(1, 12).generate(in),
+                integers().between(1, 12).generate(in), integers().between(1, 12).generate(in), booleans().all().generate(in),
+                booleans().all().generate(in), booleans().all().generate(in), longs().all().generate(in));
+        qt(100).forAll(cases)
+                .checkAssert(c -> dgemmMatchesNaiveProduct(c.batch(), c.m(), c.n(), c.k(), c.ta(), c.tb(), c.accumulate(), c.seed()));
+    }
+
+    private void dgemmMatchesNaiveProduct(int batch, int m, int n, int k, boolean ta, boolean tb, boolean accumulate, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         int lda = (ta ? m : k) + 1, ldb = (tb ? k : n) + 2, ldc = n + 1, off = 3;
         int aStride = (ta ? k : m) * lda, bStride = (tb ? n : k) * ldb, cStride = m * ldc;

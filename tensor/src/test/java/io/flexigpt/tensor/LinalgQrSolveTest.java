@@ -1,12 +1,13 @@
 package io.flexigpt.tensor;
 
 import static io.flexigpt.tensor.LinalgTestSupport.*;
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.*;
 
 import java.util.Random;
-import net.jqwik.api.*;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * Thin QR and linear solves. Tolerances: QR in fp32 to 1e-5 (orthonormality) and 1e-4 (Q R = A, entries
@@ -14,29 +15,36 @@ import org.junit.jupiter.api.Test;
  */
 class LinalgQrSolveTest {
 
-    @Property(tries = 200)
-    void qrIsOrthonormalTimesUpperTriangular(@ForAll("matrices") Tensor a) {
-        int m = a.dim(0), n = a.dim(1), k = Math.min(m, n);
-        Qr qr = Linalg.qr(a);
-        assertArrayEquals(new int[] {m, k}, qr.q().shape());
-        assertArrayEquals(new int[] {k, n}, qr.r().shape());
-        double[] q = qr.q().toDoubleArray(), r = qr.r().toDoubleArray();
-        for (int i = 0; i < k; i++) {
-            assertTrue(r[i * n + i] >= 0, "diagonal of R is non-negative");
-            for (int j = 0; j < Math.min(i, n); j++) assertEquals(0, r[i * n + j], "R is upper-triangular");
-        }
-        assertMaxAbsDiff(a.toDoubleArray(), multiply(q, r, m, k, n), 1e-4, "Q R = A");
-        assertOrthonormalColumns(q, m, k, 1e-5);
+    @Test
+    void qrIsOrthonormalTimesUpperTriangular() {
+        qt(200).forAll(matrices()).checkAssert(a -> {
+            int m = a.dim(0), n = a.dim(1), k = Math.min(m, n);
+            Qr qr = Linalg.qr(a);
+            assertArrayEquals(new int[] {m, k}, qr.q().shape());
+            assertArrayEquals(new int[] {k, n}, qr.r().shape());
+            double[] q = qr.q().toDoubleArray(), r = qr.r().toDoubleArray();
+            for (int i = 0; i < k; i++) {
+                assertTrue(r[i * n + i] >= 0, "diagonal of R is non-negative");
+                for (int j = 0; j < Math.min(i, n); j++) assertEquals(0, r[i * n + j], "R is upper-triangular");
+            }
+            assertMaxAbsDiff(a.toDoubleArray(), multiply(q, r, m, k, n), 1e-4, "Q R = A");
+            assertOrthonormalColumns(q, m, k, 1e-5);
+        });
     }
 
-    @Provide
-    Arbitrary<Tensor> matrices() {
+    static Gen<Tensor> matrices() {
         return LinalgTestSupport.matrices(24);
     }
 
-    @Property(tries = 150)
-    void solutionsSatisfyTheSystem(@ForAll @IntRange(min = 1, max = 24) int n, @ForAll @IntRange(min = 0, max = 3) int columns,
-                                   @ForAll @IntRange(min = 0, max = 2) int layout, @ForAll long seed, @ForAll boolean inDouble) {
+    @Test
+    void solutionsSatisfyTheSystem() {
+        record Case(int n, int columns, int layout, long seed, boolean inDouble) {}
+        Gen<Case> cases = in -> new Case(integers().between(1, 24).generate(in), integers().between(0, 3).generate(in),
+                integers().between(0, 2).generate(in), longs().all().generate(in), booleans().all().generate(in));
+        qt(150).forAll(cases).checkAssert(c -> solutionsSatisfyTheSystem(c.n(), c.columns(), c.layout(), c.seed(), c.inDouble()));
+    }
+
+    private void solutionsSatisfyTheSystem(int n, int columns, int layout, long seed, boolean inDouble) {
         double[] av = values(seed, n, n, false);
         for (int i = 0; i < n; i++) av[i * n + i] += n;
         Tensor a = layout(av, n, n, layout);

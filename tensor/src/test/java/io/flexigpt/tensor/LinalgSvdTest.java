@@ -1,10 +1,12 @@
 package io.flexigpt.tensor;
 
 import static io.flexigpt.tensor.LinalgTestSupport.*;
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.*;
 
-import net.jqwik.api.*;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * SVD properties on random matrices (tall, wide, 1×n, n×1, rank-deficient, transposed and sliced views).
@@ -13,53 +15,56 @@ import org.junit.jupiter.api.Test;
  */
 class LinalgSvdTest {
 
-    @Property(tries = 200)
-    void factorsReconstructAndAreOrthonormalAndSorted(@ForAll("matrices") Tensor a, @ForAll boolean inDouble) {
-        Tensor input = inDouble ? a.to(DType.F64) : a;
-        double tol = inDouble ? 1e-9 * (1 + frobenius(a.toDoubleArray())) : 1e-4;
-        int m = a.dim(0), n = a.dim(1), k = Math.min(m, n);
-        Svd svd = Linalg.svd(input);
+    @Test
+    void factorsReconstructAndAreOrthonormalAndSorted() {
+        qt(200).forAll(matrices(), booleans().all()).checkAssert((a, inDouble) -> {
+            Tensor input = inDouble ? a.to(DType.F64) : a;
+            double tol = inDouble ? 1e-9 * (1 + frobenius(a.toDoubleArray())) : 1e-4;
+            int m = a.dim(0), n = a.dim(1), k = Math.min(m, n);
+            Svd svd = Linalg.svd(input);
 
-        assertArrayEquals(new int[] {m, k}, svd.u().shape());
-        assertArrayEquals(new int[] {k}, svd.s().shape());
-        assertArrayEquals(new int[] {k, n}, svd.vt().shape());
-        assertEquals(input.dtype(), svd.u().dtype());
-        double[] s = svd.s().toDoubleArray();
-        for (int i = 0; i < k; i++) {
-            assertTrue(s[i] >= 0, "singular values are non-negative");
-            if (i > 0) assertTrue(s[i - 1] >= s[i], "singular values are sorted descending");
-        }
-        assertMaxAbsDiff(a.toDoubleArray(), svd.reconstruct().toDoubleArray(), tol, "U diag(s) Vᵀ = A");
-        assertOrthonormalColumns(svd.u().toDoubleArray(), m, k, inDouble ? 1e-12 : 1e-5);
-        assertOrthonormalColumns(transpose(svd.vt().toDoubleArray(), k, n), n, k, inDouble ? 1e-12 : 1e-5);
-        assertMaxAbsDiff(s, Linalg.singularValues(input).toDoubleArray(), tol, "singularValues agrees with svd");
+            assertArrayEquals(new int[] {m, k}, svd.u().shape());
+            assertArrayEquals(new int[] {k}, svd.s().shape());
+            assertArrayEquals(new int[] {k, n}, svd.vt().shape());
+            assertEquals(input.dtype(), svd.u().dtype());
+            double[] s = svd.s().toDoubleArray();
+            for (int i = 0; i < k; i++) {
+                assertTrue(s[i] >= 0, "singular values are non-negative");
+                if (i > 0) assertTrue(s[i - 1] >= s[i], "singular values are sorted descending");
+            }
+            assertMaxAbsDiff(a.toDoubleArray(), svd.reconstruct().toDoubleArray(), tol, "U diag(s) Vᵀ = A");
+            assertOrthonormalColumns(svd.u().toDoubleArray(), m, k, inDouble ? 1e-12 : 1e-5);
+            assertOrthonormalColumns(transpose(svd.vt().toDoubleArray(), k, n), n, k, inDouble ? 1e-12 : 1e-5);
+            assertMaxAbsDiff(s, Linalg.singularValues(input).toDoubleArray(), tol, "singularValues agrees with svd");
+        });
     }
 
-    @Property(tries = 150)
-    void truncationMeetsTheEckartYoungBound(@ForAll("matrices") Tensor a, @ForAll long seed) {
-        Tensor a64 = a.to(DType.F64);
-        double[] av = a.toDoubleArray();
-        int m = a.dim(0), n = a.dim(1), k = Math.min(m, n);
-        double[] tail = Linalg.tailEnergies(a);
-        double scale = 1 + frobenius(av);
-        assertEquals(k + 1, tail.length);
-        assertEquals(0, tail[k]);
-        assertEquals(frobenius(av) * frobenius(av), tail[0], 1e-9 * scale * scale, "tail energy at rank 0 is ‖A‖_F²");
+    @Test
+    void truncationMeetsTheEckartYoungBound() {
+        qt(150).forAll(matrices(), longs().all()).checkAssert((a, seed) -> {
+            Tensor a64 = a.to(DType.F64);
+            double[] av = a.toDoubleArray();
+            int m = a.dim(0), n = a.dim(1), k = Math.min(m, n);
+            double[] tail = Linalg.tailEnergies(a);
+            double scale = 1 + frobenius(av);
+            assertEquals(k + 1, tail.length);
+            assertEquals(0, tail[k]);
+            assertEquals(frobenius(av) * frobenius(av), tail[0], 1e-9 * scale * scale, "tail energy at rank 0 is ‖A‖_F²");
 
-        int r = 1 + (int) Math.floorMod(seed, (long) k);
-        Svd best = Linalg.svd(a64, r);
-        assertEquals(r, best.rank());
-        double bestError = frobenius(minus(av, best.reconstruct().toDoubleArray()));
-        assertEquals(Math.sqrt(tail[r]), bestError, 1e-9 * scale, "‖A − A_r‖_F = sqrt(Σ_{i≥r} σ_i²)");
-        assertEquals(tail[r], Linalg.tailEnergy(a, r), 0);
+            int r = 1 + (int) Math.floorMod(seed, (long) k);
+            Svd best = Linalg.svd(a64, r);
+            assertEquals(r, best.rank());
+            double bestError = frobenius(minus(av, best.reconstruct().toDoubleArray()));
+            assertEquals(Math.sqrt(tail[r]), bestError, 1e-9 * scale, "‖A − A_r‖_F = sqrt(Σ_{i≥r} σ_i²)");
+            assertEquals(tail[r], Linalg.tailEnergy(a, r), 0);
 
-        Svd perturbed = new Svd(perturb(best.u(), seed), best.s(), perturb(best.vt(), seed + 1));
-        double otherError = frobenius(minus(av, perturbed.reconstruct().toDoubleArray()));
-        assertTrue(bestError <= otherError + 1e-9 * scale, "another rank-r approximation is no better: " + bestError + " vs " + otherError);
+            Svd perturbed = new Svd(perturb(best.u(), seed), best.s(), perturb(best.vt(), seed + 1));
+            double otherError = frobenius(minus(av, perturbed.reconstruct().toDoubleArray()));
+            assertTrue(bestError <= otherError + 1e-9 * scale, "another rank-r approximation is no better: " + bestError + " vs " + otherError);
+        });
     }
 
-    @Provide
-    Arbitrary<Tensor> matrices() {
+    static Gen<Tensor> matrices() {
         return LinalgTestSupport.matrices(24);
     }
 

@@ -2,11 +2,11 @@ package io.flexigpt.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.quicktheories.generators.SourceDSL.*;
 
+import io.flexigpt.tensor.testing.TensorGens;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
+import org.quicktheories.core.Gen;
 
 /** Plain-loop matrix helpers and matrix generators for the linear algebra tests. */
 final class LinalgTestSupport {
@@ -16,10 +16,11 @@ final class LinalgTestSupport {
      * Matrices up to maxDim×maxDim: full rank or rank-deficient (product of m×q and q×n factors with
      * q < min(m, n), including the zero matrix), dense, transposed or sliced.
      */
-    static Arbitrary<Tensor> matrices(int maxDim) {
-        Arbitrary<Integer> dims = Arbitraries.integers().between(1, maxDim);
-        return Combinators.combine(dims, dims, Arbitraries.longs(), Arbitraries.integers().between(0, 2), Arbitraries.of(false, true))
-                .as((m, n, seed, layout, deficient) -> layout(values(seed, m, n, deficient), m, n, layout));
+    static Gen<Tensor> matrices(int maxDim) {
+        Gen<Integer> dims = integers().between(1, maxDim);
+        return dims.zip(dims, longs().all(), integers().between(0, 2), booleans().all(),
+                        (m, n, seed, layout, deficient) -> layout(values(seed, m, n, deficient), m, n, layout))
+                .describedAs(TensorGens::describe);
     }
 
     static double[] values(long seed, int m, int n, boolean rankDeficient) {

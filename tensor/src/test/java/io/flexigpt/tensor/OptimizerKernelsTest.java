@@ -1,11 +1,12 @@
 package io.flexigpt.tensor;
 
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.*;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+
 
 /**
  * The dense fp32 AdamW kernel (fp32 arithmetic, parallel chunks) against the element-by-element path
@@ -38,9 +39,16 @@ class OptimizerKernelsTest {
         }
     }
 
-    @Property(tries = 40)
-    void denseFp32StepMatchesTheElementwiseDoublePath(@ForAll @IntRange(min = 2, max = 40_000) int n, @ForAll @IntRange(min = 1, max = 50) int t,
-                                                      @ForAll @DoubleRange(min = 1e-5, max = 1e-1) @net.jqwik.api.constraints.Scale(6) double lr, @ForAll boolean decay, @ForAll long seed) {
+    @Test
+    void denseFp32StepMatchesTheElementwiseDoublePath() {
+        record Case(int n, int t, double lr, boolean decay, long seed) {}
+        Gen<Case> cases = in -> new Case(integers().between(2, 40_000).generate(in), integers().between(1, 50).generate(in),
+                doubles().between(1e-5, 1e-1).generate(in), booleans().all().generate(in), longs().all().generate(in));
+        qt(40).forAll(cases)
+                .checkAssert(c -> denseFp32StepMatchesTheElementwiseDoublePath(c.n(), c.t(), c.lr(), c.decay(), c.seed()));
+    }
+
+    private void denseFp32StepMatchesTheElementwiseDoublePath(int n, int t, double lr, boolean decay, long seed) {
         State dense = State.random(seed, n), strided = dense.strided();
         assertFalse(strided.p().isContiguous());
         double wd = decay ? 0.1 : 0;
@@ -52,20 +60,22 @@ class OptimizerKernelsTest {
         assertTrue(dense.p().maxAbsDiff(strided.p()) <= 1e-6 + 1e-4 * lr, "p: " + dense.p().maxAbsDiff(strided.p()));
     }
 
-    @Property(tries = 8)
-    void theSameBitsForAnyThreadCount(@ForAll @IntRange(min = 1, max = 200_000) int n, @ForAll long seed) {
-        int saved = Parallelism.threads();
-        try {
-            State one = State.random(seed, n), two = one.copy();
-            Parallelism.setThreads(1);
-            one.step(3, 1e-3, 0.01);
-            Parallelism.setThreads(2);
-            two.step(3, 1e-3, 0.01);
-            assertEquals(0.0, one.p().maxAbsDiff(two.p()));
-            assertEquals(0.0, one.m().maxAbsDiff(two.m()));
-            assertEquals(0.0, one.v().maxAbsDiff(two.v()));
-        } finally {
-            Parallelism.setThreads(saved);
-        }
+    @Test
+    void theSameBitsForAnyThreadCount() {
+        qt(8).forAll(integers().between(1, 200_000), longs().all()).checkAssert((n, seed) -> {
+            int saved = Parallelism.threads();
+            try {
+                State one = State.random(seed, n), two = one.copy();
+                Parallelism.setThreads(1);
+                one.step(3, 1e-3, 0.01);
+                Parallelism.setThreads(2);
+                two.step(3, 1e-3, 0.01);
+                assertEquals(0.0, one.p().maxAbsDiff(two.p()));
+                assertEquals(0.0, one.m().maxAbsDiff(two.m()));
+                assertEquals(0.0, one.v().maxAbsDiff(two.v()));
+            } finally {
+                Parallelism.setThreads(saved);
+            }
+        });
     }
 }

@@ -1,10 +1,10 @@
 package io.flexigpt.tensor;
 
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.*;
 
 import java.util.Arrays;
-import net.jqwik.api.*;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 class RngSequenceTest {
@@ -19,29 +19,33 @@ class RngSequenceTest {
         assertEquals(0xecb8ad4703b360a1L, rng.nextLong());
     }
 
-    @Property(tries = 100)
-    void restoreContinuesExactlyEvenBetweenTheTwoValuesOfAGaussianPair(@ForAll long seed, @ForAll @IntRange(min = 0, max = 9) int gaussians) {
-        Rng a = new Rng(seed);
-        for (int i = 0; i < gaussians; i++) a.nextGaussian();
-        long[] state = a.state();
-        Rng b = Rng.restore(state);
-        state[0] ^= 1;
-        assertEquals(a.nextGaussian(), b.nextGaussian());
-        assertArrayEquals(a.truncatedNormal(0, 1, -1, 1, 3, 4).toFloatArray(), b.truncatedNormal(0, 1, -1, 1, 3, 4).toFloatArray());
-        assertArrayEquals(a.permutation(20), b.permutation(20));
-        assertArrayEquals(a.state(), b.state());
+    @Test
+    void restoreContinuesExactlyEvenBetweenTheTwoValuesOfAGaussianPair() {
+        qt(100).forAll(longs().all(), integers().between(0, 9)).checkAssert((seed, gaussians) -> {
+            Rng a = new Rng(seed);
+            for (int i = 0; i < gaussians; i++) a.nextGaussian();
+            long[] state = a.state();
+            Rng b = Rng.restore(state);
+            state[0] ^= 1;
+            assertEquals(a.nextGaussian(), b.nextGaussian());
+            assertArrayEquals(a.truncatedNormal(0, 1, -1, 1, 3, 4).toFloatArray(), b.truncatedNormal(0, 1, -1, 1, 3, 4).toFloatArray());
+            assertArrayEquals(a.permutation(20), b.permutation(20));
+            assertArrayEquals(a.state(), b.state());
+        });
     }
 
-    @Property(tries = 100)
-    void forksAreReproducibleAndDifferFromEachOtherAndTheParent(@ForAll long seed, @ForAll long stream) {
-        Rng parent = new Rng(seed);
-        long[] before = parent.state();
-        long[] fork = draws(parent.fork(stream), 4);
-        assertArrayEquals(before, parent.state(), "forking does not advance the parent");
-        assertArrayEquals(fork, draws(Rng.restore(before).fork(stream), 4));
-        assertFalse(Arrays.equals(fork, draws(parent.fork(stream + 1), 4)));
-        assertFalse(Arrays.equals(fork, draws(Rng.restore(before), 4)));
-        assertFalse(Arrays.equals(draws(new Rng(seed), 4), draws(new Rng(seed + 1), 4)));
+    @Test
+    void forksAreReproducibleAndDifferFromEachOtherAndTheParent() {
+        qt(100).forAll(longs().all(), longs().all()).checkAssert((seed, stream) -> {
+            Rng parent = new Rng(seed);
+            long[] before = parent.state();
+            long[] fork = draws(parent.fork(stream), 4);
+            assertArrayEquals(before, parent.state(), "forking does not advance the parent");
+            assertArrayEquals(fork, draws(Rng.restore(before).fork(stream), 4));
+            assertFalse(Arrays.equals(fork, draws(parent.fork(stream + 1), 4)));
+            assertFalse(Arrays.equals(fork, draws(Rng.restore(before), 4)));
+            assertFalse(Arrays.equals(draws(new Rng(seed), 4), draws(new Rng(seed + 1), 4)));
+        });
     }
 
     private static long[] draws(Rng rng, int n) {
@@ -50,21 +54,24 @@ class RngSequenceTest {
         return v;
     }
 
-    @Property(tries = 100)
-    void tensorsHaveTheRequestedShapeAndRange(@ForAll long seed, @ForAll @IntRange(min = 1, max = 6) int rows, @ForAll @IntRange(min = 1, max = 6) int cols) {
-        Rng rng = new Rng(seed);
-        Tensor u = rng.uniform(-0.25f, 0.5f, rows, cols);
-        assertArrayEquals(new int[] {rows, cols}, u.shape());
-        for (float x : u.toFloatArray()) assertTrue(x >= -0.25f && x < 0.5f, "uniform value " + x);
-        for (float x : rng.truncatedNormal(1, 2, 0.5f, 1.5f, rows, cols).toFloatArray()) assertTrue(x >= 0.5f && x <= 1.5f);
-        assertEquals(DType.F32, rng.normal(0, 1, rows).dtype());
-        int bound = rows * cols;
-        for (int i = 0; i < 20; i++) {
-            int k = rng.nextInt(bound);
-            assertTrue(k >= 0 && k < bound);
-        }
-        double d = rng.nextDouble();
-        assertTrue(d >= 0 && d < 1);
+    @Test
+    void tensorsHaveTheRequestedShapeAndRange() {
+        qt(100).forAll(longs().all(), integers().between(1, 6), integers().between(1, 6))
+                .checkAssert((seed, rows, cols) -> {
+            Rng rng = new Rng(seed);
+            Tensor u = rng.uniform(-0.25f, 0.5f, rows, cols);
+            assertArrayEquals(new int[] {rows, cols}, u.shape());
+            for (float x : u.toFloatArray()) assertTrue(x >= -0.25f && x < 0.5f, "uniform value " + x);
+            for (float x : rng.truncatedNormal(1, 2, 0.5f, 1.5f, rows, cols).toFloatArray()) assertTrue(x >= 0.5f && x <= 1.5f);
+            assertEquals(DType.F32, rng.normal(0, 1, rows).dtype());
+            int bound = rows * cols;
+            for (int i = 0; i < 20; i++) {
+                int k = rng.nextInt(bound);
+                assertTrue(k >= 0 && k < bound);
+            }
+            double d = rng.nextDouble();
+            assertTrue(d >= 0 && d < 1);
+        });
     }
 
     @Test

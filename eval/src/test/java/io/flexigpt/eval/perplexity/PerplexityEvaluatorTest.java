@@ -1,9 +1,11 @@
 package io.flexigpt.eval.perplexity;
 
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.eval.EvalResult;
 import io.flexigpt.eval.ProgressListener;
@@ -16,15 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quicktheories.core.Gen;
 
 class PerplexityEvaluatorTest {
     private static final VocabTokenizer AB = VocabTokenizer.chars("ab ");
@@ -77,63 +73,65 @@ class PerplexityEvaluatorTest {
                 two.toResults("m", "t").stream().map(EvalResult::metric).toList());
     }
 
-    @Property(tries = 60)
-    void uniformModelHasPerplexityEqualToTheVocabularySize(
-            @ForAll("texts") String text, @ForAll @IntRange(min = 2, max = 9) int context,
-            @ForAll @IntRange(min = 1, max = 9) int stride, @ForAll @IntRange(min = 1, max = 4) int batch) {
-        TableModel model = TableModel.uniform(AB, 9);
-        List<PerplexitySettings> all = new ArrayList<>(List.of(
-                PerplexitySettings.rolling(context, batch), PerplexitySettings.sliding(context, Math.min(stride, context), batch)));
-        if (text.length() + 1 >= context) {
-            all.add(PerplexitySettings.nonOverlapping(context, batch));
-        }
-        for (PerplexitySettings settings : all) {
-            PerplexityResult r = new PerplexityEvaluator(model, settings).evaluate(List.of(text), ProgressListener.NONE);
-            assertEquals(AB.vocabSize(), r.tokenPerplexity(), 1e-9, settings.toString());
-        }
+    @Test
+    void uniformModelHasPerplexityEqualToTheVocabularySize() {
+        qt(60).forAll(texts(), integers().between(2, 9), integers().between(1, 9), integers().between(1, 4))
+                .checkAssert((text, context, stride, batch) -> {
+            TableModel model = TableModel.uniform(AB, 9);
+            List<PerplexitySettings> all = new ArrayList<>(List.of(
+                    PerplexitySettings.rolling(context, batch), PerplexitySettings.sliding(context, Math.min(stride, context), batch)));
+            if (text.length() + 1 >= context) {
+                all.add(PerplexitySettings.nonOverlapping(context, batch));
+            }
+            for (PerplexitySettings settings : all) {
+                PerplexityResult r = new PerplexityEvaluator(model, settings).evaluate(List.of(text), ProgressListener.NONE);
+                assertEquals(AB.vocabSize(), r.tokenPerplexity(), 1e-9, settings.toString());
+            }
+        });
     }
 
-    @Provide
-    Arbitrary<String> texts() {
-        return Arbitraries.strings().withChars("ab ").ofMinLength(1).ofMaxLength(40);
+    static Gen<String> texts() {
+        return lists().of(arbitrary().pick("a", "b", " ")).ofSizeBetween(1, 40).map(chars -> String.join("", chars));
     }
 
-    @Property(tries = 80)
-    void slidingAndRollingWindowsScoreEveryTokenExactlyOnce(
-            @ForAll @IntRange(min = 1, max = 60) int length, @ForAll @IntRange(min = 2, max = 12) int context,
-            @ForAll @IntRange(min = 1, max = 11) int stride, @ForAll @IntRange(min = 1, max = 5) int batch) {
-        String alphabet = IntStream.range(0, length).mapToObj(i -> Character.toString(0x4E00 + i))
-                .collect(Collectors.joining());
-        VocabTokenizer distinct = VocabTokenizer.chars(alphabet);
-        List<Integer> expected = IntStream.range(2, length + 2).boxed().toList();
-        List<PerplexitySettings> modes = new ArrayList<>(List.of(PerplexitySettings.rolling(context, batch)));
-        if (stride < context) {
-            modes.add(PerplexitySettings.sliding(context, stride, batch));
-        }
-        for (PerplexitySettings settings : modes) {
-            TableModel model = TableModel.uniform(distinct, 12);
-            PerplexityResult r = new PerplexityEvaluator(model, settings).evaluate(List.of(alphabet), ProgressListener.NONE);
-            assertEquals(expected, model.scoredTokens.stream().sorted().toList(), settings.toString());
-            assertEquals(length, r.scoredTokens());
-            assertTrue(r.coversEveryToken());
-            assertTrue(model.batchSizes.stream().allMatch(b -> b <= batch));
-        }
+    @Test
+    void slidingAndRollingWindowsScoreEveryTokenExactlyOnce() {
+        qt(80).forAll(integers().between(1, 60), integers().between(2, 12), integers().between(1, 11), integers().between(1, 5))
+                .checkAssert((length, context, stride, batch) -> {
+            String alphabet = IntStream.range(0, length).mapToObj(i -> Character.toString(0x4E00 + i))
+                    .collect(Collectors.joining());
+            VocabTokenizer distinct = VocabTokenizer.chars(alphabet);
+            List<Integer> expected = IntStream.range(2, length + 2).boxed().toList();
+            List<PerplexitySettings> modes = new ArrayList<>(List.of(PerplexitySettings.rolling(context, batch)));
+            if (stride < context) {
+                modes.add(PerplexitySettings.sliding(context, stride, batch));
+            }
+            for (PerplexitySettings settings : modes) {
+                TableModel model = TableModel.uniform(distinct, 12);
+                PerplexityResult r = new PerplexityEvaluator(model, settings).evaluate(List.of(alphabet), ProgressListener.NONE);
+                assertEquals(expected, model.scoredTokens.stream().sorted().toList(), settings.toString());
+                assertEquals((long) length, r.scoredTokens());
+                assertTrue(r.coversEveryToken());
+                assertTrue(model.batchSizes.stream().allMatch(b -> b <= batch));
+            }
+        });
     }
 
-    @Property(tries = 40)
-    void nonOverlappingWindowsScoreAllButTheFirstTokenOfEachFullWindow(
-            @ForAll @IntRange(min = 1, max = 60) int length, @ForAll @IntRange(min = 2, max = 12) int context) {
-        String text = "ab".repeat(length).substring(0, length);
-        TableModel model = TableModel.uniform(AB, 12);
-        int windows = (length + 1) / context;
-        PerplexitySettings settings = PerplexitySettings.nonOverlapping(context, 3);
-        if (windows == 0) {
-            assertThrows(IllegalArgumentException.class,
-                    () -> new PerplexityEvaluator(model, settings).evaluate(List.of(text), ProgressListener.NONE));
-        } else {
-            PerplexityResult r = new PerplexityEvaluator(model, settings).evaluate(List.of(text), ProgressListener.NONE);
-            assertEquals((long) windows * (context - 1), r.scoredTokens());
-        }
+    @Test
+    void nonOverlappingWindowsScoreAllButTheFirstTokenOfEachFullWindow() {
+        qt(40).forAll(integers().between(1, 60), integers().between(2, 12)).checkAssert((length, context) -> {
+            String text = "ab".repeat(length).substring(0, length);
+            TableModel model = TableModel.uniform(AB, 12);
+            int windows = (length + 1) / context;
+            PerplexitySettings settings = PerplexitySettings.nonOverlapping(context, 3);
+            if (windows == 0) {
+                assertThrows(IllegalArgumentException.class,
+                        () -> new PerplexityEvaluator(model, settings).evaluate(List.of(text), ProgressListener.NONE));
+            } else {
+                PerplexityResult r = new PerplexityEvaluator(model, settings).evaluate(List.of(text), ProgressListener.NONE);
+                assertEquals((long) windows * (context - 1), r.scoredTokens());
+            }
+        });
     }
 
     @Test

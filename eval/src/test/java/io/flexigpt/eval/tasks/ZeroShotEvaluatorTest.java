@@ -1,10 +1,12 @@
 package io.flexigpt.eval.tasks;
 
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.eval.EvalResult;
 import io.flexigpt.eval.ProgressListener;
@@ -12,10 +14,6 @@ import io.flexigpt.eval.testing.TableModel;
 import io.flexigpt.eval.testing.VocabTokenizer;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 class ZeroShotEvaluatorTest {
@@ -176,11 +174,13 @@ class ZeroShotEvaluatorTest {
         assertTrue(Double.isNaN(Stats.meanStderr(new double[] {1})));
     }
 
-    @Property(tries = 50)
-    void stderrOfAccuracyIsRootOfPTimesOneMinusPOverNMinusOne(
-            @ForAll @Size(min = 2, max = 200) List<@IntRange(min = 0, max = 1) Integer> hits) {
-        double[] values = hits.stream().mapToDouble(Integer::doubleValue).toArray();
-        double p = Stats.mean(values);
-        assertEquals(Math.sqrt(p * (1 - p) / (values.length - 1)), Stats.meanStderr(values), 1e-12);
+    @Test
+    void stderrOfAccuracyIsRootOfPTimesOneMinusPOverNMinusOne() {
+        qt(50).forAll(lists().of(integers().between(0, 1)).ofSizeBetween(2, 200))
+                .checkAssert(hits -> {
+            double[] values = hits.stream().mapToDouble(Integer::doubleValue).toArray();
+            double p = Stats.mean(values);
+            assertEquals(Math.sqrt(p * (1 - p) / (values.length - 1)), Stats.meanStderr(values), 1e-12);
+        });
     }
 }

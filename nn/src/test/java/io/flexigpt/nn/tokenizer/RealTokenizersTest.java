@@ -134,20 +134,4 @@ class RealTokenizersTest {
         assertEquals(512, hf.vocabSize());
         assertEquals("<0x0A>", hf.piece(13));
     }
-
-    @Test
-    void printsEncodeThroughput() throws IOException {
-        String text = Files.readString(TestData.file("text/tinystories/tinystories_train_head_2MiB.txt"));
-        double megabytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length / 1e6;
-        for (Tokenizer tok : List.of(tok512(), llama32k(), stories260kHf())) {
-            tok.encode(text, true, false);
-            long start = System.nanoTime();
-            int tokens = 0;
-            for (int round = 0; round < 3; round++) tokens = tok.encode(text, true, false).length;
-            double seconds = (System.nanoTime() - start) / 1e9 / 3;
-            System.out.printf("%s (%d tokens): encode %.2f MB in %.3f s = %.1f MB/s%n", tok.getClass().getSimpleName(), tok.vocabSize(), megabytes,
-                seconds, megabytes / seconds);
-            assertTrue(tokens > 0);
-        }
-    }
 }

@@ -1,18 +1,19 @@
 package io.flexigpt.nn.tokenizer;
 
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.generators.SourceDSL.*;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /** Round trips on arbitrary Unicode, and the heap-based merge against llama2.c's rescanning loop. */
 class TokenizerPropertiesTest {
@@ -33,49 +34,67 @@ class TokenizerPropertiesTest {
     }
 
     /** Strings of valid code points, mostly ASCII text with spaces and newlines, some from all of Unicode. */
-    @Provide
-    Arbitrary<String> unicode() {
-        Arbitrary<Integer> ascii = Arbitraries.of(" abcdefghijklmnopqrstuvwxyzOT.,!'\n\t".codePoints().boxed().toList());
-        Arbitrary<Integer> any = Arbitraries.integers().between(1, Character.MAX_CODE_POINT)
-            .filter(cp -> cp < Character.MIN_SURROGATE || cp > Character.MAX_SURROGATE);
-        Arbitrary<Integer> accents = Arbitraries.integers().between(0xC0, 0x17F);
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(5, ascii), net.jqwik.api.Tuple.of(2, any), net.jqwik.api.Tuple.of(1, accents))
-            .list().ofMaxSize(40)
+    static Gen<String> unicode() {
+        Gen<Integer> ascii = arbitrary().pick(" abcdefghijklmnopqrstuvwxyzOT.,!'\n\t".codePoints().boxed().toList());
+        Gen<Integer> any = integers().between(1, Character.MAX_CODE_POINT)
+            .assuming(cp -> cp < Character.MIN_SURROGATE || cp > Character.MAX_SURROGATE);
+        Gen<Integer> accents = integers().between(0xC0, 0x17F);
+        Gen<Integer> codePoints = Generate.frequency(Pair.of(5, ascii), Pair.of(2, any), Pair.of(1, accents));
+        return lists().of(codePoints).ofSizeBetween(0, 40)
             .map(cps -> cps.stream().collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString());
     }
 
-    @Provide
-    Arbitrary<String> names() {
-        return Arbitraries.of("tok512", "llama32k", "hf", "gguf", "gpt2");
+    /** The named tokenizers, loaded before a property runs, so that missing data skips the test rather than failing an example. */
+    private static Map<String, Tokenizer> load(String... names) throws IOException {
+        Map<String, Tokenizer> loaded = new HashMap<>();
+        for (String name : names) loaded.put(name, tokenizer(name));
+        return loaded;
     }
 
-    @Property(tries = 300)
-    void decodeInvertsEncode(@ForAll("names") String name, @ForAll("unicode") String text, @ForAll boolean bos) throws IOException {
-        Tokenizer tok = tokenizer(name);
-        assertEquals(text, tok.decode(tok.encode(text, bos, false)), name);
+    /** The llama2.c tokenizer with the large (32k) or the small (512) vocabulary. */
+    private static Llama2cTokenizer llama2c(Map<String, Tokenizer> loaded, boolean large) {
+        return (Llama2cTokenizer) loaded.get(large ? "llama32k" : "tok512");
     }
 
-    @Property(tries = 200)
-    void heapMergeMatchesLlama2cRescanningLoop(@ForAll("unicode") String text, @ForAll boolean large) throws IOException {
-        Llama2cTokenizer tok = (Llama2cTokenizer) tokenizer(large ? "llama32k" : "tok512");
-        assertArrayEquals(llama2cReference(tok, text), tok.encode(text, false, false));
+    @Test
+    void decodeInvertsEncode() throws IOException {
+        String[] names = {"tok512", "llama32k", "hf", "gguf", "gpt2"};
+        Map<String, Tokenizer> loaded = load(names);
+        qt(300).forAll(arbitrary().pick(names), unicode(), booleans().all())
+                .checkAssert((name, text, bos) -> {
+            Tokenizer tok = loaded.get(name);
+            assertEquals(text, tok.decode(tok.encode(text, bos, false)), name);
+        });
     }
 
-    @Property(tries = 100)
-    void repetitiveTextMergesLikeLlama2c(@ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 30) int count,
-                                        @ForAll("unicode") String unit, @ForAll boolean large) throws IOException {
-        Llama2cTokenizer tok = (Llama2cTokenizer) tokenizer(large ? "llama32k" : "tok512");
-        String text = unit.isEmpty() ? "a".repeat(count) : unit.repeat(Math.min(count, 80 / Math.max(1, unit.length()) + 1));
-        assertArrayEquals(llama2cReference(tok, text), tok.encode(text, false, false));
+    @Test
+    void heapMergeMatchesLlama2cRescanningLoop() throws IOException {
+        Map<String, Tokenizer> loaded = load("tok512", "llama32k");
+        qt(200).forAll(unicode(), booleans().all()).checkAssert((text, large) -> {
+            Llama2cTokenizer tok = llama2c(loaded, large);
+            assertArrayEquals(llama2cReference(tok, text), tok.encode(text, false, false));
+        });
     }
 
-    @Property(tries = 60)
-    void realTextWindowsMergeLikeLlama2c(@ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 790_000) int start,
-                                         @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 400) int length, @ForAll boolean large) throws IOException {
+    @Test
+    void repetitiveTextMergesLikeLlama2c() throws IOException {
+        Map<String, Tokenizer> loaded = load("tok512", "llama32k");
+        qt(100).forAll(integers().between(1, 30), unicode(), booleans().all()).checkAssert((count, unit, large) -> {
+            Llama2cTokenizer tok = llama2c(loaded, large);
+            String text = unit.isEmpty() ? "a".repeat(count) : unit.repeat(Math.min(count, 80 / Math.max(1, unit.length()) + 1));
+            assertArrayEquals(llama2cReference(tok, text), tok.encode(text, false, false));
+        });
+    }
+
+    @Test
+    void realTextWindowsMergeLikeLlama2c() throws IOException {
+        Map<String, Tokenizer> loaded = load("tok512", "llama32k");
         String text = valText();
-        String window = text.substring(Math.min(start, text.length() - 1), Math.min(text.length(), start + length));
-        Llama2cTokenizer tok = (Llama2cTokenizer) tokenizer(large ? "llama32k" : "tok512");
-        assertArrayEquals(llama2cReference(tok, window), tok.encode(window, false, false));
+        qt(60).forAll(integers().between(0, 790_000), integers().between(1, 400), booleans().all()).checkAssert((start, length, large) -> {
+            String window = text.substring(Math.min(start, text.length() - 1), Math.min(text.length(), start + length));
+            Llama2cTokenizer tok = llama2c(loaded, large);
+            assertArrayEquals(llama2cReference(tok, window), tok.encode(window, false, false));
+        });
     }
 
     private static String valText;

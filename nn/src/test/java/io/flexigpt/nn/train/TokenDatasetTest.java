@@ -1,6 +1,8 @@
 package io.flexigpt.nn.train;
 
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.tensor.Rng;
@@ -11,8 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import net.jqwik.api.*;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,40 +45,43 @@ class TokenDatasetTest {
         @Override public byte[] tokenBytes(int previousId, int id) { return piece(id).getBytes(StandardCharsets.UTF_8); }
     }
 
-    @Example
+    @Test
     void documentsAreSplitAtSeparatorLinesOrBlankLines() {
         assertEquals(List.of("a\nb", "c", "d"), TokenDataset.documents("\n\na\nb\n\n\nc\n  \nd\n", null));
         assertEquals(List.of("one\n\ntwo", "three"), TokenDataset.documents("<|end|>\none\n\ntwo\n  <|end|> \nthree\n<|end|>\n<|end|>", "<|end|>"));
         assertEquals(List.of(), TokenDataset.documents("\n \n", null));
     }
 
-    @Property(tries = 60)
-    void theLastDocumentsAreHeldOutInOrder(@ForAll @IntRange(min = 1, max = 30) int docs, @ForAll @IntRange(min = 0, max = 9) int tenths, @ForAll long seed) {
-        double fraction = tenths / 10.0;
-        int held = (int) Math.round(docs * fraction);
-        if (fraction > 0 && held == 0 && docs > 1) held = 1;
-        Rng rng = new Rng(seed);
-        List<String> texts = new ArrayList<>();
-        for (int i = 0; i < docs; i++) texts.add("doc" + i + "x".repeat(rng.nextInt(5)));
-        String text = String.join("\n\n", texts);
-        if (held == docs) {
-            assertThrows(IllegalArgumentException.class, () -> TokenDataset.encode(text, new CharTokenizer(), null, fraction), "no training documents left");
-            return;
-        }
-        TokenDataset d = TokenDataset.encode(text, new CharTokenizer(), null, fraction);
+    @Test
+    void theLastDocumentsAreHeldOutInOrder() {
+        qt(60).forAll(integers().between(1, 30), integers().between(0, 9), longs().all())
+                .checkAssert((docs, tenths, seed) -> {
+            double fraction = tenths / 10.0;
+            int held = (int) Math.round(docs * fraction);
+            if (fraction > 0 && held == 0 && docs > 1) held = 1;
+            Rng rng = new Rng(seed);
+            List<String> texts = new ArrayList<>();
+            for (int i = 0; i < docs; i++) texts.add("doc" + i + "x".repeat(rng.nextInt(5)));
+            String text = String.join("\n\n", texts);
+            if (held == docs) {
+                assertThrows(IllegalArgumentException.class, () -> TokenDataset.encode(text, new CharTokenizer(), null, fraction), "no training documents left");
+                return;
+            }
+            TokenDataset d = TokenDataset.encode(text, new CharTokenizer(), null, fraction);
 
-        assertEquals(held, count(d.heldOut(), BOS), "held-out documents");
-        assertEquals(docs - held, count(d.train(), BOS), "training documents");
-        CharTokenizer tok = new CharTokenizer();
-        List<Integer> all = new ArrayList<>();
-        for (String t : texts) for (int id : tok.encode(t, true, false)) all.add(id);
-        List<Integer> joined = new ArrayList<>();
-        for (int id : d.train()) joined.add(id);
-        for (int id : d.heldOut()) joined.add(id);
-        assertEquals(all, joined);
+            assertEquals(held, count(d.heldOut(), BOS), "held-out documents");
+            assertEquals(docs - held, count(d.train(), BOS), "training documents");
+            CharTokenizer tok = new CharTokenizer();
+            List<Integer> all = new ArrayList<>();
+            for (String t : texts) for (int id : tok.encode(t, true, false)) all.add(id);
+            List<Integer> joined = new ArrayList<>();
+            for (int id : d.train()) joined.add(id);
+            for (int id : d.heldOut()) joined.add(id);
+            assertEquals(all, joined);
+        });
     }
 
-    @Example
+    @Test
     void badHeldOutFractionsAndSplitsWithoutTrainingDocumentsAreRejected() {
         for (double f : new double[] {-0.1, 1, 1.5, Double.NaN}) {
             assertMessage("heldOutFraction must be in [0, 1), got " + f, () -> TokenDataset.encode("a\n\nb", new CharTokenizer(), null, f));
@@ -89,7 +92,7 @@ class TokenDatasetTest {
         assertEquals(1, count(TokenDataset.encode("only one story", new CharTokenizer(), null, 0.4).train(), BOS));
     }
 
-    @Example
+    @Test
     void emptyBatchesAndWindowsAreRejected() {
         TokenDataset d = new TokenDataset(new int[20], new int[20]);
         assertMessage("batch must be >= 1 window, got 0", () -> d.sample(new Rng(1), 0, 4));
@@ -104,29 +107,31 @@ class TokenDatasetTest {
         assertEquals(expected, e.getMessage());
     }
 
-    @Property(tries = 60)
-    void sampledWindowsLieInsideTheStreamWithShiftedTargets(@ForAll @IntRange(min = 2, max = 60) int tokens, @ForAll @IntRange(min = 1, max = 20) int length,
-                                                           @ForAll @IntRange(min = 1, max = 4) int batch, @ForAll long seed) {
-        Assume.that(tokens >= length + 1);
-        TokenDataset d = new TokenDataset(IntStream.range(0, tokens).toArray(), new int[0]);
-        TokenDataset.Batch b = d.sample(new Rng(seed), batch, length);
-        assertEquals(batch, b.inputs().length);
-        assertEquals(batch * length, b.tokens());
-        for (int r = 0; r < batch; r++) {
-            int start = b.inputs()[r][0];
-            assertTrue(start + length < tokens, "window at " + start + " of " + length + " runs past " + tokens + " tokens");
-            for (int j = 0; j < length; j++) {
-                assertEquals(start + j, b.inputs()[r][j]);
-                assertEquals(start + j + 1, b.targets()[r][j]);
-                assertEquals(start + j + 1, b.flatTargets()[r * length + j]);
+    @Test
+    void sampledWindowsLieInsideTheStreamWithShiftedTargets() {
+        qt(60).forAll(integers().between(2, 60), integers().between(1, 20), integers().between(1, 4), longs().all())
+                .assuming((tokens, length, batch, seed) -> tokens >= length + 1)
+                .checkAssert((tokens, length, batch, seed) -> {
+            TokenDataset d = new TokenDataset(IntStream.range(0, tokens).toArray(), new int[0]);
+            TokenDataset.Batch b = d.sample(new Rng(seed), batch, length);
+            assertEquals(batch, b.inputs().length);
+            assertEquals(batch * length, b.tokens());
+            for (int r = 0; r < batch; r++) {
+                int start = b.inputs()[r][0];
+                assertTrue(start + length < tokens, "window at " + start + " of " + length + " runs past " + tokens + " tokens");
+                for (int j = 0; j < length; j++) {
+                    assertEquals(start + j, b.inputs()[r][j]);
+                    assertEquals(start + j + 1, b.targets()[r][j]);
+                    assertEquals(start + j + 1, b.flatTargets()[r * length + j]);
+                }
             }
-        }
-        TokenDataset.Batch again = d.sample(new Rng(seed), batch, length);
-        assertArrayEquals(b.inputs(), again.inputs());
-        assertArrayEquals(b.targets(), again.targets());
+            TokenDataset.Batch again = d.sample(new Rng(seed), batch, length);
+            assertArrayEquals(b.inputs(), again.inputs());
+            assertArrayEquals(b.targets(), again.targets());
+        });
     }
 
-    @Example
+    @Test
     void everyWindowStartIsReachableAndShortStreamsAreRejected() {
         TokenDataset d = new TokenDataset(IntStream.range(0, 9).toArray(), new int[0]);
         boolean[] seen = new boolean[9];
@@ -138,24 +143,26 @@ class TokenDatasetTest {
         assertTrue(e.getMessage().contains("dataset of 3 tokens is shorter than one window of 4"), e.getMessage());
     }
 
-    @Property(tries = 60)
-    void heldOutWindowsAreConsecutiveAndCapped(@ForAll @IntRange(min = 0, max = 50) int tokens, @ForAll @IntRange(min = 1, max = 8) int length,
-                                              @ForAll @IntRange(min = 1, max = 3) int batch, @ForAll @IntRange(min = 0, max = 10) int maxWindows) {
-        TokenDataset d = new TokenDataset(new int[0], IntStream.range(0, tokens).toArray());
-        List<TokenDataset.Batch> batches = d.heldOutBatches(batch, length, maxWindows);
-        int windows = Math.max(0, Math.min(maxWindows, (tokens - 1) / length));
-        int w = 0;
-        for (TokenDataset.Batch b : batches) {
-            assertTrue(b.inputs().length >= 1 && b.inputs().length <= batch);
-            for (int r = 0; r < b.inputs().length; r++, w++) {
-                for (int j = 0; j < length; j++) {
-                    assertEquals(w * length + j, b.inputs()[r][j]);
-                    assertEquals(w * length + j + 1, b.targets()[r][j]);
+    @Test
+    void heldOutWindowsAreConsecutiveAndCapped() {
+        qt(60).forAll(integers().between(0, 50), integers().between(1, 8), integers().between(1, 3), integers().between(0, 10))
+                .checkAssert((tokens, length, batch, maxWindows) -> {
+            TokenDataset d = new TokenDataset(new int[0], IntStream.range(0, tokens).toArray());
+            List<TokenDataset.Batch> batches = d.heldOutBatches(batch, length, maxWindows);
+            int windows = Math.max(0, Math.min(maxWindows, (tokens - 1) / length));
+            int w = 0;
+            for (TokenDataset.Batch b : batches) {
+                assertTrue(b.inputs().length >= 1 && b.inputs().length <= batch);
+                for (int r = 0; r < b.inputs().length; r++, w++) {
+                    for (int j = 0; j < length; j++) {
+                        assertEquals(w * length + j, b.inputs()[r][j]);
+                        assertEquals(w * length + j + 1, b.targets()[r][j]);
+                    }
                 }
             }
-        }
-        assertEquals(windows, w);
-        assertEquals((windows + batch - 1) / batch, batches.size());
+            assertEquals(windows, w);
+            assertEquals((windows + batch - 1) / batch, batches.size());
+        });
     }
 
     @Test

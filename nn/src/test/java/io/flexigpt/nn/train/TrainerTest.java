@@ -12,7 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,8 +21,10 @@ class TrainerTest {
     static TokenDataset data;
     static final LlamaConfig CONFIG = new LlamaConfig(64, 4, 4, 2, 172, 512, 128, 10000f, 1e-5f, true, RopeLayout.ROTATE_HALF);
 
-    @BeforeAll
-    static void load() throws IOException {
+    /** Loads the shared data once, before the first test; while it is missing, each test is skipped (counted) instead. */
+    @BeforeEach
+    void load() throws IOException {
+        if (data != null) return;
         Llama2cTokenizer tok = Llama2cTokenizer.load(TestData.file("models/stories260K/tok512.bin"));
         String text = Files.readString(TestData.file("text/tinystories/tinystories_train_head_2MiB.txt"));
         data = TokenDataset.encode(text.substring(0, 400_000), tok, "<|endoftext|>", 0.1);
@@ -37,7 +39,6 @@ class TrainerTest {
         assertEquals(6, h.size());
         for (int i = 1; i < h.size(); i++) assertTrue(h.get(i)[1] < h.get(i - 1)[1], "held-out loss at step " + h.get(i)[0] + " did not fall: " + h.get(i)[1] + " after " + h.get(i - 1)[1]);
         assertTrue(h.get(h.size() - 1)[1] < Math.log(512) - 2, "final held-out loss " + h.get(h.size() - 1)[1] + " vs uniform " + Math.log(512));
-        System.out.printf("4-block model, 300 steps of 8x64 tokens: held-out loss %.3f -> %.3f, %.0f training tokens/s%n", h.get(0)[1], h.get(h.size() - 1)[1], r.tokensPerSecond());
     }
 
     @Test

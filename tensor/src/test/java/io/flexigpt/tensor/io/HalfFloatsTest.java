@@ -1,11 +1,13 @@
 package io.flexigpt.tensor.io;
 
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.*;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import net.jqwik.api.*;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 class HalfFloatsTest {
 
@@ -44,35 +46,39 @@ class HalfFloatsTest {
     }
 
     /** Floats drawn uniformly over bit patterns, so every exponent (subnormal, overflow) is covered. */
-    @Provide
-    Arbitrary<Float> anyFiniteFloat() {
-        return Arbitraries.integers().map(Float::intBitsToFloat).filter(Float::isFinite);
+    static Gen<Float> anyFiniteFloat() {
+        return integers().all().map(Float::intBitsToFloat).assuming(Float::isFinite);
     }
 
-    @Property(tries = 300)
-    void f16IsTheNearestValueTiesToEven(@ForAll("anyFiniteFloat") float f) {
-        assertNearestEven(f, HalfFloats.f32ToF16(f), 0x7C00, 65536.0, true);
+    @Test
+    void f16IsTheNearestValueTiesToEven() {
+        qt(300).forAll(anyFiniteFloat()).checkAssert(f -> {
+            assertNearestEven(f, HalfFloats.f32ToF16(f), 0x7C00, 65536.0, true);
+        });
     }
 
-    @Property(tries = 300)
-    void bf16IsTheNearestValueTiesToEven(@ForAll("anyFiniteFloat") float f) {
-        assertNearestEven(f, HalfFloats.f32ToBf16(f), 0x7F80, 0x1p128, false);
+    @Test
+    void bf16IsTheNearestValueTiesToEven() {
+        qt(300).forAll(anyFiniteFloat()).checkAssert(f -> {
+            assertNearestEven(f, HalfFloats.f32ToBf16(f), 0x7F80, 0x1p128, false);
+        });
     }
 
     /** Values exactly halfway between two neighbours must go to the one with an even bit pattern. */
-    @Property(tries = 300)
-    void exactTiesGoToEven(@ForAll("magnitudes16") int h, @ForAll boolean negative) {
-        int sign = negative ? 0x8000 : 0;
-        float tie16 = (float) ((value(h, 0x7C00, 65536.0, true) + value(h + 1, 0x7C00, 65536.0, true)) / 2);
-        assertEquals(sign | ((h & 1) == 0 ? h : h + 1), HalfFloats.f32ToF16(negative ? -tie16 : tie16) & 0xFFFF);
-        int b = h & 0x7F7F;
-        float tieBf = (float) ((value(b, 0x7F80, 0x1p128, false) + value(b + 1, 0x7F80, 0x1p128, false)) / 2);
-        assertEquals(sign | ((b & 1) == 0 ? b : b + 1), HalfFloats.f32ToBf16(negative ? -tieBf : tieBf) & 0xFFFF);
+    @Test
+    void exactTiesGoToEven() {
+        qt(300).forAll(magnitudes16(), booleans().all()).checkAssert((h, negative) -> {
+            int sign = negative ? 0x8000 : 0;
+            float tie16 = (float) ((value(h, 0x7C00, 65536.0, true) + value(h + 1, 0x7C00, 65536.0, true)) / 2);
+            assertEquals(sign | ((h & 1) == 0 ? h : h + 1), HalfFloats.f32ToF16(negative ? -tie16 : tie16) & 0xFFFF);
+            int b = h & 0x7F7F;
+            float tieBf = (float) ((value(b, 0x7F80, 0x1p128, false) + value(b + 1, 0x7F80, 0x1p128, false)) / 2);
+            assertEquals(sign | ((b & 1) == 0 ? b : b + 1), HalfFloats.f32ToBf16(negative ? -tieBf : tieBf) & 0xFFFF);
+        });
     }
 
-    @Provide
-    Arbitrary<Integer> magnitudes16() {
-        return Arbitraries.integers().between(0, 0x7BFF);
+    static Gen<Integer> magnitudes16() {
+        return integers().between(0, 0x7BFF);
     }
 
     @Test

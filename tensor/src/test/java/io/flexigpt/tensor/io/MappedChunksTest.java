@@ -1,6 +1,9 @@
 package io.flexigpt.tensor.io;
 
+import static io.flexigpt.tensor.testing.SeededTheory.holds;
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.*;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,9 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * {@link MappedChunks} splits a range into chunks of whole records and decodes it the same whatever the
@@ -20,10 +22,17 @@ import net.jqwik.api.constraints.IntRange;
  * range crosses many chunk boundaries.
  */
 class MappedChunksTest {
-    @Property(tries = 60)
-    void anyChunkSizeGivesTheSameValues(@ForAll StoredType type, @ForAll @IntRange(min = 1, max = 300) int n,
-                                        @ForAll @IntRange(min = 0, max = 37) int offset, @ForAll @IntRange(min = 4, max = 64) int chunkBytes,
-                                        @ForAll long seed) throws IOException {
+    @Test
+    void anyChunkSizeGivesTheSameValues() {
+        record Case(StoredType type, int n, int offset, int chunkBytes, long seed) {}
+        Gen<Case> cases = in -> new Case(arbitrary().enumValues(StoredType.class).generate(in),
+                integers().between(1, 300).generate(in), integers().between(0, 37).generate(in),
+                integers().between(4, 64).generate(in), longs().all().generate(in));
+        qt(60).forAll(cases)
+                .checkAssert(c -> holds(() -> anyChunkSizeGivesTheSameValues(c.type(), c.n(), c.offset(), c.chunkBytes(), c.seed())));
+    }
+
+    private void anyChunkSizeGivesTheSameValues(StoredType type, int n, int offset, int chunkBytes, long seed) throws IOException {
         Random rnd = new Random(seed);
         float[] values = new float[n];
         ByteBuffer bytes = ByteBuffer.allocate(offset + n * type.bytes() + 5).order(ByteOrder.LITTLE_ENDIAN);

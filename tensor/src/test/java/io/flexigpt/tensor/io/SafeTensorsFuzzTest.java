@@ -3,7 +3,7 @@ package io.flexigpt.tensor.io;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.tensor.testing.TensorArbitraries;
+import io.flexigpt.tensor.testing.TensorGens;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -60,9 +60,9 @@ class SafeTensorsFuzzTest {
 
     private byte[] f32File() throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        tensors.put("w", TensorArbitraries.random(1, 4, 3));
-        tensors.put("b", TensorArbitraries.random(2, 3));
-        tensors.put("s", TensorArbitraries.random(3));
+        tensors.put("w", TensorGens.random(1, 4, 3));
+        tensors.put("b", TensorGens.random(2, 3));
+        tensors.put("s", TensorGens.random(3));
         Path valid = dir.resolve("valid.safetensors");
         SafeTensorsWriter.write(valid, tensors, Map.of("k", "v"), StoredType.F32);
         return Files.readAllBytes(valid);

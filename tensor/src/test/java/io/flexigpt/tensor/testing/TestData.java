@@ -3,6 +3,7 @@ package io.flexigpt.tensor.testing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -12,6 +13,9 @@ import org.junit.jupiter.api.Assumptions;
  * developer machine and fails it under {@code CI=true}.
  */
 public final class TestData {
+    /** Whether this JVM has said once where the missing data was expected. */
+    private static final AtomicBoolean ANNOUNCED = new AtomicBoolean();
+
     private TestData() {}
 
     public static Path root() {
@@ -24,6 +28,10 @@ public final class TestData {
         if (!Files.exists(p)) {
             String msg = "real data file missing: " + p.toAbsolutePath() + " (set -Dflexigpt.data)";
             if ("true".equals(System.getenv("CI"))) Assertions.fail(msg);
+            if (ANNOUNCED.compareAndSet(false, true)) {
+                System.err.println("test data expected under " + root().toAbsolutePath().normalize()
+                        + " is missing: the tests that need it are skipped (set -Dflexigpt.data; under CI=true they fail)");
+            }
             Assumptions.abort(msg + "; skipping outside CI");
         }
         return p;

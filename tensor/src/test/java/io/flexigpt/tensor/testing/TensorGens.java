@@ -1,18 +1,21 @@
 package io.flexigpt.tensor.testing;
 
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+
 import io.flexigpt.tensor.Tensor;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
-/** jqwik generators for shapes and tensors, including size-1 axes and non-contiguous views. */
-public final class TensorArbitraries {
-    private TensorArbitraries() {}
+/** QuickTheories generators for shapes and tensors, including size-1 axes and non-contiguous views. */
+public final class TensorGens {
+    private TensorGens() {}
 
     /** Shapes of rank {@code minRank..maxRank} with dimensions in {@code 1..maxDim}. */
-    public static Arbitrary<int[]> shapes(int minRank, int maxRank, int maxDim) {
-        return Arbitraries.integers().between(1, maxDim).array(int[].class).ofMinSize(minRank).ofMaxSize(maxRank);
+    public static Gen<int[]> shapes(int minRank, int maxRank, int maxDim) {
+        return Generate.intArrays(integers().between(minRank, maxRank), integers().between(1, maxDim))
+                .describedAs(java.util.Arrays::toString);
     }
 
     /** A dense tensor of {@code shape} with values uniform in [-2, 2) from {@code seed}. */
@@ -45,9 +48,16 @@ public final class TensorArbitraries {
         return random(seed, shape);
     }
 
-    /** Tensors of random shape and layout. */
-    public static Arbitrary<Tensor> tensors(int minRank, int maxRank, int maxDim) {
-        return Combinators.combine(shapes(minRank, maxRank, maxDim), Arbitraries.longs(), Arbitraries.integers().between(0, 2))
-                .as((shape, seed, layout) -> withLayout(seed, layout, shape));
+    /** Tensors of random shape (as {@link #shapes}) and layout (as {@link #withLayout}), values in [-2, 2). */
+    public static Gen<Tensor> tensors(int minRank, int maxRank, int maxDim) {
+        return shapes(minRank, maxRank, maxDim)
+                .zip(longs().all(), integers().between(0, 2), (shape, seed, layout) -> withLayout(seed, layout, shape))
+                .describedAs(TensorGens::describe);
+    }
+
+    /** Shape, layout and values of {@code t}, so that a failing example can be read from the report. */
+    public static String describe(Tensor t) {
+        return "Tensor" + java.util.Arrays.toString(t.shape()) + (t.isContiguous() ? " dense " : " view ")
+                + java.util.Arrays.toString(t.toFloatArray());
     }
 }
