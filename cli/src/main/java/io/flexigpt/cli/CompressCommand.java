@@ -143,8 +143,7 @@ final class CompressCommand implements Callable<Integer> {
             runSettings.put("recovery_steps", trains ? recovery.steps() : 0);
             runSettings.put("peak_lr", trains ? recovery.lr() : 0.0);
             runSettings.put("lr_choice", autoLr && trains ? "validation sweep" : "fixed");
-            runSettings.put("compress_seconds", compressSeconds);
-            runSettings.put("recovery_seconds", recoverySeconds);
+            // wall times go to the output, not into the report files: two identical runs write identical directories
             List<EvalResult> rows = new ArrayList<>();
             double blockFraction = r.plan().blockFraction();
             rows.add(Pipeline.row(models.name(), "teacher", 0, m.model(), Pipeline.heldOutPerplexity(m.model(), m.tokenizer(), split.test(), seqLen, p), seqLen, Map.of()));
@@ -165,6 +164,8 @@ final class CompressCommand implements Callable<Integer> {
                 summary.put("stored_parameters", acc.stored());
                 summary.put("adapter_parameters", acc.adapters());
                 summary.putAll(runSettings);
+                summary.put("compress_seconds", compressSeconds);
+                summary.put("recovery_seconds", recoverySeconds);
                 summary.put("teacher_perplexity", rows.get(0).value());
                 summary.put("perplexity", rows.get(1).value());
                 summary.put("out", out.toString());
