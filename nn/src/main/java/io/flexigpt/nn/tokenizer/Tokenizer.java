@@ -23,6 +23,14 @@ public interface Tokenizer {
     /** The end-of-sequence id, or -1 if the vocabulary has none. */
     int eosId();
 
+    /**
+     * Whether this tokenizer's own configuration adds BOS when encoding ({@code add_bos_token}), as
+     * lm-evaluation-harness 0.4.9.2+ follows it. By default true, as the project encodes prompts today.
+     */
+    default boolean addsBos() {
+        return true;
+    }
+
     /** The vocabulary entry of {@code id} as stored (e.g. {@code "▁the"}, {@code " the"} or {@code "<0x0A>"}). */
     String piece(int id);
 
