@@ -8,6 +8,9 @@ import io.flexigpt.eval.perplexity.PerplexitySettings;
 import io.flexigpt.eval.perplexity.TextFormat;
 import io.flexigpt.eval.report.JsonReport;
 import io.flexigpt.eval.report.MarkdownReport;
+import io.flexigpt.eval.report.VerticalTable;
+import io.flexigpt.eval.tasks.LmEvalOutput;
+import io.flexigpt.eval.tasks.TaskResult;
 import io.flexigpt.eval.tasks.Tasks;
 import io.flexigpt.eval.tasks.ZeroShotEvaluator;
 import io.flexigpt.eval.tasks.ZeroShotSettings;
@@ -16,7 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -107,6 +112,10 @@ final class EvalCommand implements Runnable {
             try (DeviceOptions.Inference inference = devices.open(m.model(), spec.commandLine().getErr())) {
                 r = new PerplexityEvaluator(inference.scoring(m.tokenizer(), ctx), settings).evaluateFile(text, textFormat, progress);
             }
+            if (!json) {
+                spec.commandLine().getOut().println("perplexity: " + settings.mode().name().toLowerCase(java.util.Locale.ROOT) + " windows of " + settings.contextLength()
+                        + " tokens, stride " + settings.stride() + " (" + r.scoredTokens() + " of " + r.tokens() + " tokens scored, " + r.documents() + " document(s))");
+            }
             print(spec, r.toResults(models.name(), text.getFileName().toString()), json);
             return 0;
         }
@@ -127,11 +136,24 @@ final class EvalCommand implements Runnable {
         @Option(names = "--task", description = "Task name (repeatable; default: all of ${COMPLETION-CANDIDATES}).", completionCandidates = TaskNames.class)
         List<String> tasks = new ArrayList<>();
 
-        @Option(names = "--limit", defaultValue = "0", description = "Items per task, a seeded random subset; 0 = all.")
+        @Option(names = "--bos", defaultValue = "auto", description = "Prepend BOS to contexts: auto (the tokenizer's own add_bos_token, as"
+                + " lm-evaluation-harness >= 0.4.9.2), always, or never (lm-evaluation-harness 0.4.0-0.4.9.1) (default: ${DEFAULT-VALUE}).")
+        String bos;
+
+        @Option(names = "--limit", defaultValue = "0", description = "Only the first N items of each task, as lm-evaluation-harness's --limit; 0 = all.")
         int limit;
 
-        @Option(names = "--seed", defaultValue = "1234", description = "Subsampling seed (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--sample", defaultValue = "0", description = "A seeded random subset of N items per task (before --limit); 0 = none.")
+        int sample;
+
+        @Option(names = "--seed", defaultValue = "1234", description = "Seed of --sample (default: ${DEFAULT-VALUE}).")
         long seed;
+
+        @Option(names = "--output-path", description = "Write lm-evaluation-harness-shaped results: a directory (results.json) or a .json file.")
+        Path outputPath;
+
+        @Option(names = "--log-samples", description = "With --output-path: also write samples_<task>.jsonl (per item: requests, log-likelihoods, answer, target).")
+        boolean logSamples;
 
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
@@ -142,19 +164,49 @@ final class EvalCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             if (!Files.isDirectory(tasksDir)) throw new NoSuchFileException(tasksDir.toString(), null, "no such tasks folder");
-            List<String> names = tasks.isEmpty() ? Tasks.NAMES : tasks;
-            for (String n : names) if (!Tasks.NAMES.contains(n)) throw new IllegalArgumentException("unknown task '" + n + "'; known: " + Tasks.NAMES);
+            if (logSamples && outputPath == null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--log-samples needs --output-path");
+            List<String> names = new ArrayList<>();
+            for (String n : tasks.isEmpty() ? Tasks.NAMES : tasks) names.add(Tasks.canonicalName(n));
             ModelLoading m = models.load();
+            boolean prependBos = switch (bos) {
+                case "auto" -> m.tokenizer().addsBos();
+                case "always" -> true;
+                case "never" -> false;
+                default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--bos must be auto, always or never, got '" + bos + "'");
+            };
+            PrintWriter err = spec.commandLine().getErr();
             List<EvalResult> results = new ArrayList<>();
-            try (DeviceOptions.Inference inference = devices.open(m.model(), spec.commandLine().getErr())) {
+            List<TaskResult> runs = new ArrayList<>();
+            try (DeviceOptions.Inference inference = devices.open(m.model(), err)) {
                 ZeroShotEvaluator ev = new ZeroShotEvaluator(inference.scoring(m.tokenizer(), m.model().config().maxSeqLen()),
-                        new ZeroShotSettings(16, true, limit, seed));
+                        new ZeroShotSettings(16, prependBos, limit, sample, seed));
                 for (String n : names) {
-                    ProgressListener p = json ? ProgressListener.NONE : Progress.of(spec.commandLine().getErr(), n, "requests");
-                    results.addAll(ev.evaluate(Tasks.load(n, tasksDir), p).toResults(models.name()));
+                    ProgressListener p = json ? ProgressListener.NONE : Progress.of(err, n, "requests");
+                    TaskResult run = ev.evaluate(Tasks.load(n, tasksDir), p);
+                    if (run.skipped() > 0) {
+                        err.println(n + ": skipped " + run.skipped() + " item(s) whose continuation does not fit the context of " + m.model().config().maxSeqLen() + " tokens");
+                    }
+                    runs.add(run);
+                    results.addAll(run.toResults(models.name()));
                 }
             }
-            print(spec, results, json);
+            if (outputPath != null) {
+                Map<String, Object> config = new LinkedHashMap<>();
+                config.put("model", models.name());
+                config.put("batch_size", 16L);
+                config.put("limit", limit == 0 ? null : (Object) (long) limit);
+                config.put("sample", sample == 0 ? null : (Object) (long) sample);
+                config.put("random_seed", seed);
+                config.put("bos", bos);
+                config.put("prepend_bos", prependBos);
+                config.put("bootstrap_iters", 10_000L);
+                LmEvalOutput.write(outputPath, runs, models.name(), config, logSamples);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (!json) out.println("bos: " + bos + " (contexts " + (prependBos ? "start with BOS" : "without BOS") + ")"
+                    + (limit > 0 ? ", first " + limit + " items" : "") + (sample > 0 ? ", seeded sample of " + sample + " (seed " + seed + ")" : ""));
+            out.print(json ? JsonReport.toJson(results) + "\n" : VerticalTable.table(results));
+            out.flush();
             return 0;
         }
     }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 @Command(name = "flexigpt", mixinStandardHelpOptions = true, version = "flexigpt 0.1.0",
         description = "Load, run, train, evaluate and compress Llama-family language models (FlexiGPT).",
         subcommands = {GenerateCommand.class, TokenizeCommand.class, DetokenizeCommand.class, EvalCommand.class, ImportanceCommand.class, CompressCommand.class,
-            ExtendCommand.class, TrainCommand.class, DemoCommand.class, DevicesCommand.class})
+            ExtendCommand.class, TrainCommand.class, ExportCommand.class, DemoCommand.class, DevicesCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--threads", description = "Worker threads for the kernels, 1 to 4 x the cores (default: all cores).", scope = CommandLine.ScopeType.INHERIT)
     void threads(int n) {
@@ -28,7 +28,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: generate, tokenize, detokenize, eval, importance, compress, extend, train, demo or devices");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: generate, tokenize, detokenize, eval, importance, compress, extend, train, export, demo or devices");
     }
 
     /** Builds the command line with this project's error handling. */

@@ -8,7 +8,12 @@ public record ItemScore(double[] logLikelihoods, boolean[] greedy, int[] normLen
 
     /** acc: the choice with the highest log-likelihood (first on ties, like numpy's argmax) is gold. */
     public boolean correct() {
-        return argmax(logLikelihoods) == gold;
+        return choice() == gold;
+    }
+
+    /** The chosen answer: the index of the highest log-likelihood (first on ties). */
+    public int choice() {
+        return argmax(logLikelihoods);
     }
 
     /** acc_norm: the highest log-likelihood per character of the choice text is gold. */

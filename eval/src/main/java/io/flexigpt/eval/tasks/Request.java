@@ -30,11 +30,18 @@ record Request(int[] tokens, int continuationLength) {
         int[] sequence = concat(contextIds, continuationIds);
         int keep = Math.min(sequence.length, maxContext + 1);
         if (continuationIds.length >= keep) {
-            throw new IllegalArgumentException("continuation of " + continuationIds.length
+            throw new TooLong("continuation of " + continuationIds.length
                     + " tokens does not fit a context of " + maxContext + " tokens");
         }
         return new Request(Arrays.copyOfRange(sequence, sequence.length - keep, sequence.length),
                 continuationIds.length);
+    }
+
+    /** A request whose continuation alone does not fit the model's context. */
+    static final class TooLong extends IllegalArgumentException {
+        TooLong(String message) {
+            super(message);
+        }
     }
 
     int scoreFrom() {

@@ -25,4 +25,26 @@ final class Stats {
         }
         return Math.sqrt(squares / (n - 1)) / Math.sqrt(n);
     }
+
+    /**
+     * Standard error of {@code exp(-mean(logLikelihoods))} by the bootstrap, as lm-evaluation-harness
+     * estimates it for perplexity: the sample standard deviation of the statistic over {@code resamples}
+     * resamples of the items with replacement ({@code java.util.Random(seed)}); NaN for fewer than two items.
+     */
+    static double bootstrapPerplexityStderr(double[] logLikelihoods, int resamples, long seed) {
+        int n = logLikelihoods.length;
+        if (n < 2) {
+            return Double.NaN;
+        }
+        java.util.Random random = new java.util.Random(seed);
+        double[] statistic = new double[resamples];
+        for (int b = 0; b < resamples; b++) {
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += logLikelihoods[random.nextInt(n)];
+            }
+            statistic[b] = Math.exp(-sum / n);
+        }
+        return meanStderr(statistic) * Math.sqrt(resamples);
+    }
 }

@@ -19,14 +19,26 @@ public record Task(String name, Scoring scoring, List<TaskItem> items) {
      * least the item count returns this task.
      */
     public Task subsample(int limit, long seed) {
+        if (limit >= items.size() && limit >= 1) {
+            return this;
+        }
+        List<TaskItem> subset = new ArrayList<>(limit);
+        for (int index : subsampleIndices(limit, seed)) {
+            subset.add(items.get(index));
+        }
+        return new Task(name, scoring, subset);
+    }
+
+    /** The indices (ascending) of the items {@link #subsample} chooses. */
+    public int[] subsampleIndices(int limit, long seed) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be positive, got " + limit);
         }
-        if (limit >= items.size()) {
-            return this;
-        }
         int[] order = new int[items.size()];
         Arrays.setAll(order, i -> i);
+        if (limit >= items.size()) {
+            return order;
+        }
         Random random = new Random(seed);
         for (int i = 0; i < limit; i++) {
             int j = i + random.nextInt(order.length - i);
@@ -36,10 +48,6 @@ public record Task(String name, Scoring scoring, List<TaskItem> items) {
         }
         int[] chosen = Arrays.copyOf(order, limit);
         Arrays.sort(chosen);
-        List<TaskItem> subset = new ArrayList<>(limit);
-        for (int index : chosen) {
-            subset.add(items.get(index));
-        }
-        return new Task(name, scoring, subset);
+        return chosen;
     }
 }

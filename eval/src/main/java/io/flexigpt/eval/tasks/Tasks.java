@@ -17,7 +17,21 @@ public final class Tasks {
             "arc_easy", "arc_challenge", "piqa", "winogrande", "boolq", "openbookqa", "lambada_openai",
             "hellaswag");
 
+    /** Other spellings accepted for the task names (the data folders' names). */
+    static final java.util.Map<String, String> ALIASES = java.util.Map.of(
+            "arc-easy", "arc_easy", "arc-challenge", "arc_challenge", "lambada", "lambada_openai",
+            "lambada-openai", "lambada_openai", "obqa", "openbookqa");
+
     private Tasks() {}
+
+    /** The lm-evaluation-harness name of a task given by that name or an alias; unknown names are an error. */
+    public static String canonicalName(String name) {
+        String canonical = NAMES.contains(name) ? name : ALIASES.get(name);
+        if (canonical == null) {
+            throw new IllegalArgumentException("unknown task '" + name + "'; known: " + NAMES + " (aliases: " + new java.util.TreeSet<>(ALIASES.keySet()) + ")");
+        }
+        return canonical;
+    }
 
     /**
      * Loads a task by name from a folder laid out like the project's {@code data/tasks}

@@ -21,24 +21,48 @@ public final class ZeroShotEvaluator {
         this.settings = settings;
     }
 
-    /** Scores the task, or its seeded subset when the settings set a limit. */
+    /**
+     * Scores the task: its seeded sample when the settings ask for one, then its first {@code limit} items.
+     * An item with a choice whose continuation does not fit the model's context is skipped and counted
+     * ({@link TaskResult#skipped()}), not an error of the whole run.
+     */
     public TaskResult evaluate(Task task, ProgressListener listener) {
         if (task.items().isEmpty()) {
             throw new IllegalArgumentException("task " + task.name() + " has no items");
         }
-        List<TaskItem> items = settings.limit() == 0
-                ? task.items()
-                : task.subsample(settings.limit(), settings.seed()).items();
+        int[] indices = settings.sample() == 0
+                ? java.util.stream.IntStream.range(0, task.items().size()).toArray()
+                : task.subsampleIndices(settings.sample(), settings.seed());
+        if (settings.limit() > 0 && settings.limit() < indices.length) {
+            indices = java.util.Arrays.copyOf(indices, settings.limit());
+        }
         List<Request> requests = new ArrayList<>();
-        for (TaskItem item : items) {
-            for (Choice choice : item.choices()) {
-                requests.add(Request.encode(model.tokenizer(), choice, settings.prependBos(), model.maxContext()));
+        List<Integer> kept = new ArrayList<>();
+        int skipped = 0;
+        for (int index : indices) {
+            TaskItem item = task.items().get(index);
+            List<Request> itemRequests = new ArrayList<>();
+            try {
+                for (Choice choice : item.choices()) {
+                    itemRequests.add(Request.encode(model.tokenizer(), choice, settings.prependBos(), model.maxContext()));
+                }
+            } catch (Request.TooLong e) {
+                skipped++;
+                continue;
             }
+            requests.addAll(itemRequests);
+            kept.add(index);
+        }
+        if (kept.isEmpty()) {
+            throw new IllegalArgumentException("task " + task.name() + ": none of its " + indices.length
+                    + " items fits the model's context of " + model.maxContext() + " tokens");
         }
         TokenScores[] scores = scoreAll(requests, listener);
-        List<ItemScore> itemScores = new ArrayList<>(items.size());
+        List<ItemScore> itemScores = new ArrayList<>(kept.size());
+        List<int[]> tokens = new ArrayList<>(requests.size());
         int next = 0;
-        for (TaskItem item : items) {
+        for (int index : kept) {
+            TaskItem item = task.items().get(index);
             int choices = item.choices().size();
             double[] logLikelihoods = new double[choices];
             boolean[] greedy = new boolean[choices];
@@ -47,10 +71,11 @@ public final class ZeroShotEvaluator {
                 logLikelihoods[c] = scores[next].sum();
                 greedy[c] = scores[next].allGreedy();
                 normLengths[c] = item.choices().get(c).normLength();
+                tokens.add(requests.get(next).tokens());
             }
             itemScores.add(new ItemScore(logLikelihoods, greedy, normLengths, item.gold()));
         }
-        return new TaskResult(task, settings, itemScores);
+        return new TaskResult(task, settings, itemScores, kept.stream().mapToInt(Integer::intValue).toArray(), tokens, skipped);
     }
 
     private TokenScores[] scoreAll(List<Request> requests, ProgressListener listener) {
