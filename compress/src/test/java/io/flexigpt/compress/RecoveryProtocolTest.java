@@ -1,6 +1,10 @@
 package io.flexigpt.compress;
 
+import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import io.flexigpt.autograd.Variable;
 import io.flexigpt.nn.LlamaModel;
@@ -27,11 +31,8 @@ class RecoveryProtocolTest {
 
     @Test
     void trainValidationAndTestAreDisjointRunsOfWholeDocumentsInOrder() {
-        Rng rng = new Rng(17);
-        for (int trial = 0; trial < 200; trial++) {
-            int n = 3 + rng.nextInt(400);
-            List<String> docs = documents(n, rng);
-            boolean eot = rng.nextInt(2) == 0;
+        qt(200).forAll(integers().between(3, 400), longs().all(), booleans().all()).checkAssert((n, seed, eot) -> {
+            List<String> docs = documents(n, new Rng(seed));
             String text = eot ? String.join("\n" + TextSplit.END_OF_TEXT + "\n", docs) : String.join("\n\n", docs);
             TextSplit s = TextSplit.of(text);
             assertFalse(s.train().isEmpty() || s.validation().isEmpty() || s.test().isEmpty(), "every part has a document, n = " + n);
@@ -42,7 +43,7 @@ class RecoveryProtocolTest {
             Set<String> seen = new HashSet<>();
             for (String d : joined) assertTrue(seen.add(d), "no document is in two parts: " + d);
             assertEquals(Math.max(1, Math.round(n * TextSplit.TEST_FRACTION)), s.test().size(), "test fraction, n = " + n);
-        }
+        });
     }
 
     @Test
