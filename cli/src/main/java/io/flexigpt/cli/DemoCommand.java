@@ -149,7 +149,7 @@ final class DemoCommand implements Callable<Integer> {
             dir.commit();
         }
         o.printf("%nreports in %s (report.html opens in any browser); %.0f s in all%n", uniqueOutChosen, (System.nanoTime() - t0) / 1e9);
-        if (teacherDir != null) o.printf("the teacher: flexigpt generate --model %s --prompt \"The Commission\"%n", teacherDir);
+        if (teacherDir != null) o.printf("the teacher: ./flexigpt generate --model %s --prompt \"The Commission\"%n", teacherDir);
         o.flush();
         return 0;
     }
