@@ -51,8 +51,22 @@ record ModelLoading(LlamaModel model, Tokenizer tokenizer, Path tokenizerFile) {
      * {@code tokenizer.bin}), so that the model loads without {@code --tokenizer}; nothing when the model file held it.
      */
     void copyTokenizerTo(Path dir) throws IOException {
-        if (tokenizerFile == null) return;
-        Files.copy(tokenizerFile, dir.resolve(tokenizerFile.getFileName().toString().endsWith(".json") ? "tokenizer.json" : "tokenizer.bin"));
+        if (tokenizerFile != null) copyTokenizer(tokenizerFile, dir);
+    }
+
+    /**
+     * Copies {@code tokenizer} into {@code dir} under the name loading looks for ({@code tokenizer.json} or
+     * {@code tokenizer.bin}), with the Hugging Face files beside a {@code tokenizer.json} that define its special
+     * tokens ({@code tokenizer_config.json}, {@code generation_config.json}, {@code special_tokens_map.json}).
+     */
+    static void copyTokenizer(Path tokenizer, Path dir) throws IOException {
+        boolean json = tokenizer.getFileName().toString().endsWith(".json");
+        Files.copy(tokenizer, dir.resolve(json ? "tokenizer.json" : "tokenizer.bin"));
+        Path from = tokenizer.toAbsolutePath().getParent();
+        if (!json || from == null) return;
+        for (String name : new String[] {"tokenizer_config.json", "generation_config.json", "special_tokens_map.json"}) {
+            if (Files.isRegularFile(from.resolve(name)) && !Files.exists(dir.resolve(name))) Files.copy(from.resolve(name), dir.resolve(name));
+        }
     }
 
     /** {@code tokenizer.json}, else {@code tokenizer.bin} in {@code dir}, or null. */

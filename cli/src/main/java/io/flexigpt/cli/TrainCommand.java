@@ -66,7 +66,10 @@ final class TrainCommand implements Callable<Integer> {
                 Math.max(10, steps / 20), seed);
         Path checkpoint = out.resolve("training.safetensors");
         if (!resume && Files.exists(checkpoint)) {
-            throw new FileAlreadyExistsException(out.toString(), null, "holds a training checkpoint; pass --resume to continue it, or choose another --out");
+            String what = Files.exists(out.resolve("model").resolve("config.json"))
+                    ? "holds a finished training run (its model is in " + out.resolve("model") + "); pass --resume with more --steps to train it further, or choose another --out"
+                    : "holds the checkpoint of an unfinished training run; pass --resume to continue it, or choose another --out";
+            throw new FileAlreadyExistsException(out.toString(), null, what);
         }
         if (resume && !Files.exists(checkpoint)) throw new NoSuchFileException(checkpoint.toString(), null, "no training checkpoint to resume from");
         Files.createDirectories(out);
@@ -77,6 +80,9 @@ final class TrainCommand implements Callable<Integer> {
         TrainResult r = Interrupts.run(trainer, err, "run the same command with --resume to continue");
         PrintWriter o = spec.commandLine().getOut();
         HfCheckpoint.write(out.resolve("model"), model.toCheckpoint(), StoredType.F32);
+        Path beside = out.resolve("model").resolve(Tokenizers.file(tokenizer).getFileName().toString().endsWith(".json") ? "tokenizer.json" : "tokenizer.bin");
+        Files.deleteIfExists(beside);
+        ModelLoading.copyTokenizer(Tokenizers.file(tokenizer), out.resolve("model"));
         o.printf("trained %d steps (%.0f tokens/s); held-out loss %s; model in %s%n", r.endStep() - r.startStep(), r.tokensPerSecond(),
                 r.heldOutLosses().isEmpty() ? "n/a" : String.format("%.4f", r.heldOutLosses().get(r.heldOutLosses().size() - 1)[1]), out.resolve("model"));
         o.flush();

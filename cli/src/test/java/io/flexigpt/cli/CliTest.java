@@ -156,10 +156,13 @@ class CliTest {
                 "--batch", "4", "--steps", "6", "--out", dir.resolve("trained").toString());
         assertEquals(0, t.code(), t.err());
         assertTrue(Files.exists(dir.resolve("trained/model/config.json")));
+        assertTrue(Files.exists(dir.resolve("trained/model/tokenizer.bin")), "the tokenizer is saved beside the model");
+        Run fromDir = run("generate", "--model", dir.resolve("trained/model").toString(), "--prompt", "The", "--max-tokens", "3");
+        assertEquals(0, fromDir.code(), "the saved model loads with its own tokenizer: " + fromDir.err());
         Run again = run("train", "--text", text.toString(), "--tokenizer", tok, "--dim", "32", "--layers", "2", "--heads", "2", "--seq", "32",
                 "--batch", "4", "--steps", "8", "--out", dir.resolve("trained").toString());
         assertNotEquals(0, again.code());
-        assertTrue(again.err().contains("--resume"), again.err());
+        assertTrue(again.err().contains("--resume") && again.err().contains("finished training run"), again.err());
         Run resumed = run("train", "--text", text.toString(), "--tokenizer", tok, "--dim", "32", "--layers", "2", "--heads", "2", "--seq", "32",
                 "--batch", "4", "--steps", "8", "--resume", "--out", dir.resolve("trained").toString());
         assertEquals(0, resumed.code(), resumed.err());
