@@ -2,6 +2,7 @@ package io.flexigpt.compress;
 
 import io.flexigpt.autograd.Variable;
 import io.flexigpt.nn.LlamaModel;
+import io.flexigpt.nn.train.DivergenceException;
 import io.flexigpt.nn.train.LossFunction;
 import io.flexigpt.nn.train.TokenDataset;
 import io.flexigpt.tensor.Tensor;
@@ -61,7 +62,7 @@ public final class LearningRateSearch {
     static double trial(LlamaModel student, TokenDataset data, RecoverySettings trial, LossFunction loss) throws IOException {
         try {
             Recovery.trainer(student, data, trial, loss, null, null).run();
-        } catch (ArithmeticException diverged) {
+        } catch (DivergenceException diverged) {
             return Double.POSITIVE_INFINITY;
         }
         double l = Recovery.validationLoss(student, data, trial);

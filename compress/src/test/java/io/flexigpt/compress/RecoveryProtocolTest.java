@@ -100,6 +100,21 @@ class RecoveryProtocolTest {
         assertEquals(a.validationLoss()[1], Recovery.validationLoss(r.model(), new TokenDataset(train, validationA), trial), 0.0);
     }
 
+    @Test
+    void aRateThatDivergesScoresInfinityAndIsNeverChosen() throws Exception {
+        LlamaModel teacher = TinyModels.random(5, 6);
+        CalibrationData calib = TinyModels.calibration(teacher, 4, 8, 2, 6);
+        CompressionResult r = CompressionMethod.FLEXIGPT.apply(teacher, BaselinesTest.SCORES, calib, 0.4, RankSpec.of(2), CompressionMethod.DEFAULT_SEED);
+        int vocab = teacher.config().vocabSize();
+        TokenDataset data = new TokenDataset(TinyModels.tokens(vocab, 400, 3), TinyModels.tokens(vocab, 200, 4));
+        List<Tensor> before = values(r.model());
+        LearningRateSearch.Choice c = LearningRateSearch.choose(r.model(), data, new RecoverySettings(6, 2, 8, 1e-2, 1),
+                Recovery.distillation(teacher, 1.0, 1.0), new double[] {1e-2, 1e30}, 6);
+        assertEquals(Double.POSITIVE_INFINITY, c.validationLoss()[1], "the run at 1e30 diverged");
+        assertEquals(1e-2, c.lr());
+        assertEquals(0.0, maxDiff(before, values(r.model())), "the student is restored after a diverged trial too");
+    }
+
     private static List<Tensor> values(LlamaModel m) {
         List<Tensor> out = new ArrayList<>();
         for (Variable v : m.parameters()) out.add(v.value().copy());
