@@ -82,7 +82,7 @@ final class GemmDriver {
         if (work <= SMALL_WORK && (m < kern.mr || k < kern.lanes) && (m > 1 || k < kern.lanes)) {
             int rows = tb ? n : k, cols = tb ? k : n;
             float[] w = new float[rows * cols];
-            widen(b, bf16, bOff, ldb, rows, cols, w, cols);
+            widen(kern, b, bf16, bOff, ldb, rows, cols, w, cols);
             small(ta, tb, m, n, k, a, aOff, lda, w, 0, cols, c, cOff, ldc, accumulate);
             return;
         }
@@ -117,15 +117,17 @@ final class GemmDriver {
         }
     }
 
-    private static float widen(short h, boolean bf16) {
-        return bf16 ? HalfFloats.bf16ToF32(h) : HalfFloats.f16ToF32(h);
+    /** Widens a {@code rows x cols} block of 16-bit values (leading dimension {@code ld}) into {@code dst} (leading dimension {@code ldDst}). */
+    private static void widen(GemmKernel kern, short[] b, boolean bf16, int off, int ld, int rows, int cols, float[] dst, int ldDst) {
+        for (int r = 0; r < rows; r++) widenRun(kern, b, bf16, off + r * ld, dst, r * ldDst, cols);
     }
 
-    /** Widens a {@code rows x cols} block of 16-bit values (leading dimension {@code ld}) into {@code dst} (leading dimension {@code ldDst}). */
-    private static void widen(short[] b, boolean bf16, int off, int ld, int rows, int cols, float[] dst, int ldDst) {
-        for (int r = 0; r < rows; r++) {
-            int s = off + r * ld, d = r * ldDst;
-            for (int j = 0; j < cols; j++) dst[d + j] = widen(b[s + j], bf16);
+    /** Widens {@code n} consecutive 16-bit values (BF16 with the kernel's widening, vectorised where it can be). */
+    private static void widenRun(GemmKernel kern, short[] b, boolean bf16, int from, float[] dst, int to, int n) {
+        if (bf16) {
+            kern.widenBf16(b, from, dst, to, n);
+        } else {
+            for (int j = 0; j < n; j++) dst[to + j] = HalfFloats.f16ToF32(b[from + j]);
         }
     }
 
@@ -237,13 +239,17 @@ final class GemmDriver {
             if (tb) {
                 for (int j = 0; j < cols; j++) {
                     int src = bOff + (j0 + jr + j) * ldb + p0;
-                    for (int p = 0, d = base + j; p < kc; p++, d += width) dst[d] = widen(b[src + p], bf16);
+                    if (bf16) {
+                        for (int p = 0, d = base + j; p < kc; p++, d += width) dst[d] = Float.intBitsToFloat(b[src + p] << 16);
+                    } else {
+                        for (int p = 0, d = base + j; p < kc; p++, d += width) dst[d] = HalfFloats.f16ToF32(b[src + p]);
+                    }
                 }
                 for (int j = cols; j < width; j++) for (int p = 0, d = base + j; p < kc; p++, d += width) dst[d] = 0f;
             } else {
                 for (int p = 0; p < kc; p++) {
-                    int d = base + p * width, src = bOff + (p0 + p) * ldb + j0 + jr;
-                    for (int j = 0; j < cols; j++) dst[d + j] = widen(b[src + j], bf16);
+                    int d = base + p * width;
+                    widenRun(kern, b, bf16, bOff + (p0 + p) * ldb + j0 + jr, dst, d, cols);
                     if (cols < width) Arrays.fill(dst, d + cols, d + width, 0f);
                 }
             }
@@ -363,7 +369,7 @@ final class GemmDriver {
                 float[] w = buf.wide = Buffers.atLeast(buf.wide, ROW_GRAIN * k);
                 for (int u = s; u < e; u++) {
                     int j0 = u * ROW_GRAIN, rows = Math.min(n, j0 + ROW_GRAIN) - j0;
-                    widen(b, bf16, bOff + j0 * ldb, ldb, rows, k, w, k);
+                    widen(kern, b, bf16, bOff + j0 * ldb, ldb, rows, k, w, k);
                     kern.rowsDotVector(k, x, xi, w, 0, k, c, cOff + j0, rows, !accumulate);
                 }
             };
@@ -377,7 +383,7 @@ final class GemmDriver {
                     int j0 = u * ROW_GRAIN, cols = Math.min(n, j0 + ROW_GRAIN) - j0;
                     for (int pc = 0; pc < k; pc += KC) {
                         int kc = Math.min(KC, k - pc);
-                        widen(b, bf16, bOff + pc * ldb + j0, ldb, kc, cols, w, cols);
+                        widen(kern, b, bf16, bOff + pc * ldb + j0, ldb, kc, cols, w, cols);
                         kern.rowTimesMatrix(kc, a, aOff + pc * xs, xs, w, 0, cols, c, cOff + j0, cols, !accumulate && pc == 0, sums);
                     }
                 }

@@ -58,6 +58,26 @@ class HalfMatrixTest {
     }
 
     @Test
+    void bothKernelsGiveTheWidenedProductForEveryLayoutAndAccumulation() {
+        qt(120).forAll(integers().between(1, 30), integers().between(1, 500), integers().between(1, 90), longs().all())
+                .checkAssert((m, k, n, seed) -> {
+                    boolean ta = (seed & 2) != 0, tb = (seed & 4) != 0, accumulate = (seed & 8) != 0;
+                    HalfMatrix w = randomHalf(seed, tb ? n : k, tb ? k : n);
+                    float[] wide = w.toF32().toFloatArray();
+                    short[] bits = new short[wide.length];
+                    for (int i = 0; i < bits.length; i++) bits[i] = w.bitsAt(i / w.cols(), i % w.cols());
+                    float[] a = TensorGens.random(seed + 1, ta ? k : m, ta ? m : k).toFloatArray();
+                    float[] start = TensorGens.random(seed + 2, m, n).toFloatArray();
+                    for (GemmKernel kern : new GemmKernel[] {GemmKernels.SCALAR, GemmKernels.BEST}) {
+                        float[] expected = start.clone(), actual = start.clone();
+                        GemmDriver.sgemm(kern, ta, tb, m, n, k, a, 0, ta ? m : k, wide, 0, w.cols(), expected, 0, n, accumulate);
+                        GemmDriver.sgemmHalfB(kern, ta, tb, m, n, k, a, 0, ta ? m : k, bits, w.isBf16(), 0, w.cols(), actual, 0, n, accumulate);
+                        assertBitIdentical(Tensor.of(expected, m, n), Tensor.of(actual, m, n));
+                    }
+                });
+    }
+
+    @Test
     void batchedInputsAreTheWidenedProducts() {
         qt(40).forAll(integers().between(1, 3), integers().between(1, 9), integers().between(1, 300), longs().all())
                 .checkAssert((batch, time, k, seed) -> {
@@ -73,7 +93,7 @@ class HalfMatrixTest {
     @Test
     void largeProductsSplitAcrossThreadsAreTheWidenedProducts() {
         // past the parallel threshold: one decoded row against a wide matrix, and a many-row block
-        for (long seed = 0; seed < 2; seed++) {
+        for (long seed = 0; seed < 2; seed++) { // one BF16, one F16
             HalfMatrix w = randomHalf(seed, 1000, 700);
             Tensor wide = w.toF32();
             for (int m : new int[] {1, 37}) {
