@@ -1,5 +1,6 @@
 package io.flexigpt.tensor;
 
+import io.flexigpt.tensor.io.HalfFloats;
 import java.util.Arrays;
 
 /**
@@ -27,7 +28,7 @@ final class GemmDriver {
 
     /** Per-thread packing buffers, grown on demand and reused. */
     private static final class Buffers {
-        float[] a = new float[0], b = new float[0], tile = new float[0], x = new float[0], sums = new float[0];
+        float[] a = new float[0], b = new float[0], tile = new float[0], x = new float[0], sums = new float[0], wide = new float[0];
 
         static float[] atLeast(float[] buf, int size) {
             return buf.length >= size ? buf : new float[Math.max(size, buf.length * 2)];
@@ -55,16 +56,78 @@ final class GemmDriver {
             return;
         }
         if (!parallel) {
-            packed(kern, ta, tb, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, 0, m, 0, n);
+            packed(kern, ta, k, a, aOff, lda, (p0, kc, j0, nc, dst) -> packB(kern, tb, b, bOff, ldb, p0, kc, j0, nc, dst),
+                    c, cOff, ldc, accumulate, 0, m, 0, n);
             return;
         }
+        blocked(kern, ta, m, n, k, a, aOff, lda, (p0, kc, j0, nc, dst) -> packB(kern, tb, b, bOff, ldb, p0, kc, j0, nc, dst),
+                c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * {@link #sgemm} with B held as 16-bit BF16 ({@code bf16}) or F16 bit patterns. Every value of B is
+     * widened exactly to fp32 where the fp32 product would read it (the packing of B panels, or a
+     * small widened block for the single-row and small paths) and meets the same kernel in the same
+     * order, so the result is bit-identical to {@code sgemm} on the widened matrix.
+     */
+    static void sgemmHalfB(GemmKernel kern, boolean ta, boolean tb, int m, int n, int k,
+                           float[] a, int aOff, int lda, short[] b, boolean bf16, int bOff, int ldb,
+                           float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            if (!accumulate) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            return;
+        }
+        long work = (long) m * n * k;
+        if (work <= SMALL_WORK && (m < kern.mr || k < kern.lanes) && (m > 1 || k < kern.lanes)) {
+            int rows = tb ? n : k, cols = tb ? k : n;
+            float[] w = new float[rows * cols];
+            widen(kern, b, bf16, bOff, ldb, rows, cols, w, cols);
+            small(ta, tb, m, n, k, a, aOff, lda, w, 0, cols, c, cOff, ldc, accumulate);
+            return;
+        }
+        boolean parallel = work >= PARALLEL_WORK && Parallelism.threads() > 1;
+        if (m == 1) {
+            singleRowHalfB(kern, ta, tb, n, k, a, aOff, lda, b, bf16, bOff, ldb, c, cOff, accumulate, parallel);
+            return;
+        }
+        PanelPacker packer = (p0, kc, j0, nc, dst) -> packHalfB(kern, tb, b, bf16, bOff, ldb, p0, kc, j0, nc, dst);
+        if (!parallel) {
+            packed(kern, ta, k, a, aOff, lda, packer, c, cOff, ldc, accumulate, 0, m, 0, n);
+            return;
+        }
+        blocked(kern, ta, m, n, k, a, aOff, lda, packer, c, cOff, ldc, accumulate);
+    }
+
+    /** Packs op(B)[p0:p0+kc, j0:j0+nc] into {@code dst} in the layout of {@link #packB}. */
+    private interface PanelPacker {
+        void pack(int p0, int kc, int j0, int nc, float[] dst);
+    }
+
+    /** The parallel split of a packed product: over row blocks or column blocks of C, never the reduction. */
+    private static void blocked(GemmKernel kern, boolean ta, int m, int n, int k, float[] a, int aOff, int lda, PanelPacker packer,
+                                float[] c, int cOff, int ldc, boolean accumulate) {
         int rowBlocks = ceilDiv(m, kern.mr), colBlocks = ceilDiv(n, kern.nr);
         if (rowBlocks >= colBlocks || rowBlocks >= 4 * Parallelism.threads()) {
-            Parallelism.forChunks(rowBlocks, 1, (s, e) -> packed(kern, ta, tb, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
+            Parallelism.forChunks(rowBlocks, 1, (s, e) -> packed(kern, ta, k, a, aOff, lda, packer, c, cOff, ldc,
                     accumulate, s * kern.mr, Math.min(m, e * kern.mr), 0, n));
         } else {
-            Parallelism.forChunks(colBlocks, 1, (s, e) -> packed(kern, ta, tb, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
+            Parallelism.forChunks(colBlocks, 1, (s, e) -> packed(kern, ta, k, a, aOff, lda, packer, c, cOff, ldc,
                     accumulate, 0, m, s * kern.nr, Math.min(n, e * kern.nr)));
+        }
+    }
+
+    /** Widens a {@code rows x cols} block of 16-bit values (leading dimension {@code ld}) into {@code dst} (leading dimension {@code ldDst}). */
+    private static void widen(GemmKernel kern, short[] b, boolean bf16, int off, int ld, int rows, int cols, float[] dst, int ldDst) {
+        for (int r = 0; r < rows; r++) widenRun(kern, b, bf16, off + r * ld, dst, r * ldDst, cols);
+    }
+
+    /** Widens {@code n} consecutive 16-bit values (BF16 with the kernel's widening, vectorised where it can be). */
+    private static void widenRun(GemmKernel kern, short[] b, boolean bf16, int from, float[] dst, int to, int n) {
+        if (bf16) {
+            kern.widenBf16(b, from, dst, to, n);
+        } else {
+            for (int j = 0; j < n; j++) dst[to + j] = HalfFloats.f16ToF32(b[from + j]);
         }
     }
 
@@ -74,8 +137,7 @@ final class GemmDriver {
      * stays in L1), meets every packed micro-panel of B. Only a last, partial micro-panel of A is
      * copied, zero-padded, to a buffer.
      */
-    private static void packed(GemmKernel kern, boolean ta, boolean tb, int k,
-                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+    private static void packed(GemmKernel kern, boolean ta, int k, float[] a, int aOff, int lda, PanelPacker packer,
                                float[] c, int cOff, int ldc, boolean accumulate, int i0, int i1, int j0, int j1) {
         Buffers buf = BUFFERS.get();
         int mr = kern.mr, nr = kern.nr;
@@ -89,7 +151,7 @@ final class GemmDriver {
             for (int jc = j0; jc < j1; jc += ncMax) {
                 int nc = Math.min(ncMax, j1 - jc);
                 buf.b = Buffers.atLeast(buf.b, kc * ceilDiv(nc, nr) * nr);
-                packB(kern, tb, b, bOff, ldb, pc, kc, jc, nc, buf.b);
+                packer.pack(pc, kc, jc, nc, buf.b);
                 for (int ir = i0; ir < i1; ir += mr) {
                     int rows = Math.min(mr, i1 - ir);
                     float[] ap = a;
@@ -162,6 +224,32 @@ final class GemmDriver {
                 for (int p = 0; p < kc; p++) {
                     int d = base + p * width;
                     System.arraycopy(b, bOff + (p0 + p) * ldb + j0 + jr, dst, d, cols);
+                    if (cols < width) Arrays.fill(dst, d + cols, d + width, 0f);
+                }
+            }
+        }
+    }
+
+    /** {@link #packB} reading 16-bit values, each widened exactly to fp32. */
+    private static void packHalfB(GemmKernel kern, boolean tb, short[] b, boolean bf16, int bOff, int ldb,
+                                  int p0, int kc, int j0, int nc, float[] dst) {
+        for (int jr = 0, width; jr < nc; jr += width) {
+            width = panelWidth(kern, nc - jr);
+            int cols = Math.min(width, nc - jr), base = jr * kc;
+            if (tb) {
+                for (int j = 0; j < cols; j++) {
+                    int src = bOff + (j0 + jr + j) * ldb + p0;
+                    if (bf16) {
+                        for (int p = 0, d = base + j; p < kc; p++, d += width) dst[d] = Float.intBitsToFloat(b[src + p] << 16);
+                    } else {
+                        for (int p = 0, d = base + j; p < kc; p++, d += width) dst[d] = HalfFloats.f16ToF32(b[src + p]);
+                    }
+                }
+                for (int j = cols; j < width; j++) for (int p = 0, d = base + j; p < kc; p++, d += width) dst[d] = 0f;
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int d = base + p * width;
+                    widenRun(kern, b, bf16, bOff + (p0 + p) * ldb + j0 + jr, dst, d, cols);
                     if (cols < width) Arrays.fill(dst, d + cols, d + width, 0f);
                 }
             }
@@ -247,6 +335,57 @@ final class GemmDriver {
                 for (int pc = 0; pc < k; pc += KC) {
                     kern.rowTimesMatrix(Math.min(KC, k - pc), a, aOff + pc * xs, xs, b, bOff + pc * ldb + j0, ldb,
                             c, cOff + j0, j1 - j0, !accumulate && pc == 0, sums);
+                }
+            };
+        }
+        if (parallel) Parallelism.forChunks(units, 1, body);
+        else body.run(0, units);
+    }
+
+    /**
+     * {@link #singleRow} with 16-bit B: each unit of {@link #ROW_GRAIN} columns (and, without a
+     * transposed B, each reduction block) is widened into a per-thread buffer and handed to the
+     * same kernel call with the same column grouping.
+     */
+    private static void singleRowHalfB(GemmKernel kern, boolean ta, boolean tb, int n, int k, float[] a, int aOff, int lda,
+                                       short[] b, boolean bf16, int bOff, int ldb, float[] c, int cOff, boolean accumulate,
+                                       boolean parallel) {
+        int units = ceilDiv(n, ROW_GRAIN);
+        Parallelism.RangeBody body;
+        if (tb) {
+            float[] x;
+            int xi;
+            if (ta && k > 1 && lda != 1) {
+                Buffers buf = BUFFERS.get();
+                x = buf.x = Buffers.atLeast(buf.x, k);
+                for (int p = 0; p < k; p++) x[p] = a[aOff + p * lda];
+                xi = 0;
+            } else {
+                x = a;
+                xi = aOff;
+            }
+            body = (s, e) -> {
+                Buffers buf = BUFFERS.get();
+                float[] w = buf.wide = Buffers.atLeast(buf.wide, ROW_GRAIN * k);
+                for (int u = s; u < e; u++) {
+                    int j0 = u * ROW_GRAIN, rows = Math.min(n, j0 + ROW_GRAIN) - j0;
+                    widen(kern, b, bf16, bOff + j0 * ldb, ldb, rows, k, w, k);
+                    kern.rowsDotVector(k, x, xi, w, 0, k, c, cOff + j0, rows, !accumulate);
+                }
+            };
+        } else {
+            int xs = ta ? lda : 1;
+            body = (s, e) -> {
+                Buffers buf = BUFFERS.get();
+                float[] w = buf.wide = Buffers.atLeast(buf.wide, KC * ROW_GRAIN);
+                float[] sums = buf.sums = Buffers.atLeast(buf.sums, ROW_GRAIN);
+                for (int u = s; u < e; u++) {
+                    int j0 = u * ROW_GRAIN, cols = Math.min(n, j0 + ROW_GRAIN) - j0;
+                    for (int pc = 0; pc < k; pc += KC) {
+                        int kc = Math.min(KC, k - pc);
+                        widen(kern, b, bf16, bOff + pc * ldb + j0, ldb, kc, cols, w, cols);
+                        kern.rowTimesMatrix(kc, a, aOff + pc * xs, xs, w, 0, cols, c, cOff + j0, cols, !accumulate && pc == 0, sums);
+                    }
                 }
             };
         }

@@ -46,4 +46,9 @@ abstract class GemmKernel {
      */
     abstract void rowsDotVector(int k, float[] x, int xi, float[] b, int bi, int ldb,
                                 float[] c, int ci, int rows, boolean overwrite);
+
+    /** {@code dst[to + j] = } the exact fp32 value of BF16 bits {@code b[from + j]}, for {@code j < n}. */
+    void widenBf16(short[] b, int from, float[] dst, int to, int n) {
+        for (int j = 0; j < n; j++) dst[to + j] = Float.intBitsToFloat(b[from + j] << 16);
+    }
 }

@@ -2,6 +2,8 @@ package io.flexigpt.tensor;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorOperators;
@@ -457,5 +459,22 @@ final class GemmVectorKernel extends GemmKernel {
         float s = scratch[0];
         for (int p = bound; p < k; p++) s = Math.fma(x[xi + p], b[row + p], s);
         c[at] = overwrite ? s : c[at] + s;
+    }
+
+    /** Shorts of the same lane count as {@link #S}, to widen BF16 bits a vector at a time. */
+    private static final VectorSpecies<Short> HALVES = VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(64, W * 16)));
+    private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, S.vectorShape());
+    private static final boolean WIDEN_VECTOR = HALVES.length() == W && INTS.length() == W;
+
+    @Override
+    void widenBf16(short[] b, int from, float[] dst, int to, int n) {
+        int j = 0;
+        if (WIDEN_VECTOR) {
+            for (int bound = S.loopBound(n); j < bound; j += W) {
+                ShortVector.fromArray(HALVES, b, from + j).convertShape(VectorOperators.S2I, INTS, 0)
+                        .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, to + j);
+            }
+        }
+        for (; j < n; j++) dst[to + j] = Float.intBitsToFloat(b[from + j] << 16);
     }
 }

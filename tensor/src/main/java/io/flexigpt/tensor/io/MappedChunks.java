@@ -68,4 +68,11 @@ public final class MappedChunks {
         });
         return out;
     }
+
+    /** {@code n} little-endian 16-bit values (BF16 or F16 bit patterns) from {@code offset}, as stored. */
+    public static short[] shorts(FileChannel channel, long offset, int n) throws IOException {
+        short[] out = new short[n];
+        forEach(channel, offset, n, 2, CHUNK_BYTES, (b, first, count) -> b.asShortBuffer().get(out, first, count));
+        return out;
+    }
 }

@@ -1,5 +1,6 @@
 package io.flexigpt.tensor.io;
 
+import io.flexigpt.tensor.HalfMatrix;
 import io.flexigpt.tensor.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -238,6 +239,24 @@ public final class SafeTensorsFile implements AutoCloseable {
         if (!channel.isOpen()) throw new IllegalStateException(file + " is closed");
         float[] out = MappedChunks.floats(channel, dataStart + t.begin(), t.numel(), storedType(name, t));
         return Tensor.of(out, t.shape());
+    }
+
+    /**
+     * Matrix {@code name} kept in its 16-bit storage (no widening): the tensor must be 2-D and BF16 or F16.
+     * Its values equal, exactly, those of {@link #load} on the same tensor.
+     */
+    public HalfMatrix loadHalf(String name) throws IOException {
+        TensorInfo t = info(name);
+        if (!channel.isOpen()) throw new IllegalStateException(file + " is closed");
+        boolean bf16 = t.dtype().equals("BF16");
+        if (!bf16 && !t.dtype().equals("F16")) {
+            throw new FormatException(file + ": tensor '" + name + "' has dtype " + t.dtype() + "; only BF16 and F16 can be kept in 16 bits");
+        }
+        if (t.shape().length != 2) {
+            throw new FormatException(file + ": tensor '" + name + "' has shape " + Arrays.toString(t.shape()) + "; only matrices (2 axes) can be kept in 16 bits");
+        }
+        short[] bits = MappedChunks.shorts(channel, dataStart + t.begin(), t.numel());
+        return bf16 ? HalfMatrix.bf16(bits, t.shape()[0], t.shape()[1]) : HalfMatrix.f16(bits, t.shape()[0], t.shape()[1]);
     }
 
     private StoredType storedType(String name, TensorInfo t) throws FormatException {
