@@ -60,7 +60,8 @@ public final class HtmlReport {
         html.append("<p class=\"summary\">").append(escape(report.summary())).append("</p>\n");
         html.append("<h2>Block importance</h2>\n");
         Set<Integer> pruned = Arrays.stream(report.pruned()).boxed().collect(Collectors.toSet());
-        html.append(Svg.importance(report.importanceMetric() + " per block (pruned blocks in red)", report.importance(), pruned));
+        html.append(Svg.importance(report.importanceMetric() + " per block; pruned in red: "
+                + Arrays.toString(report.pruned()), report.importance(), pruned));
         html.append("<h2>Shared sources</h2>\n");
         sources(html, report);
         html.append("<h2>Recovery training loss</h2>\n");

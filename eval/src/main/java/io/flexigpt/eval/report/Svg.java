@@ -62,7 +62,8 @@ final class Svg {
     }
 
     /**
-     * One bar per block, pruned blocks in a second colour and labelled; the value is printed above each bar.
+     * One bar per block, pruned blocks in a second colour with a dashed outline and a bold index; the value is
+     * printed above each bar and its index below when there is room for them.
      */
     static String importance(String title, double[] scores, java.util.Set<Integer> pruned) {
         double max = 0;
@@ -74,6 +75,7 @@ final class Svg {
         yGrid(svg, y);
         double slot = (double) PLOT_W / Math.max(1, scores.length);
         double bar = Math.min(slot * 0.7, 60);
+        int labelEvery = (int) Math.ceil(18 / slot);
         for (int b = 0; b < scores.length; b++) {
             boolean cut = pruned.contains(b);
             double top = yPixel(y, Math.max(0, scores[b]));
@@ -83,9 +85,11 @@ final class Svg {
                     cx - bar / 2, top, bar, TOP + PLOT_H - top, cut ? PRUNED : KEPT,
                     cut ? " stroke=\"#7a1f1f\" stroke-width=\"1.5\" stroke-dasharray=\"4 2\"" : "", cut ? "pruned" : "kept",
                     b, ResultTable.format(scores[b]), cut ? " (pruned)" : ""));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" class=\"tick\">%s</text>\n",
-                    cx, top - 4, String.format(Locale.ROOT, "%.3f", scores[b])));
-            if (scores.length <= 40 || b % (scores.length / 20 + 1) == 0) {
+            if (slot >= 34) {
+                svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" class=\"tick\">%s</text>\n",
+                        cx, top - 4, String.format(Locale.ROOT, "%.3f", scores[b])));
+            }
+            if (b % labelEvery == 0) {
                 svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" class=\"tick\"%s>%d</text>\n",
                         cx, TOP + PLOT_H + 16, cut ? " font-weight=\"bold\" fill=\"" + PRUNED + "\"" : "", b));
             }
