@@ -158,10 +158,10 @@ final class CompressCommand implements Callable<Integer> {
             String title = "flexigpt compress --method " + method + " --rate " + rate + ": " + models.name();
             JsonReport.write(dir.path().resolve("report.json"), rows);
             Pipeline.writeMarkdown(dir.path().resolve("report.md"), title, lrNote.isEmpty() ? List.of(recoveryNote) : List.of(recoveryNote, lrNote), rows);
-            String paragraph = String.format(Locale.ROOT, "%s (%d blocks) was compressed with %s: Block Influence chose %d blocks %s to prune "
+            String paragraph = String.format(Locale.ROOT, "%s (%d blocks) was compressed with %s: Block Influence chose to prune %s %s "
                             + "(%.1f%% of the blocks, %.1f%% of the parameters; --rate %s asked), adapter rank %s. %s.%s "
                             + "Perplexity is measured on the last 10%% of the text's documents, which neither calibration nor recovery saw.",
-                    models.name(), m.model().blocks().size(), compression.label(), r.plan().pruned().length, Arrays.toString(r.plan().pruned()),
+                    models.name(), m.model().blocks().size(), compression.label(), CompressionReports.blocks(r.plan().pruned().length), Arrays.toString(r.plan().pruned()),
                     100 * blockFraction, 100 * r.plan().parameterFraction(), rate, rankSpec, capitalised(recoveryNote), lrNote.isEmpty() ? "" : " " + lrNote + ".");
             // no phase times in the page: two identical runs write identical directories (they are printed instead)
             HtmlReport.write(dir.path().resolve("report.html"), new CompressionReport(title, paragraph, "Block Influence", scores, r.plan().pruned(),

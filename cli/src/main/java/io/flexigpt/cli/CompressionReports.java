@@ -32,6 +32,11 @@ final class CompressionReports {
         return new CompressionReport.Parameters(name, acc.stored(), mergeable ? acc.stored() - acc.adapters() : -1, acc.trainable(), acc.computePerToken());
     }
 
+    /** "1 block", "3 blocks". */
+    static String blocks(int n) {
+        return n + (n == 1 ? " block" : " blocks");
+    }
+
     /** The curves of the methods that trained (a recorder that saw no step is left out). */
     static Map<String, double[]> trained(Map<String, LossRecorder> recorders) {
         Map<String, double[]> curves = new java.util.LinkedHashMap<>();

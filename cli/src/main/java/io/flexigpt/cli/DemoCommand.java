@@ -158,11 +158,11 @@ final class DemoCommand implements Callable<Integer> {
         o.println();
         Pipeline.printTable(o, rows);
         String title = "FlexiGPT demo: " + name;
-        String summary = String.format(Locale.ROOT, "%s (%d blocks) was compressed by Block Influence pruning of %d blocks %s (%.0f%% of the blocks, "
+        String summary = String.format(Locale.ROOT, "%s (%d blocks) was compressed by Block Influence pruning of %s %s (%.0f%% of the blocks, "
                         + "%.0f%% of the parameters; %.0f%% asked), by ShortGPT's drop, by drop + LoRA and by FlexiGPT (replacement blocks sharing a kept "
                         + "block's weights, adapter rank %s of each projection's smaller side). The trainable ones then had the same %s. "
                         + "Perplexity is measured on held-out text.",
-                name, teacher.blocks().size(), flexi.plan().pruned().length, java.util.Arrays.toString(flexi.plan().pruned()), 100 * pruned,
+                name, teacher.blocks().size(), CompressionReports.blocks(flexi.plan().pruned().length), java.util.Arrays.toString(flexi.plan().pruned()), 100 * pruned,
                 100 * flexi.plan().parameterFraction(), 100 * rate, rank, recovery.describe());
         List<CompressionReport.Parameters> parameters = List.of(CompressionReports.parameters("teacher", teacher, false),
                 CompressionReports.parameters("ShortGPT drop", drop.model(), false), CompressionReports.parameters("drop + LoRA", dropLora.model(), true),

@@ -77,8 +77,11 @@ public final class HtmlReport {
                 curves.put(method, points);
             }
         });
+        int steps = curves.values().stream().mapToInt(List::size).max().orElse(0);
+        int window = Math.max(1, steps / 15);
         html.append(curves.isEmpty() ? "<p>No method was trained.</p>\n"
-                : Svg.lines("Training loss per recovery step", "step", "loss", curves, false));
+                : Svg.curves("Training loss per recovery step" + (window > 1 ? " (faint: each step; solid: mean of the last " + window + ")" : ""),
+                        "step", "loss", curves, window));
         perplexityBars(html, report.results());
         html.append("<h2>Parameters</h2>\n");
         parameters(html, report.parameters());

@@ -150,14 +150,18 @@ final class Svg {
 
     /** Lines through (x, y) points, one per series, with a marker at every point. */
     static String lines(String title, String xLabel, String yLabel, Map<String, List<double[]>> series) {
-        return lines(title, xLabel, yLabel, series, true);
+        return lines(title, xLabel, yLabel, series, true, 1);
     }
 
     /**
-     * Lines through (x, y) points, one per series; with {@code markers} a marker at every point and a y axis
-     * from zero, without them (dense curves such as training losses) a y axis spanning the values.
+     * Dense curves such as training losses: each series faint as measured and solid as the mean of the last
+     * {@code window} points, no markers, a y axis spanning the values.
      */
-    static String lines(String title, String xLabel, String yLabel, Map<String, List<double[]>> series, boolean markers) {
+    static String curves(String title, String xLabel, String yLabel, Map<String, List<double[]>> series, int window) {
+        return lines(title, xLabel, yLabel, series, false, window);
+    }
+
+    private static String lines(String title, String xLabel, String yLabel, Map<String, List<double[]>> series, boolean markers, int window) {
         double minX = Double.POSITIVE_INFINITY, maxX = Double.NEGATIVE_INFINITY;
         double minY = Double.POSITIVE_INFINITY, maxY = Double.NEGATIVE_INFINITY;
         for (List<double[]> points : series.values()) {
@@ -187,13 +191,13 @@ final class Svg {
         for (Map.Entry<String, List<double[]>> entry : series.entrySet()) {
             List<double[]> points = entry.getValue().stream()
                     .sorted((a, b) -> Double.compare(a[0], b[0])).toList();
-            StringBuilder path = new StringBuilder();
-            for (double[] p : points) {
-                path.append(path.length() == 0 ? "M" : " L").append(String.format(Locale.ROOT,
-                        "%.1f %.1f", xPixel(x, p[0]), yPixel(y, p[1])));
+            String attributes = window > 1 ? "stroke-width=\"1\" stroke-opacity=\"0.35\" class=\"measured\"" : "stroke-width=\"2\"";
+            svg.append("<path d=\"").append(path(x, y, points)).append("\" fill=\"none\" stroke=\"").append(color(s))
+                    .append("\" ").append(attributes).append("/>\n");
+            if (window > 1) {
+                svg.append("<path d=\"").append(path(x, y, trailingMean(points, window))).append("\" fill=\"none\" stroke=\"").append(color(s))
+                        .append("\" stroke-width=\"2.5\" class=\"mean\"/>\n");
             }
-            svg.append("<path d=\"").append(path).append("\" fill=\"none\" stroke=\"").append(color(s))
-                    .append("\" stroke-width=\"2\"/>\n");
             for (double[] p : markers ? points : List.<double[]>of()) {
                 svg.append(String.format(Locale.ROOT,
                         "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"><title>%s: %s at %s</title></circle>\n",
@@ -204,6 +208,29 @@ final class Svg {
         }
         legend(svg, List.copyOf(series.keySet()), true);
         return close(svg);
+    }
+
+    private static String path(Axis x, Axis y, List<double[]> points) {
+        StringBuilder path = new StringBuilder();
+        for (double[] p : points) {
+            path.append(path.length() == 0 ? "M" : " L").append(String.format(Locale.ROOT,
+                    "%.1f %.1f", xPixel(x, p[0]), yPixel(y, p[1])));
+        }
+        return path.toString();
+    }
+
+    /** Each point's y replaced by the mean of it and the up to {@code window - 1} points before it. */
+    static List<double[]> trailingMean(List<double[]> points, int window) {
+        List<double[]> mean = new java.util.ArrayList<>();
+        double sum = 0;
+        for (int i = 0; i < points.size(); i++) {
+            sum += points.get(i)[1];
+            if (i >= window) {
+                sum -= points.get(i - window)[1];
+            }
+            mean.add(new double[] {points.get(i)[0], sum / Math.min(i + 1, window)});
+        }
+        return mean;
     }
 
     private static StringBuilder open(String title) {

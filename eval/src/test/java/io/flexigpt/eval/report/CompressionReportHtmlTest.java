@@ -73,6 +73,31 @@ class CompressionReportHtmlTest {
     }
 
     @Test
+    void longCurvesAreDrawnAsMeasuredAndAsATrailingMean() {
+        double[] losses = new double[45];
+        for (int i = 0; i < losses.length; i++) {
+            losses[i] = 3 + Math.exp(-i / 10.0) + (i % 2 == 0 ? 0.2 : -0.2);
+        }
+        CompressionReport r = report(Map.of());
+        String html = HtmlReport.render(new CompressionReport(r.title(), r.summary(), r.importanceMetric(), r.importance(), r.pruned(), r.sources(),
+                Map.of("FlexiGPT", losses), r.results(), r.parameters(), r.phaseSeconds()));
+        assertTrue(html.contains("(faint: each step; solid: mean of the last 3)"), html);
+        assertEquals(1, html.split("class=\"measured\"", -1).length - 1);
+        assertEquals(1, html.split("class=\"mean\"", -1).length - 1);
+    }
+
+    @Test
+    void trailingMeanAveragesTheLastWindowPoints() {
+        List<double[]> points = List.of(new double[] {1, 1}, new double[] {2, 2}, new double[] {3, 3}, new double[] {4, 5});
+        List<double[]> mean = Svg.trailingMean(points, 2);
+        double[] expected = {1, 1.5, 2.5, 4};
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(points.get(i)[0], mean.get(i)[0]);
+            assertEquals(expected[i], mean.get(i)[1], 1e-12);
+        }
+    }
+
+    @Test
     void perplexityBarsShowTheSpreadOnlyWhereThereIsOne() {
         String html = HtmlReport.render(report(Map.of()));
         assertTrue(html.contains(">14.2500 ± 0.5000</text>"), html);
