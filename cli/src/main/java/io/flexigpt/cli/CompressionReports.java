@@ -41,7 +41,8 @@ final class CompressionReports {
     static Map<String, double[]> trained(Map<String, LossRecorder> recorders) {
         Map<String, double[]> curves = new java.util.LinkedHashMap<>();
         recorders.forEach((method, rec) -> {
-            if (rec.losses().length > 0) curves.put(method, rec.losses());
+            double[] losses = rec.losses();
+            if (losses.length > 0) curves.put(method, losses);
         });
         return curves;
     }
