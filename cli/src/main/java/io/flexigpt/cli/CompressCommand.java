@@ -12,6 +12,8 @@ import io.flexigpt.compress.RecoverySettings;
 import io.flexigpt.compress.TextSplit;
 import io.flexigpt.eval.EvalResult;
 import io.flexigpt.eval.ProgressListener;
+import io.flexigpt.eval.report.CompressionReport;
+import io.flexigpt.eval.report.HtmlReport;
 import io.flexigpt.eval.report.JsonReport;
 import io.flexigpt.nn.train.TokenDataset;
 import io.flexigpt.tensor.io.Json;
@@ -112,8 +114,10 @@ final class CompressCommand implements Callable<Integer> {
             TextSplit split = TextSplit.of(Files.readString(text));
             TokenDataset data = split.recoveryData(m.tokenizer());
             CalibrationData calib = Pipeline.calibration(data, 32, seqLen);
-            double[] scores = Pipeline.importance(m.model(), calib, "bi");
             long t0 = System.nanoTime();
+            double[] scores = Pipeline.importance(m.model(), calib, "bi");
+            double importanceSeconds = (System.nanoTime() - t0) / 1e9;
+            t0 = System.nanoTime();
             CompressionResult r = compression.apply(m.model(), scores, calib, rate, rankSpec, CompressionMethod.DEFAULT_SEED,
                     json ? ProgressListener.NONE : Progress.of(err, "source search", "pairs"));
             double compressSeconds = (System.nanoTime() - t0) / 1e9;
@@ -131,8 +135,9 @@ final class CompressCommand implements Callable<Integer> {
             if (!json) err.println(recoveryNote);
             Path checkpoint = trains ? Pipeline.checkpointBeside(out, models.model, m, text, method, rate, rank, recovery, seqLen) : null;
             t0 = System.nanoTime();
+            LossRecorder losses = new LossRecorder(json ? null : TrainingProgress.of(err, "recovery"));
             if (trains) {
-                Pipeline.recover(m.model(), r.model(), data, recovery, checkpoint, json ? null : TrainingProgress.of(err, "recovery"), err);
+                Pipeline.recover(m.model(), r.model(), data, recovery, checkpoint, losses, err);
             }
             double recoverySeconds = (System.nanoTime() - t0) / 1e9;
             CompressedModels.save(dir.path(), r.model(), method);
@@ -146,11 +151,24 @@ final class CompressCommand implements Callable<Integer> {
             // wall times go to the output, not into the report files: two identical runs write identical directories
             List<EvalResult> rows = new ArrayList<>();
             double blockFraction = r.plan().blockFraction();
+            t0 = System.nanoTime();
             rows.add(Pipeline.row(models.name(), "teacher", 0, m.model(), Pipeline.heldOutPerplexity(m.model(), m.tokenizer(), split.test(), seqLen, p), seqLen, Map.of()));
             rows.add(Pipeline.row(models.name(), method, blockFraction, r.model(), Pipeline.heldOutPerplexity(r.model(), m.tokenizer(), split.test(), seqLen, p), seqLen, runSettings));
+            double evaluationSeconds = (System.nanoTime() - t0) / 1e9;
+            String title = "flexigpt compress --method " + method + " --rate " + rate + ": " + models.name();
             JsonReport.write(dir.path().resolve("report.json"), rows);
-            Pipeline.writeMarkdown(dir.path().resolve("report.md"), "flexigpt compress --method " + method + " --rate " + rate + ": " + models.name(),
-                    lrNote.isEmpty() ? List.of(recoveryNote) : List.of(recoveryNote, lrNote), rows);
+            Pipeline.writeMarkdown(dir.path().resolve("report.md"), title, lrNote.isEmpty() ? List.of(recoveryNote) : List.of(recoveryNote, lrNote), rows);
+            String paragraph = String.format(Locale.ROOT, "%s (%d blocks) was compressed with %s: Block Influence chose to prune %s %s "
+                            + "(%.1f%% of the blocks, %.1f%% of the parameters; --rate %s asked), adapter rank %s. %s.%s "
+                            + "Perplexity is measured on the last 10%% of the text's documents, which neither calibration nor recovery saw.",
+                    models.name(), m.model().blocks().size(), compression.label(), CompressionReports.blocks(r.plan().pruned().length), Arrays.toString(r.plan().pruned()),
+                    100 * blockFraction, 100 * r.plan().parameterFraction(), rate, rankSpec, capitalised(recoveryNote), lrNote.isEmpty() ? "" : " " + lrNote + ".");
+            // no phase times in the page: two identical runs write identical directories (they are printed instead)
+            HtmlReport.write(dir.path().resolve("report.html"), new CompressionReport(title, paragraph, "Block Influence", scores, r.plan().pruned(),
+                    CompressionReports.sources(r), trains ? Map.of(method, losses.losses()) : Map.of(), rows,
+                    List.of(CompressionReports.parameters("teacher", m.model(), false),
+                            CompressionReports.parameters(method, r.model(), compression == CompressionMethod.DROP_LORA)),
+                    Map.of()));
             dir.commit();
             if (checkpoint != null) Files.deleteIfExists(checkpoint);
             PrintWriter o = spec.commandLine().getOut();
@@ -166,6 +184,8 @@ final class CompressCommand implements Callable<Integer> {
                 summary.putAll(runSettings);
                 summary.put("compress_seconds", compressSeconds);
                 summary.put("recovery_seconds", recoverySeconds);
+                summary.put("importance_seconds", importanceSeconds);
+                summary.put("evaluation_seconds", evaluationSeconds);
                 summary.put("teacher_perplexity", rows.get(0).value());
                 summary.put("perplexity", rows.get(1).value());
                 summary.put("out", out.toString());
@@ -173,13 +193,19 @@ final class CompressCommand implements Callable<Integer> {
             } else {
                 o.printf(Locale.ROOT, "pruned blocks %s (%d of %d, %.1f%% of blocks, %.1f%% of parameters), sources %s%n", Arrays.toString(r.plan().pruned()),
                         r.plan().pruned().length, m.model().blocks().size(), 100 * blockFraction, 100 * r.plan().parameterFraction(), r.sources());
-                o.printf(Locale.ROOT, "%s; compression %.1f s, recovery %.1f s%n", recoveryNote, compressSeconds, recoverySeconds);
+                o.println(recoveryNote);
+                o.printf(Locale.ROOT, "phases: importance %.1f s, compression %.1f s, recovery %.1f s, evaluation %.1f s%n",
+                        importanceSeconds, compressSeconds, recoverySeconds, evaluationSeconds);
                 Pipeline.printTable(o, rows);
                 o.println("wrote " + out);
             }
             o.flush();
         }
         return 0;
+    }
+
+    private static String capitalised(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     private static double parseLr(String s) {

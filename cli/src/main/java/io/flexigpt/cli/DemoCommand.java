@@ -5,6 +5,7 @@ import io.flexigpt.compress.CompressionResult;
 import io.flexigpt.compress.RankSpec;
 import io.flexigpt.eval.EvalResult;
 import io.flexigpt.eval.ProgressListener;
+import io.flexigpt.eval.report.CompressionReport;
 import io.flexigpt.eval.report.HtmlReport;
 import io.flexigpt.eval.report.JsonReport;
 import io.flexigpt.nn.LlamaConfig;
@@ -26,6 +27,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -119,7 +122,10 @@ final class DemoCommand implements Callable<Integer> {
         }
         int seq = Math.min(s.seq(), teacher.config().maxSeqLen());
         CalibrationData calib = Pipeline.calibration(data, 16, seq);
+        long phase = System.nanoTime();
         double[] scores = Pipeline.importance(teacher, calib, "bi");
+        Map<String, Double> phases = new LinkedHashMap<>();
+        phases.put("importance", seconds(phase));
         o.printf("Block Influence: %s%n", fmt(scores));
         o.flush();
         RecoverySettings recovery = new RecoverySettings(s.recoverySteps(), 8, seq, RecoverySettings.DEFAULT_LR, 42);
@@ -129,25 +135,48 @@ final class DemoCommand implements Callable<Integer> {
         o.flush();
         List<EvalResult> rows = new ArrayList<>();
         ProgressListener none = ProgressListener.NONE;
-        rows.add(Pipeline.row(name, "teacher", 0, teacher, Pipeline.heldOutPerplexity(teacher, tok, heldOut, seq, none), seq, Map.of()));
+        phase = System.nanoTime();
         CompressionResult flexi = CompressionMethod.FLEXIGPT.apply(teacher, scores, calib, rate, rank, CompressionMethod.DEFAULT_SEED);
-        Pipeline.recover(teacher, flexi.model(), data, recovery, null, TrainingProgress.of(err, "FlexiGPT recovery"), err);
-        o.printf("FlexiGPT: pruned blocks %s replaced by blocks sharing %s%n", java.util.Arrays.toString(flexi.plan().pruned()), flexi.sources());
         CompressionResult drop = CompressionMethod.DROP.apply(teacher, scores, calib, rate, rank, CompressionMethod.DEFAULT_SEED);
         CompressionResult dropLora = CompressionMethod.DROP_LORA.apply(teacher, scores, calib, rate, rank, CompressionMethod.DEFAULT_SEED);
-        Pipeline.recover(teacher, dropLora.model(), data, recovery, null, TrainingProgress.of(err, "drop+LoRA recovery"), err);
+        phases.put("compression", seconds(phase));
+        o.printf("FlexiGPT: pruned blocks %s replaced by blocks sharing %s%n", java.util.Arrays.toString(flexi.plan().pruned()), flexi.sources());
+        phase = System.nanoTime();
+        Map<String, LossRecorder> losses = new LinkedHashMap<>();
+        losses.put("FlexiGPT", new LossRecorder(TrainingProgress.of(err, "FlexiGPT recovery")));
+        losses.put("drop + LoRA", new LossRecorder(TrainingProgress.of(err, "drop+LoRA recovery")));
+        Pipeline.recover(teacher, flexi.model(), data, recovery, null, losses.get("FlexiGPT"), err);
+        Pipeline.recover(teacher, dropLora.model(), data, recovery, null, losses.get("drop + LoRA"), err);
+        phases.put("recovery", seconds(phase));
+        phase = System.nanoTime();
         double pruned = flexi.plan().blockFraction();
+        rows.add(Pipeline.row(name, "teacher", 0, teacher, Pipeline.heldOutPerplexity(teacher, tok, heldOut, seq, none), seq, Map.of()));
         rows.add(Pipeline.row(name, "ShortGPT drop", pruned, drop.model(), Pipeline.heldOutPerplexity(drop.model(), tok, heldOut, seq, none), seq, Map.of()));
         rows.add(Pipeline.row(name, "drop + LoRA", pruned, dropLora.model(), Pipeline.heldOutPerplexity(dropLora.model(), tok, heldOut, seq, none), seq, Map.of()));
         rows.add(Pipeline.row(name, "FlexiGPT", pruned, flexi.model(), Pipeline.heldOutPerplexity(flexi.model(), tok, heldOut, seq, none), seq, Map.of()));
+        phases.put("evaluation", seconds(phase));
         o.println();
         Pipeline.printTable(o, rows);
+        String title = "FlexiGPT demo: " + name;
+        String summary = String.format(Locale.ROOT, "%s (%d blocks) was compressed by Block Influence pruning of %s %s (%.0f%% of the blocks, "
+                        + "%.0f%% of the parameters; %.0f%% asked), by ShortGPT's drop, by drop + LoRA and by FlexiGPT (replacement blocks sharing a kept "
+                        + "block's weights, adapter rank %s of each projection's smaller side). The trainable ones then had the same %s. "
+                        + "Perplexity is measured on held-out text.",
+                name, teacher.blocks().size(), CompressionReports.blocks(flexi.plan().pruned().length), java.util.Arrays.toString(flexi.plan().pruned()), 100 * pruned,
+                100 * flexi.plan().parameterFraction(), 100 * rate, rank, recovery.describe());
+        List<CompressionReport.Parameters> parameters = List.of(CompressionReports.parameters("teacher", teacher, false),
+                CompressionReports.parameters("ShortGPT drop", drop.model(), false), CompressionReports.parameters("drop + LoRA", dropLora.model(), true),
+                CompressionReports.parameters("FlexiGPT", flexi.model(), false));
+        CompressionReport report = new CompressionReport(title, summary, "Block Influence", scores, flexi.plan().pruned(), CompressionReports.sources(flexi),
+                CompressionReports.trained(losses), rows, parameters, phases);
         try (OutputDirectory dir = new OutputDirectory(uniqueOut())) {
             JsonReport.write(dir.path().resolve("report.json"), rows);
-            Pipeline.writeMarkdown(dir.path().resolve("report.md"), "FlexiGPT demo: " + name, List.of(recovery.describe()), rows);
-            HtmlReport.write(dir.path().resolve("report.html"), "FlexiGPT demo: " + name, rows);
+            Pipeline.writeMarkdown(dir.path().resolve("report.md"), title, List.of(recovery.describe()), rows);
+            HtmlReport.write(dir.path().resolve("report.html"), report);
             dir.commit();
         }
+        o.printf(Locale.ROOT, "phases: importance %.1f s, compression %.1f s, recovery %.1f s, evaluation %.1f s%n",
+                phases.get("importance"), phases.get("compression"), phases.get("recovery"), phases.get("evaluation"));
         o.printf("%nreports in %s (report.html opens in any browser); %.0f s in all%n", uniqueOutChosen, (System.nanoTime() - t0) / 1e9);
         if (teacherDir != null) o.printf("the teacher: ./flexigpt generate --model %s --prompt \"The Commission\"%n", teacherDir);
         o.flush();
@@ -191,6 +220,10 @@ final class DemoCommand implements Callable<Integer> {
         HfCheckpoint.write(modelDir, model.toCheckpoint(), StoredType.F32);
         Files.delete(checkpoint);
         return model;
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
     }
 
     private static String fmt(double[] v) {

@@ -223,6 +223,12 @@ class CliTest {
         assertEquals("| method | rate | blocks | stored parameters | trainable parameters | held-out ppl |", md.get(4));
         assertEquals(10, md.size(), "title, blank, recovery, blank, header, rule, four methods: " + md);
         assertEquals(4, Json.getList(Json.object(Json.parse(Files.readString(dir.resolve("report/report.json")), "report"), "report", "report"), "results", "report").size());
+        String html = Files.readString(dir.resolve("report/report.html"));
+        assertTrue(html.contains("class=\"pruned\"><title>block ") && html.contains("class=\"kept\"><title>block "), "importance bars with the pruned marked");
+        assertTrue(html.contains("<table class=\"sources\">"), "FlexiGPT's sources");
+        String losses = html.substring(html.indexOf("Training loss per recovery step"));
+        assertTrue(losses.contains(">FlexiGPT</text>") && losses.contains(">drop + LoRA</text>"), "a loss curve per trained method: " + losses);
+        assertTrue(html.contains("<h2>Phase times</h2>"), html);
         Run cached = run("demo", "--quick", "--cache", dir.resolve("cache").toString(), "--out", dir.resolve("report").toString());
         assertEquals(0, cached.code(), cached.err());
         assertTrue(cached.out().contains("using the cached teacher"), cached.out());

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * chart per task and metric of the value against compression rate, drawn from the results that carry a
  * numeric {@value #COMPRESSION_RATE} setting (one line per {@value #METHOD} setting, or per model when
  * absent); one bar chart per metric comparing models across tasks for the other task-metric pairs;
- * and the full table.
+ * and the full table. A compression run ({@link CompressionReport}) gets its own page.
  */
 public final class HtmlReport {
     /** Setting key giving the compression rate of the measured model, plotted on the x axis. */
@@ -37,15 +37,134 @@ public final class HtmlReport {
             table { border-collapse: collapse; }
             th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: right; white-space: nowrap; }
             th:first-child, td:first-child { text-align: left; }
+            .summary { max-width: 60em; line-height: 1.45; }
+            .note { font-size: 13px; color: #555; max-width: 60em; }
             """;
 
     private HtmlReport() {}
 
     /** The HTML page. */
     public static String render(String title, List<EvalResult> results) {
+        StringBuilder html = head(title);
+        results(html, results);
+        return html.append("</body>\n</html>\n").toString();
+    }
+
+    /**
+     * The page of a compression run: what was done, block importance with the pruned blocks marked, the
+     * source each replacement shares, the recovery loss curves, held-out perplexity per model, the parameter
+     * accounting, the time per phase (when given) and the table of all results.
+     */
+    public static String render(CompressionReport report) {
+        StringBuilder html = head(report.title());
+        html.append("<p class=\"summary\">").append(escape(report.summary())).append("</p>\n");
+        html.append("<h2>Block importance</h2>\n");
+        Set<Integer> pruned = Arrays.stream(report.pruned()).boxed().collect(Collectors.toSet());
+        html.append(Svg.importance(report.importanceMetric() + " per block; pruned in red: "
+                + Arrays.toString(report.pruned()), report.importance(), pruned));
+        html.append("<h2>Shared sources</h2>\n");
+        sources(html, report);
+        html.append("<h2>Recovery training loss</h2>\n");
+        Map<String, List<double[]>> curves = new LinkedHashMap<>();
+        report.lossCurves().forEach((method, losses) -> {
+            List<double[]> points = new ArrayList<>();
+            for (int i = 0; i < losses.length; i++) {
+                if (Double.isFinite(losses[i])) {
+                    points.add(new double[] {i + 1, losses[i]});
+                }
+            }
+            if (!points.isEmpty()) {
+                curves.put(method, points);
+            }
+        });
+        int steps = curves.values().stream().mapToInt(List::size).max().orElse(0);
+        int window = Math.max(1, steps / 15);
+        html.append(curves.isEmpty() ? "<p>No method was trained.</p>\n"
+                : Svg.curves("Training loss per recovery step" + (window > 1 ? " (faint: each step; solid: mean of the last " + window + ")" : ""),
+                        "step", "loss", curves, window));
+        perplexityBars(html, report.results());
+        html.append("<h2>Parameters</h2>\n");
+        parameters(html, report.parameters());
+        if (!report.phaseSeconds().isEmpty()) {
+            html.append("<h2>Phase times</h2>\n<table>\n<tr><th>phase</th><th>seconds</th></tr>\n");
+            report.phaseSeconds().forEach((phase, seconds) -> html.append("<tr><td>").append(escape(phase)).append("</td><td>")
+                    .append(String.format(java.util.Locale.ROOT, "%.1f", seconds)).append("</td></tr>\n"));
+            html.append("</table>\n");
+        }
+        html.append("<h2>All results</h2>\n");
+        table(html, report.results());
+        return html.append("</body>\n</html>\n").toString();
+    }
+
+    /** Writes the page of a compression run atomically. */
+    public static void write(Path file, CompressionReport report) throws IOException {
+        AtomicFiles.writeString(file, render(report));
+    }
+
+    private static StringBuilder head(String title) {
         StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         html.append("<title>").append(escape(title)).append("</title>\n<style>\n").append(STYLE)
                 .append("</style>\n</head>\n<body>\n<h1>").append(escape(title)).append("</h1>\n");
+        return html;
+    }
+
+    private static void sources(StringBuilder html, CompressionReport report) {
+        if (report.sources().isEmpty()) {
+            html.append("<p>No replacement shares a source: the pruned blocks ")
+                    .append(escape(Arrays.toString(report.pruned()))).append(" were removed.</p>\n");
+            return;
+        }
+        html.append("<table class=\"sources\">\n<tr><th>pruned block</th><th>shares block</th><th>E(p, s)</th><th>E(p, none)</th></tr>\n");
+        for (CompressionReport.Source s : report.sources()) {
+            html.append("<tr><td>").append(s.pruned()).append("</td><td>").append(s.source() < 0 ? "none" : Integer.toString(s.source()))
+                    .append("</td><td>").append(orNa(s.error())).append("</td><td>").append(orNa(s.noSharingError())).append("</td></tr>\n");
+        }
+        html.append("</table>\n<p class=\"note\">E(p, s): relative error of the best low-rank approximation of block p's weights "
+                + "as block s's weights plus the adapters; E(p, none): the same without a shared base.</p>\n");
+    }
+
+    private static String orNa(double v) {
+        return Double.isFinite(v) ? ResultTable.format(v) : "n/a";
+    }
+
+    private static void perplexityBars(StringBuilder html, List<EvalResult> results) {
+        Map<String, List<EvalResult>> byMetric = new LinkedHashMap<>();
+        for (EvalResult r : results) {
+            if (r.metric().contains("perplexity")) {
+                byMetric.computeIfAbsent(r.task() + " " + r.metric(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        byMetric.forEach((metric, rows) -> {
+            html.append("<h2>Held-out ").append(escape(rows.get(0).metric())).append("</h2>\n");
+            List<String> labels = rows.stream().map(HtmlReport::label).toList();
+            double[] values = rows.stream().mapToDouble(EvalResult::value).toArray();
+            double[] spreads = rows.stream().mapToDouble(EvalResult::stderr).toArray();
+            boolean anySpread = Arrays.stream(spreads).anyMatch(Double::isFinite);
+            html.append(Svg.barsWithSpread(metric + " per model (lower is better)" + (anySpread ? ", ± the spread over seeds" : ""),
+                    rows.get(0).metric(), labels, values, spreads));
+        });
+    }
+
+    private static String label(EvalResult r) {
+        return r.settings().get(METHOD) instanceof String m ? m : r.model();
+    }
+
+    private static void parameters(StringBuilder html, List<CompressionReport.Parameters> rows) {
+        html.append("<table class=\"parameters\">\n<tr><th>model</th><th>stored</th><th>merged</th><th>trainable</th><th>compute per token</th></tr>\n");
+        for (CompressionReport.Parameters p : rows) {
+            html.append("<tr><td>").append(escape(p.model())).append("</td><td>").append(count(p.stored())).append("</td><td>")
+                    .append(p.merged() < 0 ? "n/a" : count(p.merged())).append("</td><td>").append(count(p.trainable())).append("</td><td>")
+                    .append(count(p.computePerToken())).append("</td></tr>\n");
+        }
+        html.append("</table>\n<p class=\"note\">stored: distinct weights saved (a shared weight once); merged: after merging "
+                + "the adapters into the weights they adapt (drop + LoRA only); compute per token: every use of a weight in a forward pass.</p>\n");
+    }
+
+    private static String count(long n) {
+        return String.format(java.util.Locale.ROOT, "%,d", n);
+    }
+
+    private static void results(StringBuilder html, List<EvalResult> results) {
         List<EvalResult> curves = results.stream()
                 .filter(r -> r.settings().get(COMPRESSION_RATE) instanceof Number).toList();
         Set<String> drawnAsLines = curves.stream().map(HtmlReport::chartKey).collect(Collectors.toSet());
@@ -60,7 +179,6 @@ public final class HtmlReport {
         }
         html.append("<h2>All results</h2>\n");
         table(html, results);
-        return html.append("</body>\n</html>\n").toString();
     }
 
     /** Writes the page atomically. */
