@@ -6,8 +6,6 @@ import io.flexigpt.tensor.Parallelism;
 import io.flexigpt.tensor.Rng;
 import io.flexigpt.tensor.Tensor;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.util.Locale;
 
 /**
@@ -49,13 +47,13 @@ public final class AttentionMemoryRunner {
         long allocated = Long.MAX_VALUE, peak = 0;
         for (int r = 0; r < reps; r++) {
             System.gc();
-            long heapBefore = resetPeaks();
-            long before = allocatedBytes(threads);
+            long heapBefore = HeapProbe.resetPeaks();
+            long before = HeapProbe.allocatedBytes(threads);
             long start = System.nanoTime();
             step(q, k, v, seed);
             double ms = (System.nanoTime() - start) / 1e6;
-            allocated = Math.min(allocated, allocatedBytes(threads) - before);
-            peak = Math.max(peak, peakHeap() - heapBefore);
+            allocated = Math.min(allocated, HeapProbe.allocatedBytes(threads) - before);
+            peak = Math.max(peak, HeapProbe.peakHeap() - heapBefore);
             bestMs = Math.min(bestMs, ms);
         }
         System.out.printf(Locale.ROOT, "T=%d heads=%d kvHeads=%d headDim=%d: forward+backward best of %d %.1f ms, allocated %.1f MB per call, peak heap above baseline %.1f MB%n",
@@ -67,30 +65,5 @@ public final class AttentionMemoryRunner {
         Variable out = Functions.causalAttention(qv, kv, vv, 0);
         out.backward(seed);
         return qv.grad().get(0, 0, 0, 0) + kv.grad().get(0, 0, 0, 0) + vv.grad().get(0, 0, 0, 0);
-    }
-
-    private static long allocatedBytes(com.sun.management.ThreadMXBean threads) {
-        long total = 0;
-        for (long b : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) total += Math.max(0, b);
-        return total;
-    }
-
-    /** Resets the heap pools' peaks and returns the heap in use now. */
-    private static long resetPeaks() {
-        long used = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() != MemoryType.HEAP) continue;
-            pool.resetPeakUsage();
-            used += pool.getUsage().getUsed();
-        }
-        return used;
-    }
-
-    private static long peakHeap() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) peak += pool.getPeakUsage().getUsed();
-        }
-        return peak;
     }
 }

@@ -6,8 +6,6 @@ import io.flexigpt.tensor.Parallelism;
 import io.flexigpt.tensor.Rng;
 import io.flexigpt.tensor.Tensor;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.util.Locale;
 
 /**
@@ -38,11 +36,11 @@ public final class LossHeadMemoryRunner {
         long allocated = Long.MAX_VALUE, peak = 0;
         for (int r = 0; r < reps; r++) {
             System.gc();
-            long base = resetPeaks(), before = allocatedBytes(threads), start = System.nanoTime();
+            long base = HeapProbe.resetPeaks(), before = HeapProbe.allocatedBytes(threads), start = System.nanoTime();
             step(student, teacher, targets);
             best = Math.min(best, (System.nanoTime() - start) / 1e6);
-            allocated = Math.min(allocated, allocatedBytes(threads) - before);
-            peak = Math.max(peak, peakHeap() - base);
+            allocated = Math.min(allocated, HeapProbe.allocatedBytes(threads) - before);
+            peak = Math.max(peak, HeapProbe.peakHeap() - base);
         }
         System.out.printf(Locale.ROOT, "threads %d, logits %d x %d (%.0f MB each): %s forward+backward best of %d %.1f ms, allocated %.1f MB per call, peak heap above baseline %.1f MB%n",
                 Parallelism.threads(), rows, vocab, 4.0 * rows * vocab / 1e6, FUSED == null ? "KL + CE" : "fused KL + CE", reps, best, allocated / 1e6, peak / 1e6);
@@ -73,29 +71,5 @@ public final class LossHeadMemoryRunner {
         }
         loss.backward();
         return loss.value().item() + s.grad().get(0, 0);
-    }
-
-    private static long allocatedBytes(com.sun.management.ThreadMXBean threads) {
-        long total = 0;
-        for (long b : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) total += Math.max(0, b);
-        return total;
-    }
-
-    private static long resetPeaks() {
-        long used = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() != MemoryType.HEAP) continue;
-            pool.resetPeakUsage();
-            used += pool.getUsage().getUsed();
-        }
-        return used;
-    }
-
-    private static long peakHeap() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) peak += pool.getPeakUsage().getUsed();
-        }
-        return peak;
     }
 }
