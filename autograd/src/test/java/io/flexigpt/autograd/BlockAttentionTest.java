@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.flexigpt.tensor.DType;
 import io.flexigpt.tensor.Parallelism;
 import io.flexigpt.tensor.Tensor;
+import io.flexigpt.tensor.testing.TensorGens;
 import java.nio.file.Path;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -20,21 +20,11 @@ import org.junit.jupiter.api.Test;
  */
 class BlockAttentionTest {
 
-    /** Uniform values in [-2, 2). */
-    static Tensor rand(long seed, int... shape) {
-        Random r = new Random(seed);
-        int n = 1;
-        for (int s : shape) n *= s;
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) (r.nextDouble() * 4 - 2);
-        return Tensor.of(v, shape);
-    }
-
     /** {@code q, k, v} for the given shape; keys = offset + time. */
     static Tensor[] inputs(long seed, int batch, int kvHeads, int group, int time, int offset, int headDim) {
         int keys = offset + time;
-        return new Tensor[] {rand(seed, batch, kvHeads * group, time, headDim), rand(seed + 1, batch, kvHeads, keys, headDim),
-            rand(seed + 2, batch, kvHeads, keys, headDim)};
+        return new Tensor[] {TensorGens.random(seed, batch, kvHeads * group, time, headDim), TensorGens.random(seed + 1, batch, kvHeads, keys, headDim),
+            TensorGens.random(seed + 2, batch, kvHeads, keys, headDim)};
     }
 
     @Test
@@ -45,7 +35,7 @@ class BlockAttentionTest {
         for (int[] s : shapes) {
             for (int[] b : blocks) {
                 Tensor[] in = inputs(seed++, s[0], s[1], s[2], s[3], s[4], s[5]);
-                Tensor weights = rand(seed++, s[0], s[1] * s[2], s[3], s[5]).to(DType.F64);
+                Tensor weights = TensorGens.random(seed++, s[0], s[1] * s[2], s[3], s[5]).to(DType.F64);
                 int offset = s[4];
                 GradientCheck.Result r = GradientCheck.check(v -> BlockAttention.apply(v[0], v[1], v[2], offset, b[0], b[1])
                         .mul(Variable.constant(weights)).sum(), in);
@@ -62,7 +52,7 @@ class BlockAttentionTest {
         for (int[] s : shapes) {
             for (int[] b : blocks) {
                 Tensor[] in = inputs(seed++, s[0], s[1], s[2], s[3], s[4], s[5]);
-                Tensor dOut = rand(seed++, s[0], s[1] * s[2], s[3], s[5]);
+                Tensor dOut = TensorGens.random(seed++, s[0], s[1] * s[2], s[3], s[5]);
                 Dense ref = Dense.of(in[0], in[1], in[2], s[4], dOut);
                 Variable q = Variable.parameter(in[0]), k = Variable.parameter(in[1]), v = Variable.parameter(in[2]);
                 Variable out = BlockAttention.apply(q, k, v, s[4], b[0], b[1]);
@@ -86,7 +76,7 @@ class BlockAttentionTest {
     @Test
     void resultsAreBitIdenticalForAnyThreadCount() {
         Tensor[] in = inputs(3, 1, 3, 3, 300, 0, 16);
-        Tensor dOut = rand(4, 1, 9, 300, 16);
+        Tensor dOut = TensorGens.random(4, 1, 9, 300, 16);
         int before = Parallelism.threads();
         try {
             Parallelism.setThreads(1);
@@ -118,7 +108,7 @@ class BlockAttentionTest {
     static final class LongSequence {
         public static void main(String[] args) {
             int time = Integer.parseInt(args[0]);
-            Tensor[] r = forwardBackward(inputs(9, 1, 1, 2, time, 0, 8), rand(10, 1, 2, time, 8));
+            Tensor[] r = forwardBackward(inputs(9, 1, 1, 2, time, 0, 8), TensorGens.random(10, 1, 2, time, 8));
             for (Tensor t : r) {
                 for (float x : t.toFloatArray()) if (!Float.isFinite(x)) throw new AssertionError("non-finite result");
             }
