@@ -305,23 +305,23 @@ final class GemmDriver {
         }
     }
 
+    /** The single row of a transposed A ({@code k} values {@code lda} apart) copied into a contiguous per-thread buffer. */
+    private static float[] contiguousRow(int k, float[] a, int aOff, int lda) {
+        Buffers buf = BUFFERS.get();
+        float[] x = buf.x = Buffers.atLeast(buf.x, k);
+        for (int p = 0; p < k; p++) x[p] = a[aOff + p * lda];
+        return x;
+    }
+
     /** m == 1: a vector-matrix product streaming B once, split over output columns. */
     private static void singleRow(GemmKernel kern, boolean ta, boolean tb, int n, int k, float[] a, int aOff, int lda,
                                   float[] b, int bOff, int ldb, float[] c, int cOff, boolean accumulate, boolean parallel) {
         int units = ceilDiv(n, ROW_GRAIN);
         Parallelism.RangeBody body;
         if (tb) {
-            float[] x;
-            int xi;
-            if (ta && k > 1 && lda != 1) {
-                Buffers buf = BUFFERS.get();
-                x = buf.x = Buffers.atLeast(buf.x, k);
-                for (int p = 0; p < k; p++) x[p] = a[aOff + p * lda];
-                xi = 0;
-            } else {
-                x = a;
-                xi = aOff;
-            }
+            boolean strided = ta && k > 1 && lda != 1;
+            float[] x = strided ? contiguousRow(k, a, aOff, lda) : a;
+            int xi = strided ? 0 : aOff;
             body = (s, e) -> {
                 int j0 = s * ROW_GRAIN, j1 = Math.min(n, e * ROW_GRAIN);
                 kern.rowsDotVector(k, x, xi, b, bOff + j0 * ldb, ldb, c, cOff + j0, j1 - j0, !accumulate);
@@ -353,17 +353,9 @@ final class GemmDriver {
         int units = ceilDiv(n, ROW_GRAIN);
         Parallelism.RangeBody body;
         if (tb) {
-            float[] x;
-            int xi;
-            if (ta && k > 1 && lda != 1) {
-                Buffers buf = BUFFERS.get();
-                x = buf.x = Buffers.atLeast(buf.x, k);
-                for (int p = 0; p < k; p++) x[p] = a[aOff + p * lda];
-                xi = 0;
-            } else {
-                x = a;
-                xi = aOff;
-            }
+            boolean strided = ta && k > 1 && lda != 1;
+            float[] x = strided ? contiguousRow(k, a, aOff, lda) : a;
+            int xi = strided ? 0 : aOff;
             body = (s, e) -> {
                 Buffers buf = BUFFERS.get();
                 float[] w = buf.wide = Buffers.atLeast(buf.wide, ROW_GRAIN * k);
