@@ -170,15 +170,4 @@ class ImportanceMetricsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImportanceMetric.byName("cosine"));
         assertTrue(e.getMessage().contains("'cosine'") && e.getMessage().contains("bi, ppl, l2 or taylor"), e.getMessage());
     }
-
-    @Test
-    void importanceScoresRecordTheMetricAndTheCalibrationSize() {
-        LlamaModel model = TinyModels.random(2, 3);
-        CalibrationData data = TinyModels.calibration(model, 5, 8, 2, 3);
-        ImportanceScores s = ImportanceScores.compute(new RelativeL2(), model, data);
-        assertEquals("l2", s.metric());
-        assertEquals(40, s.calibrationTokens());
-        assertEquals(8, s.seqLen());
-        assertArrayEquals(new RelativeL2().score(model, data), s.scores());
-    }
 }

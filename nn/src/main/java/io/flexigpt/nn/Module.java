@@ -19,7 +19,6 @@ import java.util.Set;
 public abstract class Module {
     private final LinkedHashMap<String, Variable> params = new LinkedHashMap<>();
     private final LinkedHashMap<String, Module> modules = new LinkedHashMap<>();
-    private boolean training = true;
 
     /** Registers a new trainable parameter initialised to {@code init}. */
     protected Variable parameter(String name, Tensor init) {
@@ -95,23 +94,6 @@ public abstract class Module {
 
     public void unfreeze() {
         for (Variable v : parameters()) v.setRequiresGrad(true);
-    }
-
-    public void train() {
-        setTraining(true);
-    }
-
-    public void eval() {
-        setTraining(false);
-    }
-
-    private void setTraining(boolean on) {
-        training = on;
-        for (Module m : children().values()) m.setTraining(on);
-    }
-
-    public boolean isTraining() {
-        return training;
     }
 
     /** Parameter values under their names (shared tensors appear under every name, as the same instance). */

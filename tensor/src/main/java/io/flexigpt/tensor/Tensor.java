@@ -366,9 +366,6 @@ public final class Tensor {
     /** {@code s - this}. */
     public Tensor rsub(double s) { return Elementwise.scalar(this, s, Elementwise.Binary.SUB, true); }
 
-    /** {@code s / this}. */
-    public Tensor rdiv(double s) { return Elementwise.scalar(this, s, Elementwise.Binary.DIV, true); }
-
     public Tensor pow(double exponent) { return Elementwise.scalar(this, exponent, Elementwise.Binary.POW, false); }
 
     public Tensor maximum(double s) { return Elementwise.scalar(this, s, Elementwise.Binary.MAX, false); }

@@ -13,9 +13,4 @@ public record TrainConfig(int steps, int batchSize, int seqLen, double lr, doubl
         if (warmupSteps < 0 || warmupSteps > steps) throw new IllegalArgumentException("warmupSteps must be in [0, steps]");
         if (lr <= 0 || minLr < 0 || weightDecay < 0 || clipNorm <= 0) throw new IllegalArgumentException("lr and clipNorm must be positive, minLr and weightDecay >= 0");
     }
-
-    /** Tokens seen per optimiser step. */
-    public long tokensPerStep() {
-        return (long) batchSize * seqLen;
-    }
 }

@@ -63,7 +63,6 @@ public final class Trainer {
         Map<Variable, String> names = new IdentityHashMap<>();
         for (Map.Entry<String, Variable> e : model.namedParameters().entrySet()) names.putIfAbsent(e.getValue(), e.getKey());
         int lastSaved = start;
-        model.train();
         List<double[]> heldOut = new ArrayList<>();
         double lastLoss = Double.NaN;
         long t0 = System.nanoTime();
@@ -112,7 +111,6 @@ public final class Trainer {
             TrainingCheckpoint.write(checkpointFile, model, optimizer, rng, step);
             listener.onCheckpoint(step, checkpointFile);
         }
-        model.eval();
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new TrainResult(start, step, lastLoss, heldOut, stoppedEarly, tokens / Math.max(seconds, 1e-9));
     }

@@ -206,7 +206,6 @@ class GoldenTrajectoryTest {
         double[] norms = doubles(Json.getList(train, "grad_norms_before_clip", source));
         List<Object> clipped = Json.getList(train, "clipped", source);
         int steps = Json.getInt(train, "steps", source);
-        model.train();
         for (int step = 0; step < steps; step++) {
             adamW.zeroGrad();
             Variable loss = LossFunction.crossEntropy().loss(model, batch);
