@@ -40,17 +40,18 @@ public final class LlamaModel extends Module {
     }
 
     /**
-     * Builds the model from tensors named as in a Hugging Face state dict. The model takes the tensors over
-     * (contiguous ones are used as they are, not copied): tensors are values, so a tensor may be shared with
-     * another model as long as neither trains it; pass {@code copy()}s where independent weights are meant.
+     * Builds the model from tensors named as in a Hugging Face state dict ({@link HfNames}). The model takes
+     * ownership of the tensors handed to it: contiguous ones become its parameters as they are, not copied,
+     * so training the model changes them. A caller that means to keep independent weights passes
+     * {@code copy()}s; tensors may be shared with another model only as long as neither trains them.
      */
     public static LlamaModel fromWeights(LlamaConfig config, Map<String, Tensor> weights) {
         WeightSource w = new WeightSource(weights);
         List<TransformerBlock> blocks = new ArrayList<>();
-        for (int i = 0; i < config.nLayers(); i++) blocks.add(block(config, "model.layers." + i + ".", w));
-        Linear head = config.tiedEmbeddings() ? null : new Linear(w.take("lm_head.weight", config.vocabSize(), config.dim()));
-        LlamaModel m = new LlamaModel(config, new Embedding(w.take("model.embed_tokens.weight", config.vocabSize(), config.dim())), blocks,
-                new RmsNorm(w.take("model.norm.weight", config.dim()), config.normEps()), head);
+        for (int i = 0; i < config.nLayers(); i++) blocks.add(block(config, i, w));
+        Linear head = config.tiedEmbeddings() ? null : new Linear(w.take(HfNames.LM_HEAD, config.vocabSize(), config.dim()));
+        LlamaModel m = new LlamaModel(config, new Embedding(w.take(HfNames.EMBEDDING, config.vocabSize(), config.dim())), blocks,
+                new RmsNorm(w.take(HfNames.FINAL_NORM, config.dim()), config.normEps()), head);
         w.requireAllUsed();
         return m;
     }
@@ -68,39 +69,24 @@ public final class LlamaModel extends Module {
         Rng rng = new Rng(seed);
         float std = 0.02f, residualStd = (float) (0.02 / Math.sqrt(2.0 * config.nLayers()));
         Map<String, Tensor> w = new LinkedHashMap<>();
-        int d = config.dim(), kv = config.kvDim(), h = config.hiddenDim();
-        w.put("model.embed_tokens.weight", rng.normal(0, std, config.vocabSize(), d));
-        for (int i = 0; i < config.nLayers(); i++) {
-            String p = "model.layers." + i + ".";
-            w.put(p + "input_layernorm.weight", Tensor.ones(d));
-            w.put(p + "self_attn.q_proj.weight", rng.normal(0, std, d, d));
-            w.put(p + "self_attn.k_proj.weight", rng.normal(0, std, kv, d));
-            w.put(p + "self_attn.v_proj.weight", rng.normal(0, std, kv, d));
-            w.put(p + "self_attn.o_proj.weight", rng.normal(0, residualStd, d, d));
-            w.put(p + "post_attention_layernorm.weight", Tensor.ones(d));
-            w.put(p + "mlp.gate_proj.weight", rng.normal(0, std, h, d));
-            w.put(p + "mlp.up_proj.weight", rng.normal(0, std, h, d));
-            w.put(p + "mlp.down_proj.weight", rng.normal(0, residualStd, d, h));
+        for (Map.Entry<String, int[]> e : HfNames.shapes(config).entrySet()) {
+            String name = e.getKey();
+            boolean gain = e.getValue().length == 1;
+            boolean residual = name.endsWith(HfNames.projectionWeight("o_proj")) || name.endsWith(HfNames.projectionWeight("down_proj"));
+            w.put(name, gain ? Tensor.ones(e.getValue()) : rng.normal(0, residual ? residualStd : std, e.getValue()));
         }
-        w.put("model.norm.weight", Tensor.ones(d));
-        if (!config.tiedEmbeddings()) w.put("lm_head.weight", rng.normal(0, std, config.vocabSize(), d));
         return fromWeights(config, w);
     }
 
-    /** A standard block built from the tensors under {@code prefix}. */
-    static TransformerBlock block(LlamaConfig c, String prefix, WeightSource w) {
-        int d = c.dim(), kv = c.kvDim(), h = c.hiddenDim();
-        Attention attention = new Attention(c,
-                new Linear(w.take(prefix + "self_attn.q_proj.weight", d, d)),
-                new Linear(w.take(prefix + "self_attn.k_proj.weight", kv, d)),
-                new Linear(w.take(prefix + "self_attn.v_proj.weight", kv, d)),
-                new Linear(w.take(prefix + "self_attn.o_proj.weight", d, d)));
-        FeedForward mlp = new FeedForward(
-                new Linear(w.take(prefix + "mlp.gate_proj.weight", h, d)),
-                new Linear(w.take(prefix + "mlp.up_proj.weight", h, d)),
-                new Linear(w.take(prefix + "mlp.down_proj.weight", d, h)));
-        return new TransformerBlock(new RmsNorm(w.take(prefix + "input_layernorm.weight", d), c.normEps()), attention,
-                new RmsNorm(w.take(prefix + "post_attention_layernorm.weight", d), c.normEps()), mlp);
+    /** The standard block {@code layer} built from its tensors. */
+    static TransformerBlock block(LlamaConfig c, int layer, WeightSource w) {
+        String prefix = HfNames.block(layer);
+        Map<String, Linear> p = new LinkedHashMap<>();
+        for (String m : HfNames.PROJECTIONS) p.put(m, new Linear(w.take(prefix + HfNames.projectionWeight(m), HfNames.projectionShape(c, m))));
+        Attention attention = new Attention(c, p.get("q_proj"), p.get("k_proj"), p.get("v_proj"), p.get("o_proj"));
+        FeedForward mlp = new FeedForward(p.get("gate_proj"), p.get("up_proj"), p.get("down_proj"));
+        return new TransformerBlock(new RmsNorm(w.take(prefix + HfNames.ATTENTION_NORM, c.dim()), c.normEps()), attention,
+                new RmsNorm(w.take(prefix + HfNames.MLP_NORM, c.dim()), c.normEps()), mlp);
     }
 
     /** The configuration, with the layer count of the current block stack. */

@@ -6,6 +6,10 @@ import io.flexigpt.tensor.backend.ComputeBackend;
 import io.flexigpt.tensor.backend.DeviceBuffer;
 import io.flexigpt.tensor.backend.KvCacheSlice;
 import io.flexigpt.tensor.backend.RowsShape;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The pre-norm Llama block: {@code x += s_a ⊙ Attn(norm_a(x)); x += s_m ⊙ MLP(norm_m(x))}. The per-channel
@@ -44,8 +48,8 @@ public class TransformerBlock extends Module {
         this.attention = module("self_attn", attention);
         this.mlpNorm = module("post_attention_layernorm", mlpNorm);
         this.mlp = module("mlp", mlp);
-        this.attentionScale = attentionScale == null ? null : parameter("attn_output_scale", attentionScale);
-        this.mlpScale = mlpScale == null ? null : parameter("mlp_output_scale", mlpScale);
+        this.attentionScale = attentionScale == null ? null : parameter(HfNames.ATTENTION_SCALE, attentionScale);
+        this.mlpScale = mlpScale == null ? null : parameter(HfNames.MLP_SCALE, mlpScale);
     }
 
     public RmsNorm attentionNorm() { return attentionNorm; }
@@ -55,6 +59,27 @@ public class TransformerBlock extends Module {
     public RmsNorm mlpNorm() { return mlpNorm; }
 
     public FeedForward mlp() { return mlp; }
+
+    /** The seven projections under their Hugging Face names, in the order of {@link HfNames#PROJECTIONS}. */
+    public Map<String, Projection> projections() {
+        Map<String, Projection> out = new LinkedHashMap<>();
+        out.put("q_proj", attention.q());
+        out.put("k_proj", attention.k());
+        out.put("v_proj", attention.v());
+        out.put("o_proj", attention.o());
+        out.put("gate_proj", mlp.gate());
+        out.put("up_proj", mlp.up());
+        out.put("down_proj", mlp.down());
+        return out;
+    }
+
+    /** The per-channel output scales that exist on this block (none, or attention's then the MLP's). */
+    public List<Variable> outputScales() {
+        List<Variable> out = new ArrayList<>();
+        if (attentionScale != null) out.add(attentionScale);
+        if (mlpScale != null) out.add(mlpScale);
+        return out;
+    }
 
     /** The attention branch's output scale, or null. */
     public Variable attentionScale() { return attentionScale; }

@@ -1,5 +1,6 @@
 package io.flexigpt.nn.io;
 
+import io.flexigpt.nn.HfNames;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.nn.tokenizer.Tokenizer;
@@ -56,29 +57,29 @@ public final class GgufCheckpoint {
         Header h = header(file, new LittleEndianReader(ch, file));
         LlamaConfig config = config(file, h);
         Map<String, Tensor> weights = new LinkedHashMap<>();
-        Map<String, int[]> expected = HfCheckpoint.expectedShapes(config);
+        Map<String, int[]> expected = HfNames.shapes(config);
         for (TensorInfo t : h.tensors().values()) {
             String name = hfName(file, t.name());
-            if (!expected.containsKey(name) && !name.equals("lm_head.weight")) throw new FormatException(file + ": tensor '" + t.name() + "' is not part of a " + config.nLayers() + "-block llama model");
+            if (!expected.containsKey(name) && !name.equals(HfNames.LM_HEAD)) throw new FormatException(file + ": tensor '" + t.name() + "' is not part of a " + config.nLayers() + "-block llama model");
             if (weights.put(name, Checkpoints.requireFinite(file, t.name(), load(ch, h.dataStart() + t.offset(), t))) != null) {
                 throw new FormatException(file + ": tensor '" + t.name() + "' names the same weight as another tensor");
             }
         }
-        Tensor output = weights.get("lm_head.weight");
-        Tensor embed = weights.get("model.embed_tokens.weight");
+        Tensor output = weights.get(HfNames.LM_HEAD);
+        Tensor embed = weights.get(HfNames.EMBEDDING);
         boolean tied = output == null || (embed != null && java.util.Arrays.equals(output.shape(), embed.shape()) && output.maxAbsDiff(embed) == 0);
-        if (tied) weights.remove("lm_head.weight");
+        if (tied) weights.remove(HfNames.LM_HEAD);
         config = new LlamaConfig(config.dim(), config.nLayers(), config.nHeads(), config.nKvHeads(), config.hiddenDim(), config.vocabSize(),
                 config.maxSeqLen(), config.ropeTheta(), config.normEps(), tied, RopeLayout.INTERLEAVED);
-        if (!weights.containsKey("model.embed_tokens.weight")) throw new FormatException(file + ": missing tensor 'token_embd.weight'");
-        for (Map.Entry<String, int[]> e : HfCheckpoint.expectedShapes(config).entrySet()) {
+        if (!weights.containsKey(HfNames.EMBEDDING)) throw new FormatException(file + ": missing tensor 'token_embd.weight'");
+        for (Map.Entry<String, int[]> e : HfNames.shapes(config).entrySet()) {
             Tensor t = weights.get(e.getKey());
             if (t == null) throw new FormatException(file + ": missing tensor for '" + e.getKey() + "'");
             if (!java.util.Arrays.equals(t.shape(), e.getValue())) {
                 throw new FormatException(file + ": tensor for '" + e.getKey() + "' has shape " + java.util.Arrays.toString(t.shape()) + ", expected " + java.util.Arrays.toString(e.getValue()));
             }
         }
-        return new Checkpoint(config, Llama2cCheckpoint.sortByLayer(weights, config.nLayers()), tokenizer(file, h), file);
+        return new Checkpoint(config, Llama2cCheckpoint.sortByLayer(weights, config), tokenizer(file, h), file);
     }
 
     /** Parses magic, version, metadata and the tensor directory of {@code file}, checking that every tensor lies within it. */
@@ -245,33 +246,9 @@ public final class GgufCheckpoint {
     }
 
     private static String hfName(Path file, String gguf) throws FormatException {
-        switch (gguf) {
-            case "token_embd.weight": return "model.embed_tokens.weight";
-            case "output_norm.weight": return "model.norm.weight";
-            case "output.weight": return "lm_head.weight";
-            default: break;
-        }
-        if (gguf.startsWith("blk.")) {
-            int dot = gguf.indexOf('.', 4);
-            if (dot > 4) {
-                String layer = gguf.substring(4, dot), rest = gguf.substring(dot + 1);
-                String mapped;
-                switch (rest) {
-                    case "attn_q.weight": mapped = "self_attn.q_proj.weight"; break;
-                    case "attn_k.weight": mapped = "self_attn.k_proj.weight"; break;
-                    case "attn_v.weight": mapped = "self_attn.v_proj.weight"; break;
-                    case "attn_output.weight": mapped = "self_attn.o_proj.weight"; break;
-                    case "ffn_gate.weight": mapped = "mlp.gate_proj.weight"; break;
-                    case "ffn_up.weight": mapped = "mlp.up_proj.weight"; break;
-                    case "ffn_down.weight": mapped = "mlp.down_proj.weight"; break;
-                    case "attn_norm.weight": mapped = "input_layernorm.weight"; break;
-                    case "ffn_norm.weight": mapped = "post_attention_layernorm.weight"; break;
-                    default: mapped = null;
-                }
-                if (mapped != null && layer.matches("0|[1-9][0-9]{0,8}")) return "model.layers." + Integer.parseInt(layer) + "." + mapped;
-            }
-        }
-        throw new FormatException(file + ": unknown tensor '" + gguf + "' for a llama model");
+        String name = GgufNames.toHf(gguf);
+        if (name == null) throw new FormatException(file + ": unknown tensor '" + gguf + "' for a llama model");
+        return name;
     }
 
     private static LlamaConfig config(Path file, Header h) throws FormatException {

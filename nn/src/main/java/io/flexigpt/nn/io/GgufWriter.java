@@ -114,16 +114,7 @@ public final class GgufWriter {
     static Map<String, Tensor> ggufTensors(Checkpoint c) {
         Map<String, Tensor> w = c.weights();
         Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put("token_embd.weight", require(w, "model.embed_tokens.weight"));
-        String[][] names = {
-            {"attn_norm", "input_layernorm"}, {"attn_q", "self_attn.q_proj"}, {"attn_k", "self_attn.k_proj"}, {"attn_v", "self_attn.v_proj"},
-            {"attn_output", "self_attn.o_proj"}, {"ffn_norm", "post_attention_layernorm"}, {"ffn_gate", "mlp.gate_proj"},
-            {"ffn_down", "mlp.down_proj"}, {"ffn_up", "mlp.up_proj"}};
-        for (int l = 0; l < c.config().nLayers(); l++) {
-            for (String[] n : names) out.put("blk." + l + "." + n[0] + ".weight", require(w, "model.layers." + l + "." + n[1] + ".weight"));
-        }
-        out.put("output_norm.weight", require(w, "model.norm.weight"));
-        if (!c.config().tiedEmbeddings()) out.put("output.weight", require(w, "lm_head.weight"));
+        for (String name : GgufNames.inGgufOrder(c.config())) out.put(name, require(w, GgufNames.toHf(name)));
         if (out.size() != w.size()) throw new IllegalArgumentException("the checkpoint has " + w.size() + " tensors, a plain Llama model of its config " + out.size() + ": merge it first");
         return out;
     }

@@ -1,6 +1,7 @@
 package io.flexigpt.nn.io;
 
 import io.flexigpt.tensor.io.AtomicFiles;
+import io.flexigpt.nn.HfNames;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.tensor.Tensor;
@@ -73,7 +74,7 @@ public final class HfCheckpoint {
             throw new NoSuchFileException(single.toString(), null, "neither model.safetensors nor model.safetensors.index.json is in " + dir);
         }
         checkShapes(dir, config, weights);
-        return new Checkpoint(config, Llama2cCheckpoint.sortByLayer(weights, config.nLayers()), null, dir);
+        return new Checkpoint(config, Llama2cCheckpoint.sortByLayer(weights, config), null, dir);
     }
 
     private static void readShard(Path file, java.util.List<String> expected, Map<String, Tensor> into) throws IOException {
@@ -88,7 +89,7 @@ public final class HfCheckpoint {
 
     /** Every expected tensor is present with its shape, and nothing unexpected is there. */
     private static void checkShapes(Path dir, LlamaConfig c, Map<String, Tensor> w) throws FormatException {
-        Map<String, int[]> expected = expectedShapes(c);
+        Map<String, int[]> expected = HfNames.shapes(c);
         for (Map.Entry<String, int[]> e : expected.entrySet()) {
             Tensor t = w.get(e.getKey());
             if (t == null) throw new FormatException(dir + ": missing tensor '" + e.getKey() + "' (expected shape " + Arrays.toString(e.getValue()) + ")");
@@ -100,27 +101,6 @@ public final class HfCheckpoint {
             if (!expected.containsKey(name) && !name.endsWith("rotary_emb.inv_freq")) throw new FormatException(dir + ": unexpected tensor '" + name + "' for this config");
         }
         w.keySet().removeIf(n -> n.endsWith("rotary_emb.inv_freq"));
-    }
-
-    static Map<String, int[]> expectedShapes(LlamaConfig c) {
-        Map<String, int[]> m = new LinkedHashMap<>();
-        int d = c.dim(), kv = c.kvDim(), h = c.hiddenDim();
-        m.put("model.embed_tokens.weight", new int[] {c.vocabSize(), d});
-        for (int l = 0; l < c.nLayers(); l++) {
-            String p = "model.layers." + l + ".";
-            m.put(p + "input_layernorm.weight", new int[] {d});
-            m.put(p + "self_attn.q_proj.weight", new int[] {d, d});
-            m.put(p + "self_attn.k_proj.weight", new int[] {kv, d});
-            m.put(p + "self_attn.v_proj.weight", new int[] {kv, d});
-            m.put(p + "self_attn.o_proj.weight", new int[] {d, d});
-            m.put(p + "post_attention_layernorm.weight", new int[] {d});
-            m.put(p + "mlp.gate_proj.weight", new int[] {h, d});
-            m.put(p + "mlp.up_proj.weight", new int[] {h, d});
-            m.put(p + "mlp.down_proj.weight", new int[] {d, h});
-        }
-        m.put("model.norm.weight", new int[] {d});
-        if (!c.tiedEmbeddings()) m.put("lm_head.weight", new int[] {c.vocabSize(), d});
-        return m;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.flexigpt.nn.io;
 
+import io.flexigpt.nn.HfNames;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.tensor.Tensor;
@@ -52,20 +53,20 @@ public final class Llama2cCheckpoint {
         }
         WeightArrays a = new WeightArrays(file, ch);
         Map<String, Tensor> w = new LinkedHashMap<>();
-        w.put("model.embed_tokens.weight", a.next("token_embedding_table", vocab, dim));
-        a.perLayer(w, layers, "input_layernorm.weight", dim);
-        a.perLayer(w, layers, "self_attn.q_proj.weight", dim, dim);
-        a.perLayer(w, layers, "self_attn.k_proj.weight", kvDim, dim);
-        a.perLayer(w, layers, "self_attn.v_proj.weight", kvDim, dim);
-        a.perLayer(w, layers, "self_attn.o_proj.weight", dim, dim);
-        a.perLayer(w, layers, "post_attention_layernorm.weight", dim);
-        a.perLayer(w, layers, "mlp.gate_proj.weight", hidden, dim);
-        a.perLayer(w, layers, "mlp.down_proj.weight", dim, hidden);
-        a.perLayer(w, layers, "mlp.up_proj.weight", hidden, dim);
-        w.put("model.norm.weight", a.next("rms_final_weight", dim));
+        w.put(HfNames.EMBEDDING, a.next("token_embedding_table", vocab, dim));
+        a.perLayer(w, layers, HfNames.ATTENTION_NORM, dim);
+        a.perLayer(w, layers, HfNames.projectionWeight("q_proj"), dim, dim);
+        a.perLayer(w, layers, HfNames.projectionWeight("k_proj"), kvDim, dim);
+        a.perLayer(w, layers, HfNames.projectionWeight("v_proj"), kvDim, dim);
+        a.perLayer(w, layers, HfNames.projectionWeight("o_proj"), dim, dim);
+        a.perLayer(w, layers, HfNames.MLP_NORM, dim);
+        a.perLayer(w, layers, HfNames.projectionWeight("gate_proj"), hidden, dim);
+        a.perLayer(w, layers, HfNames.projectionWeight("down_proj"), dim, hidden);
+        a.perLayer(w, layers, HfNames.projectionWeight("up_proj"), hidden, dim);
+        w.put(HfNames.FINAL_NORM, a.next("rms_final_weight", dim));
         a.skip(ropeTables);
-        if (!shared) w.put("lm_head.weight", a.next("wcls", vocab, dim));
-        return new Checkpoint(config, sortByLayer(w, layers), null, file);
+        if (!shared) w.put(HfNames.LM_HEAD, a.next("wcls", vocab, dim));
+        return new Checkpoint(config, sortByLayer(w, config), null, file);
     }
 
     /** The fp32 arrays that follow the header, one after another, each mapped at its own offset. */
@@ -93,19 +94,14 @@ public final class Llama2cCheckpoint {
         }
 
         void perLayer(Map<String, Tensor> w, int layers, String name, int... shape) throws IOException {
-            for (int l = 0; l < layers; l++) w.put("model.layers." + l + "." + name, next("layer " + l + " " + name, shape));
+            for (int l = 0; l < layers; l++) w.put(HfNames.block(l) + name, next("layer " + l + " " + name, shape));
         }
     }
 
     /** Orders the tensors as a Hugging Face state dict lists them (embedding, block by block, norm, head). */
-    static Map<String, Tensor> sortByLayer(Map<String, Tensor> w, int layers) {
+    static Map<String, Tensor> sortByLayer(Map<String, Tensor> w, LlamaConfig config) {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put("model.embed_tokens.weight", w.get("model.embed_tokens.weight"));
-        String[] order = {"input_layernorm.weight", "self_attn.q_proj.weight", "self_attn.k_proj.weight", "self_attn.v_proj.weight", "self_attn.o_proj.weight",
-            "post_attention_layernorm.weight", "mlp.gate_proj.weight", "mlp.up_proj.weight", "mlp.down_proj.weight"};
-        for (int l = 0; l < layers; l++) for (String n : order) out.put("model.layers." + l + "." + n, w.get("model.layers." + l + "." + n));
-        out.put("model.norm.weight", w.get("model.norm.weight"));
-        if (w.containsKey("lm_head.weight")) out.put("lm_head.weight", w.get("lm_head.weight"));
+        for (String name : HfNames.shapes(config).keySet()) out.put(name, w.get(name));
         return out;
     }
 }

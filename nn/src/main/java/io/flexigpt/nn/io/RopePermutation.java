@@ -1,5 +1,6 @@
 package io.flexigpt.nn.io;
 
+import io.flexigpt.nn.HfNames;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.tensor.Tensor;
@@ -32,7 +33,7 @@ public final class RopePermutation {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : c.weights().entrySet()) {
             String n = e.getKey();
-            int heads = n.endsWith("self_attn.q_proj.weight") ? cfg.nHeads() : n.endsWith("self_attn.k_proj.weight") ? cfg.nKvHeads() : 0;
+            int heads = n.endsWith(HfNames.projectionWeight("q_proj")) ? cfg.nHeads() : n.endsWith(HfNames.projectionWeight("k_proj")) ? cfg.nKvHeads() : 0;
             Tensor t = e.getValue();
             if (heads > 0) t = layout == RopeLayout.ROTATE_HALF ? toRotateHalf(t, heads) : toInterleaved(t, heads);
             out.put(n, t);
