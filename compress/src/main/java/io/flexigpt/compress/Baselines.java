@@ -65,9 +65,7 @@ public final class Baselines {
         }
         student.freeze();
         for (TransformerBlock b : student.blocks().asList()) {
-            for (Map.Entry<String, io.flexigpt.autograd.Variable> e : b.namedParameters().entrySet()) {
-                if (e.getKey().endsWith("lora_A") || e.getKey().endsWith("lora_B")) e.getValue().setRequiresGrad(true);
-            }
+            for (io.flexigpt.autograd.Variable adapter : Projections.adapters(b)) adapter.setRequiresGrad(true);
         }
         return new CompressionResult("drop-lora", student, dropped.plan(), Map.of(), new double[0][], new double[0]);
     }

@@ -2,7 +2,9 @@ package io.flexigpt.compress;
 
 import io.flexigpt.autograd.Variable;
 import io.flexigpt.nn.LlamaConfig;
+import io.flexigpt.nn.HfNames;
 import io.flexigpt.nn.LlamaModel;
+import io.flexigpt.nn.Projection;
 import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.nn.TransformerBlock;
 import io.flexigpt.nn.io.Checkpoints;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,36 +44,10 @@ public final class CompressedModels {
 
     public static void save(Path dir, LlamaModel model, String method) throws IOException {
         LlamaConfig cfg = model.config();
-        Map<Variable, String> firstName = new IdentityHashMap<>();
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        Set<String> bases = sharedBaseNames(model);
-        // a shared weight is stored under its owner's name, never under the name of a block that borrows it
-        for (boolean borrowed : new boolean[] {false, true}) {
-            for (Map.Entry<String, Variable> e : model.namedParameters().entrySet()) {
-                if (bases.contains(e.getKey()) != borrowed || firstName.containsKey(e.getValue())) continue;
-                firstName.put(e.getValue(), e.getKey());
-                tensors.put(e.getKey(), e.getValue().value());
-            }
-        }
+        Map<Variable, String> storedName = new IdentityHashMap<>();
+        Map<String, Tensor> tensors = distinctTensors(model, storedName);
         List<Object> blocks = new ArrayList<>();
-        for (int i = 0; i < model.blocks().size(); i++) {
-            TransformerBlock b = model.blocks().get(i);
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("index", i);
-            if (!(b.attention().q() instanceof SharedLowRankLinear)) {
-                entry.put("kind", "plain");
-            } else {
-                entry.put("kind", "shared");
-                SharedLowRankLinear q = (SharedLowRankLinear) b.attention().q();
-                entry.put("source", q.base() == null ? -1 : blockOf(firstName.get(q.base())));
-                Map<String, Object> ranks = new LinkedHashMap<>();
-                for (String m : Projections.NAMES) ranks.put(m, ((SharedLowRankLinear) Projections.get(b, m)).adapterRank());
-                entry.put("ranks", ranks);
-                entry.put("output_scales", b.attentionScale() != null);
-                entry.put("normalised_branches", b.normalisedBranches());
-            }
-            blocks.add(entry);
-        }
+        for (int i = 0; i < model.blocks().size(); i++) blocks.add(blockEntry(model, i, storedName));
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("version", 1);
@@ -86,39 +63,81 @@ public final class CompressedModels {
         HfCheckpoint.writeConfig(dir, cfg);
     }
 
-    /** The names under which replacement blocks reference a base weight (their own, for LoRA, or another block's). */
-    private static Set<String> sharedBaseNames(LlamaModel model) {
+    /**
+     * Every distinct tensor of {@code model} once, recording the name each is stored under. A base weight
+     * is stored under its owner's name, never under the name of a replacement projection that borrows it;
+     * only a base that no plain module owns (LoRA on a block's own weights) is stored under the borrower's.
+     */
+    private static Map<String, Tensor> distinctTensors(LlamaModel model, Map<Variable, String> storedName) {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        Set<String> borrowing = basePositions(model);
+        for (boolean borrowed : new boolean[] {false, true}) {
+            for (Map.Entry<String, Variable> e : model.namedParameters().entrySet()) {
+                if (borrowing.contains(e.getKey()) != borrowed || storedName.containsKey(e.getValue())) continue;
+                storedName.put(e.getValue(), e.getKey());
+                tensors.put(e.getKey(), e.getValue().value());
+            }
+        }
+        return tensors;
+    }
+
+    /** The names under which replacement projections hold a base weight (their own, for LoRA, or another block's). */
+    private static Set<String> basePositions(LlamaModel model) {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < model.blocks().size(); i++) {
-            TransformerBlock b = model.blocks().get(i);
-            for (String m : Projections.NAMES) {
-                if (Projections.get(b, m) instanceof SharedLowRankLinear) names.add("model.layers." + i + "." + group(m) + m + ".weight");
+            for (Map.Entry<String, Projection> p : model.blocks().get(i).projections().entrySet()) {
+                if (p.getValue() instanceof SharedLowRankLinear s && s.base() != null) names.add(HfNames.projectionWeight(i, p.getKey()));
             }
         }
         return names;
     }
 
-    /** Adapters and output scales: the tensors only a replacement block has. */
-    private static boolean isOwnTensor(String name) {
-        return name.contains("lora_") || name.endsWith("output_scale");
+    /** Block {@code i}'s metadata entry: plain, or shared with its source, adapter ranks and output scales. */
+    private static Map<String, Object> blockEntry(LlamaModel model, int i, Map<Variable, String> storedName) {
+        TransformerBlock b = model.blocks().get(i);
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("index", i);
+        if (!(b.attention().q() instanceof SharedLowRankLinear q)) {
+            entry.put("kind", "plain");
+            return entry;
+        }
+        entry.put("kind", "shared");
+        entry.put("source", q.base() == null ? -1 : blockOf(model, storedName.get(q.base())));
+        Map<String, Object> ranks = new LinkedHashMap<>();
+        for (Map.Entry<String, Projection> p : b.projections().entrySet()) ranks.put(p.getKey(), ((SharedLowRankLinear) p.getValue()).adapterRank());
+        entry.put("ranks", ranks);
+        entry.put("output_scales", b.attentionScale() != null);
+        entry.put("normalised_branches", b.normalisedBranches());
+        return entry;
     }
 
-    /** The module a projection belongs to: {@code self_attn.} or {@code mlp.}. */
-    private static String group(String projection) {
-        return List.of("q_proj", "k_proj", "v_proj", "o_proj").contains(projection) ? "self_attn." : "mlp.";
-    }
-
-    private static int blockOf(String name) {
-        String rest = name.substring("model.layers.".length());
-        return Integer.parseInt(rest.substring(0, rest.indexOf('.')));
+    /** The block a stored tensor name belongs to. */
+    private static int blockOf(LlamaModel model, String name) {
+        for (int i = 0; i < model.blocks().size(); i++) if (name.startsWith(HfNames.block(i))) return i;
+        throw new IllegalStateException("stored tensor '" + name + "' belongs to no block");
     }
 
     /** Loads a model saved by {@link #save}. */
     public static LlamaModel load(Path dir) throws IOException {
-        LlamaConfig cfg = HfCheckpoint.readConfig(dir);
         Path file = dir.resolve("model.safetensors");
         try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
-            String metaText = f.metadata().get("flexigpt");
+            Layout layout = Layout.read(dir, file, f.metadata().get("flexigpt"), HfCheckpoint.readConfig(dir));
+            Map<String, Tensor> stored = new LinkedHashMap<>();
+            for (String n : f.names()) stored.put(n, Checkpoints.requireFinite(file, n, f.load(n)));
+            rejectStrayTensors(file, layout, stored);
+            LlamaModel model = plainModel(file, layout, stored);
+            replaceSharedBlocks(file, layout, stored, model);
+            model.freeze();
+            return model;
+        }
+    }
+
+    /** What the metadata says of each block: shared or plain, the block whose weights it shares ({@code -1}: none), normalised branches. */
+    private record BlockLayout(boolean shared, int source, boolean normalised) {}
+
+    /** The configuration (with the saved rotary layout) and the block layouts of a compressed model's metadata. */
+    private record Layout(LlamaConfig config, List<BlockLayout> blocks) {
+        static Layout read(Path dir, Path file, String metaText, LlamaConfig cfg) throws FormatException {
             if (metaText == null) throw new FormatException(file + ": no 'flexigpt' metadata; not a compressed model (load it as a plain checkpoint)");
             Map<String, Object> meta = Json.object(Json.parse(metaText, file + " metadata"), "metadata", file.toString());
             if (!FORMAT.equals(meta.get("format"))) throw new FormatException(file + ": metadata format is " + meta.get("format") + ", expected " + FORMAT);
@@ -134,80 +153,114 @@ public final class CompressedModels {
                 throw new FormatException(dir.resolve("config.json") + " does not belong to " + file + " (an interrupted save?): it gives " + cfg
                         + ", the weights were saved with " + saved);
             }
-            Map<String, Tensor> stored = new LinkedHashMap<>();
-            for (String n : f.names()) stored.put(n, Checkpoints.requireFinite(file, n, f.load(n)));
-            Map<String, Tensor> plainWeights = new LinkedHashMap<>();
-            for (Map.Entry<String, Tensor> e : stored.entrySet()) if (!isOwnTensor(e.getKey())) plainWeights.put(e.getKey(), e.getValue());
-            int[] source = new int[blocks.size()];
-            boolean[] shared = new boolean[blocks.size()], normalised = new boolean[blocks.size()];
-            for (int i = 0; i < blocks.size(); i++) {
-                String where = file + " block " + i;
-                Map<String, Object> b = Json.object(blocks.get(i), "block " + i, file.toString());
-                String kind = Json.getString(b, "kind", where);
-                if (!kind.equals("plain") && !kind.equals("shared")) throw new FormatException(where + ": kind is '" + kind + "', expected plain or shared");
-                shared[i] = kind.equals("shared");
-                source[i] = shared[i] ? Json.getInt(b, "source", where) : i;
-                if (!shared[i]) continue;
-                Object norm = b.getOrDefault("normalised_branches", Boolean.FALSE);
-                if (!(norm instanceof Boolean)) throw new FormatException(where + ": normalised_branches is " + norm + ", expected true or false");
-                normalised[i] = (Boolean) norm;
-                if (source[i] < -1 || source[i] >= blocks.size()) throw new FormatException(file + ": block " + i + " shares block " + source[i] + ", which does not exist");
-                for (String m : Projections.NAMES) {
-                    String prefix = "model.layers." + i + "." + group(m) + m + ".";
-                    Tensor a = stored.get(prefix + "lora_A"), bb = stored.get(prefix + "lora_B");
-                    if (a == null || bb == null) throw new FormatException(file + ": block " + i + " lacks adapter tensors " + prefix + "lora_A/lora_B");
-                    // source == i: adapters on the block's own stored weights (LoRA)
-                    if (source[i] == i) continue;
-                    Tensor base;
-                    if (source[i] >= 0) {
-                        String sourceName = "model.layers." + source[i] + "." + group(m) + m + ".weight";
-                        base = stored.get(sourceName);
-                        if (base == null) throw new FormatException(file + ": block " + i + " shares block " + source[i] + ", but the file has no tensor '" + sourceName + "' (a source must be a stored block)");
-                    } else {
-                        // no shared base: a standard block is first built on zeros of the adapters' shape, then replaced
-                        base = Tensor.zeros(bb.dim(0), a.dim(1));
-                    }
-                    plainWeights.put(prefix + "weight", base);
-                }
-            }
-            LlamaModel model;
-            try {
-                model = LlamaModel.fromWeights(cfg, plainWeights);
-            } catch (IllegalArgumentException e) {
-                throw new FormatException(file + ": " + e.getMessage(), e);
-            }
-            java.util.Set<String> used = new java.util.HashSet<>();
-            List<TransformerBlock> built = model.blocks().asList();
-            for (int i = 0; i < blocks.size(); i++) {
-                if (!shared[i]) continue;
-                String p = "model.layers." + i + ".";
-                Map<String, Tensor[]> adapters = new LinkedHashMap<>();
-                for (String m : Projections.NAMES) {
-                    String prefix = p + group(m) + m + ".";
-                    adapters.put(m, new Tensor[] {stored.get(prefix + "lora_A"), stored.get(prefix + "lora_B")});
-                    used.add(prefix + "lora_A");
-                    used.add(prefix + "lora_B");
-                }
-                Tensor sa = stored.get(p + "attn_output_scale"), sm = stored.get(p + "mlp_output_scale");
-                for (String name : List.of("attn_output_scale", "mlp_output_scale")) {
-                    Tensor t = stored.get(p + name);
-                    if (t == null) continue;
-                    used.add(p + name);
-                    if (t.rank() != 1 || t.dim(0) != cfg.dim()) {
-                        throw new FormatException(file + ": tensor '" + p + name + "' has shape " + java.util.Arrays.toString(t.shape()) + ", expected [" + cfg.dim() + "]");
-                    }
-                }
-                try {
-                    model.blocks().replace(i, ReplacementBlocks.build(cfg, built.get(i), source[i] >= 0 ? built.get(source[i]) : null, adapters, sa, sm, normalised[i]));
-                } catch (IllegalArgumentException e) {
-                    throw new FormatException(file + ": block " + i + ": " + e.getMessage(), e);
-                }
-            }
-            for (String name : stored.keySet()) {
-                if (isOwnTensor(name) && !used.contains(name)) throw new FormatException(file + ": tensor '" + name + "' belongs to no shared block of the metadata");
-            }
-            model.freeze();
-            return model;
+            List<BlockLayout> layouts = new ArrayList<>();
+            for (int i = 0; i < blocks.size(); i++) layouts.add(block(file, i, blocks.size(), Json.object(blocks.get(i), "block " + i, file.toString())));
+            return new Layout(cfg, layouts);
         }
+
+        private static BlockLayout block(Path file, int i, int count, Map<String, Object> b) throws FormatException {
+            String where = file + " block " + i;
+            String kind = Json.getString(b, "kind", where);
+            if (!kind.equals("plain") && !kind.equals("shared")) throw new FormatException(where + ": kind is '" + kind + "', expected plain or shared");
+            if (kind.equals("plain")) return new BlockLayout(false, i, false);
+            int source = Json.getInt(b, "source", where);
+            Object norm = b.getOrDefault("normalised_branches", Boolean.FALSE);
+            if (!(norm instanceof Boolean)) throw new FormatException(where + ": normalised_branches is " + norm + ", expected true or false");
+            if (source < -1 || source >= count) throw new FormatException(file + ": block " + i + " shares block " + source + ", which does not exist");
+            return new BlockLayout(true, source, (Boolean) norm);
+        }
+
+        /** The tensors a shared block stores of its own: each projection's adapter factors and the output scales. */
+        Set<String> ownTensors(int i) {
+            Set<String> names = new LinkedHashSet<>();
+            if (!blocks.get(i).shared()) return names;
+            for (String m : HfNames.PROJECTIONS) {
+                String prefix = HfNames.block(i) + HfNames.projectionPath(m) + ".";
+                names.add(prefix + HfNames.ADAPTER_A);
+                names.add(prefix + HfNames.ADAPTER_B);
+            }
+            names.add(HfNames.block(i) + HfNames.ATTENTION_SCALE);
+            names.add(HfNames.block(i) + HfNames.MLP_SCALE);
+            return names;
+        }
+    }
+
+    /** Every stored tensor is a plain model's weight or a shared block's own tensor. */
+    private static void rejectStrayTensors(Path file, Layout layout, Map<String, Tensor> stored) throws FormatException {
+        Set<String> known = new HashSet<>(HfNames.shapes(layout.config()).keySet());
+        for (int i = 0; i < layout.blocks().size(); i++) known.addAll(layout.ownTensors(i));
+        for (String name : stored.keySet()) {
+            if (!known.contains(name)) throw new FormatException(file + ": tensor '" + name + "' belongs to no shared block of the metadata nor to a plain Llama model");
+        }
+    }
+
+    /**
+     * The model with every block built as a plain one: a shared block gets its source's base weights
+     * (its own stored ones for LoRA; zeros of the adapters' shape without a base) until it is replaced.
+     */
+    private static LlamaModel plainModel(Path file, Layout layout, Map<String, Tensor> stored) throws FormatException {
+        Map<String, Tensor> plainWeights = new LinkedHashMap<>();
+        Set<String> own = new HashSet<>();
+        for (int i = 0; i < layout.blocks().size(); i++) own.addAll(layout.ownTensors(i));
+        for (Map.Entry<String, Tensor> e : stored.entrySet()) if (!own.contains(e.getKey())) plainWeights.put(e.getKey(), e.getValue());
+        for (int i = 0; i < layout.blocks().size(); i++) {
+            BlockLayout b = layout.blocks().get(i);
+            if (!b.shared()) continue;
+            for (String m : HfNames.PROJECTIONS) {
+                Tensor[] ab = adapters(file, stored, i, m);
+                if (b.source() == i) continue; // adapters on the block's own stored weights (LoRA)
+                Tensor base;
+                if (b.source() >= 0) {
+                    String sourceName = HfNames.projectionWeight(b.source(), m);
+                    base = stored.get(sourceName);
+                    if (base == null) throw new FormatException(file + ": block " + i + " shares block " + b.source() + ", but the file has no tensor '" + sourceName + "' (a source must be a stored block)");
+                } else {
+                    base = Tensor.zeros(ab[1].dim(0), ab[0].dim(1));
+                }
+                plainWeights.put(HfNames.projectionWeight(i, m), base);
+            }
+        }
+        try {
+            return LlamaModel.fromWeights(layout.config(), plainWeights);
+        } catch (IllegalArgumentException e) {
+            throw new FormatException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The stored adapter factors {@code {A, B}} of projection {@code m} of block {@code i}. */
+    private static Tensor[] adapters(Path file, Map<String, Tensor> stored, int i, String m) throws FormatException {
+        String prefix = HfNames.block(i) + HfNames.projectionPath(m) + ".";
+        Tensor a = stored.get(prefix + HfNames.ADAPTER_A), b = stored.get(prefix + HfNames.ADAPTER_B);
+        if (a == null || b == null) throw new FormatException(file + ": block " + i + " lacks adapter tensors " + prefix + HfNames.ADAPTER_A + "/" + HfNames.ADAPTER_B);
+        return new Tensor[] {a, b};
+    }
+
+    /** Replaces each shared block by its replacement on the (plain-built) source block's weights. */
+    private static void replaceSharedBlocks(Path file, Layout layout, Map<String, Tensor> stored, LlamaModel model) throws FormatException {
+        LlamaConfig cfg = layout.config();
+        List<TransformerBlock> built = model.blocks().asList();
+        for (int i = 0; i < layout.blocks().size(); i++) {
+            BlockLayout b = layout.blocks().get(i);
+            if (!b.shared()) continue;
+            Map<String, Tensor[]> adapters = new LinkedHashMap<>();
+            for (String m : HfNames.PROJECTIONS) adapters.put(m, adapters(file, stored, i, m));
+            Tensor attentionScale = outputScale(file, cfg, stored, HfNames.block(i) + HfNames.ATTENTION_SCALE);
+            Tensor mlpScale = outputScale(file, cfg, stored, HfNames.block(i) + HfNames.MLP_SCALE);
+            try {
+                TransformerBlock source = b.source() >= 0 ? built.get(b.source()) : null;
+                model.blocks().replace(i, ReplacementBlocks.build(cfg, built.get(i), source, adapters, attentionScale, mlpScale, b.normalised()));
+            } catch (IllegalArgumentException e) {
+                throw new FormatException(file + ": block " + i + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** A stored output scale {@code [dim]}, or null when the block has none. */
+    private static Tensor outputScale(Path file, LlamaConfig cfg, Map<String, Tensor> stored, String name) throws FormatException {
+        Tensor t = stored.get(name);
+        if (t != null && (t.rank() != 1 || t.dim(0) != cfg.dim())) {
+            throw new FormatException(file + ": tensor '" + name + "' has shape " + java.util.Arrays.toString(t.shape()) + ", expected [" + cfg.dim() + "]");
+        }
+        return t;
     }
 }

@@ -1,6 +1,5 @@
 package io.flexigpt.compress;
 
-import io.flexigpt.autograd.Variable;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.TransformerBlock;
 import io.flexigpt.tensor.Rng;
@@ -33,10 +32,7 @@ public final class Extension {
         }
         grown.freeze();
         for (TransformerBlock b : grown.blocks().asList()) {
-            if (b.attentionScale() == null) continue;
-            for (Map.Entry<String, Variable> e : b.namedParameters().entrySet()) {
-                if (!e.getKey().endsWith(".weight") || e.getKey().endsWith("layernorm.weight")) e.getValue().setRequiresGrad(true);
-            }
+            if (b.attentionScale() != null) ReplacementBlocks.unfreezeOwnParameters(b);
         }
         return grown;
     }

@@ -1,7 +1,6 @@
 package io.flexigpt.compress;
 
 import io.flexigpt.autograd.NoGrad;
-import io.flexigpt.autograd.Variable;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.TransformerBlock;
 import io.flexigpt.eval.ProgressListener;
@@ -116,11 +115,6 @@ public final class FlexiGpt {
     /** Freezes everything, then unfreezes the replacement blocks' adapters, norm gains and output scales. */
     static void freezeAllButReplacements(LlamaModel model, int[] replaced) {
         model.freeze();
-        for (int p : replaced) {
-            TransformerBlock b = model.blocks().get(p);
-            for (Map.Entry<String, Variable> e : b.namedParameters().entrySet()) {
-                if (!e.getKey().endsWith(".weight") || e.getKey().endsWith("layernorm.weight")) e.getValue().setRequiresGrad(true);
-            }
-        }
+        for (int p : replaced) ReplacementBlocks.unfreezeOwnParameters(model.blocks().get(p));
     }
 }

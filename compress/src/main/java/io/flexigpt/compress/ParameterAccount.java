@@ -2,7 +2,7 @@ package io.flexigpt.compress;
 
 import io.flexigpt.autograd.Variable;
 import io.flexigpt.nn.LlamaModel;
-import java.util.Map;
+import io.flexigpt.nn.TransformerBlock;
 
 /**
  * Exact parameter accounting: {@code stored} counts each distinct tensor once (shared weights once);
@@ -13,11 +13,8 @@ import java.util.Map;
 public record ParameterAccount(long stored, long adapters, long trainable, long computePerToken) {
     public static ParameterAccount of(LlamaModel model) {
         long adapters = 0, compute = 0;
-        for (Map.Entry<String, Variable> e : model.namedParameters().entrySet()) {
-            long n = e.getValue().value().numel();
-            if (e.getKey().endsWith("lora_A") || e.getKey().endsWith("lora_B")) adapters += n;
-            compute += n;
-        }
+        for (Variable v : model.namedParameters().values()) compute += v.value().numel();
+        for (TransformerBlock b : model.blocks().asList()) for (Variable v : Projections.adapters(b)) adapters += v.value().numel();
         return new ParameterAccount(model.parameterCount(), adapters, model.trainableParameterCount(), compute);
     }
 }

@@ -1,6 +1,7 @@
 package io.flexigpt.compress;
 
 import io.flexigpt.autograd.Variable;
+import io.flexigpt.nn.HfNames;
 import io.flexigpt.nn.Linear;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
@@ -26,21 +27,21 @@ public final class PlainModels {
     public static LlamaModel merge(LlamaModel model) {
         LlamaConfig cfg = model.config();
         Map<String, Tensor> w = new LinkedHashMap<>();
-        w.put("model.embed_tokens.weight", model.embedding().weight().value().copy());
+        w.put(HfNames.EMBEDDING, model.embedding().weight().value().copy());
         for (int i = 0; i < model.blocks().size(); i++) {
             TransformerBlock b = model.blocks().get(i);
-            String p = "model.layers." + i + ".";
-            w.put(p + "input_layernorm.weight", b.attentionNorm().weight().value().copy());
-            w.put(p + "post_attention_layernorm.weight", b.mlpNorm().weight().value().copy());
-            for (String m : Projections.NAMES) {
-                Tensor weight = materialise(Projections.get(b, m), "block " + i + " " + m);
+            w.put(HfNames.block(i) + HfNames.ATTENTION_NORM, b.attentionNorm().weight().value().copy());
+            w.put(HfNames.block(i) + HfNames.MLP_NORM, b.mlpNorm().weight().value().copy());
+            for (Map.Entry<String, Projection> e : b.projections().entrySet()) {
+                String m = e.getKey();
+                Tensor weight = materialise(e.getValue(), "block " + i + " " + m);
                 Variable scale = m.equals("o_proj") ? b.attentionScale() : m.equals("down_proj") ? b.mlpScale() : null;
                 if (scale != null) weight = weight.mul(scale.value().reshape(-1, 1));
-                w.put(p + (Projections.NAMES.indexOf(m) < 4 ? "self_attn." : "mlp.") + m + ".weight", weight.contiguous());
+                w.put(HfNames.projectionWeight(i, m), weight.contiguous());
             }
         }
-        w.put("model.norm.weight", model.finalNorm().weight().value().copy());
-        if (!cfg.tiedEmbeddings()) w.put("lm_head.weight", model.headWeight().value().copy());
+        w.put(HfNames.FINAL_NORM, model.finalNorm().weight().value().copy());
+        if (!cfg.tiedEmbeddings()) w.put(HfNames.LM_HEAD, model.headWeight().value().copy());
         return LlamaModel.fromWeights(cfg, w);
     }
 

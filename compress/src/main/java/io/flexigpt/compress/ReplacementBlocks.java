@@ -86,6 +86,24 @@ final class ReplacementBlocks {
                 new FeedForward(p.get("gate_proj"), p.get("up_proj"), p.get("down_proj")), attentionScale, mlpScale, normalisedBranches);
     }
 
+    /**
+     * What recovery trains in a replacement (or inserted) block, found from its structure: its norm gains,
+     * output scales and every adapter factor. Shared base weights are not among them, whatever their names.
+     */
+    static List<Variable> ownParameters(TransformerBlock block) {
+        List<Variable> out = new ArrayList<>();
+        out.addAll(block.attentionNorm().parameters());
+        out.addAll(block.mlpNorm().parameters());
+        out.addAll(Projections.adapters(block));
+        out.addAll(block.outputScales());
+        return out;
+    }
+
+    /** Makes {@link #ownParameters(TransformerBlock)} trainable; everything else keeps its state. */
+    static void unfreezeOwnParameters(TransformerBlock block) {
+        for (Variable v : ownParameters(block)) v.setRequiresGrad(true);
+    }
+
     /** Attention and MLP residual-branch outputs of {@code block} on input {@code x}, as {@code [tokens, dim]}. */
     static Tensor[] branchOutputs(TransformerBlock block, Variable x) {
         return branchOutputs(block, x, block.attentionScale());

@@ -2,9 +2,11 @@ package io.flexigpt.compress;
 
 import io.flexigpt.autograd.Variable;
 import io.flexigpt.nn.DeviceWeights;
+import io.flexigpt.nn.HfNames;
 import io.flexigpt.nn.Projection;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.backend.DeviceBuffer;
+import java.util.List;
 
 /**
  * {@code y = x Wsᵀ + (x Aᵀ) Bᵀ}: a base weight {@code Ws [out, in]} that is a reference to another
@@ -25,8 +27,8 @@ public final class SharedLowRankLinear extends Projection {
             throw new IllegalArgumentException("base " + java.util.Arrays.toString(base.shape()) + " does not match adapter B A of shape [" + b.dim(0) + ", " + a.dim(1) + "]");
         }
         this.base = base == null ? null : parameter("weight", base);
-        this.a = parameter("lora_A", a);
-        this.b = parameter("lora_B", b);
+        this.a = parameter(HfNames.ADAPTER_A, a);
+        this.b = parameter(HfNames.ADAPTER_B, b);
         this.in = a.dim(1);
         this.out = b.dim(0);
     }
@@ -34,6 +36,11 @@ public final class SharedLowRankLinear extends Projection {
     /** The shared base weight (the same instance as the source module's), or null. */
     public Variable base() {
         return base;
+    }
+
+    /** The trainable low-rank factors, {@code A} then {@code B}; the base is not among them. */
+    public List<Variable> adapters() {
+        return List.of(a, b);
     }
 
     public Variable adapterA() {
