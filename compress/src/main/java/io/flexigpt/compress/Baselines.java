@@ -20,11 +20,11 @@ import java.util.Map;
  * given trainable-parameter budget) and SLEB (remove, one at a time, the block whose removal raises the
  * calibration perplexity least).
  */
-public final class Baselines {
+final class Baselines {
     private Baselines() {}
 
     public static CompressionResult shortGpt(LlamaModel teacher, double[] importance, double rate, boolean protectFirst, boolean protectLast) {
-        LlamaModel student = FlexiGpt.copy(teacher);
+        LlamaModel student = FlexiGpt.sharingWeights(teacher);
         PruningPlan plan = PruningPlan.lowestScores(student, importance, rate, protectFirst, protectLast);
         drop(student, plan.pruned());
         student.freeze();
@@ -84,7 +84,7 @@ public final class Baselines {
 
     /** SLEB: removes {@code round(rate * blocks)} blocks greedily by calibration perplexity. */
     public static CompressionResult sleb(LlamaModel teacher, CalibrationData calibration, double rate) {
-        LlamaModel student = FlexiGpt.copy(teacher);
+        LlamaModel student = FlexiGpt.sharingWeights(teacher);
         int blocks = student.blocks().size(), n = PruningPlan.count(blocks, rate);
         List<Integer> remaining = new ArrayList<>();
         for (int i = 0; i < blocks; i++) remaining.add(i);

@@ -17,7 +17,7 @@ public final class Extension {
 
     /** A copy of {@code base} with a shared block inserted after each of {@code after} (indices into the original). */
     public static LlamaModel extend(LlamaModel base, int[] after, RankSpec rank, long seed) {
-        LlamaModel grown = FlexiGpt.copy(base);
+        LlamaModel grown = FlexiGpt.sharingWeights(base);
         int[] sorted = after.clone();
         Arrays.sort(sorted);
         Rng rng = new Rng(seed);

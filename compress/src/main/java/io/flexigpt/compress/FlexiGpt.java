@@ -34,7 +34,7 @@ public final class FlexiGpt {
      */
     public static CompressionResult compress(LlamaModel teacher, double[] importance, CalibrationData calibration, FlexiGptConfig config,
                                              ProgressListener sourceSearch) {
-        LlamaModel student = copy(teacher);
+        LlamaModel student = sharingWeights(teacher);
         PruningPlan plan = PruningPlan.lowestScores(student, importance, config.rate(), config.protectFirst(), config.protectLast());
         List<TransformerBlock> original = student.blocks().asList();
         int n = original.size();
@@ -90,11 +90,11 @@ public final class FlexiGpt {
 
     /**
      * A model with the teacher's configuration and blocks built on the teacher's weight tensors, which it
-     * shares rather than copies (tensors are values): its parameters are its own, so freezing or editing the
+     * shares rather than copies ({@code fromWeights} takes them over, and nothing trains them): its parameters are its own, so freezing or editing the
      * block stack leaves the teacher alone, and only new tensors (adapters, replacement norms and scales)
      * are ever trained.
      */
-    public static LlamaModel copy(LlamaModel teacher) {
+    static LlamaModel sharingWeights(LlamaModel teacher) {
         return LlamaModel.fromWeights(teacher.config(), teacher.stateDict());
     }
 

@@ -17,7 +17,7 @@ import java.util.Map;
  * the same ratio for {@code D_m = W_p^m} (replacing the block by a truncated SVD of its own weights, with no
  * shared base).
  */
-public final class LowRankResidual {
+final class LowRankResidual {
     private LowRankResidual() {}
 
     /** {@code E(p, s)} and the top-r factors of every projection's difference, keyed by projection name. */

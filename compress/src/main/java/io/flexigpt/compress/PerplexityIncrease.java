@@ -4,7 +4,7 @@ import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.TransformerBlock;
 
 /** Shortened-LLaMA's metric: how much the calibration perplexity rises when the block alone is removed. */
-public final class PerplexityIncrease implements ImportanceMetric {
+final class PerplexityIncrease implements ImportanceMetric {
     @Override
     public String name() {
         return "ppl";

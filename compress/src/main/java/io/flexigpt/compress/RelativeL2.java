@@ -3,7 +3,7 @@ package io.flexigpt.compress;
 import io.flexigpt.tensor.Tensor;
 
 /** Relative change of the hidden state, {@code ||x_out - x_in|| / ||x_in||}, averaged over tokens. */
-public final class RelativeL2 extends HiddenStateMetric {
+final class RelativeL2 extends HiddenStateMetric {
     @Override
     public String name() {
         return "l2";

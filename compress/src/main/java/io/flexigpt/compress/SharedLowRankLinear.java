@@ -14,7 +14,7 @@ import java.util.List;
  * {@code B [out, r]}. Without a base it is the plain low-rank product (the no-sharing ablation). With the
  * base being the layer's own frozen weight it is a LoRA layer.
  */
-public final class SharedLowRankLinear extends Projection {
+final class SharedLowRankLinear extends Projection {
     private final Variable base;
     private final Variable a, b;
     private final int in, out;

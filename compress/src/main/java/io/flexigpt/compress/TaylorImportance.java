@@ -9,7 +9,7 @@ import java.util.List;
  * First-order Taylor estimate of the loss change when a block's weights are zeroed:
  * {@code |Σ_w w · ∂L/∂w|} over the block's parameters, with the gradient of the calibration loss.
  */
-public final class TaylorImportance implements ImportanceMetric {
+final class TaylorImportance implements ImportanceMetric {
     @Override
     public String name() {
         return "taylor";

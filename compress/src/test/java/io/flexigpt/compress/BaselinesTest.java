@@ -90,7 +90,7 @@ class BaselinesTest {
             LlamaModel teacher = TinyModels.random(5, seed);
             CalibrationData data = TinyModels.calibration(teacher, 4, 10, 2, seed);
             CompressionResult r = Baselines.sleb(teacher, data, 0.4);
-            LlamaModel reduced = FlexiGpt.copy(teacher);
+            LlamaModel reduced = FlexiGpt.sharingWeights(teacher);
             List<Integer> original = new ArrayList<>(List.of(0, 1, 2, 3, 4));
             List<Integer> removed = new ArrayList<>();
             for (int step = 0; step < 2; step++) {

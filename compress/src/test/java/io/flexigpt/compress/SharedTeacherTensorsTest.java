@@ -100,7 +100,7 @@ class SharedTeacherTensorsTest {
     @Test
     void loadingAStateDictNeverOverwritesAFrozenSharedTensor() {
         LlamaModel teacher = TinyModels.random(3, 8);
-        LlamaModel student = FlexiGpt.copy(teacher);
+        LlamaModel student = FlexiGpt.sharingWeights(teacher);
         student.freeze();
         Map<String, Tensor> same = student.stateDict();
         student.loadStateDict(same, true);
