@@ -46,12 +46,6 @@ public final class HfNames {
         return block(layer) + projectionWeight(projection);
     }
 
-    /** The tensors of one block relative to it, in state-dict order: attention norm, q/k/v/o, MLP norm, gate/up/down. */
-    public static List<String> blockTensors() {
-        return List.of(ATTENTION_NORM, projectionWeight("q_proj"), projectionWeight("k_proj"), projectionWeight("v_proj"), projectionWeight("o_proj"),
-                MLP_NORM, projectionWeight("gate_proj"), projectionWeight("up_proj"), projectionWeight("down_proj"));
-    }
-
     /** The shape {@code [out, in]} of a projection's weight under {@code c}. */
     public static int[] projectionShape(LlamaConfig c, String projection) {
         int d = c.dim(), kv = c.kvDim(), h = c.hiddenDim();

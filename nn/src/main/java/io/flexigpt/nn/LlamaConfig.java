@@ -49,11 +49,6 @@ public record LlamaConfig(int dim, int nLayers, int nHeads, int nKvHeads, int hi
         return toBuilder().ropeLayout(layout).build();
     }
 
-    /** The same configuration with the output head tied to the embedding, or not. */
-    public LlamaConfig withTiedEmbeddings(boolean tied) {
-        return toBuilder().tiedEmbeddings(tied).build();
-    }
-
     /**
      * A builder with the usual defaults: rotary base 10000, norm epsilon 1e-5, an untied output head, the
      * Hugging Face rotary layout ({@link RopeLayout#ROTATE_HALF}) and as many kv heads as heads. The sizes

@@ -14,7 +14,8 @@ class ConfigBuildersTest {
         qt(40).forAll(TinyModels.configs()).checkAssert(c -> {
             assertEquals(c, c.toBuilder().build());
             assertEquals(c.nLayers() + 1, c.withLayers(c.nLayers() + 1).nLayers());
-            assertEquals(c, c.withTiedEmbeddings(!c.tiedEmbeddings()).withTiedEmbeddings(c.tiedEmbeddings()));
+            assertEquals(c.ropeLayout() == RopeLayout.INTERLEAVED ? RopeLayout.ROTATE_HALF : RopeLayout.INTERLEAVED,
+                    c.withRopeLayout(c.ropeLayout() == RopeLayout.INTERLEAVED ? RopeLayout.ROTATE_HALF : RopeLayout.INTERLEAVED).ropeLayout());
         });
     }
 
