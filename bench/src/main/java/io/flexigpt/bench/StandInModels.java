@@ -1,5 +1,7 @@
 package io.flexigpt.bench;
 
+import io.flexigpt.nn.HfNames;
+import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.tensor.Rng;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.io.AtomicFiles;
@@ -61,24 +63,8 @@ public final class StandInModels {
 
         /** Tensor names and shapes in Hugging Face order. */
         Map<String, int[]> tensors() {
-            Map<String, int[]> t = new LinkedHashMap<>();
-            int head = hidden / heads, kv = kvHeads * head;
-            t.put("model.embed_tokens.weight", new int[] {vocab, hidden});
-            for (int l = 0; l < layers; l++) {
-                String p = "model.layers." + l + ".";
-                t.put(p + "input_layernorm.weight", new int[] {hidden});
-                t.put(p + "self_attn.q_proj.weight", new int[] {hidden, hidden});
-                t.put(p + "self_attn.k_proj.weight", new int[] {kv, hidden});
-                t.put(p + "self_attn.v_proj.weight", new int[] {kv, hidden});
-                t.put(p + "self_attn.o_proj.weight", new int[] {hidden, hidden});
-                t.put(p + "post_attention_layernorm.weight", new int[] {hidden});
-                t.put(p + "mlp.gate_proj.weight", new int[] {intermediate, hidden});
-                t.put(p + "mlp.up_proj.weight", new int[] {intermediate, hidden});
-                t.put(p + "mlp.down_proj.weight", new int[] {hidden, intermediate});
-            }
-            t.put("model.norm.weight", new int[] {hidden});
-            if (!tied) t.put("lm_head.weight", new int[] {vocab, hidden});
-            return t;
+            return HfNames.shapes(LlamaConfig.builder().dim(hidden).layers(layers).heads(heads).kvHeads(kvHeads).hiddenDim(intermediate)
+                    .vocabSize(vocab).maxSeqLen(maxPositions).ropeTheta((float) ropeTheta).normEps((float) rmsEps).tiedEmbeddings(tied).build());
         }
     }
 

@@ -49,6 +49,9 @@ class StateDictTest {
         Map<String, Tensor> state = model.stateDict();
         assertEquals(new ArrayList<>(expected.keySet()), new ArrayList<>(state.keySet()));
         expected.forEach((name, shape) -> assertArrayEquals(shape, state.get(name).shape(), name));
+        Map<String, int[]> named = HfNames.shapes(UNTIED);
+        assertEquals(new ArrayList<>(named.keySet()), new ArrayList<>(state.keySet()), "HfNames spells the model's own names, in its order");
+        named.forEach((name, shape) -> assertArrayEquals(shape, state.get(name).shape(), name));
 
         LlamaModel tied = LlamaModel.random(new LlamaConfig(16, 1, 4, 2, 12, 11, 16, 10000f, 1e-5f, true, RopeLayout.INTERLEAVED), 1);
         assertFalse(tied.stateDict().containsKey("lm_head.weight"));
