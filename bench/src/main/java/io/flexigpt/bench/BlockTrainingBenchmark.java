@@ -3,7 +3,6 @@ package io.flexigpt.bench;
 import io.flexigpt.autograd.Variable;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
-import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.nn.TransformerBlock;
 import io.flexigpt.tensor.Parallelism;
 import io.flexigpt.tensor.Rng;
@@ -30,7 +29,7 @@ public class BlockTrainingBenchmark {
     @Setup
     public void setup() {
         Parallelism.setThreads(threads);
-        LlamaConfig config = new LlamaConfig(256, 1, 8, 8, 688, 512, 256, 10000f, 1e-5f, true, RopeLayout.ROTATE_HALF);
+        LlamaConfig config = LlamaConfig.builder().dim(256).layers(1).heads(8).hiddenDim(688).vocabSize(512).maxSeqLen(256).tiedEmbeddings(true).build();
         block = LlamaModel.random(config, 1).blocks().get(0);
         input = Variable.parameter(new Rng(2).normal(0, 1, 1, 256, 256));
     }

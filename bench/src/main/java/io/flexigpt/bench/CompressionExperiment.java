@@ -13,7 +13,6 @@ import io.flexigpt.compress.RecoverySettings;
 import io.flexigpt.compress.TextSplit;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
-import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.nn.io.Checkpoints;
 import io.flexigpt.nn.io.HfCheckpoint;
 import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
@@ -167,9 +166,10 @@ public final class CompressionExperiment {
     /** An in-house teacher of dim 128 with {@code layers} blocks trained on the recovery documents; cached in {@code dir}. */
     static LlamaModel teacher(Path dir, int layers, int steps, TokenDataset train) throws IOException {
         if (Files.exists(dir.resolve("config.json"))) return LlamaModel.fromCheckpoint(HfCheckpoint.read(dir));
-        LlamaConfig cfg = new LlamaConfig(128, layers, 4, 4, 344, 512, 256, 10000f, 1e-5f, true, RopeLayout.ROTATE_HALF);
+        LlamaConfig cfg = LlamaConfig.builder().dim(128).layers(layers).heads(4).hiddenDim(344).vocabSize(512).maxSeqLen(256).tiedEmbeddings(true).build();
         LlamaModel model = LlamaModel.random(cfg, 2025);
-        TrainConfig tc = new TrainConfig(steps, 16, SEQ, 2e-3, 2e-4, steps / 20, 0.1, 1.0, steps / 10, 64, 250, 7);
+        TrainConfig tc = TrainConfig.builder().steps(steps).batchSize(16).seqLen(SEQ).lr(2e-3).minLr(2e-4).warmupSteps(steps / 20).weightDecay(0.1)
+                .evalEvery(steps / 10).evalWindows(64).checkpointEvery(250).seed(7).build();
         long t0 = System.nanoTime();
         Path checkpoint = dir.resolveSibling(dir.getFileName() + "-train.safetensors");
         new Trainer(model, train, tc, LossFunction.crossEntropy(), checkpoint, new io.flexigpt.nn.train.TrainingListener() {

@@ -7,7 +7,6 @@ import io.flexigpt.autograd.optim.LrSchedule;
 import io.flexigpt.autograd.optim.ParamGroup;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
-import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.tensor.Parallelism;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +37,7 @@ public class TrainingBenchmark {
     @Setup
     public void setup() {
         Parallelism.setThreads(threads);
-        LlamaConfig config = new LlamaConfig(256, 8, 8, 8, 688, VOCAB, SEQ, 10000f, 1e-5f, true, RopeLayout.ROTATE_HALF);
+        LlamaConfig config = LlamaConfig.builder().dim(256).layers(8).heads(8).hiddenDim(688).vocabSize(VOCAB).maxSeqLen(SEQ).tiedEmbeddings(true).build();
         model = LlamaModel.random(config, 1);
         optimizer = new AdamW(List.of(ParamGroup.of(model.parameters(), 0.01)), LrSchedule.constant(1e-4));
         inputs = new int[BATCH][SEQ];

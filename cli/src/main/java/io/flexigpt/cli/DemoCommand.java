@@ -10,7 +10,6 @@ import io.flexigpt.eval.report.HtmlReport;
 import io.flexigpt.eval.report.JsonReport;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
-import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.nn.io.HfCheckpoint;
 import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
 import io.flexigpt.nn.tokenizer.Tokenizer;
@@ -207,13 +206,14 @@ final class DemoCommand implements Callable<Integer> {
             o.flush();
             return LlamaModel.fromCheckpoint(HfCheckpoint.read(modelDir));
         }
-        LlamaConfig cfg = new LlamaConfig(s.dim(), s.layers(), s.heads(), s.heads(), s.hidden(), tok.vocabSize(), Math.max(256, s.seq()), 10000f, 1e-5f,
-                true, RopeLayout.ROTATE_HALF);
+        LlamaConfig cfg = LlamaConfig.builder().dim(s.dim()).layers(s.layers()).heads(s.heads()).hiddenDim(s.hidden()).vocabSize(tok.vocabSize())
+                .maxSeqLen(Math.max(256, s.seq())).tiedEmbeddings(true).build();
         o.printf("training the teacher: dim %d, %d blocks, %d steps of %d x %d tokens (cached afterwards)...%n", s.dim(), s.layers(), s.teacherSteps(), s.batch(), s.seq());
         o.flush();
         LlamaModel model = LlamaModel.random(cfg, 2025);
-        TrainConfig tc = new TrainConfig(s.teacherSteps(), s.batch(), s.seq(), 3e-3, 3e-4, Math.max(1, s.teacherSteps() / 20), 0.1, 1.0,
-                Math.max(1, s.teacherSteps() / 4), 32, Math.max(10, s.teacherSteps() / 10), 7);
+        TrainConfig tc = TrainConfig.builder().steps(s.teacherSteps()).batchSize(s.batch()).seqLen(s.seq()).lr(3e-3).minLr(3e-4)
+                .warmupSteps(Math.max(1, s.teacherSteps() / 20)).weightDecay(0.1).evalEvery(Math.max(1, s.teacherSteps() / 4)).evalWindows(32)
+                .checkpointEvery(Math.max(10, s.teacherSteps() / 10)).seed(7).build();
         Path checkpoint = dir.resolve("teacher-training.safetensors");
         Interrupts.run(new Trainer(model, data, tc, LossFunction.crossEntropy(), checkpoint, TrainingProgress.of(err, "teacher")), err,
                 "run the demo again to resume training the teacher");

@@ -2,7 +2,6 @@ package io.flexigpt.cli;
 
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
-import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.nn.io.HfCheckpoint;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.nn.tokenizer.Tokenizers;
@@ -61,9 +60,11 @@ final class TrainCommand implements Callable<Integer> {
         Tokenizer tok = Tokenizers.load(tokenizer);
         int kv = kvHeads > 0 ? kvHeads : heads;
         int hid = hidden > 0 ? hidden : (int) Math.round(dim * 8 / 3.0 / 8) * 8;
-        LlamaConfig cfg = new LlamaConfig(dim, layers, heads, kv, hid, tok.vocabSize(), Math.max(seq, 256), 10000f, 1e-5f, true, RopeLayout.ROTATE_HALF);
-        TrainConfig config = new TrainConfig(steps, batch, seq, lr, lr / 10, Math.max(1, steps / 20), 0.1, 1.0, Math.max(1, steps / 10), 64,
-                Math.max(10, steps / 20), seed);
+        LlamaConfig cfg = LlamaConfig.builder().dim(dim).layers(layers).heads(heads).kvHeads(kv).hiddenDim(hid).vocabSize(tok.vocabSize())
+                .maxSeqLen(Math.max(seq, 256)).tiedEmbeddings(true).build();
+        TrainConfig config = TrainConfig.builder().steps(steps).batchSize(batch).seqLen(seq).lr(lr).minLr(lr / 10)
+                .warmupSteps(Math.max(1, steps / 20)).weightDecay(0.1).evalEvery(Math.max(1, steps / 10)).evalWindows(64)
+                .checkpointEvery(Math.max(10, steps / 20)).seed(seed).build();
         Path checkpoint = out.resolve("training.safetensors");
         if (!resume && Files.exists(checkpoint)) {
             String what = Files.exists(out.resolve("model").resolve("config.json"))

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
-import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.nn.train.LossFunction;
 import io.flexigpt.nn.train.TokenDataset;
 import io.flexigpt.nn.train.TrainConfig;
@@ -20,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A stop request (what Ctrl-C sends) saves the checkpoint and reports how to resume; a rerun finishes the job. */
 class InterruptsTest {
-    private static final LlamaConfig CONFIG = new LlamaConfig(16, 1, 2, 2, 32, 64, 32, 10000f, 1e-5f, true, RopeLayout.ROTATE_HALF);
-    private static final TrainConfig TRAIN = new TrainConfig(6, 2, 8, 1e-3, 1e-4, 1, 0.0, 1.0, 0, 0, 0, 5);
+    private static final LlamaConfig CONFIG = LlamaConfig.builder().dim(16).layers(1).heads(2).hiddenDim(32).vocabSize(64).maxSeqLen(32).tiedEmbeddings(true).build();
+    private static final TrainConfig TRAIN = TrainConfig.builder().steps(6).batchSize(2).seqLen(8).lr(1e-3).minLr(1e-4).warmupSteps(1).seed(5).build();
 
     private static TokenDataset data() {
         int[] tokens = new int[400];

@@ -58,8 +58,8 @@ public record RecoverySettings(int steps, int batch, int seqLen, double lr, long
      */
     public TrainConfig trainConfig(int evalEvery, int evalWindows) {
         if (steps == 0) throw new IllegalStateException("no recovery steps to configure");
-        return new TrainConfig(steps, batch, seqLen, lr, lr / 10, Math.max(1, steps / 10), 0.0, 1.0, evalEvery, evalWindows,
-                Math.max(10, steps / 10), seed);
+        return TrainConfig.builder().steps(steps).batchSize(batch).seqLen(seqLen).lr(lr).minLr(lr / 10).warmupSteps(Math.max(1, steps / 10))
+                .evalEvery(evalEvery).evalWindows(evalWindows).checkpointEvery(Math.max(10, steps / 10)).seed(seed).build();
     }
 
     /** One line saying what the recovery does, for output and reports. */

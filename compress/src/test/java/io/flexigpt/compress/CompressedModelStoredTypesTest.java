@@ -45,7 +45,8 @@ class CompressedModelStoredTypesTest {
         LlamaModel student = FlexiGpt.compress(teacher, new BlockInfluence().score(teacher, calibration), calibration,
                 FlexiGptConfig.standard(0.4, RankSpec.of(2))).model();
         TokenDataset data = new TokenDataset(TinyModels.tokens(teacher.config().vocabSize(), 300, 1), TinyModels.tokens(teacher.config().vocabSize(), 100, 2));
-        Recovery.train(teacher, student, data, new TrainConfig(3, 2, 12, 1e-2, 1e-3, 1, 0.0, 1.0, 0, 0, 0, 4), 1.0, 1.0, null, null);
+        Recovery.train(teacher, student, data, TrainConfig.builder().steps(3).batchSize(2).seqLen(12).lr(1e-2).minLr(1e-3).warmupSteps(1).seed(4)
+                .build(), 1.0, 1.0, null, null);
 
         Path dir = tmp.resolve("student");
         CompressedModels.save(dir, student, "flexigpt");

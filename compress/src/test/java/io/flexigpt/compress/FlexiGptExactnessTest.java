@@ -112,7 +112,7 @@ class FlexiGptExactnessTest {
             (v.requiresGrad() ? trainable : frozen).add(v);
             (v.requiresGrad() ? trainableBefore : frozenBefore).add(v.value().copy());
         }
-        TrainConfig cfg = new TrainConfig(6, 2, 32, 1e-3, 1e-4, 1, 0.0, 1.0, 0, 0, 0, 3);
+        TrainConfig cfg = TrainConfig.builder().steps(6).batchSize(2).seqLen(32).lr(1e-3).minLr(1e-4).warmupSteps(1).seed(3).build();
         Recovery.train(teacher, student, data, cfg, 1.0, 1.0, null, null);
         for (int i = 0; i < frozen.size(); i++) assertEquals(0.0, frozen.get(i).value().maxAbsDiff(frozenBefore.get(i)), "frozen tensor " + i);
         double moved = 0;

@@ -74,7 +74,8 @@ class PlainModelsTest {
     private static LlamaModel recovered() throws IOException {
         CompressionResult r = FlexiGpt.compress(teacher, new BlockInfluence().score(teacher, calibration), calibration, FlexiGptConfig.standard(0.4, RankSpec.of(4)));
         LlamaModel student = r.model();
-        Recovery.train(teacher, student, data, new TrainConfig(4, 2, 32, 1e-3, 1e-4, 1, 0.0, 1.0, 0, 0, 0, 3), 1.0, 1.0, null, null);
+        Recovery.train(teacher, student, data, TrainConfig.builder().steps(4).batchSize(2).seqLen(32).lr(1e-3).minLr(1e-4).warmupSteps(1).seed(3)
+                .build(), 1.0, 1.0, null, null);
         return student;
     }
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class SharedTeacherTensorsTest {
     /** Weight decay and a large step make any update of a shared tensor visible in the teacher's logits. */
-    static final TrainConfig RECOVERY = new TrainConfig(4, 2, 12, 5e-2, 5e-3, 1, 0.1, 1.0, 0, 0, 0, 3);
+    static final TrainConfig RECOVERY = TrainConfig.builder().steps(4).batchSize(2).seqLen(12).lr(5e-2).minLr(5e-3).warmupSteps(1).weightDecay(0.1).seed(3).build();
 
     static Set<Tensor> tensors(LlamaModel m) {
         Set<Tensor> s = Collections.newSetFromMap(new IdentityHashMap<>());

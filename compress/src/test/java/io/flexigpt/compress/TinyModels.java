@@ -22,7 +22,8 @@ final class TinyModels {
 
     /** dim 16, 4 heads over 2 kv heads, SwiGLU width 24, vocabulary 40. */
     static LlamaConfig config(int layers) {
-        return new LlamaConfig(DIM, layers, 4, 2, HIDDEN, VOCAB, 64, 10000f, 1e-5f, true, RopeLayout.INTERLEAVED);
+        return LlamaConfig.builder().dim(DIM).layers(layers).heads(4).kvHeads(2).hiddenDim(HIDDEN).vocabSize(VOCAB).maxSeqLen(64).tiedEmbeddings(true)
+                .ropeLayout(RopeLayout.INTERLEAVED).build();
     }
 
     /**

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class TrainableStructureTest {
     static final double[] SCORES = {9, 1, 5, 2, 8};
-    static final TrainConfig STEPS = new TrainConfig(3, 2, 12, 5e-2, 5e-3, 1, 0.1, 1.0, 0, 0, 0, 5);
+    static final TrainConfig STEPS = TrainConfig.builder().steps(3).batchSize(2).seqLen(12).lr(5e-2).minLr(5e-3).warmupSteps(1).weightDecay(0.1).seed(5).build();
 
     private static Set<Variable> identitySet(Collection<Variable> vs) {
         Set<Variable> s = Collections.newSetFromMap(new IdentityHashMap<>());

@@ -20,8 +20,8 @@ import org.quicktheories.core.Gen;
 class DeviceModelTest {
     static LlamaModel randomModel(int heads, int group, int headHalf, int layers, boolean interleaved, long seed) {
         int dim = heads * 2 * headHalf;
-        LlamaConfig c = new LlamaConfig(dim, layers, heads, heads / group, 3 * dim / 2 + 1, 37, 24, 10000f, 1e-5f, seed % 2 == 0,
-                interleaved ? RopeLayout.INTERLEAVED : RopeLayout.ROTATE_HALF);
+        LlamaConfig c = LlamaConfig.builder().dim(dim).layers(layers).heads(heads).kvHeads(heads / group).hiddenDim(3 * dim / 2 + 1).vocabSize(37)
+                .maxSeqLen(24).tiedEmbeddings(seed % 2 == 0).ropeLayout(interleaved ? RopeLayout.INTERLEAVED : RopeLayout.ROTATE_HALF).build();
         return LlamaModel.random(c, seed);
     }
 

@@ -52,7 +52,7 @@ class ModelValidationTest {
         w.put("model.layers.2.mlp.up_proj.weight", Tensor.zeros(12, 16));
         assertTrue(rejected(w, CONFIG).getMessage().contains("unexpected tensor 'model.layers.2.mlp.up_proj.weight'"));
 
-        LlamaConfig tied = new LlamaConfig(16, 2, 4, 2, 12, 11, 16, 10000f, 1e-5f, true, RopeLayout.ROTATE_HALF);
+        LlamaConfig tied = LlamaConfig.builder().dim(16).layers(2).heads(4).kvHeads(2).hiddenDim(12).vocabSize(11).maxSeqLen(16).tiedEmbeddings(true).build();
         assertTrue(rejected(TinyModels.weights(CONFIG, 1, 0.5f), tied).getMessage().contains("unexpected tensor 'lm_head.weight'"));
     }
 
@@ -75,25 +75,30 @@ class ModelValidationTest {
             v[field.ordinal()] = absurd ? Integer.MAX_VALUE : small;
             String[] names = {"dim", "nLayers", "nHeads", "nKvHeads", "hiddenDim", "vocabSize", "maxSeqLen"};
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new LlamaConfig(v[0], v[1], v[2], v[3], v[4], v[5], v[6], 10000f, 1e-5f, false, RopeLayout.ROTATE_HALF));
+                    () -> LlamaConfig.builder().dim(v[0]).layers(v[1]).heads(v[2]).kvHeads(v[3]).hiddenDim(v[4]).vocabSize(v[5]).maxSeqLen(v[6]).build());
             assertTrue(e.getMessage().startsWith(names[field.ordinal()] + " = " + v[field.ordinal()]), e.getMessage());
         });
     }
 
     @Test
     void inconsistentHeadsAndConstantsAreRejected() {
-        assertMessage("dim 18 is not a multiple of nHeads 4", () -> new LlamaConfig(18, 1, 4, 2, 8, 8, 8, 10000f, 1e-5f, false, RopeLayout.ROTATE_HALF));
-        assertMessage("nHeads 4 is not a multiple of nKvHeads 3", () -> new LlamaConfig(16, 1, 4, 3, 8, 8, 8, 10000f, 1e-5f, false, RopeLayout.ROTATE_HALF));
-        assertMessage("head size 3 must be even", () -> new LlamaConfig(12, 1, 4, 2, 8, 8, 8, 10000f, 1e-5f, false, RopeLayout.ROTATE_HALF));
-        assertMessage("ropeTheta and normEps must be positive", () -> new LlamaConfig(16, 1, 4, 2, 8, 8, 8, Float.NaN, 1e-5f, false, RopeLayout.ROTATE_HALF));
-        assertMessage("ropeTheta and normEps must be positive", () -> new LlamaConfig(16, 1, 4, 2, 8, 8, 8, 10000f, 0f, false, RopeLayout.ROTATE_HALF));
-        assertMessage("ropeLayout is required", () -> new LlamaConfig(16, 1, 4, 2, 8, 8, 8, 10000f, 1e-5f, false, null));
+        assertMessage("dim 18 is not a multiple of nHeads 4", () -> LlamaConfig.builder().dim(18).layers(1).heads(4).kvHeads(2).hiddenDim(8)
+                .vocabSize(8).maxSeqLen(8).build());
+        assertMessage("nHeads 4 is not a multiple of nKvHeads 3", () -> LlamaConfig.builder().dim(16).layers(1).heads(4).kvHeads(3).hiddenDim(8)
+                .vocabSize(8).maxSeqLen(8).build());
+        assertMessage("head size 3 must be even", () -> LlamaConfig.builder().dim(12).layers(1).heads(4).kvHeads(2).hiddenDim(8).vocabSize(8).maxSeqLen(8).build());
+        assertMessage("ropeTheta and normEps must be positive", () -> LlamaConfig.builder().dim(16).layers(1).heads(4).kvHeads(2).hiddenDim(8)
+                .vocabSize(8).maxSeqLen(8).ropeTheta(Float.NaN).build());
+        assertMessage("ropeTheta and normEps must be positive", () -> LlamaConfig.builder().dim(16).layers(1).heads(4).kvHeads(2).hiddenDim(8)
+                .vocabSize(8).maxSeqLen(8).normEps(0f).build());
+        assertMessage("ropeLayout is required", () -> LlamaConfig.builder().dim(16).layers(1).heads(4).kvHeads(2).hiddenDim(8).vocabSize(8)
+                .maxSeqLen(8).ropeLayout(null).build());
     }
 
     @Test
     void withersChangeOnlyTheirField() {
         LlamaConfig c = CONFIG.withLayers(5).withRopeLayout(RopeLayout.INTERLEAVED);
-        assertEquals(new LlamaConfig(16, 5, 4, 2, 12, 11, 16, 10000f, 1e-5f, false, RopeLayout.INTERLEAVED), c);
+        assertEquals(LlamaConfig.builder().dim(16).layers(5).heads(4).kvHeads(2).hiddenDim(12).vocabSize(11).maxSeqLen(16).ropeLayout(RopeLayout.INTERLEAVED).build(), c);
         assertEquals(4, c.headDim());
         assertEquals(8, c.kvDim());
     }

@@ -53,7 +53,8 @@ class StateDictTest {
         assertEquals(new ArrayList<>(named.keySet()), new ArrayList<>(state.keySet()), "HfNames spells the model's own names, in its order");
         named.forEach((name, shape) -> assertArrayEquals(shape, state.get(name).shape(), name));
 
-        LlamaModel tied = LlamaModel.random(new LlamaConfig(16, 1, 4, 2, 12, 11, 16, 10000f, 1e-5f, true, RopeLayout.INTERLEAVED), 1);
+        LlamaModel tied = LlamaModel.random(LlamaConfig.builder().dim(16).layers(1).heads(4).kvHeads(2).hiddenDim(12).vocabSize(11).maxSeqLen(16)
+                .tiedEmbeddings(true).ropeLayout(RopeLayout.INTERLEAVED).build(), 1);
         assertFalse(tied.stateDict().containsKey("lm_head.weight"));
         assertEquals(11, tied.stateDict().size());
     }
@@ -173,7 +174,8 @@ class StateDictTest {
 
     @Test
     void aTiedModelUsesTheEmbeddingAsItsHead() {
-        LlamaModel tied = LlamaModel.random(new LlamaConfig(8, 1, 2, 1, 6, 9, 8, 10000f, 1e-5f, true, RopeLayout.ROTATE_HALF), 4);
+        LlamaModel tied = LlamaModel.random(LlamaConfig.builder().dim(8).layers(1).heads(2).kvHeads(1).hiddenDim(6).vocabSize(9).maxSeqLen(8)
+                .tiedEmbeddings(true).build(), 4);
         assertSame(tied.embedding().weight(), tied.headWeight());
         assertEquals(tied.namedParameters().size(), tied.parameters().size());
         LlamaModel untied = LlamaModel.random(UNTIED, 4);
@@ -223,7 +225,7 @@ class StateDictTest {
 
     @Test
     void randomInitialisationIsSeededAndFollowsItsDocumentedSpread() {
-        LlamaConfig c = new LlamaConfig(64, 4, 4, 2, 128, 256, 16, 10000f, 1e-5f, false, RopeLayout.ROTATE_HALF);
+        LlamaConfig c = LlamaConfig.builder().dim(64).layers(4).heads(4).kvHeads(2).hiddenDim(128).vocabSize(256).maxSeqLen(16).build();
         Map<String, Tensor> a = LlamaModel.random(c, 42).stateDict(), b = LlamaModel.random(c, 42).stateDict();
         a.forEach((k, v) -> assertEquals(0.0, v.maxAbsDiff(b.get(k)), k));
         assertTrue(LlamaModel.random(c, 43).stateDict().get("model.embed_tokens.weight").maxAbsDiff(a.get("model.embed_tokens.weight")) > 0);

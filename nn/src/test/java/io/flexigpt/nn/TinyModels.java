@@ -20,7 +20,8 @@ public final class TinyModels {
     /** A config with {@code nHeads = nKvHeads * group} heads of size {@code headDim}. */
     public static LlamaConfig config(int nKvHeads, int group, int headDim, int nLayers, int hiddenDim, int vocab, int maxSeqLen, boolean tied, RopeLayout layout) {
         int nHeads = nKvHeads * group;
-        return new LlamaConfig(nHeads * headDim, nLayers, nHeads, nKvHeads, hiddenDim, vocab, maxSeqLen, 10000f, 1e-5f, tied, layout);
+        return LlamaConfig.builder().dim(nHeads * headDim).layers(nLayers).heads(nHeads).kvHeads(nKvHeads).hiddenDim(hiddenDim).vocabSize(vocab)
+                .maxSeqLen(maxSeqLen).tiedEmbeddings(tied).ropeLayout(layout).build();
     }
 
     /** Random small configurations: grouped-query or not, 1-2 layers, tied or not, either RoPE layout. */

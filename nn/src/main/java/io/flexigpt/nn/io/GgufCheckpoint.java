@@ -69,8 +69,7 @@ public final class GgufCheckpoint {
         Tensor embed = weights.get(HfNames.EMBEDDING);
         boolean tied = output == null || (embed != null && java.util.Arrays.equals(output.shape(), embed.shape()) && output.maxAbsDiff(embed) == 0);
         if (tied) weights.remove(HfNames.LM_HEAD);
-        config = new LlamaConfig(config.dim(), config.nLayers(), config.nHeads(), config.nKvHeads(), config.hiddenDim(), config.vocabSize(),
-                config.maxSeqLen(), config.ropeTheta(), config.normEps(), tied, RopeLayout.INTERLEAVED);
+        config = config.toBuilder().tiedEmbeddings(tied).ropeLayout(RopeLayout.INTERLEAVED).build();
         if (!weights.containsKey(HfNames.EMBEDDING)) throw new FormatException(file + ": missing tensor 'token_embd.weight'");
         for (Map.Entry<String, int[]> e : HfNames.shapes(config).entrySet()) {
             Tensor t = weights.get(e.getKey());
@@ -261,10 +260,10 @@ public final class GgufCheckpoint {
         TensorInfo embd = h.tensors().get("token_embd.weight");
         if (vocab < 0 && embd != null) vocab = (int) embd.dims()[1];
         try {
-            return new LlamaConfig(dim, intKey(file, m, "llama.block_count", -1), heads, intKey(file, m, "llama.attention.head_count_kv", heads),
-                    intKey(file, m, "llama.feed_forward_length", -1), vocab, intKey(file, m, "llama.context_length", 2048),
-                    positiveKey(file, m, "llama.rope.freq_base", 10000), positiveKey(file, m, "llama.attention.layer_norm_rms_epsilon", 1e-5),
-                    true, RopeLayout.INTERLEAVED);
+            return LlamaConfig.builder().dim(dim).layers(intKey(file, m, "llama.block_count", -1)).heads(heads)
+                    .kvHeads(intKey(file, m, "llama.attention.head_count_kv", heads)).hiddenDim(intKey(file, m, "llama.feed_forward_length", -1))
+                    .vocabSize(vocab).maxSeqLen(intKey(file, m, "llama.context_length", 2048)).ropeTheta(positiveKey(file, m, "llama.rope.freq_base", 10000))
+                    .normEps(positiveKey(file, m, "llama.attention.layer_norm_rms_epsilon", 1e-5)).tiedEmbeddings(true).ropeLayout(RopeLayout.INTERLEAVED).build();
         } catch (IllegalArgumentException e) {
             throw new FormatException(file + ": metadata describes no valid model: " + e.getMessage(), e);
         }

@@ -1,7 +1,6 @@
 package io.flexigpt.nn.io;
 
 import io.flexigpt.nn.LlamaConfig;
-import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.tensor.io.FormatException;
 import io.flexigpt.tensor.io.Json;
 import java.util.LinkedHashMap;
@@ -24,8 +23,9 @@ final class HfConfig {
         float theta = positive(m, "rope_theta", 10000.0, source), eps = positive(m, "rms_norm_eps", 1e-6, source);
         boolean tied = m.containsKey("tie_word_embeddings") && Json.getBoolean(m, "tie_word_embeddings", source);
         try {
-            return new LlamaConfig(dim, Json.getInt(m, "num_hidden_layers", source), heads, kv, Json.getInt(m, "intermediate_size", source),
-                    Json.getInt(m, "vocab_size", source), Json.getInt(m, "max_position_embeddings", source), theta, eps, tied, RopeLayout.ROTATE_HALF);
+            return LlamaConfig.builder().dim(dim).layers(Json.getInt(m, "num_hidden_layers", source)).heads(heads).kvHeads(kv)
+                    .hiddenDim(Json.getInt(m, "intermediate_size", source)).vocabSize(Json.getInt(m, "vocab_size", source))
+                    .maxSeqLen(Json.getInt(m, "max_position_embeddings", source)).ropeTheta(theta).normEps(eps).tiedEmbeddings(tied).build();
         } catch (IllegalArgumentException e) {
             throw new FormatException(source + ": " + e.getMessage(), e);
         }

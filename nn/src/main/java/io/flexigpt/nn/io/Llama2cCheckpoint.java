@@ -39,7 +39,8 @@ public final class Llama2cCheckpoint {
         int vocab = Math.abs(vocabRaw);
         LlamaConfig config;
         try {
-            config = new LlamaConfig(dim, layers, heads, kvHeads, hidden, vocab, seqLen, 10000f, 1e-5f, shared, RopeLayout.INTERLEAVED);
+            config = LlamaConfig.builder().dim(dim).layers(layers).heads(heads).kvHeads(kvHeads).hiddenDim(hidden).vocabSize(vocab).maxSeqLen(seqLen)
+                    .tiedEmbeddings(shared).ropeLayout(RopeLayout.INTERLEAVED).build();
         } catch (IllegalArgumentException e) {
             throw new FormatException(file + ": header at byte 0 describes no valid model: " + e.getMessage(), e);
         }

@@ -90,8 +90,7 @@ class CheckpointRoundTripTest {
         Path dir = Files.createTempDirectory(root, "model");
         java.util.Random r = new java.util.Random(seed);
         float theta = (float) Math.pow(10, 1 + 6 * r.nextDouble()), eps = (float) Math.pow(10, -9 + 7 * r.nextDouble());
-        LlamaConfig withTheta = new LlamaConfig(config.dim(), config.nLayers(), config.nHeads(), config.nKvHeads(), config.hiddenDim(), config.vocabSize(),
-                config.maxSeqLen(), theta, eps, config.tiedEmbeddings(), config.ropeLayout());
+        LlamaConfig withTheta = config.toBuilder().ropeTheta(theta).normEps(eps).build();
         LlamaModel model = TinyModels.model(withTheta, seed);
         HfCheckpoint.write(dir, model.toCheckpoint(), StoredType.F32);
         try (Stream<Path> files = Files.list(dir)) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.flexigpt.autograd.Variable;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
-import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.io.SafeTensorsFile;
 import java.io.IOException;
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A non-finite loss, gradient or weight stops training at its step and leaves the last good checkpoint alone. */
 class DivergenceTest {
-    private static final LlamaConfig CONFIG = new LlamaConfig(16, 1, 2, 2, 32, 64, 32, 10000f, 1e-5f, true, RopeLayout.ROTATE_HALF);
+    private static final LlamaConfig CONFIG = LlamaConfig.builder().dim(16).layers(1).heads(2).hiddenDim(32).vocabSize(64).maxSeqLen(32).tiedEmbeddings(true).build();
 
     private static TokenDataset data() {
         int[] tokens = new int[400];
@@ -26,7 +25,7 @@ class DivergenceTest {
     }
 
     private static TrainConfig config(double lr, int steps) {
-        return new TrainConfig(steps, 2, 8, lr, lr / 10, 1, 0.0, 1.0, 0, 0, 2, 5);
+        return TrainConfig.builder().steps(steps).batchSize(2).seqLen(8).lr(lr).minLr(lr / 10).warmupSteps(1).checkpointEvery(2).seed(5).build();
     }
 
     @Test

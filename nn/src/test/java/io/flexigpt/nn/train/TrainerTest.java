@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.flexigpt.autograd.Variable;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
-import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
 import io.flexigpt.tensor.testing.TestData;
 import java.io.IOException;
@@ -19,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Training on real TinyStories text with the stories260K tokenizer. */
 class TrainerTest {
     static TokenDataset data;
-    static final LlamaConfig CONFIG = new LlamaConfig(64, 4, 4, 2, 172, 512, 128, 10000f, 1e-5f, true, RopeLayout.ROTATE_HALF);
+    static final LlamaConfig CONFIG = LlamaConfig.builder().dim(64).layers(4).heads(4).kvHeads(2).hiddenDim(172).vocabSize(512).maxSeqLen(128)
+            .tiedEmbeddings(true).build();
 
     /** Loads the shared data once, before the first test; while it is missing, each test is skipped (counted) instead. */
     @BeforeEach
@@ -33,7 +33,8 @@ class TrainerTest {
     @Test
     void heldOutLossFallsSteadily() throws IOException {
         LlamaModel model = LlamaModel.random(CONFIG, 11);
-        TrainConfig cfg = new TrainConfig(300, 8, 64, 3e-3, 3e-4, 10, 0.01, 1.0, 50, 32, 0, 5);
+        TrainConfig cfg = TrainConfig.builder().steps(300).batchSize(8).seqLen(64).lr(3e-3).minLr(3e-4).warmupSteps(10).weightDecay(0.01)
+                .evalEvery(50).evalWindows(32).seed(5).build();
         TrainResult r = new Trainer(model, data, cfg, LossFunction.crossEntropy(), null, null).run();
         List<double[]> h = r.heldOutLosses();
         assertEquals(6, h.size());
@@ -43,7 +44,8 @@ class TrainerTest {
 
     @Test
     void interruptedAndResumedRunEndsWithExactlyTheWeightsOfAnUninterruptedOne(@TempDir Path dir) throws IOException {
-        TrainConfig cfg = new TrainConfig(12, 2, 32, 2e-3, 1e-4, 3, 0.01, 1.0, 0, 0, 4, 9);
+        TrainConfig cfg = TrainConfig.builder().steps(12).batchSize(2).seqLen(32).lr(2e-3).minLr(1e-4).warmupSteps(3).weightDecay(0.01)
+                .checkpointEvery(4).seed(9).build();
         LlamaModel straight = LlamaModel.random(CONFIG, 3);
         new Trainer(straight, data, cfg, LossFunction.crossEntropy(), null, null).run();
 
@@ -68,7 +70,7 @@ class TrainerTest {
 
     @Test
     void requestStopWritesACheckpointAndResumes(@TempDir Path dir) throws IOException {
-        TrainConfig cfg = new TrainConfig(8, 2, 32, 2e-3, 1e-4, 2, 0.0, 1.0, 0, 0, 0, 4);
+        TrainConfig cfg = TrainConfig.builder().steps(8).batchSize(2).seqLen(32).lr(2e-3).minLr(1e-4).warmupSteps(2).seed(4).build();
         Path ckpt = dir.resolve("stop.safetensors");
         LlamaModel model = LlamaModel.random(CONFIG, 5);
         Trainer[] holder = new Trainer[1];

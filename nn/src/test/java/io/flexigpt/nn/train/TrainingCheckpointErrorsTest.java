@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
-import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.tensor.io.FormatException;
 import io.flexigpt.tensor.io.SafeTensorsWriter;
 import io.flexigpt.tensor.io.StoredType;
@@ -22,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * file and what does not fit, before any training step; two runs with the same seed end bit-identical.
  */
 class TrainingCheckpointErrorsTest {
-    static final LlamaConfig SMALL = new LlamaConfig(16, 1, 2, 1, 24, 32, 16, 10000f, 1e-5f, true, RopeLayout.ROTATE_HALF);
-    static final TrainConfig RUN = new TrainConfig(3, 2, 8, 1e-3, 1e-4, 1, 0.0, 1.0, 0, 0, 0, 7);
+    static final LlamaConfig SMALL = LlamaConfig.builder().dim(16).layers(1).heads(2).kvHeads(1).hiddenDim(24).vocabSize(32).maxSeqLen(16).tiedEmbeddings(true).build();
+    static final TrainConfig RUN = TrainConfig.builder().steps(3).batchSize(2).seqLen(8).lr(1e-3).minLr(1e-4).warmupSteps(1).seed(7).build();
     static final TokenDataset DATA = new TokenDataset(new Random(1).ints(400, 0, 32).toArray(), new Random(2).ints(100, 0, 32).toArray());
 
     static Trainer trainer(LlamaModel model, Path checkpoint, int[] steps) {
@@ -40,7 +39,7 @@ class TrainingCheckpointErrorsTest {
         Path ckpt = dir.resolve("run.safetensors");
         new Trainer(LlamaModel.random(SMALL, 1), DATA, RUN, LossFunction.crossEntropy(), ckpt, null).run();
         assertTrue(Files.exists(ckpt));
-        LlamaConfig wider = new LlamaConfig(16, 1, 2, 1, 20, 32, 16, 10000f, 1e-5f, true, RopeLayout.ROTATE_HALF);
+        LlamaConfig wider = LlamaConfig.builder().dim(16).layers(1).heads(2).kvHeads(1).hiddenDim(20).vocabSize(32).maxSeqLen(16).tiedEmbeddings(true).build();
         int[] steps = {0};
         FormatException e = assertThrows(FormatException.class, () -> trainer(LlamaModel.random(wider, 1), ckpt, steps).run());
         assertTrue(e.getMessage().contains(ckpt.toString()) && e.getMessage().contains("model.layers.0.mlp.gate_proj.weight")
