@@ -2,8 +2,8 @@ package io.flexigpt.bench;
 
 import io.flexigpt.tensor.Rng;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.tensor.io.AtomicFiles;
-import io.flexigpt.tensor.io.Json;
+import io.flexigpt.io.AtomicFiles;
+import io.flexigpt.io.Json;
 import io.flexigpt.tensor.io.SafeTensorsWriter;
 import io.flexigpt.tensor.io.StoredType;
 import java.io.IOException;

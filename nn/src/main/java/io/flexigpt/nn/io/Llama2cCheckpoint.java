@@ -3,7 +3,7 @@ package io.flexigpt.nn.io;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.tensor.io.FormatException;
+import io.flexigpt.io.FormatException;
 import io.flexigpt.tensor.io.MappedChunks;
 import io.flexigpt.tensor.io.StoredType;
 import java.io.IOException;

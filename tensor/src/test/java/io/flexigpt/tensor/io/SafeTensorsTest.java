@@ -5,6 +5,7 @@ import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.quicktheories.generators.SourceDSL.*;
 
+import io.flexigpt.io.FormatException;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.testing.TensorGens;
 import io.flexigpt.tensor.testing.TestData;

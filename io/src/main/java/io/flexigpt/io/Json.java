@@ -1,4 +1,4 @@
-package io.flexigpt.tensor.io;
+package io.flexigpt.io;
 
 import java.util.List;
 import java.util.Map;
@@ -136,7 +136,8 @@ public final class Json {
         throw new FormatException(source + ": '" + key + "' must be true or false, found " + describe(v));
     }
 
-    static String describe(Object v) {
+    /** A short description of a parsed value for error messages: {@code null}, {@code an object}, {@code the string "..."}, {@code long 3}. */
+    public static String describe(Object v) {
         if (v == null) return "null";
         if (v instanceof Map) return "an object";
         if (v instanceof List) return "an array";
