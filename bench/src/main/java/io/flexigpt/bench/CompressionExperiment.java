@@ -21,7 +21,7 @@ import io.flexigpt.nn.train.LossFunction;
 import io.flexigpt.nn.train.TokenDataset;
 import io.flexigpt.nn.train.TrainConfig;
 import io.flexigpt.nn.train.Trainer;
-import io.flexigpt.tensor.io.AtomicFiles;
+import io.flexigpt.io.AtomicFiles;
 import io.flexigpt.tensor.io.StoredType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.flexigpt.cli;
 
-import io.flexigpt.tensor.io.AtomicFiles;
+import io.flexigpt.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

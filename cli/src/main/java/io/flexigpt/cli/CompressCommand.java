@@ -16,7 +16,7 @@ import io.flexigpt.eval.report.CompressionReport;
 import io.flexigpt.eval.report.HtmlReport;
 import io.flexigpt.eval.report.JsonReport;
 import io.flexigpt.nn.train.TokenDataset;
-import io.flexigpt.tensor.io.Json;
+import io.flexigpt.io.Json;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

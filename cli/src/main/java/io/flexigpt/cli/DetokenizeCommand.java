@@ -1,7 +1,7 @@
 package io.flexigpt.cli;
 
 import io.flexigpt.nn.tokenizer.Tokenizer;
-import io.flexigpt.tensor.io.Json;
+import io.flexigpt.io.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

@@ -6,7 +6,7 @@ import io.flexigpt.nn.io.GgufCheckpoint;
 import io.flexigpt.nn.tokenizer.StreamingDecoder;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.nn.tokenizer.TokenizerConfig;
-import io.flexigpt.tensor.io.Json;
+import io.flexigpt.io.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package io.flexigpt.cli;
 import io.flexigpt.compress.CalibrationData;
 import io.flexigpt.compress.ImportanceMetric;
 import io.flexigpt.nn.train.TokenDataset;
-import io.flexigpt.tensor.io.Json;
+import io.flexigpt.io.Json;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

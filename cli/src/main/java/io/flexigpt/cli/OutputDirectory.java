@@ -1,6 +1,6 @@
 package io.flexigpt.cli;
 
-import io.flexigpt.tensor.io.Leftovers;
+import io.flexigpt.io.Leftovers;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;

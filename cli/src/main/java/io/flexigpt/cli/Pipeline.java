@@ -16,7 +16,7 @@ import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.nn.train.TokenDataset;
 import io.flexigpt.nn.train.Trainer;
 import io.flexigpt.nn.train.TrainingListener;
-import io.flexigpt.tensor.io.ContentDigest;
+import io.flexigpt.io.ContentDigest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.flexigpt.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.flexigpt.tensor.io.AtomicFiles;
+import io.flexigpt.io.AtomicFiles;
 import io.flexigpt.tensor.testing.TestData;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;

@@ -2,7 +2,7 @@ package io.flexigpt.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.flexigpt.tensor.io.Json;
+import io.flexigpt.io.Json;
 import io.flexigpt.tensor.testing.TestData;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.nn.tokenizer.TokenizerConfig;
 import io.flexigpt.nn.tokenizer.Tokenizers;
-import io.flexigpt.tensor.io.Json;
+import io.flexigpt.io.Json;
 import io.flexigpt.tensor.testing.TestData;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -8,7 +8,7 @@ import io.flexigpt.nn.TransformerBlock;
 import io.flexigpt.nn.io.HfCheckpoint;
 import io.flexigpt.tensor.Rng;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.tensor.io.Json;
+import io.flexigpt.io.Json;
 import io.flexigpt.tensor.io.SafeTensorsFile;
 import io.flexigpt.tensor.io.SafeTensorsWriter;
 import io.flexigpt.tensor.io.StoredType;

@@ -6,7 +6,7 @@ import io.flexigpt.autograd.Variable;
 import io.flexigpt.eval.perplexity.PerplexityResult;
 import io.flexigpt.eval.perplexity.PerplexitySettings;
 import io.flexigpt.nn.LlamaModel;
-import io.flexigpt.tensor.io.FormatException;
+import io.flexigpt.io.FormatException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,7 +3,7 @@ package io.flexigpt.eval.perplexity;
 import io.flexigpt.eval.ProgressListener;
 import io.flexigpt.eval.ScoringModel;
 import io.flexigpt.eval.TokenScores;
-import io.flexigpt.tensor.io.FormatException;
+import io.flexigpt.io.FormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -1,9 +1,9 @@
 package io.flexigpt.eval.report;
 
-import io.flexigpt.tensor.io.AtomicFiles;
+import io.flexigpt.io.AtomicFiles;
 import io.flexigpt.eval.EvalResult;
-import io.flexigpt.tensor.io.FormatException;
-import io.flexigpt.tensor.io.Json;
+import io.flexigpt.io.FormatException;
+import io.flexigpt.io.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.flexigpt.eval.report;
 
-import io.flexigpt.tensor.io.AtomicFiles;
+import io.flexigpt.io.AtomicFiles;
 import io.flexigpt.eval.EvalResult;
 import java.io.IOException;
 import java.nio.file.Path;

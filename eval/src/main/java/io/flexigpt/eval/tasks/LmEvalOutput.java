@@ -1,8 +1,8 @@
 package io.flexigpt.eval.tasks;
 
 import io.flexigpt.eval.EvalResult;
-import io.flexigpt.tensor.io.AtomicFiles;
-import io.flexigpt.tensor.io.Json;
+import io.flexigpt.io.AtomicFiles;
+import io.flexigpt.io.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.flexigpt.eval.tasks;
 
-import io.flexigpt.tensor.io.FormatException;
+import io.flexigpt.io.FormatException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

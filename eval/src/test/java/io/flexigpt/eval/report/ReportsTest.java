@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flexigpt.eval.EvalResult;
 import io.flexigpt.eval.perplexity.WindowMode;
-import io.flexigpt.tensor.io.FormatException;
-import io.flexigpt.tensor.io.Json;
+import io.flexigpt.io.FormatException;
+import io.flexigpt.io.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

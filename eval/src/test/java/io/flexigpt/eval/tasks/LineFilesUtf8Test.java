@@ -2,7 +2,7 @@ package io.flexigpt.eval.tasks;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.flexigpt.tensor.io.FormatException;
+import io.flexigpt.io.FormatException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

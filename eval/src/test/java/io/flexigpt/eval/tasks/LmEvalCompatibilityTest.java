@@ -9,7 +9,7 @@ import io.flexigpt.eval.testing.TableModel;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.io.Checkpoints;
 import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
-import io.flexigpt.tensor.io.Json;
+import io.flexigpt.io.Json;
 import io.flexigpt.tensor.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flexigpt.tensor.io.FormatException;
+import io.flexigpt.io.FormatException;
 import io.flexigpt.tensor.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;

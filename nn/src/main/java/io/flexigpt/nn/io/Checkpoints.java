@@ -1,7 +1,7 @@
 package io.flexigpt.nn.io;
 
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.tensor.io.FormatException;
+import io.flexigpt.io.FormatException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.nn.tokenizer.Tokenizers;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.tensor.io.FormatException;
+import io.flexigpt.io.FormatException;
 import io.flexigpt.tensor.io.HalfFloats;
 import io.flexigpt.tensor.io.MappedChunks;
 import io.flexigpt.tensor.io.StoredType;

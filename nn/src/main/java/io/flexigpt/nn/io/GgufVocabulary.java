@@ -2,8 +2,8 @@ package io.flexigpt.nn.io;
 
 import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
 import io.flexigpt.nn.tokenizer.Tokenizer;
-import io.flexigpt.tensor.io.FormatException;
-import io.flexigpt.tensor.io.Json;
+import io.flexigpt.io.FormatException;
+import io.flexigpt.io.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.flexigpt.nn.io;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.tensor.io.AtomicFiles;
+import io.flexigpt.io.AtomicFiles;
 import io.flexigpt.tensor.io.HalfFloats;
 import io.flexigpt.tensor.io.StoredType;
 import java.io.ByteArrayOutputStream;

@@ -1,12 +1,12 @@
 package io.flexigpt.nn.io;
 
-import io.flexigpt.tensor.io.AtomicFiles;
+import io.flexigpt.io.AtomicFiles;
 import io.flexigpt.nn.HfNames;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.tensor.io.FormatException;
-import io.flexigpt.tensor.io.Json;
+import io.flexigpt.io.FormatException;
+import io.flexigpt.io.Json;
 import io.flexigpt.tensor.io.SafeTensorsFile;
 import io.flexigpt.tensor.io.SafeTensorsWriter;
 import io.flexigpt.tensor.io.StoredType;

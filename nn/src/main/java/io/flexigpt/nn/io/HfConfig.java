@@ -1,8 +1,8 @@
 package io.flexigpt.nn.io;
 
 import io.flexigpt.nn.LlamaConfig;
-import io.flexigpt.tensor.io.FormatException;
-import io.flexigpt.tensor.io.Json;
+import io.flexigpt.io.FormatException;
+import io.flexigpt.io.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

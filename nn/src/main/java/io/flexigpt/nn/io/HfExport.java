@@ -1,7 +1,7 @@
 package io.flexigpt.nn.io;
 
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.tensor.io.AtomicFiles;
+import io.flexigpt.io.AtomicFiles;
 import io.flexigpt.tensor.io.StoredType;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import io.flexigpt.nn.HfNames;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.tensor.io.FormatException;
+import io.flexigpt.io.FormatException;
 import io.flexigpt.tensor.io.MappedChunks;
 import io.flexigpt.tensor.io.StoredType;
 import java.io.IOException;

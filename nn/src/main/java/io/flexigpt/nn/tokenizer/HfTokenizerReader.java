@@ -1,7 +1,7 @@
 package io.flexigpt.nn.tokenizer;
 
-import io.flexigpt.tensor.io.FormatException;
-import io.flexigpt.tensor.io.Json;
+import io.flexigpt.io.FormatException;
+import io.flexigpt.io.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -1,6 +1,6 @@
 package io.flexigpt.nn.tokenizer;
 
-import io.flexigpt.tensor.io.FormatException;
+import io.flexigpt.io.FormatException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.flexigpt.nn.train;
 
-import io.flexigpt.tensor.io.AtomicFiles;
-import io.flexigpt.tensor.io.ContentDigest;
+import io.flexigpt.io.AtomicFiles;
+import io.flexigpt.io.ContentDigest;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.nn.tokenizer.Tokenizers;
 import io.flexigpt.tensor.Rng;

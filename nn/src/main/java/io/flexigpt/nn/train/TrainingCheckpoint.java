@@ -4,7 +4,7 @@ import io.flexigpt.autograd.optim.Optimizer;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.tensor.Rng;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.tensor.io.FormatException;
+import io.flexigpt.io.FormatException;
 import io.flexigpt.tensor.io.SafeTensorsFile;
 import io.flexigpt.tensor.io.SafeTensorsWriter;
 import io.flexigpt.tensor.io.StoredType;

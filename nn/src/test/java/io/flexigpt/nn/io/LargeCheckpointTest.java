@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.tensor.io.FormatException;
+import io.flexigpt.io.FormatException;
 import io.flexigpt.tensor.io.HalfFloats;
 import io.flexigpt.tensor.io.MappedChunks;
 import io.flexigpt.tensor.io.StoredType;

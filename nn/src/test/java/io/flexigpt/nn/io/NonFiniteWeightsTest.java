@@ -3,7 +3,7 @@ package io.flexigpt.nn.io;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.tensor.io.FormatException;
+import io.flexigpt.io.FormatException;
 import io.flexigpt.tensor.io.StoredType;
 import io.flexigpt.tensor.testing.TestData;
 import java.io.IOException;

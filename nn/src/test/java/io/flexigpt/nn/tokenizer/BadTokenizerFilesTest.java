@@ -3,8 +3,8 @@ package io.flexigpt.nn.tokenizer;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flexigpt.tensor.io.FormatException;
-import io.flexigpt.tensor.io.Json;
+import io.flexigpt.io.FormatException;
+import io.flexigpt.io.Json;
 import io.flexigpt.tensor.testing.TestData;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -3,7 +3,7 @@ package io.flexigpt.nn.tokenizer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.flexigpt.tensor.io.Json;
+import io.flexigpt.io.Json;
 import io.flexigpt.tensor.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package io.flexigpt.nn.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.flexigpt.tensor.io.FormatException;
-import io.flexigpt.tensor.io.Json;
+import io.flexigpt.io.FormatException;
+import io.flexigpt.io.Json;
 import io.flexigpt.tensor.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flexigpt.tensor.io.FormatException;
-import io.flexigpt.tensor.io.Json;
+import io.flexigpt.io.FormatException;
+import io.flexigpt.io.Json;
 import io.flexigpt.tensor.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -12,7 +12,7 @@ import io.flexigpt.nn.io.Checkpoint;
 import io.flexigpt.nn.io.Checkpoints;
 import io.flexigpt.tensor.DType;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.tensor.io.Json;
+import io.flexigpt.io.Json;
 import io.flexigpt.tensor.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;

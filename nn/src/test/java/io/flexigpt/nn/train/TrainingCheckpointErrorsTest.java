@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
-import io.flexigpt.tensor.io.FormatException;
+import io.flexigpt.io.FormatException;
 import io.flexigpt.tensor.io.SafeTensorsWriter;
 import io.flexigpt.tensor.io.StoredType;
 import java.io.IOException;

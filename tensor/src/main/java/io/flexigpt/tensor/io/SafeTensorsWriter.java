@@ -1,5 +1,7 @@
 package io.flexigpt.tensor.io;
 
+import io.flexigpt.io.AtomicFiles;
+import io.flexigpt.io.Json;
 import io.flexigpt.tensor.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;

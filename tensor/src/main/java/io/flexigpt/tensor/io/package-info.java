@@ -1,2 +1,2 @@
-/** Reading and writing tensors and their metadata: safetensors, JSON, half-precision conversion. */
+/** Reading and writing tensors and their metadata: safetensors, half-precision conversion, memory-mapped chunks. */
 package io.flexigpt.tensor.io;

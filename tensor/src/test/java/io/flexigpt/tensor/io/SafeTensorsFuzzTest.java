@@ -2,6 +2,7 @@ package io.flexigpt.tensor.io;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.flexigpt.io.FormatException;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.testing.TensorGens;
 import java.io.IOException;

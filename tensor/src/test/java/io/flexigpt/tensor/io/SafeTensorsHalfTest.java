@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexigpt.io.FormatException;
 import io.flexigpt.tensor.HalfMatrix;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.testing.TensorGens;

@@ -1,4 +1,4 @@
-package io.flexigpt.bench;
+package io.flexigpt.integration;
 
 import static org.junit.jupiter.api.Assertions.*;
 

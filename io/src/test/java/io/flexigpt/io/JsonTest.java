@@ -1,7 +1,5 @@
-package io.flexigpt.tensor.io;
+package io.flexigpt.io;
 
-import static io.flexigpt.tensor.testing.SeededTheory.holds;
-import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.quicktheories.generators.SourceDSL.*;
 
@@ -11,10 +9,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.QuickTheory;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
 class JsonTest {
+    /** A run of {@code examples} examples from one fixed seed, as tensor's SeededTheory does (this module is below it). */
+    private static QuickTheory qt(int examples) {
+        return QuickTheory.qt().withFixedSeed(20_260_101L).withExamples(examples).withShrinkCycles(200);
+    }
+
+    private interface Check {
+        void run() throws FormatException;
+    }
+
+    /** Runs {@code check} inside a law, a format error failing the example. */
+    private static void holds(Check check) {
+        try {
+            check.run();
+        } catch (FormatException e) {
+            throw new AssertionError(e);
+        }
+    }
 
     /** JSON values nested up to three levels of lists and objects, with escapes, surrogate pairs and extreme numbers. */
     static Gen<Object> trees() {
@@ -92,26 +108,45 @@ class JsonTest {
     }
 
     @Test
-    void errorsNameSourceLineAndColumn() throws FormatException {
-        assertError("{\n  \"a\": 1,\n  \"b\": ]\n}", "config.json: line 3, column 8: expected a value, found ']'");
-        assertError("{\"a\":1,\n\"a\":2}", "h: line 2, column 1: duplicate key \"a\"");
-        assertError("[1] x", "h: line 1, column 5: unexpected 'x' after the JSON value");
-        assertError("\"abc", "h: line 1, column 5: unterminated string");
-        assertError("[1,]", "h: line 1, column 4: expected a value, found ']'");
-        assertError("{\"a\" 1}", "h: line 1, column 6: expected ':', found '1'");
-        assertError("{a:1}", "h: line 1, column 2: expected a string key");
-        assertError("[01]", "h: line 1, column 3: expected ']', found '1'");
-        assertError("[1.]", "h: line 1, column 4: expected a digit after the decimal point");
-        assertError("[1e]", "h: line 1, column 4: expected a digit in the exponent");
-        assertError("[-\u0663]", "h: line 1, column 3: expected a digit");
-        assertError("[1e400]", "h: line 1, column 2: number 1e400 is outside the double range");
-        assertError("\"\\u12G4\"", "h: line 1, column 6: expected a hex digit in the \\u escape, found 'G'");
-        assertError("\"\\x\"", "h: line 1, column 3: invalid escape '\\x'");
-        assertError("\"a\tb\"", "h: line 1, column 3: control character U+0009 in a string");
-        assertError("tru", "h: line 1, column 1: expected 'true'");
-        assertError("", "h: line 1, column 1: expected a value, found the end of the text");
-        assertError("[".repeat(10_000), "h: line 1, column 514: nesting deeper than 512");
+    void errorsNameSourceLineColumnAndPath() throws FormatException {
+        String anyValue = "expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')";
+        assertError("{\n  \"a\": 1,\n  \"b\": ]\n}", "config.json: line 3, column 8, at $.b: Unexpected character (']' (code 93)): " + anyValue);
+        assertError("{\"a\":1,\n\"a\":2}", "h: line 2, column 1, at $.a: duplicate key \"a\"");
+        assertError("{\"m\":{\"v\":{\"a b\":[0,{\"x\":1,\"x\":2}]}}}", "h: line 1, column 28, at $.m.v[\"a b\"][1].x: duplicate key \"x\"");
+        assertError("[1] [2]", "h: line 1, column 5, at $: unexpected '[' after the JSON value");
+        assertError("{\"k\":1}}", "h: line 1, column 8, at $: after the JSON value: Unexpected close marker '}': no open Object to close");
+        assertError("[1] x", "h: line 1, column 5, at $: after the JSON value: Unrecognized token 'x': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')");
+        assertError("\"abc", "h: line 1, column 5, at $: Unexpected end-of-input: was expecting closing quote for a string value");
+        assertError("[1,2", "h: line 1, column 5, at $[1]: Unexpected end-of-input: expected close marker for Array");
+        assertError("[1,]", "h: line 1, column 4, at $[1]: Unexpected character (']' (code 93)): " + anyValue);
+        assertError("{\"a\" 1}", "h: line 1, column 6, at $.a: Unexpected character ('1' (code 49)): was expecting a colon to separate property name and value");
+        assertError("{a:1}", "h: line 1, column 2, at $: Unexpected character ('a' (code 97)): was expecting double-quote to start property name");
+        assertError("[01]", "h: line 1, column 3, at $[0]: Invalid numeric value: Leading zeroes not allowed");
+        assertError("[1.]", "h: line 1, column 3, at $[0]: Unexpected character (']' (code 93)) in numeric value: Decimal point not followed by a digit");
+        assertError("[1e]", "h: line 1, column 3, at $[0]: Unexpected character (']' (code 93)) in numeric value: Exponent indicator not followed by a digit");
+        assertError("[-\u0663]", "h: line 1, column 3, at $[0]: Unexpected character ('\u0663' (code 1635 / 0x663)) in numeric value: expected digit (0-9) to follow minus sign, for valid numeric value");
+        assertError("[1e400]", "h: line 1, column 2, at $[0]: number 1e400 is outside the double range");
+        assertError("[1" + "0".repeat(400) + "]", "h: line 1, column 2, at $[0]: number 1000000000000000000000000000000000000... is outside the double range");
+        assertError("{\"x\":[NaN]}", "h: line 1, column 10, at $.x[0]: Non-standard token 'NaN': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow");
+        assertError("\"\\u12G4\"", "h: line 1, column 6, at $: Unexpected character ('G' (code 71)): expected a hex-digit for character escape sequence");
+        assertError("\"\\x\"", "h: line 1, column 3, at $: Unrecognized character escape 'x' (code 120)");
+        assertError("\"a\tb\"", "h: line 1, column 3, at $: Illegal unquoted character ((CTRL-CHAR, code 9)): has to be escaped using backslash to be included in string value");
+        assertError("tru", "h: line 1, column 1, at $: Unrecognized token 'tru': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')");
+        assertError("", "h: line 1, column 1, at $: expected a value, found the end of the text");
+        assertError(" \n ", "h: line 2, column 2, at $: expected a value, found the end of the text");
+    }
+
+    @Test
+    void inputBoundsAreErrorsNamingTheLimit() throws FormatException {
+        assertError("[".repeat(10_000), "h: line 1, column 514, at $[0][0][0][0][0][0]...[0][0][0][0][0][0]: Document nesting depth (513) exceeds the maximum allowed (512)");
         assertEquals(512, depth(Json.parse("[".repeat(512) + "]".repeat(512), "h")));
+        assertError("[" + "1".repeat(1001) + "]", "h: line 1, column 1003, at $[0]: Number value length (1001) exceeds the maximum allowed (1000)");
+        assertEquals(List.of(1.0), Json.parse("[1." + "0".repeat(997) + "]", "h"));
+        String name = "k".repeat(JsonTreeReader.MAX_NAME + 1);
+        assertError("{\"" + name + "\":1}", "h: line 1, column " + (JsonTreeReader.MAX_NAME + 5) + ", at $: Name length (" + name.length() + ") exceeds the maximum allowed (" + JsonTreeReader.MAX_NAME + ")");
+        String text = "x".repeat(JsonTreeReader.MAX_STRING + 1);
+        assertEquals("h: line 1, column " + (text.length() + 8) + ", at $.a: String value length (" + text.length() + ") exceeds the maximum allowed (" + JsonTreeReader.MAX_STRING + ")",
+                assertThrows(FormatException.class, () -> Json.parse("{\"a\":\"" + text + "\"}", "h")).getMessage());
     }
 
     @Test

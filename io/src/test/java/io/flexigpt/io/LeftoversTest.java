@@ -1,4 +1,4 @@
-package io.flexigpt.tensor.io;
+package io.flexigpt.io;
 
 import static org.junit.jupiter.api.Assertions.*;
 

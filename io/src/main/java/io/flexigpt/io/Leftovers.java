@@ -1,4 +1,4 @@
-package io.flexigpt.tensor.io;
+package io.flexigpt.io;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
