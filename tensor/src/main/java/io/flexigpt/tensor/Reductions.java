@@ -152,12 +152,23 @@ final class Reductions {
      * fp32 values cannot overflow it, so one summing pass decides; only a non-finite fp64 sum is checked element by element.
      */
     static boolean allFinite(Tensor xStored) {
-        Tensor x = xStored.arithmetic();
+        if (xStored.h != null) return allFiniteHalf(xStored);
+        Tensor x = xStored;
         if (Double.isFinite(sumAll(x))) return true;
         if (x.dtype() == DType.F32) return false;
         boolean[] finite = {true};
         Strided.forEach(x.shape, x, x, (n, oa, sa, ob, sb) -> {
             for (int i = 0; i < n; i++) if (!Double.isFinite(x.read(oa + i * sa))) finite[0] = false;
+        });
+        return finite[0];
+    }
+
+    /** A 16-bit value is finite unless its exponent bits are all ones (8 bits for BF16, 5 for F16); no widening. */
+    private static boolean allFiniteHalf(Tensor x) {
+        int mask = x.dtype() == DType.BF16 ? 0x7F80 : 0x7C00;
+        boolean[] finite = {true};
+        Strided.forEach(x.shape, x, x, (n, oa, sa, ob, sb) -> {
+            for (int i = 0; i < n; i++) if ((x.h[oa + i * sa] & mask) == mask) finite[0] = false;
         });
         return finite[0];
     }

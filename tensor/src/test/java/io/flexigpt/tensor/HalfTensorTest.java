@@ -180,6 +180,18 @@ class HalfTensorTest {
     }
 
     @Test
+    void finitenessIsReadFromTheBits() {
+        for (DType half : new DType[] {DType.BF16, DType.F16}) {
+            for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                Tensor x = Tensor.of(new float[] {1f, -2f, bad, 0.5f}, 2, 2);
+                assertEquals(false, x.to(half).isFinite(), half + " " + bad);
+                assertEquals(true, x.slice(0, 0, 1).to(half).isFinite(), half + " without " + bad);
+            }
+            assertEquals(true, Tensor.of(new float[] {65504f, -1e-7f}, 2).to(half).isFinite(), half + " extremes");
+        }
+    }
+
+    @Test
     void nothingWritesIntoA16BitTensor() {
         Tensor h = randomHalf(2, 3, 4);
         float[] before = h.toFloatArray();
