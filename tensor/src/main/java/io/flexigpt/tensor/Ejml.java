@@ -24,7 +24,7 @@ public final class Ejml {
     }
 
     /** A copy of {@code t} as an fp64 EJML matrix. */
-    public static DMatrixRMaj toDMatrix(Tensor t) {
+    public static DMatrixRMaj toDMatrix(Tensor t) { // 16-bit tensors are widened by toDoubleArray
         requireMatrix("toDMatrix", t);
         return DMatrixRMaj.wrap(t.shape[0], t.shape[1], t.toDoubleArray());
     }

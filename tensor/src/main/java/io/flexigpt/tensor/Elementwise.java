@@ -69,7 +69,8 @@ final class Elementwise {
         Parallelism.forChunks((n + BLOCK - 1) / BLOCK, 2, (s, e) -> body.run(s * BLOCK, Math.min(n, e * BLOCK)));
     }
 
-    static Tensor unary(Tensor x, Unary op) {
+    static Tensor unary(Tensor xStored, Unary op) {
+        Tensor x = xStored.arithmetic();
         Tensor out = Tensor.zeros(x.dtype(), x.shape);
         if (x.f != null && x.isContiguous()) {
             float[] xs = x.f, os = out.f;
@@ -96,7 +97,8 @@ final class Elementwise {
     }
 
     /** {@code op(x, scalar)} elementwise (or {@code op(scalar, x)} when {@code scalarFirst}). */
-    static Tensor scalar(Tensor x, double s, Binary op, boolean scalarFirst) {
+    static Tensor scalar(Tensor xStored, double s, Binary op, boolean scalarFirst) {
+        Tensor x = xStored.arithmetic();
         Tensor out = Tensor.zeros(x.dtype(), x.shape);
         boolean arithmetic = op == Binary.ADD || op == Binary.SUB || op == Binary.MUL || op == Binary.DIV;
         if (x.f != null && !scalarFirst && arithmetic) {
@@ -121,7 +123,9 @@ final class Elementwise {
     }
 
     /** {@code g * s * (1 + x * (1 - s))} with {@code s = sigmoid(x)}: the gradient of silu. */
-    static Tensor siluBackward(Tensor x, Tensor g) {
+    static Tensor siluBackward(Tensor xStored, Tensor gStored) {
+        Tensor x = xStored.arithmetic();
+        Tensor g = gStored.arithmetic();
         if (!java.util.Arrays.equals(x.shape, g.shape)) {
             throw new ShapeException("siluBackward: input " + Shapes.str(x.shape) + " and gradient " + Shapes.str(g.shape) + " differ");
         }
@@ -158,11 +162,14 @@ final class Elementwise {
         }
     }
 
+    /** F64 when either operand is F64, else F32 (16-bit operands compute in fp32). */
     static DType resultType(Tensor a, Tensor b) {
-        return a.f != null && b.f != null ? DType.F32 : DType.F64;
+        return a.dtype() == DType.F64 || b.dtype() == DType.F64 ? DType.F64 : DType.F32;
     }
 
     static Tensor binary(Tensor a, Tensor b, Binary op) {
+        a = a.arithmetic();
+        b = b.arithmetic();
         int[] shape = Shapes.broadcast(a.shape, b.shape, op.opName());
         Tensor out = Tensor.zeros(resultType(a, b), shape);
         Tensor ea = a.expand(shape), eb = b.expand(shape);
@@ -210,6 +217,9 @@ final class Elementwise {
 
     /** {@code cond != 0 ? a : b}, broadcasting all three. */
     static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        cond = cond.arithmetic();
+        a = a.arithmetic();
+        b = b.arithmetic();
         int[] shape = Shapes.broadcast(Shapes.broadcast(cond.shape, a.shape, "where"), b.shape, "where");
         Tensor out = Tensor.zeros(resultType(a, b), shape);
         Tensor ec = cond.expand(shape), ea = a.expand(shape), eb = b.expand(shape);

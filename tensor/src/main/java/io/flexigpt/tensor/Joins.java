@@ -27,7 +27,7 @@ final class Joins {
         Tensor out = Tensor.zeros(dtype, shape);
         int at = 0;
         for (Tensor p : parts) {
-            Strided.copy(p, out.slice(axis, at, at + p.shape[axis]));
+            Strided.copy(p, out.slice(axis, at, at + p.shape[axis])); // 16-bit parts are widened
             at += p.shape[axis];
         }
         return out;
@@ -64,7 +64,7 @@ final class Joins {
         int axis = Shapes.axis(axisArg, x.shape.length, "indexSelect");
         int[] shape = x.shape.clone();
         shape[axis] = indices.length;
-        Tensor out = Tensor.zeros(x.dtype(), shape);
+        Tensor out = Tensor.zeros(x.dtype().isHalf() ? DType.F32 : x.dtype(), shape); // only the chosen rows are widened
         for (int i = 0; i < indices.length; i++) {
             checkIndex(indices[i], x.shape[axis], "indexSelect", i);
             Strided.copy(x.select(axis, indices[i]), out.select(axis, i));
@@ -74,6 +74,7 @@ final class Joins {
 
     /** Adds {@code src.select(axis, i)} into {@code target.select(axis, indices[i])} for every i, in place. */
     static void indexAddInPlace(Tensor target, int axisArg, int[] indices, Tensor src) {
+        target.requireWritable("indexAdd");
         int axis = Shapes.axis(axisArg, target.shape.length, "indexAdd");
         int[] expected = target.shape.clone();
         expected[axis] = indices.length;

@@ -20,7 +20,8 @@ public final class Linalg {
     private Linalg() {}
 
     /** The thin SVD of an m×n matrix: U m×k, s k, Vᵀ k×n with k = min(m, n) and s descending. */
-    public static Svd svd(Tensor a) {
+    public static Svd svd(Tensor aStored) {
+        Tensor a = aStored.arithmetic();
         DMatrixRMaj m = matrix("svd", a);
         SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(m.numRows, m.numCols, true, true, true);
         decompose("svd", svd, m, a);
@@ -40,7 +41,8 @@ public final class Linalg {
     }
 
     /** The rank-{@code rank} truncated SVD, the best rank-{@code rank} approximation of {@code a} (Eckart–Young). */
-    public static Svd svd(Tensor a, int rank) {
+    public static Svd svd(Tensor aStored, int rank) {
+        Tensor a = aStored.arithmetic();
         Ejml.requireMatrix("svd", a);
         int k = Math.min(a.dim(0), a.dim(1));
         if (rank < 1 || rank > k) {
@@ -50,7 +52,8 @@ public final class Linalg {
     }
 
     /** The min(m, n) singular values of {@code a}, sorted descending, in the dtype of {@code a}. */
-    public static Tensor singularValues(Tensor a) {
+    public static Tensor singularValues(Tensor aStored) {
+        Tensor a = aStored.arithmetic();
         double[] s = descendingSingularValues("singularValues", a);
         return tensor(s, a.dtype(), s.length);
     }
@@ -60,7 +63,8 @@ public final class Linalg {
      * descending), the squared Frobenius error of the best rank-r approximation. Computed in double
      * from the full spectrum, summing from the smallest value up.
      */
-    public static double[] tailEnergies(Tensor a) {
+    public static double[] tailEnergies(Tensor aStored) {
+        Tensor a = aStored.arithmetic();
         double[] s = descendingSingularValues("tailEnergies", a);
         double[] tail = new double[s.length + 1];
         for (int i = s.length - 1; i >= 0; i--) tail[i] = tail[i + 1] + s[i] * s[i];
@@ -68,7 +72,8 @@ public final class Linalg {
     }
 
     /** {@code Σ_{i≥r} σ_i²}, the squared Frobenius error of the best rank-r approximation of {@code a}. */
-    public static double tailEnergy(Tensor a, int r) {
+    public static double tailEnergy(Tensor aStored, int r) {
+        Tensor a = aStored.arithmetic();
         double[] tail = tailEnergies(a);
         if (r < 0 || r >= tail.length) {
             throw new IllegalArgumentException("tailEnergy: rank " + r + " outside 0.." + (tail.length - 1) + " for shape " + Shapes.str(a.shape));
@@ -91,7 +96,8 @@ public final class Linalg {
      * {@code ||a||_F²} is summed in double from the entries; the exact tail energy is summed from the
      * smallest singular value up, the randomized one is {@code ||a||_F² - Σ_{i≤rank} σ_i²} (at least 0).
      */
-    public static TopSpectrum topSpectrum(Tensor a, int rank, SpectrumMethod method) {
+    public static TopSpectrum topSpectrum(Tensor aStored, int rank, SpectrumMethod method) {
+        Tensor a = aStored.arithmetic();
         Ejml.requireMatrix("topSpectrum", a);
         int m = a.dim(0), n = a.dim(1), k = Math.min(m, n);
         if (k == 0) throw new ShapeException("topSpectrum: empty matrix of shape " + Shapes.str(a.shape));
@@ -119,7 +125,8 @@ public final class Linalg {
     }
 
     /** The thin QR decomposition, normalised so that the diagonal of R is non-negative. */
-    public static Qr qr(Tensor a) {
+    public static Qr qr(Tensor aStored) {
+        Tensor a = aStored.arithmetic();
         DMatrixRMaj m = matrix("qr", a);
         QRDecomposition<DMatrixRMaj> qr = DecompositionFactory_DDRM.qr(m.numRows, m.numCols);
         // EJML reports false when a column has nothing left to reflect (e.g. a zero column); it then skips
@@ -141,7 +148,9 @@ public final class Linalg {
      *
      * @throws ArithmeticException when A is numerically singular (smallest pivot below n·ε times the largest)
      */
-    public static Tensor solve(Tensor a, Tensor b) {
+    public static Tensor solve(Tensor aStored, Tensor bStored) {
+        Tensor a = aStored.arithmetic();
+        Tensor b = bStored.arithmetic();
         boolean vector = b.rank() == 1;
         if (a.rank() != 2 || a.dim(0) != a.dim(1) || a.dim(0) == 0 || (b.rank() != 1 && b.rank() != 2) || b.dim(0) != a.dim(0)) {
             throw new ShapeException("solve: need a square A [n, n] and b [n] or [n, k], got A " + Shapes.str(a.shape) + ", b " + Shapes.str(b.shape));

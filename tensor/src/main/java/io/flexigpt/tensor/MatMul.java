@@ -3,7 +3,8 @@ package io.flexigpt.tensor;
 /**
  * Batched matrix product {@code [..., m, k] @ [..., k, n]} with numpy broadcasting of the batch axes.
  * An operand whose last two axes are a transposed view is handed to the kernel as transposed, so
- * {@code a.matmul(b.t())} never materialises {@code b.t()}.
+ * {@code a.matmul(b.t())} never materialises {@code b.t()}. A 16-bit right operand (frozen weights,
+ * {@code x @ Wᵀ}) is widened inside the GEMM's packing, never as a whole.
  */
 final class MatMul {
     private MatMul() {}
@@ -31,7 +32,8 @@ final class MatMul {
         }
     }
 
-    static Tensor matmul(Tensor a, Tensor b) {
+    static Tensor matmul(Tensor aStored, Tensor b) {
+        Tensor a = aStored.arithmetic();
         if (a.shape.length < 2 || b.shape.length < 2) {
             throw new ShapeException("matmul: operands need at least 2 axes, got " + Shapes.str(a.shape) + " and " + Shapes.str(b.shape));
         }
@@ -59,7 +61,9 @@ final class MatMul {
         int[] offA = batchOffsets(oa.t, batch), offB = batchOffsets(ob.t, batch);
         int cStride = m * n;
         int strideA = arithmeticStride(offA), strideB = arithmeticStride(offB);
-        if (batches > 1 && strideB == 0 && !oa.trans && strideA == m * oa.ld) {
+        if (ob.t.h != null) {
+            halfB(oa, ob, batches, m, n, k, offA, offB, strideA, strideB, out);
+        } else if (batches > 1 && strideB == 0 && !oa.trans && strideA == m * oa.ld) {
             // a shared right operand (x @ Wᵀ on [batch, time, in]): the batch's rows are one matrix
             if (dtype == DType.F32) {
                 Gemm.sgemm(false, ob.trans, batches * m, n, k, oa.t.f, offA[0], oa.ld, ob.t.f, offB[0], ob.ld, out.f, 0, n, false);
@@ -87,6 +91,21 @@ final class MatMul {
             }
         }
         return out;
+    }
+
+    /** The fp32 product with a 16-bit B: bit-identical to the product with B's fp32 widening. */
+    private static void halfB(Operand oa, Operand ob, int batches, int m, int n, int k, int[] offA, int[] offB, int strideA, int strideB,
+                              Tensor out) {
+        boolean bf16 = ob.t.dtype() == DType.BF16;
+        if (batches > 1 && strideB == 0 && !oa.trans && strideA == m * oa.ld) {
+            GemmDriver.sgemmHalfB(GemmKernels.BEST, false, ob.trans, batches * m, n, k, oa.t.f, offA[0], oa.ld, ob.t.h, bf16, offB[0], ob.ld,
+                    out.f, 0, n, false);
+            return;
+        }
+        for (int i = 0; i < batches; i++) {
+            GemmDriver.sgemmHalfB(GemmKernels.BEST, oa.trans, ob.trans, m, n, k, oa.t.f, offA[i], oa.ld, ob.t.h, bf16, offB[i], ob.ld,
+                    out.f, i * m * n, n, false);
+        }
     }
 
     private static int[] concat(int[] batch, int r, int c) {

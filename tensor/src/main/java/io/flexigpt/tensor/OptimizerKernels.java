@@ -17,6 +17,7 @@ public final class OptimizerKernels {
     public static void adamW(Tensor p, Tensor g, Tensor m, Tensor v, double lr, double beta1, double beta2, double eps,
                              double weightDecay, double bc1, double bc2) {
         checkSame("adamW", p, g, m, v);
+        p.requireWritable("adamW");
         if (p.f != null && allDense(p, g, m, v) && g.f != null && m.f != null && v.f != null) {
             float[] pf = p.f, gf = g.f, mf = m.f, vf = v.f;
             int po = p.offset, go = g.offset, mo = m.offset, vo = v.offset;

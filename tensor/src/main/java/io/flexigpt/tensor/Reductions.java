@@ -23,7 +23,8 @@ final class Reductions {
         });
     }
 
-    static Tensor reduce(Tensor x, int axisArg, boolean keepDim, Kind kind, boolean unbiased) {
+    static Tensor reduce(Tensor xStored, int axisArg, boolean keepDim, Kind kind, boolean unbiased) {
+        Tensor x = xStored.arithmetic();
         String op = kind.name().toLowerCase();
         int axis = Shapes.axis(axisArg, x.shape.length, op);
         int n = x.shape[axis];
@@ -135,7 +136,8 @@ final class Reductions {
         return s;
     }
 
-    static double sumAll(Tensor x) {
+    static double sumAll(Tensor xStored) {
+        Tensor x = xStored.arithmetic();
         double[] acc = {0};
         Strided.forEach(x.shape, x, x, (n, oa, sa, ob, sb) -> {
             double s = 0;
@@ -149,7 +151,9 @@ final class Reductions {
      * Whether every element is finite. A NaN or infinite element makes the double-accumulated sum non-finite and
      * fp32 values cannot overflow it, so one summing pass decides; only a non-finite fp64 sum is checked element by element.
      */
-    static boolean allFinite(Tensor x) {
+    static boolean allFinite(Tensor xStored) {
+        if (xStored.h != null) return allFiniteHalf(xStored);
+        Tensor x = xStored;
         if (Double.isFinite(sumAll(x))) return true;
         if (x.dtype() == DType.F32) return false;
         boolean[] finite = {true};
@@ -159,8 +163,19 @@ final class Reductions {
         return finite[0];
     }
 
+    /** A 16-bit value is finite unless its exponent bits are all ones (8 bits for BF16, 5 for F16); no widening. */
+    private static boolean allFiniteHalf(Tensor x) {
+        int mask = x.dtype() == DType.BF16 ? 0x7F80 : 0x7C00;
+        boolean[] finite = {true};
+        Strided.forEach(x.shape, x, x, (n, oa, sa, ob, sb) -> {
+            for (int i = 0; i < n; i++) if ((x.h[oa + i * sa] & mask) == mask) finite[0] = false;
+        });
+        return finite[0];
+    }
+
     /** Softmax (or log-softmax) along {@code axis}, max-shifted for stability. */
-    static Tensor softmax(Tensor x, int axisArg, boolean log) {
+    static Tensor softmax(Tensor xStored, int axisArg, boolean log) {
+        Tensor x = xStored.arithmetic();
         String op = log ? "logSoftmax" : "softmax";
         int axis = Shapes.axis(axisArg, x.shape.length, op);
         Tensor out = Tensor.zeros(x.dtype(), x.shape);
@@ -187,7 +202,8 @@ final class Reductions {
      * absolute position {@code queryOffset + r % time} and sees keys {@code 0..queryOffset + r % time}
      * only; the other keys get probability 0 (as a -inf mask followed by softmax, in one pass).
      */
-    static Tensor causalSoftmax(Tensor x, int time, int queryOffset) {
+    static Tensor causalSoftmax(Tensor xStored, int time, int queryOffset) {
+        Tensor x = xStored.arithmetic();
         int r = x.shape.length;
         if (r < 2) throw new ShapeException("causalSoftmax: expected [..., rows, keys], got " + Shapes.str(x.shape));
         int rows = x.shape[r - 2], keys = x.shape[r - 1];
@@ -212,7 +228,9 @@ final class Reductions {
     }
 
     /** The gradient of softmax along {@code axis}: {@code y * (g - sum(g * y))}, the sum in double. */
-    static Tensor softmaxBackward(Tensor y, Tensor g, int axisArg) {
+    static Tensor softmaxBackward(Tensor yStored, Tensor gStored, int axisArg) {
+        Tensor y = yStored.arithmetic();
+        Tensor g = gStored.arithmetic();
         int axis = Shapes.axis(axisArg, y.shape.length, "softmaxBackward");
         if (!java.util.Arrays.equals(y.shape, g.shape)) {
             throw new ShapeException("softmaxBackward: output " + Shapes.str(y.shape) + " and gradient " + Shapes.str(g.shape) + " differ");
@@ -247,7 +265,10 @@ final class Reductions {
      * {@code g = dL/dy}: {@code dx = r (g w) - x r^3 mean(g w x)} and {@code dw = sum over rows of g x r}.
      * Returns {@code {dx, dw}}; row sums in double, rows summed in order into dw.
      */
-    static Tensor[] rmsNormBackward(Tensor x, Tensor weight, Tensor g, double eps) {
+    static Tensor[] rmsNormBackward(Tensor xStored, Tensor weightStored, Tensor gStored, double eps) {
+        Tensor x = xStored.arithmetic();
+        Tensor weight = weightStored.arithmetic();
+        Tensor g = gStored.arithmetic();
         int d = x.shape[x.shape.length - 1];
         if (weight.shape.length != 1 || weight.shape[0] != d || !java.util.Arrays.equals(x.shape, g.shape)) {
             throw new ShapeException("rmsNormBackward: input " + Shapes.str(x.shape) + ", weight " + Shapes.str(weight.shape) + ", gradient " + Shapes.str(g.shape));
@@ -357,7 +378,9 @@ final class Reductions {
     }
 
     /** {@code x / sqrt(mean(x^2) + eps) * weight} over the last axis. */
-    static Tensor rmsNorm(Tensor x, Tensor weight, double eps) {
+    static Tensor rmsNorm(Tensor xStored, Tensor weightStored, double eps) {
+        Tensor x = xStored.arithmetic();
+        Tensor weight = weightStored.arithmetic();
         int d = x.shape[x.shape.length - 1];
         if (weight.shape.length != 1 || weight.shape[0] != d) {
             throw new ShapeException("rmsNorm: weight shape " + Shapes.str(weight.shape) + " does not match the last axis of input " + Shapes.str(x.shape));

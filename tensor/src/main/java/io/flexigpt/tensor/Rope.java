@@ -35,7 +35,8 @@ final class Rope {
         return grown;
     }
 
-    static Tensor apply(Tensor x, int positionOffset, double theta, boolean interleaved, boolean inverse) {
+    static Tensor apply(Tensor xStored, int positionOffset, double theta, boolean interleaved, boolean inverse) {
+        Tensor x = xStored.arithmetic();
         if (x.shape.length != 4 || x.shape[3] % 2 != 0) {
             throw new ShapeException("rope: expected [batch, time, heads, headDim] with even headDim, got " + Shapes.str(x.shape));
         }

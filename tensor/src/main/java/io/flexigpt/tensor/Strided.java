@@ -77,7 +77,9 @@ final class Strided {
     /** Copies {@code src} into {@code dst} (same shape, any layouts, any dtypes). */
     static void copy(Tensor src, Tensor dst) {
         forEach(src.shape, src, dst, (n, os, ss, od, sd) -> {
-            if (src.f != null && dst.f != null) {
+            if (src.h != null && dst.h != null && src.dtype() == dst.dtype()) {
+                for (int i = 0; i < n; i++) dst.h[od + i * sd] = src.h[os + i * ss];
+            } else if (src.f != null && dst.f != null) {
                 if (ss == 1 && sd == 1) {
                     System.arraycopy(src.f, os, dst.f, od, n);
                 } else {

@@ -1,9 +1,14 @@
 package io.flexigpt.tensor;
 
+import io.flexigpt.tensor.io.HalfFloats;
 import java.util.Arrays;
 
 /**
  * An N-dimensional array of fp32 (or fp64) numbers with a shape and strides over shared storage.
+ * A tensor may also hold BF16 or F16 values in 16 bits ({@link #ofHalf}): storage for frozen weights
+ * at half the memory. Such a tensor is read-only; matrix products widen its values exactly inside the
+ * GEMM's packing, and every other op computes on its exact fp32 widening, so results are those of
+ * {@code to(DType.F32)}.
  *
  * <p>Tensors are values: every op returns a new tensor and leaves its inputs unchanged. Views
  * ({@link #reshape}, {@link #transpose}, {@link #permute}, {@link #slice}, {@link #expand}, ...) share
@@ -13,16 +18,30 @@ import java.util.Arrays;
 public final class Tensor {
     final float[] f;
     final double[] d;
+    /** BF16 or F16 bit patterns (see {@link #dtype}); null for fp32 and fp64 tensors. */
+    final short[] h;
+    private final DType dtype;
     final int offset;
     final int[] shape;
     final int[] strides;
 
     Tensor(float[] f, double[] d, int offset, int[] shape, int[] strides) {
+        this(f, d, null, f != null ? DType.F32 : DType.F64, offset, shape, strides);
+    }
+
+    private Tensor(float[] f, double[] d, short[] h, DType dtype, int offset, int[] shape, int[] strides) {
         this.f = f;
         this.d = d;
+        this.h = h;
+        this.dtype = dtype;
         this.offset = offset;
         this.shape = shape;
         this.strides = strides;
+    }
+
+    /** The same storage seen with another offset, shape and strides. */
+    private Tensor view(int offset, int[] shape, int[] strides) {
+        return new Tensor(f, d, h, dtype, offset, shape, strides);
     }
 
     // ------------------------------------------------------------------ factories
@@ -54,9 +73,25 @@ public final class Tensor {
     public static Tensor zeros(DType dtype, int... shape) {
         int[] s = shape.clone();
         int n = Shapes.numel(s);
-        return dtype == DType.F32
-                ? new Tensor(new float[n], null, 0, s, Shapes.contiguousStrides(s))
-                : new Tensor(null, new double[n], 0, s, Shapes.contiguousStrides(s));
+        return switch (dtype) {
+            case F32 -> new Tensor(new float[n], null, 0, s, Shapes.contiguousStrides(s));
+            case F64 -> new Tensor(null, new double[n], 0, s, Shapes.contiguousStrides(s));
+            case BF16, F16 -> new Tensor(null, null, new short[n], dtype, 0, s, Shapes.contiguousStrides(s));
+        };
+    }
+
+    /**
+     * Wraps row-major BF16 or F16 bit patterns (not copied; the caller must not change them afterwards) as a
+     * read-only 16-bit tensor of the given shape.
+     */
+    public static Tensor ofHalf(short[] bits, DType dtype, int... shape) {
+        if (!dtype.isHalf()) throw new IllegalArgumentException("ofHalf: " + dtype + " is not a 16-bit type (BF16, F16)");
+        int[] s = shape.clone();
+        int n = Shapes.numel(s);
+        if (n != bits.length) {
+            throw new ShapeException("ofHalf: " + bits.length + " values do not fill shape " + Shapes.str(s) + " (" + n + " elements)");
+        }
+        return new Tensor(null, null, bits, dtype, 0, s, Shapes.contiguousStrides(s));
     }
 
     public static Tensor full(float value, int... shape) {
@@ -84,7 +119,25 @@ public final class Tensor {
     // ------------------------------------------------------------------ properties
 
     public DType dtype() {
-        return f != null ? DType.F32 : DType.F64;
+        return dtype;
+    }
+
+    /** Bytes of element storage this tensor's shape covers (4 per fp32 element, 8 per fp64, 2 per BF16/F16). */
+    public long storageBytes() {
+        return (long) numel() * dtype.bytes();
+    }
+
+    /** This tensor when it computes directly (fp32 or fp64), else its exact fp32 widening. Ops start with it. */
+    Tensor arithmetic() {
+        return h == null ? this : to(DType.F32);
+    }
+
+    /** Refuses to write into a 16-bit tensor, which is read-only storage for frozen weights. */
+    void requireWritable(String op) {
+        if (h != null) {
+            throw new UnsupportedOperationException(op + ": a " + dtype + " tensor is read-only 16-bit storage for frozen weights; "
+                    + "write into its to(DType.F32) copy instead");
+        }
     }
 
     /** A copy of the shape. */
@@ -134,12 +187,21 @@ public final class Tensor {
     }
 
     double read(int storageIndex) {
-        return f != null ? f[storageIndex] : d[storageIndex];
+        if (f != null) return f[storageIndex];
+        if (d != null) return d[storageIndex];
+        return widen(h[storageIndex]);
     }
 
+    /** Writes one stored element; a 16-bit tensor rounds to nearest even (used only while it is being built). */
     void write(int storageIndex, double v) {
         if (f != null) f[storageIndex] = (float) v;
-        else d[storageIndex] = v;
+        else if (d != null) d[storageIndex] = v;
+        else h[storageIndex] = dtype == DType.BF16 ? HalfFloats.f32ToBf16((float) v) : HalfFloats.f32ToF16((float) v);
+    }
+
+    /** The exact fp32 value of one 16-bit element of this tensor. */
+    float widen(short bits) {
+        return dtype == DType.BF16 ? HalfFloats.bf16ToF32(bits) : HalfFloats.f16ToF32(bits);
     }
 
     /** The element at {@code index} (one index per axis), as a double. */
@@ -156,6 +218,7 @@ public final class Tensor {
 
     /** Writes one element; storage shared with views sees the change. */
     public void setInPlace(double value, int... index) {
+        requireWritable("setInPlace");
         write(storageIndex(index, "setInPlace"), value);
     }
 
@@ -164,7 +227,7 @@ public final class Tensor {
         Tensor c = contiguous();
         float[] out = new float[c.numel()];
         if (c.f != null) System.arraycopy(c.f, c.offset, out, 0, out.length);
-        else for (int i = 0; i < out.length; i++) out[i] = (float) c.d[c.offset + i];
+        else for (int i = 0; i < out.length; i++) out[i] = (float) c.read(c.offset + i);
         return out;
     }
 
@@ -173,7 +236,7 @@ public final class Tensor {
         Tensor c = contiguous();
         double[] out = new double[c.numel()];
         if (c.d != null) System.arraycopy(c.d, c.offset, out, 0, out.length);
-        else for (int i = 0; i < out.length; i++) out[i] = c.f[c.offset + i];
+        else for (int i = 0; i < out.length; i++) out[i] = c.read(c.offset + i);
         return out;
     }
 
@@ -192,7 +255,10 @@ public final class Tensor {
         return out;
     }
 
-    /** This tensor converted to {@code dtype} (itself when it already has it). */
+    /**
+     * This tensor converted to {@code dtype} (itself when it already has it): exact when widening, rounded to
+     * nearest even when narrowing to BF16 or F16.
+     */
     public Tensor to(DType dtype) {
         if (dtype == dtype()) return this;
         Tensor out = zeros(dtype, shape);
@@ -225,7 +291,7 @@ public final class Tensor {
             throw new ShapeException("reshape: cannot reshape " + Shapes.str(shape) + " (" + n + " elements) into " + Shapes.str(newShape));
         }
         Tensor c = contiguous();
-        return new Tensor(c.f, c.d, c.offset, s, Shapes.contiguousStrides(s));
+        return c.view(c.offset, s, Shapes.contiguousStrides(s));
     }
 
     /** Swaps two axes (a view). */
@@ -236,7 +302,7 @@ public final class Tensor {
         s[b] = shape[a];
         st[a] = strides[b];
         st[b] = strides[a];
-        return new Tensor(f, d, offset, s, st);
+        return view(offset, s, st);
     }
 
     /** The transpose of a 2-D tensor (a view). */
@@ -257,7 +323,7 @@ public final class Tensor {
             s[i] = shape[a];
             st[i] = strides[a];
         }
-        return new Tensor(f, d, offset, s, st);
+        return view(offset, s, st);
     }
 
     /** Elements {@code start} (inclusive) to {@code end} (exclusive) along one axis (a view). */
@@ -268,7 +334,7 @@ public final class Tensor {
         }
         int[] s = shape.clone();
         s[a] = end - start;
-        return new Tensor(f, d, offset + start * strides[a], s, strides.clone());
+        return view(offset + start * strides[a], s, strides.clone());
     }
 
     /** {@code length} elements from {@code start} along one axis (a view). */
@@ -288,7 +354,7 @@ public final class Tensor {
             s[j] = shape[i];
             st[j++] = strides[i];
         }
-        return new Tensor(f, d, offset + index * strides[a], s, st);
+        return view(offset + index * strides[a], s, st);
     }
 
     /** Inserts an axis of size 1 at {@code axis} (a view). */
@@ -305,7 +371,7 @@ public final class Tensor {
                 st[i] = strides[j++];
             }
         }
-        return new Tensor(f, d, offset, s, st);
+        return view(offset, s, st);
     }
 
     /** Removes an axis of size 1 (a view). */
@@ -333,7 +399,7 @@ public final class Tensor {
             else if (src == 1) st[i] = 0;
             else throw new ShapeException("expand: cannot expand shape " + Shapes.str(shape) + " to " + Shapes.str(newShape) + " (axis " + i + ": " + src + " vs " + newShape[i] + ")");
         }
-        return new Tensor(f, d, offset, s, st);
+        return view(offset, s, st);
     }
 
     // ------------------------------------------------------------------ elementwise
@@ -514,6 +580,7 @@ public final class Tensor {
 
     /** {@code this += alpha * other} (other broadcast to this shape), in place. */
     public void addInPlace(Tensor other, double alpha) {
+        requireWritable("addInPlace");
         Tensor e = other.expand(shape);
         if (f != null && e.f != null && isContiguous() && e.isContiguous()) {
             float a = (float) alpha;
@@ -528,6 +595,7 @@ public final class Tensor {
 
     /** {@code this *= s}, in place. */
     public void mulInPlace(double s) {
+        requireWritable("mulInPlace");
         Strided.forEach(shape, this, this, (n, oa, sa, ob, sb) -> {
             for (int i = 0; i < n; i++) write(oa + i * sa, read(oa + i * sa) * s);
         });
@@ -535,11 +603,13 @@ public final class Tensor {
 
     /** Copies {@code src} (broadcast to this shape) into this tensor, in place. */
     public void copyFromInPlace(Tensor src) {
+        requireWritable("copyFromInPlace");
         Strided.copy(src.expand(shape), this);
     }
 
     /** Sets every element to {@code value}, in place. */
     public void fillInPlace(double value) {
+        requireWritable("fillInPlace");
         Strided.forEach(shape, this, this, (n, oa, sa, ob, sb) -> {
             for (int i = 0; i < n; i++) write(oa + i * sa, value);
         });

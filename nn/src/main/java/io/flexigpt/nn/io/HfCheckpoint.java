@@ -82,9 +82,19 @@ public final class HfCheckpoint {
             java.util.List<String> names = expected == null ? f.names() : expected;
             for (String name : names) {
                 if (!f.contains(name)) throw new FormatException(file + ": tensor '" + name + "' listed in model.safetensors.index.json is missing from this shard");
-                if (into.put(name, Checkpoints.requireFinite(file, name, f.load(name))) != null) throw new FormatException(file + ": tensor '" + name + "' appears in more than one shard");
+                if (into.put(name, Checkpoints.requireFinite(file, name, load(f, name))) != null) throw new FormatException(file + ": tensor '" + name + "' appears in more than one shard");
             }
         }
+    }
+
+    /**
+     * A tensor as stored: BF16/F16 matrices stay in 16 bits (half the memory of fp32; they compute as their exact
+     * fp32 widening), everything else is loaded as fp32.
+     */
+    private static Tensor load(SafeTensorsFile f, String name) throws IOException {
+        SafeTensorsFile.TensorInfo info = f.info(name);
+        boolean half = info.dtype().equals("BF16") || info.dtype().equals("F16");
+        return half && info.shape().length == 2 ? f.loadHalf(name) : f.load(name);
     }
 
     /** Every expected tensor is present with its shape, and nothing unexpected is there. */

@@ -2,7 +2,7 @@ package io.flexigpt.tensor.io;
 
 import io.flexigpt.io.FormatException;
 import io.flexigpt.io.Json;
-import io.flexigpt.tensor.HalfMatrix;
+import io.flexigpt.tensor.DType;
 import io.flexigpt.tensor.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -244,21 +244,18 @@ public final class SafeTensorsFile implements AutoCloseable {
     }
 
     /**
-     * Matrix {@code name} kept in its 16-bit storage (no widening): the tensor must be 2-D and BF16 or F16.
-     * Its values equal, exactly, those of {@link #load} on the same tensor.
+     * Tensor {@code name} kept in its 16-bit storage (no widening): a read-only BF16 or F16 tensor whose
+     * values equal, exactly, those of {@link #load} on the same tensor. Other dtypes are an error.
      */
-    public HalfMatrix loadHalf(String name) throws IOException {
+    public Tensor loadHalf(String name) throws IOException {
         TensorInfo t = info(name);
         if (!channel.isOpen()) throw new IllegalStateException(file + " is closed");
         boolean bf16 = t.dtype().equals("BF16");
         if (!bf16 && !t.dtype().equals("F16")) {
             throw new FormatException(file + ": tensor '" + name + "' has dtype " + t.dtype() + "; only BF16 and F16 can be kept in 16 bits");
         }
-        if (t.shape().length != 2) {
-            throw new FormatException(file + ": tensor '" + name + "' has shape " + Arrays.toString(t.shape()) + "; only matrices (2 axes) can be kept in 16 bits");
-        }
         short[] bits = MappedChunks.shorts(channel, dataStart + t.begin(), t.numel());
-        return bf16 ? HalfMatrix.bf16(bits, t.shape()[0], t.shape()[1]) : HalfMatrix.f16(bits, t.shape()[0], t.shape()[1]);
+        return Tensor.ofHalf(bits, bf16 ? DType.BF16 : DType.F16, t.shape());
     }
 
     private StoredType storedType(String name, TensorInfo t) throws FormatException {

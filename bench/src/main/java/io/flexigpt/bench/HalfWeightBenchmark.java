@@ -1,6 +1,6 @@
 package io.flexigpt.bench;
 
-import io.flexigpt.tensor.HalfMatrix;
+import io.flexigpt.tensor.DType;
 import io.flexigpt.tensor.Parallelism;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.io.HalfFloats;
@@ -20,20 +20,19 @@ import org.openjdk.jmh.annotations.State;
  * BF16, widened while the GEMM packs it ({@code bf16}); both give bit-identical results. {@code shape} is
  * {@code rowsxoutxin}: one row is a decoded token, 64 rows a prefill chunk; 2048 and 5632 are
  * TinyLlama-1.1B's hidden and MLP sizes. Run:
- * {@code java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar HalfMatrixBenchmark}.
+ * {@code java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar HalfWeightBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-public class HalfMatrixBenchmark {
+public class HalfWeightBenchmark {
     @Param({"1x2048x2048", "1x5632x2048", "1x2048x5632", "64x5632x2048"})
     public String shape;
 
     @Param({"2"})
     public int threads;
 
-    private Tensor x, weight;
-    private HalfMatrix half;
+    private Tensor x, weight, half;
 
     @Setup
     public void setUp() {
@@ -42,8 +41,8 @@ public class HalfMatrixBenchmark {
         SplittableRandom rnd = new SplittableRandom(42);
         short[] bits = new short[out * in];
         for (int i = 0; i < bits.length; i++) bits[i] = HalfFloats.f32ToBf16((float) (rnd.nextDouble() * 0.1 - 0.05));
-        half = HalfMatrix.bf16(bits, out, in);
-        weight = half.toF32();
+        half = Tensor.ofHalf(bits, DType.BF16, out, in);
+        weight = half.to(DType.F32);
         float[] xv = new float[rows * in];
         for (int i = 0; i < xv.length; i++) xv[i] = (float) (rnd.nextDouble() * 2 - 1);
         x = Tensor.of(xv, rows, in);
@@ -57,6 +56,6 @@ public class HalfMatrixBenchmark {
 
     @Benchmark
     public Tensor bf16() {
-        return half.multiplyByTranspose(x);
+        return x.matmul(half.t());
     }
 }
