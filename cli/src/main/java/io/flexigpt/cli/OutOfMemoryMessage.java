@@ -11,7 +11,7 @@ import java.util.Locale;
 
 /**
  * The one line an out-of-memory error becomes: the heap Java had, what the model given with {@code --model}
- * needs (its parameters in fp32, counted from the safetensors headers, or estimated from the file size) and
+ * needs (its weights as loaded, counted from the safetensors headers, or estimated from the file size) and
  * how to give Java more.
  */
 final class OutOfMemoryMessage {
@@ -29,10 +29,10 @@ final class OutOfMemoryMessage {
     static String of(String[] args) {
         long heap = Runtime.getRuntime().maxMemory();
         StringBuilder sb = new StringBuilder("out of memory: Java's heap holds at most ").append(gb(heap));
-        long weights = fp32Bytes(modelArgument(args));
+        long weights = weightBytes(modelArgument(args));
         long suggested = heap * 2;
         if (weights > 0) {
-            sb.append(", and the model's weights alone take about ").append(gb(weights)).append(" in fp32");
+            sb.append(", and the model's weights alone take about ").append(gb(weights)).append(" in memory");
             // weights plus room for activations, the KV cache and (for training) adapters and their optimiser state
             suggested = Math.max(suggested, (long) (weights * 1.3) + (long) (2 * GB));
         }
@@ -55,22 +55,27 @@ final class OutOfMemoryMessage {
     }
 
     /**
-     * 4 bytes per parameter of the safetensors files in a model directory; for a single file (llama2.c,
-     * GGUF) its size, which is the fp32 size of an fp32 file and less for 16- or 8-bit ones; -1 when unknown.
+     * The bytes a model directory's safetensors weights take once loaded (2 per element of a BF16/F16 matrix, which
+     * stays 16-bit, 4 per other element); for a single file (llama2.c, GGUF) its size, which is the fp32 size of an fp32
+     * file and less for 16- or 8-bit ones; -1 when unknown.
      */
-    static long fp32Bytes(Path model) {
+    static long weightBytes(Path model) {
         if (model == null || !Files.exists(model)) return -1;
         try {
             if (!Files.isDirectory(model)) return Files.size(model);
-            long params = 0;
+            long bytes = 0;
             try (DirectoryStream<Path> files = Files.newDirectoryStream(model, "*.safetensors")) {
                 for (Path f : files) {
                     try (SafeTensorsFile s = SafeTensorsFile.open(f)) {
-                        for (String name : s.names()) params += s.info(name).numel();
+                        for (String name : s.names()) {
+                            SafeTensorsFile.TensorInfo t = s.info(name);
+                            boolean half = (t.dtype().equals("BF16") || t.dtype().equals("F16")) && t.shape().length == 2;
+                            bytes += (half ? 2 : 4) * t.numel();
+                        }
                     }
                 }
             }
-            return params > 0 ? 4 * params : -1;
+            return bytes > 0 ? bytes : -1;
         } catch (IOException | RuntimeException e) {
             return -1;
         }
