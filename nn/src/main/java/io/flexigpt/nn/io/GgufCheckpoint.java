@@ -5,6 +5,7 @@ import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.nn.tokenizer.Tokenizers;
+import io.flexigpt.tensor.DType;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.io.FormatException;
 import io.flexigpt.tensor.io.HalfFloats;
@@ -23,7 +24,7 @@ import java.util.Map;
 
 /**
  * Reads GGUF files, versions 1 to 3 (version 1 uses 32-bit counts and string lengths), with tensors in
- * F32, F16 or Q8_0 (dequantised to fp32), the {@code llama.*} hyper-parameters and the
+ * F32, F16 (matrices kept in 16 bits) or Q8_0 (dequantised to fp32), the {@code llama.*} hyper-parameters and the
  * {@code tokenizer.ggml.*} vocabulary. GGUF stores q/k in the interleaved rotary layout. The header is read
  * through a small buffer and each tensor is mapped on its own at its 64-bit offset, so files of any size
  * can be read.
@@ -224,6 +225,7 @@ public final class GgufCheckpoint {
         int[] shape = new int[t.dims().length];
         for (int i = 0; i < shape.length; i++) shape[i] = (int) t.dims()[shape.length - 1 - i];
         int n = (int) t.elements();
+        if (t.type() == TYPE_F16 && shape.length == 2) return Tensor.ofHalf(MappedChunks.shorts(ch, at, n), DType.F16, shape); // stays 16-bit
         float[] v = switch (t.type()) {
             case TYPE_F32 -> MappedChunks.floats(ch, at, n, StoredType.F32);
             case TYPE_F16 -> MappedChunks.floats(ch, at, n, StoredType.F16);

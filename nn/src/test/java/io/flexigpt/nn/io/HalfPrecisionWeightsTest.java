@@ -50,4 +50,23 @@ class HalfPrecisionWeightsTest {
             assertArrayEquals(e.getValue().toFloatArray(), again.weights().get(e.getKey()).toFloatArray(), e.getKey());
         }
     }
+
+    @Test
+    void f16GgufMatricesStayIn16BitsAndTheModelComputesAsFromTheirWidening() throws Exception {
+        Checkpoint half = Checkpoints.load(TestData.file("models/stories260K/stories260K-f16.gguf"));
+        Map<String, Tensor> widened = new LinkedHashMap<>();
+        int matrices = 0;
+        for (Map.Entry<String, Tensor> e : half.weights().entrySet()) {
+            Tensor t = e.getValue();
+            if (t.rank() == 2) {
+                assertEquals(DType.F16, t.dtype(), e.getKey());
+                matrices++;
+            }
+            widened.put(e.getKey(), t.to(DType.F32));
+        }
+        assertTrue(matrices >= 5 * 7, "7 matrices per layer, found " + matrices);
+        int[] tokens = {1, 403, 407, 261, 378, 432, 383, 286};
+        Tensor expected = LlamaModel.fromCheckpoint(new Checkpoint(half.config(), widened, null, null)).logits(tokens);
+        assertArrayEquals(expected.toFloatArray(), LlamaModel.fromCheckpoint(half).logits(tokens).toFloatArray());
+    }
 }
