@@ -2,10 +2,6 @@ package io.flexigpt.nn;
 
 import io.flexigpt.autograd.Variable;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.tensor.backend.ComputeBackend;
-import io.flexigpt.tensor.backend.DeviceBuffer;
-import io.flexigpt.tensor.backend.KvCacheSlice;
-import io.flexigpt.tensor.backend.RowsShape;
 
 /**
  * The pre-norm Llama block: {@code x += s_a ⊙ Attn(norm_a(x)); x += s_m ⊙ MLP(norm_m(x))}. The per-channel
@@ -65,6 +61,9 @@ public class TransformerBlock extends Module {
     /** Whether each branch output is RMS-normalised before its scale. */
     public boolean normalisedBranches() { return normalisedBranches; }
 
+    /** The epsilon of the branch-output normalisation (that of the block's norms). */
+    public double branchNormEps() { return attentionNorm.eps(); }
+
     /** {@code x [batch, time, dim]} at positions {@code position..}; {@code cache} may be null. */
     public Variable forward(Variable x, int position, KvCache.Layer cache) {
         Variable h = x.add(branchOutput(attention.forward(attentionNorm.forward(x), position, cache), attentionScale));
@@ -74,29 +73,6 @@ public class TransformerBlock extends Module {
     /** A residual branch's output as added to the stream: scaled, normalised and scaled, or as it is. */
     public Variable branchOutput(Variable out, Variable scale) {
         if (scale == null) return out;
-        return normalisedBranches ? out.rmsNorm(scale, attentionNorm.eps()) : out.mul(scale);
-    }
-
-    /** The same block on a device, for {@code rows} rows of one sequence at positions {@code position..}. */
-    DeviceBuffer forward(DeviceWeights device, DeviceBuffer x, int rows, int position, KvCacheSlice cache) {
-        DeviceBuffer a = attention.forward(device, attentionNorm.forward(device, x, rows), rows, position, cache);
-        DeviceBuffer h = residual(device, x, a, rows, attentionScale);
-        DeviceBuffer m = mlp.forward(device, mlpNorm.forward(device, h, rows), rows);
-        return residual(device, h, m, rows, mlpScale);
-    }
-
-    /** {@code x + branchOutput(branch)} on the device. */
-    private DeviceBuffer residual(DeviceWeights device, DeviceBuffer x, DeviceBuffer branch, int rows, Variable scale) {
-        ComputeBackend be = device.backend();
-        if (scale != null) {
-            DeviceBuffer scaled = be.allocate(branch.length());
-            RowsShape shape = new RowsShape(rows, scale.dim(0));
-            if (normalisedBranches) be.rmsNormRows(shape, branch, device.of(scale), (float) attentionNorm.eps(), scaled);
-            else be.mulRows(shape, branch, device.of(scale), scaled);
-            branch = scaled;
-        }
-        DeviceBuffer sum = be.allocate(x.length());
-        be.add(x, branch, sum);
-        return sum;
+        return normalisedBranches ? out.rmsNorm(scale, branchNormEps()) : out.mul(scale);
     }
 }
