@@ -3,6 +3,7 @@ package io.flexigpt.nn;
 import io.flexigpt.autograd.Functions;
 import io.flexigpt.autograd.NoGrad;
 import io.flexigpt.autograd.Variable;
+import io.flexigpt.tensor.RopeLayout;
 
 /**
  * Grouped-query causal self-attention with rotary position embedding: projections {@code q_proj},
@@ -23,7 +24,7 @@ public final class Attention extends Module {
         this.nKvHeads = config.nKvHeads();
         this.headDim = config.headDim();
         this.ropeTheta = config.ropeTheta();
-        this.ropeLayout = config.ropeLayout();
+        this.ropeLayout = config.ropeLayout().kernelLayout();
     }
 
     public Projection q() { return q; }
@@ -54,9 +55,8 @@ public final class Attention extends Module {
      */
     public Variable forward(Variable x, int position, KvCache.Layer cache) {
         int batch = x.dim(0), time = x.dim(1);
-        boolean interleaved = ropeLayout == RopeLayout.INTERLEAVED;
-        Variable qs = Functions.rope(q.forward(x).reshape(batch, time, nHeads, headDim), position, ropeTheta, interleaved).permute(0, 2, 1, 3);
-        Variable ks = Functions.rope(k.forward(x).reshape(batch, time, nKvHeads, headDim), position, ropeTheta, interleaved).permute(0, 2, 1, 3);
+        Variable qs = Functions.rope(q.forward(x).reshape(batch, time, nHeads, headDim), position, ropeTheta, ropeLayout).permute(0, 2, 1, 3);
+        Variable ks = Functions.rope(k.forward(x).reshape(batch, time, nKvHeads, headDim), position, ropeTheta, ropeLayout).permute(0, 2, 1, 3);
         Variable vs = v.forward(x).reshape(batch, time, nKvHeads, headDim).permute(0, 2, 1, 3);
         Variable out;
         if (cache != null) {

@@ -7,11 +7,11 @@ import io.flexigpt.nn.LinearTerm;
 import io.flexigpt.nn.Projection;
 import io.flexigpt.nn.RmsNorm;
 import io.flexigpt.nn.TransformerBlock;
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.tensor.backend.AttentionShape;
 import io.flexigpt.tensor.backend.ComputeBackend;
 import io.flexigpt.tensor.backend.DeviceBuffer;
 import io.flexigpt.tensor.backend.KvCacheSlice;
-import io.flexigpt.tensor.backend.RopeLayout;
 import io.flexigpt.tensor.backend.RopeShape;
 import io.flexigpt.tensor.backend.RowsShape;
 import java.util.List;
@@ -63,7 +63,7 @@ final class DeviceLayers {
         int heads = attention.nHeads(), kvHeads = attention.nKvHeads(), headDim = attention.headDim();
         int[] positions = new int[rows];
         for (int i = 0; i < rows; i++) positions[i] = position + i;
-        RopeLayout layout = ropeLayout(attention.ropeLayout());
+        RopeLayout layout = attention.ropeLayout();
         float theta = (float) attention.ropeTheta();
         DeviceBuffer qs = be.allocate(rows * heads * headDim), ks = be.allocate(rows * kvHeads * headDim);
         be.rope(new RopeShape(rows, heads, headDim, layout, theta), positions, project(attention.q(), x, rows), qs);
@@ -71,14 +71,6 @@ final class DeviceLayers {
         DeviceBuffer out = be.allocate(rows * heads * headDim);
         be.causalAttention(new AttentionShape(rows, position + rows, heads, kvHeads, headDim), qs, ks, project(attention.v(), x, rows), cache, out);
         return project(attention.o(), out, rows);
-    }
-
-    /** The backend's name for the model's rotary layout. */
-    private static RopeLayout ropeLayout(io.flexigpt.nn.RopeLayout layout) {
-        return switch (layout) {
-            case INTERLEAVED -> RopeLayout.INTERLEAVED;
-            case ROTATE_HALF -> RopeLayout.ROTATE_HALF;
-        };
     }
 
     /** The SwiGLU MLP {@code down(silu(gate(x)) * up(x))}. */
