@@ -9,7 +9,7 @@ import io.flexigpt.tensor.Tensor;
  * blocks); a plain block has none. A block with normalised branches RMS-normalises each branch output
  * before its scale, so the scale is that normalisation's gain: {@code x += s_a ⊙ rmsnorm(Attn(norm_a(x)))}.
  */
-public class TransformerBlock extends Module {
+public final class TransformerBlock extends Module {
     private final RmsNorm attentionNorm, mlpNorm;
     private final Attention attention;
     private final FeedForward mlp;

@@ -34,7 +34,7 @@ public final class DeviceModel implements LanguageModel {
         return model.config();
     }
 
-    public ComputeBackend backend() {
+    private ComputeBackend backend() {
         return weights.backend();
     }
 
