@@ -20,14 +20,11 @@ import io.flexigpt.nn.TransformerBlock;
 import io.flexigpt.nn.device.DeviceModel;
 import io.flexigpt.tensor.Rng;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.tensor.backend.BackendUnavailableException;
-import io.flexigpt.tensor.backend.Backends;
 import io.flexigpt.tensor.backend.ComputeBackend;
 import io.flexigpt.tensor.backend.CpuBackend;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -109,14 +106,7 @@ class EveryModelKindOnTheDeviceTest {
 
     @Test
     void everyKindOfModelRunsOnOpenClAsOnTheTensorPath() {
-        ComputeBackend opencl;
-        try {
-            opencl = Backends.open("opencl");
-        } catch (BackendUnavailableException e) {
-            if ("true".equals(System.getenv("CI"))) fail("no usable OpenCL device under CI: " + e.getMessage());
-            Assumptions.abort("no OpenCL device: " + e.getMessage());
-            return;
-        }
+        ComputeBackend opencl = OpenClForTests.open();
         try (opencl) {
             for (Map.Entry<String, LlamaModel> e : everyKind(teacher(RopeLayout.ROTATE_HALF, 11), 11).entrySet()) {
                 runsAsOnTheTensorPath(e.getKey(), e.getValue(), opencl, 2e-3);
