@@ -1,5 +1,6 @@
 package io.flexigpt.autograd;
 
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.tensor.ShapeException;
 import io.flexigpt.tensor.Tensor;
 import java.util.Arrays;
@@ -27,9 +28,9 @@ public final class Functions {
     }
 
     /** Rotary position embedding of {@code x [batch, time, heads, headDim]}, first position {@code offset}. */
-    public static Variable rope(Variable x, int offset, double theta, boolean interleaved) {
-        return Variable.result(x.value().rope(offset, theta, interleaved, false), "rope",
-                g -> new Tensor[] {g.rope(offset, theta, interleaved, true)}, x);
+    public static Variable rope(Variable x, int offset, double theta, RopeLayout layout) {
+        return Variable.result(x.value().rope(offset, theta, layout, false), "rope",
+                g -> new Tensor[] {g.rope(offset, theta, layout, true)}, x);
     }
 
     /** {@code silu(gate) * up}, the SwiGLU product. */

@@ -6,6 +6,7 @@ import io.flexigpt.autograd.optim.AdamW;
 import io.flexigpt.autograd.optim.LrSchedule;
 import io.flexigpt.autograd.optim.ParamGroup;
 import io.flexigpt.tensor.DType;
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.testing.TensorGens;
 import java.util.ArrayList;
@@ -30,8 +31,8 @@ class CompositeGradientTest {
             Variable q = h.matmul(p[o + 1].t()).reshape(1, TIME, HEADS, headDim);
             Variable k = h.matmul(p[o + 2].t()).reshape(1, TIME, KV_HEADS, headDim);
             Variable v = h.matmul(p[o + 3].t()).reshape(1, TIME, KV_HEADS, headDim);
-            q = Functions.rope(q, 0, 10000, true).permute(0, 2, 1, 3);
-            k = Functions.rope(k, 0, 10000, true).permute(0, 2, 1, 3);
+            q = Functions.rope(q, 0, 10000, RopeLayout.INTERLEAVED).permute(0, 2, 1, 3);
+            k = Functions.rope(k, 0, 10000, RopeLayout.INTERLEAVED).permute(0, 2, 1, 3);
             Variable att = Functions.causalAttention(q, k, v.permute(0, 2, 1, 3), 0).permute(0, 2, 1, 3).reshape(1, TIME, DIM);
             x = x.add(att.matmul(p[o + 4].t()));
             Variable h2 = x.rmsNorm(p[o + 5], 1e-5);

@@ -5,6 +5,7 @@ import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.tensor.DType;
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.testing.TensorGens;
 import java.util.Arrays;
@@ -214,16 +215,16 @@ class GradientPropertiesTest {
 
     @Test
     void ropeBothLayouts() {
-        record Case(int batch, int time, int heads, int halfDim, int offset, boolean interleaved, long seed) {}
+        record Case(int batch, int time, int heads, int halfDim, int offset, RopeLayout layout, long seed) {}
         Gen<Case> cases = in -> new Case(integers().between(1, 2).generate(in), integers().between(1, 4).generate(in),
                 integers().between(1, 3).generate(in), integers().between(1, 3).generate(in),
-                integers().between(0, 5).generate(in), booleans().all().generate(in), longs().all().generate(in));
+                integers().between(0, 5).generate(in), arbitrary().enumValues(RopeLayout.class).generate(in), longs().all().generate(in));
         qt(30).forAll(cases)
-                .checkAssert(c -> ropeBothLayouts(c.batch(), c.time(), c.heads(), c.halfDim(), c.offset(), c.interleaved(), c.seed()));
+                .checkAssert(c -> ropeBothLayouts(c.batch(), c.time(), c.heads(), c.halfDim(), c.offset(), c.layout(), c.seed()));
     }
 
-    private void ropeBothLayouts(int batch, int time, int heads, int halfDim, int offset, boolean interleaved, long seed) {
-        check(seed, v -> Functions.rope(v[0], offset, 10000.0, interleaved), rand(seed, batch, time, heads, 2 * halfDim));
+    private void ropeBothLayouts(int batch, int time, int heads, int halfDim, int offset, RopeLayout layout, long seed) {
+        check(seed, v -> Functions.rope(v[0], offset, 10000.0, layout), rand(seed, batch, time, heads, 2 * halfDim));
     }
 
     @Test

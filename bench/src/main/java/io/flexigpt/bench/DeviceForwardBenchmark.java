@@ -1,9 +1,10 @@
 package io.flexigpt.bench;
 
-import io.flexigpt.nn.DeviceModel;
 import io.flexigpt.nn.Generator;
-import io.flexigpt.nn.SamplingConfig;
+import io.flexigpt.nn.LanguageModel;
 import io.flexigpt.nn.LlamaModel;
+import io.flexigpt.nn.SamplingConfig;
+import io.flexigpt.nn.device.DeviceModel;
 import io.flexigpt.nn.io.Checkpoints;
 import io.flexigpt.tensor.backend.Backends;
 import io.flexigpt.tensor.backend.ComputeBackend;
@@ -27,18 +28,18 @@ public class DeviceForwardBenchmark {
     @Param({"model", "cpu", "opencl"})
     String backend;
 
-    LlamaModel model;
-    DeviceModel device;
+    LanguageModel model;
     ComputeBackend be;
     int[] tokens = new int[64];
 
     @Setup
     public void setup() throws Exception {
-        model = LlamaModel.fromCheckpoint(Checkpoints.load(Paths.get(System.getProperty("flexigpt.data", "../shared/data"), "models/stories260K/stories260K.bin")));
+        LlamaModel llama = LlamaModel.fromCheckpoint(Checkpoints.load(Paths.get(System.getProperty("flexigpt.data", "../shared/data"), "models/stories260K/stories260K.bin")));
         for (int i = 0; i < tokens.length; i++) tokens[i] = (i * 37 + 1) % 512;
+        model = llama;
         if (!backend.equals("model")) {
             be = Backends.open(backend);
-            device = new DeviceModel(model, be);
+            model = new DeviceModel(llama, be);
         }
     }
 
@@ -49,12 +50,11 @@ public class DeviceForwardBenchmark {
 
     @Benchmark
     public Object forward() {
-        return device == null ? model.logits(tokens) : device.logits(tokens);
+        return model.logits(tokens);
     }
 
     @Benchmark
     public int[] generate() {
-        Generator g = device == null ? new Generator(model) : new Generator(device);
-        return g.generate(new int[] {1}, 127, new SamplingConfig(0, 1, 0, 0), null, null);
+        return new Generator(model).generate(new int[] {1}, 127, new SamplingConfig(0, 1, 0, 0), null, null);
     }
 }

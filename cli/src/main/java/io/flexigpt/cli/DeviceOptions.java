@@ -1,9 +1,10 @@
 package io.flexigpt.cli;
 
 import io.flexigpt.eval.LlamaScoringModel;
-import io.flexigpt.nn.DeviceModel;
 import io.flexigpt.nn.Generator;
+import io.flexigpt.nn.LanguageModel;
 import io.flexigpt.nn.LlamaModel;
+import io.flexigpt.nn.device.DeviceModel;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.tensor.backend.Backends;
 import io.flexigpt.tensor.backend.ComputeBackend;
@@ -37,22 +38,22 @@ final class DeviceOptions {
             err.println("running on " + b.name());
             err.flush();
         });
-        return new Inference(model, backend.map(b -> new DeviceModel(model, b)).orElse(null));
+        return new Inference(backend.<LanguageModel>map(b -> new DeviceModel(model, b)).orElse(model), backend.orElse(null));
     }
 
-    /** A model ready to generate or score: on the CPU tensor kernels, or uploaded to a device. Closing releases the device. */
-    record Inference(LlamaModel model, DeviceModel device) implements AutoCloseable {
+    /** A model ready to generate or score, and the device it was uploaded to (null on the CPU tensor kernels). Closing releases the device. */
+    record Inference(LanguageModel model, ComputeBackend backend) implements AutoCloseable {
         Generator generator() {
-            return device == null ? new Generator(model) : new Generator(device);
+            return new Generator(model);
         }
 
         LlamaScoringModel scoring(Tokenizer tokenizer, int maxContext) {
-            return device == null ? new LlamaScoringModel(model, tokenizer, maxContext) : new LlamaScoringModel(device, tokenizer, maxContext);
+            return new LlamaScoringModel(model, tokenizer, maxContext);
         }
 
         @Override
         public void close() {
-            if (device != null) device.backend().close();
+            if (backend != null) backend.close();
         }
     }
 }

@@ -1,11 +1,10 @@
 package io.flexigpt.compress;
 
 import io.flexigpt.autograd.Variable;
-import io.flexigpt.nn.DeviceWeights;
 import io.flexigpt.nn.HfNames;
+import io.flexigpt.nn.LinearTerm;
 import io.flexigpt.nn.Projection;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.tensor.backend.DeviceBuffer;
 import java.util.List;
 
 /**
@@ -55,19 +54,11 @@ final class SharedLowRankLinear extends Projection {
         return a.dim(0);
     }
 
+    /** The terms {@code Ws} (when there is a base) and {@code B A}. */
     @Override
-    public Variable forward(Variable x) {
-        Variable low = x.matmul(a.t()).matmul(b.t());
-        return base == null ? low : x.matmul(base.t()).add(low);
-    }
-
-    @Override
-    public DeviceBuffer forward(DeviceWeights device, DeviceBuffer x, int rows) {
-        DeviceBuffer low = device.linear(device.linear(x, rows, a), rows, b);
-        if (base == null) return low;
-        DeviceBuffer sum = device.backend().allocate(rows * out);
-        device.backend().add(device.linear(x, rows, base), low, sum);
-        return sum;
+    public List<LinearTerm> terms() {
+        LinearTerm adapter = LinearTerm.of(b, a);
+        return base == null ? List.of(adapter) : List.of(LinearTerm.of(base), adapter);
     }
 
     @Override

@@ -1,66 +1,37 @@
 package io.flexigpt.eval;
 
-import io.flexigpt.autograd.NoGrad;
-import io.flexigpt.nn.DeviceModel;
+import io.flexigpt.nn.LanguageModel;
 import io.flexigpt.nn.LlamaConfig;
-import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.tensor.Tensor;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * A {@link LlamaModel} as a {@link ScoringModel}, on the CPU tensor kernels or as a {@link DeviceModel}:
- * sequences are right-padded into batches (causal attention keeps padding from influencing earlier
- * positions), run without recording a graph, and each scored token's log-probability is read from a
- * log-softmax computed in double.
+ * A {@link LanguageModel} as a {@link ScoringModel}, wherever it runs: sequences are right-padded into
+ * batches (causal attention keeps padding from influencing earlier positions), run without recording a
+ * graph, and each scored token's log-probability is read from a log-softmax computed in double.
  */
 public final class LlamaScoringModel implements ScoringModel {
     /** Upper bound on batch × time × vocab logits held at once. */
     private static final long MAX_LOGITS = 1L << 25;
 
-    private final Forward forward;
+    private final LanguageModel model;
     private final int vocab;
     private final Tokenizer tokenizer;
     private final int maxContext;
 
-    public LlamaScoringModel(LlamaModel model, Tokenizer tokenizer) {
+    public LlamaScoringModel(LanguageModel model, Tokenizer tokenizer) {
         this(model, tokenizer, model.config().maxSeqLen());
     }
 
     /** Scores with at most {@code maxContext} input positions (no more than the model's own context). */
-    public LlamaScoringModel(LlamaModel model, Tokenizer tokenizer, int maxContext) {
-        this(model.config(), tokenizer, maxContext, (inputs, lengths) -> {
-            Tensor logits;
-            try (NoGrad ignored = NoGrad.enter()) {
-                logits = model.forward(inputs).value();
-            }
-            Tensor[] rows = new Tensor[inputs.length];
-            for (int b = 0; b < inputs.length; b++) rows[b] = logits.select(0, b);
-            return rows;
-        });
-    }
-
-    /** Scores on the device of {@code model}, one sequence of a batch after the other, each without its padding. */
-    public LlamaScoringModel(DeviceModel model, Tokenizer tokenizer, int maxContext) {
-        this(model.config(), tokenizer, maxContext, (inputs, lengths) -> {
-            Tensor[] rows = new Tensor[inputs.length];
-            for (int b = 0; b < inputs.length; b++) rows[b] = model.logits(Arrays.copyOf(inputs[b], lengths[b]));
-            return rows;
-        });
-    }
-
-    /** Logits {@code [time, vocab]} of each right-padded input row; rows past a sequence's length may be missing. */
-    private interface Forward {
-        Tensor[] logits(int[][] inputs, int[] lengths);
-    }
-
-    private LlamaScoringModel(LlamaConfig config, Tokenizer tokenizer, int maxContext, Forward forward) {
+    public LlamaScoringModel(LanguageModel model, Tokenizer tokenizer, int maxContext) {
+        LlamaConfig config = model.config();
         if (maxContext < 1 || maxContext > config.maxSeqLen()) {
             throw new IllegalArgumentException("maxContext " + maxContext + " must be in [1, " + config.maxSeqLen() + "]");
         }
-        this.forward = forward;
+        this.model = model;
         this.vocab = config.vocabSize();
         this.tokenizer = tokenizer;
         this.maxContext = maxContext;
@@ -97,7 +68,6 @@ public final class LlamaScoringModel implements ScoringModel {
 
     private List<TokenScores> scoreBatch(List<int[]> batch, int[] scoreFrom, int firstIndex, int length) {
         int[][] inputs = new int[batch.size()][length];
-        int[] lengths = new int[batch.size()];
         for (int b = 0; b < batch.size(); b++) {
             int[] seq = batch.get(b);
             int from = scoreFrom[firstIndex + b];
@@ -105,9 +75,8 @@ public final class LlamaScoringModel implements ScoringModel {
                 throw new IllegalArgumentException("sequence " + (firstIndex + b) + " of " + seq.length + " tokens with scoreFrom " + from + " does not fit a context of " + maxContext);
             }
             System.arraycopy(seq, 0, inputs[b], 0, seq.length - 1);
-            lengths[b] = seq.length - 1;
         }
-        Tensor[] logits = forward.logits(inputs, lengths);
+        Tensor logits = model.logits(inputs);
         List<TokenScores> out = new ArrayList<>(batch.size());
         for (int b = 0; b < batch.size(); b++) {
             int[] seq = batch.get(b);
@@ -115,7 +84,7 @@ public final class LlamaScoringModel implements ScoringModel {
             double[] logProbs = new double[seq.length - from];
             boolean[] greedy = new boolean[seq.length - from];
             for (int i = from; i < seq.length; i++) {
-                float[] row = logits[b].select(0, i - 1).toFloatArray();
+                float[] row = logits.select(0, b).select(0, i - 1).toFloatArray();
                 int target = seq[i];
                 double max = Double.NEGATIVE_INFINITY;
                 int arg = 0;

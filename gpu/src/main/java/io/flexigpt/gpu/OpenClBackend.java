@@ -1,6 +1,7 @@
 package io.flexigpt.gpu;
 
 import com.aparapi.device.OpenCLDevice;
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.tensor.backend.AttentionShape;
 import io.flexigpt.tensor.backend.BackendUnavailableException;
 import io.flexigpt.tensor.backend.ComputeBackend;
@@ -8,7 +9,6 @@ import io.flexigpt.tensor.backend.DeviceBuffer;
 import io.flexigpt.tensor.backend.KvCacheSlice;
 import io.flexigpt.tensor.backend.MatmulShape;
 import io.flexigpt.tensor.backend.Operands;
-import io.flexigpt.tensor.backend.RopeLayout;
 import io.flexigpt.tensor.backend.RopeShape;
 import io.flexigpt.tensor.backend.RowsShape;
 import java.util.List;

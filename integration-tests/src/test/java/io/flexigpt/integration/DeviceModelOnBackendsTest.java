@@ -9,10 +9,11 @@ import io.flexigpt.compress.FlexiGpt;
 import io.flexigpt.compress.FlexiGptConfig;
 import io.flexigpt.compress.RankSpec;
 import io.flexigpt.gpu.OpenClBackend;
-import io.flexigpt.nn.DeviceModel;
 import io.flexigpt.nn.Generator;
+import io.flexigpt.nn.LanguageModel;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.SamplingConfig;
+import io.flexigpt.nn.device.DeviceModel;
 import io.flexigpt.nn.io.Checkpoints;
 import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
 import io.flexigpt.nn.train.TokenDataset;
@@ -86,7 +87,7 @@ class DeviceModelOnBackendsTest {
         long weights = device.parameterFloats() * Float.BYTES;
         assertTrue(copied[0] - copied[1] >= weights, "the first pass uploads the " + weights + " bytes of weights: " + copied[0] + " vs " + copied[1]);
         assertEquals(copied[1], copied[2], "later passes copy activations only, the same bytes each time");
-        DeviceModel.Session session = device.session(512);
+        LanguageModel.Session session = device.session(512);
         session.append(TOKENS, false);
         long[] step = new long[40];
         for (int t = 0; t < step.length; t++) {

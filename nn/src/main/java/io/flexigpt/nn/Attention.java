@@ -3,11 +3,7 @@ package io.flexigpt.nn;
 import io.flexigpt.autograd.Functions;
 import io.flexigpt.autograd.NoGrad;
 import io.flexigpt.autograd.Variable;
-import io.flexigpt.tensor.backend.AttentionShape;
-import io.flexigpt.tensor.backend.ComputeBackend;
-import io.flexigpt.tensor.backend.DeviceBuffer;
-import io.flexigpt.tensor.backend.KvCacheSlice;
-import io.flexigpt.tensor.backend.RopeShape;
+import io.flexigpt.tensor.RopeLayout;
 
 /**
  * Grouped-query causal self-attention with rotary position embedding: projections {@code q_proj},
@@ -17,7 +13,7 @@ public final class Attention extends Module {
     private final Projection q, k, v, o;
     private final int nHeads, nKvHeads, headDim;
     private final double ropeTheta;
-    private final boolean interleaved;
+    private final RopeLayout ropeLayout;
 
     public Attention(LlamaConfig config, Projection q, Projection k, Projection v, Projection o) {
         this.q = module("q_proj", q);
@@ -28,7 +24,7 @@ public final class Attention extends Module {
         this.nKvHeads = config.nKvHeads();
         this.headDim = config.headDim();
         this.ropeTheta = config.ropeTheta();
-        this.interleaved = config.ropeLayout() == RopeLayout.INTERLEAVED;
+        this.ropeLayout = config.ropeLayout().kernelLayout();
     }
 
     public Projection q() { return q; }
@@ -39,14 +35,28 @@ public final class Attention extends Module {
 
     public Projection o() { return o; }
 
+    /** Query heads. */
+    public int nHeads() { return nHeads; }
+
+    /** Key and value heads; each serves {@code nHeads / nKvHeads} query heads. */
+    public int nKvHeads() { return nKvHeads; }
+
+    public int headDim() { return headDim; }
+
+    /** The rotary embedding's base frequency. */
+    public double ropeTheta() { return ropeTheta; }
+
+    /** How the rotary embedding pairs the features of a head. */
+    public RopeLayout ropeLayout() { return ropeLayout; }
+
     /**
      * {@code x [batch, time, dim]} at absolute positions {@code position..position+time}. With a cache
      * (inference only), keys and values of earlier positions come from it and the new ones are stored.
      */
     public Variable forward(Variable x, int position, KvCache.Layer cache) {
         int batch = x.dim(0), time = x.dim(1);
-        Variable qs = Functions.rope(q.forward(x).reshape(batch, time, nHeads, headDim), position, ropeTheta, interleaved).permute(0, 2, 1, 3);
-        Variable ks = Functions.rope(k.forward(x).reshape(batch, time, nKvHeads, headDim), position, ropeTheta, interleaved).permute(0, 2, 1, 3);
+        Variable qs = Functions.rope(q.forward(x).reshape(batch, time, nHeads, headDim), position, ropeTheta, ropeLayout).permute(0, 2, 1, 3);
+        Variable ks = Functions.rope(k.forward(x).reshape(batch, time, nKvHeads, headDim), position, ropeTheta, ropeLayout).permute(0, 2, 1, 3);
         Variable vs = v.forward(x).reshape(batch, time, nKvHeads, headDim).permute(0, 2, 1, 3);
         Variable out;
         if (cache != null) {
@@ -59,22 +69,5 @@ public final class Attention extends Module {
             out = Functions.causalAttention(qs, ks, vs, 0);
         }
         return o.forward(out.permute(0, 2, 1, 3).reshape(batch, time, nHeads * headDim));
-    }
-
-    /**
-     * The same attention on a device for {@code rows} rows of one sequence at positions
-     * {@code position..}: their keys and values are appended to {@code cache}, which holds the earlier ones.
-     */
-    DeviceBuffer forward(DeviceWeights device, DeviceBuffer x, int rows, int position, KvCacheSlice cache) {
-        ComputeBackend be = device.backend();
-        int[] positions = new int[rows];
-        for (int i = 0; i < rows; i++) positions[i] = position + i;
-        var layout = interleaved ? io.flexigpt.tensor.backend.RopeLayout.INTERLEAVED : io.flexigpt.tensor.backend.RopeLayout.ROTATE_HALF;
-        DeviceBuffer qs = be.allocate(rows * nHeads * headDim), ks = be.allocate(rows * nKvHeads * headDim);
-        be.rope(new RopeShape(rows, nHeads, headDim, layout, (float) ropeTheta), positions, q.forward(device, x, rows), qs);
-        be.rope(new RopeShape(rows, nKvHeads, headDim, layout, (float) ropeTheta), positions, k.forward(device, x, rows), ks);
-        DeviceBuffer out = be.allocate(rows * nHeads * headDim);
-        be.causalAttention(new AttentionShape(rows, position + rows, nHeads, nKvHeads, headDim), qs, ks, v.forward(device, x, rows), cache, out);
-        return o.forward(device, out, rows);
     }
 }

@@ -2,7 +2,6 @@ package io.flexigpt.nn;
 
 import io.flexigpt.autograd.Functions;
 import io.flexigpt.autograd.Variable;
-import io.flexigpt.tensor.backend.DeviceBuffer;
 
 /** The SwiGLU MLP: {@code down(silu(gate(x)) * up(x))}. */
 public final class FeedForward extends Module {
@@ -22,12 +21,5 @@ public final class FeedForward extends Module {
 
     public Variable forward(Variable x) {
         return down.forward(Functions.swiglu(gate.forward(x), up.forward(x)));
-    }
-
-    /** The same MLP on a device, for {@code rows} rows of {@code x}. */
-    DeviceBuffer forward(DeviceWeights device, DeviceBuffer x, int rows) {
-        DeviceBuffer act = device.backend().allocate(rows * gate.outFeatures());
-        device.backend().siluMul(gate.forward(device, x, rows), up.forward(device, x, rows), act);
-        return down.forward(device, act, rows);
     }
 }

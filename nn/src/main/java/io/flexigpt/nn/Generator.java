@@ -1,9 +1,6 @@
 package io.flexigpt.nn;
 
-import io.flexigpt.autograd.NoGrad;
-import io.flexigpt.tensor.Tensor;
 import java.util.Arrays;
-import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
 
 /**
@@ -12,47 +9,18 @@ import java.util.function.IntPredicate;
  * {@code maxNewTokens}, at the model's context, or when the callback returns false.
  */
 public final class Generator {
-    /** One growing sequence: runs tokens at its next positions and returns the last one's logits. */
-    private interface Sequence {
-        float[] append(int[] tokens);
-    }
-
-    private final int context;
-    private final IntFunction<Sequence> sequences;
+    private final LanguageModel model;
     /** Only ids below this are sampled (the model's vocabulary unless {@link #limitedTo} says less). */
     private final int sampled;
 
-    private Generator(int context, IntFunction<Sequence> sequences, int sampled) {
-        this.context = context;
-        this.sequences = sequences;
+    /** Generates with {@code model}, wherever it runs. */
+    public Generator(LanguageModel model) {
+        this(model, model.config().vocabSize());
+    }
+
+    private Generator(LanguageModel model, int sampled) {
+        this.model = model;
         this.sampled = sampled;
-    }
-
-    /** Generates with the tensor kernels of the CPU. */
-    public Generator(LlamaModel model) {
-        this.context = model.config().maxSeqLen();
-        this.sampled = model.config().vocabSize();
-        this.sequences = capacity -> {
-            KvCache cache = KvCache.forModel(model, 1, capacity);
-            int[] position = {0};
-            return tokens -> {
-                try (NoGrad ignored = NoGrad.enter()) {
-                    Tensor v = model.forward(new int[][] {tokens}, position[0], cache, null).value();
-                    position[0] += tokens.length;
-                    return v.select(0, 0).select(0, v.dim(1) - 1).toFloatArray();
-                }
-            };
-        };
-    }
-
-    /** Generates on the device of {@code model}. */
-    public Generator(DeviceModel model) {
-        this.context = model.config().maxSeqLen();
-        this.sampled = model.config().vocabSize();
-        this.sequences = capacity -> {
-            DeviceModel.Session session = model.session(capacity);
-            return tokens -> session.append(tokens, false).toFloatArray();
-        };
     }
 
     /**
@@ -61,7 +29,7 @@ public final class Generator {
      */
     public Generator limitedTo(int vocabulary) {
         if (vocabulary < 1 || vocabulary > sampled) throw new IllegalArgumentException("limitedTo: " + vocabulary + " is not in 1.." + sampled);
-        return new Generator(context, sequences, vocabulary);
+        return new Generator(model, vocabulary);
     }
 
     /**
@@ -93,14 +61,15 @@ public final class Generator {
     public Result run(int[] prompt, int maxNewTokens, SamplingConfig sampling, int[] stopTokens, IntPredicate onToken) {
         if (prompt.length == 0) throw new IllegalArgumentException("generate: the prompt needs at least one token (e.g. BOS)");
         if (maxNewTokens < 0) throw new IllegalArgumentException("generate: maxNewTokens must be >= 0, got " + maxNewTokens);
+        int context = model.config().maxSeqLen();
         if (prompt.length >= context) throw new IllegalArgumentException("generate: prompt of " + prompt.length + " tokens fills the context of " + context);
         int capacity = (int) Math.min(context, (long) prompt.length + maxNewTokens);
         Sampler sampler = new Sampler(sampling);
         int[] history = Arrays.copyOf(prompt, capacity);
         int produced = 0, stop = -1, passes = 0;
         long start = System.nanoTime();
-        Sequence sequence = sequences.apply(capacity);
-        float[] logits = sequence.append(prompt);
+        LanguageModel.Session session = model.session(capacity);
+        float[] logits = lastLogits(session, prompt);
         long prefilled = System.nanoTime();
         while (prompt.length + produced < capacity) {
             int next = sampler.next(logits.length > sampled ? Arrays.copyOf(logits, sampled) : logits, history, prompt.length + produced);
@@ -111,11 +80,15 @@ public final class Generator {
             history[prompt.length + produced++] = next;
             if (onToken != null && !onToken.test(next)) break;
             if (prompt.length + produced >= capacity) break;
-            logits = sequence.append(new int[] {next});
+            logits = lastLogits(session, new int[] {next});
             passes++;
         }
         long end = System.nanoTime();
         return new Result(Arrays.copyOfRange(history, prompt.length, prompt.length + produced), prompt.length, prefilled - start, passes, end - prefilled, stop);
+    }
+
+    private static float[] lastLogits(LanguageModel.Session session, int[] tokens) {
+        return session.append(tokens, false).toFloatArray();
     }
 
     private static boolean contains(int[] set, int x) {

@@ -2,7 +2,7 @@ package io.flexigpt.nn;
 
 import io.flexigpt.autograd.Variable;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.tensor.backend.DeviceBuffer;
+import java.util.List;
 
 /** {@code y = x Wᵀ} with {@code W [out, in]}, the Hugging Face / PyTorch layout (Llama projections have no bias). */
 public final class Linear extends Projection {
@@ -22,14 +22,10 @@ public final class Linear extends Projection {
         return weight;
     }
 
+    /** The single term {@code W}. */
     @Override
-    public Variable forward(Variable x) {
-        return x.matmul(weight.t());
-    }
-
-    @Override
-    public DeviceBuffer forward(DeviceWeights device, DeviceBuffer x, int rows) {
-        return device.linear(x, rows, weight);
+    public List<LinearTerm> terms() {
+        return List.of(LinearTerm.of(weight));
     }
 
     @Override

@@ -15,7 +15,7 @@ import java.util.Map;
  * output head that is either the embedding matrix (tied) or its own {@code lm_head}. Parameter names
  * follow the Hugging Face layout, so {@link #stateDict()} is a Hugging Face state dict.
  */
-public final class LlamaModel extends Module {
+public final class LlamaModel extends Module implements LanguageModel {
     private final LlamaConfig baseConfig;
     private final Backbone model;
     private final Linear lmHead;
@@ -90,6 +90,7 @@ public final class LlamaModel extends Module {
     }
 
     /** The configuration, with the layer count of the current block stack. */
+    @Override
     public LlamaConfig config() {
         return baseConfig.withLayers(model.layers.size());
     }
@@ -157,11 +158,23 @@ public final class LlamaModel extends Module {
     }
 
     /** Logits {@code [time, vocab]} of one sequence, computed without recording a graph. */
+    @Override
     public Tensor logits(int[] tokens) {
+        return logits(new int[][] {tokens}).select(0, 0);
+    }
+
+    /** Logits {@code [batch, time, vocab]} of equal-length rows in one batched pass, computed without recording a graph. */
+    @Override
+    public Tensor logits(int[][] rows) {
         try (NoGrad ignored = NoGrad.enter()) {
-            Variable out = forward(new int[][] {tokens});
-            return out.value().select(0, 0);
+            return forward(rows).value();
         }
+    }
+
+    /** A sequence run on the tensor kernels with a {@link KvCache} of {@code capacity} positions. */
+    @Override
+    public Session session(int capacity) {
+        return new TensorSession(this, capacity);
     }
 
     /** The weights as a checkpoint in the Hugging Face naming (plain blocks only). */

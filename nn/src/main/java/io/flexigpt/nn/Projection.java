@@ -1,19 +1,29 @@
 package io.flexigpt.nn;
 
 import io.flexigpt.autograd.Variable;
-import io.flexigpt.tensor.backend.DeviceBuffer;
+import java.util.List;
 
 /**
- * A module mapping the last axis from {@code inFeatures} to {@code outFeatures}: a plain {@link Linear},
- * or a compressed replacement such as a shared base weight plus a low-rank adapter.
+ * A module mapping the last axis from {@code inFeatures} to {@code outFeatures} by a weight that is a sum
+ * of {@linkplain LinearTerm terms}: a plain {@link Linear} is one term, a compressed replacement such as a
+ * shared base weight plus a low-rank adapter is two. The terms are the whole computation: {@link #forward}
+ * evaluates them, and so does any other runtime of the model.
  */
 public abstract class Projection extends Module {
-    public abstract Variable forward(Variable x);
-
-    /** The same map on a device: {@code x [rows, inFeatures]} to a new buffer {@code [rows, outFeatures]}. */
-    public abstract DeviceBuffer forward(DeviceWeights device, DeviceBuffer x, int rows);
+    /** The terms whose sum is this projection's weight, each {@code [outFeatures, inFeatures]} as a product. */
+    public abstract List<LinearTerm> terms();
 
     public abstract int inFeatures();
 
     public abstract int outFeatures();
+
+    /** {@code x [..., inFeatures]} to {@code [..., outFeatures]}: the terms applied to {@code x}, summed in order. */
+    public final Variable forward(Variable x) {
+        Variable sum = null;
+        for (LinearTerm term : terms()) {
+            Variable y = term.apply(x);
+            sum = sum == null ? y : sum.add(y);
+        }
+        return sum;
+    }
 }

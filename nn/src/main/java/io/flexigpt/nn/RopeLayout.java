@@ -6,5 +6,13 @@ package io.flexigpt.nn;
  * does. Checkpoints store q/k weights for one of the two; the model applies the matching rotation.
  */
 public enum RopeLayout {
-    INTERLEAVED, ROTATE_HALF
+    INTERLEAVED, ROTATE_HALF;
+
+    /** This layout as the tensor kernels and the compute backends name it (the only translation between the two). */
+    public io.flexigpt.tensor.RopeLayout kernelLayout() {
+        return switch (this) {
+            case INTERLEAVED -> io.flexigpt.tensor.RopeLayout.INTERLEAVED;
+            case ROTATE_HALF -> io.flexigpt.tensor.RopeLayout.ROTATE_HALF;
+        };
+    }
 }

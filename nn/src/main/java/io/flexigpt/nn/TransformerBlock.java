@@ -2,10 +2,6 @@ package io.flexigpt.nn;
 
 import io.flexigpt.autograd.Variable;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.tensor.backend.ComputeBackend;
-import io.flexigpt.tensor.backend.DeviceBuffer;
-import io.flexigpt.tensor.backend.KvCacheSlice;
-import io.flexigpt.tensor.backend.RowsShape;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +12,8 @@ import java.util.Map;
  * output scales {@code s_a, s_m} exist only on blocks that need them (FlexiGPT replacement and extension
  * blocks); a plain block has none. A block with normalised branches RMS-normalises each branch output
  * before its scale, so the scale is that normalisation's gain: {@code x += s_a ⊙ rmsnorm(Attn(norm_a(x)))}.
+ * Every method is final: a subclass can register further names for the block's tensors but cannot change
+ * what it computes or exposes, so every runtime that reads the block's structure computes the same block.
  */
 public class TransformerBlock extends Module {
     private final RmsNorm attentionNorm, mlpNorm;
@@ -52,16 +50,16 @@ public class TransformerBlock extends Module {
         this.mlpScale = mlpScale == null ? null : parameter(HfNames.MLP_SCALE, mlpScale);
     }
 
-    public RmsNorm attentionNorm() { return attentionNorm; }
+    public final RmsNorm attentionNorm() { return attentionNorm; }
 
-    public Attention attention() { return attention; }
+    public final Attention attention() { return attention; }
 
-    public RmsNorm mlpNorm() { return mlpNorm; }
+    public final RmsNorm mlpNorm() { return mlpNorm; }
 
-    public FeedForward mlp() { return mlp; }
+    public final FeedForward mlp() { return mlp; }
 
     /** The seven projections under their Hugging Face names, in the order of {@link HfNames#PROJECTIONS}. */
-    public Map<String, Projection> projections() {
+    public final Map<String, Projection> projections() {
         Map<String, Projection> out = new LinkedHashMap<>();
         out.put("q_proj", attention.q());
         out.put("k_proj", attention.k());
@@ -74,7 +72,7 @@ public class TransformerBlock extends Module {
     }
 
     /** The per-channel output scales that exist on this block (none, or attention's then the MLP's). */
-    public List<Variable> outputScales() {
+    public final List<Variable> outputScales() {
         List<Variable> out = new ArrayList<>();
         if (attentionScale != null) out.add(attentionScale);
         if (mlpScale != null) out.add(mlpScale);
@@ -82,46 +80,26 @@ public class TransformerBlock extends Module {
     }
 
     /** The attention branch's output scale, or null. */
-    public Variable attentionScale() { return attentionScale; }
+    public final Variable attentionScale() { return attentionScale; }
 
     /** The MLP branch's output scale, or null. */
-    public Variable mlpScale() { return mlpScale; }
+    public final Variable mlpScale() { return mlpScale; }
 
     /** Whether each branch output is RMS-normalised before its scale. */
-    public boolean normalisedBranches() { return normalisedBranches; }
+    public final boolean normalisedBranches() { return normalisedBranches; }
+
+    /** The epsilon of the branch-output normalisation (that of the block's norms). */
+    public final double branchNormEps() { return attentionNorm.eps(); }
 
     /** {@code x [batch, time, dim]} at positions {@code position..}; {@code cache} may be null. */
-    public Variable forward(Variable x, int position, KvCache.Layer cache) {
+    public final Variable forward(Variable x, int position, KvCache.Layer cache) {
         Variable h = x.add(branchOutput(attention.forward(attentionNorm.forward(x), position, cache), attentionScale));
         return h.add(branchOutput(mlp.forward(mlpNorm.forward(h)), mlpScale));
     }
 
     /** A residual branch's output as added to the stream: scaled, normalised and scaled, or as it is. */
-    public Variable branchOutput(Variable out, Variable scale) {
+    public final Variable branchOutput(Variable out, Variable scale) {
         if (scale == null) return out;
-        return normalisedBranches ? out.rmsNorm(scale, attentionNorm.eps()) : out.mul(scale);
-    }
-
-    /** The same block on a device, for {@code rows} rows of one sequence at positions {@code position..}. */
-    DeviceBuffer forward(DeviceWeights device, DeviceBuffer x, int rows, int position, KvCacheSlice cache) {
-        DeviceBuffer a = attention.forward(device, attentionNorm.forward(device, x, rows), rows, position, cache);
-        DeviceBuffer h = residual(device, x, a, rows, attentionScale);
-        DeviceBuffer m = mlp.forward(device, mlpNorm.forward(device, h, rows), rows);
-        return residual(device, h, m, rows, mlpScale);
-    }
-
-    /** {@code x + branchOutput(branch)} on the device. */
-    private DeviceBuffer residual(DeviceWeights device, DeviceBuffer x, DeviceBuffer branch, int rows, Variable scale) {
-        ComputeBackend be = device.backend();
-        if (scale != null) {
-            DeviceBuffer scaled = be.allocate(branch.length());
-            RowsShape shape = new RowsShape(rows, scale.dim(0));
-            if (normalisedBranches) be.rmsNormRows(shape, branch, device.of(scale), (float) attentionNorm.eps(), scaled);
-            else be.mulRows(shape, branch, device.of(scale), scaled);
-            branch = scaled;
-        }
-        DeviceBuffer sum = be.allocate(x.length());
-        be.add(x, branch, sum);
-        return sum;
+        return normalisedBranches ? out.rmsNorm(scale, branchNormEps()) : out.mul(scale);
     }
 }

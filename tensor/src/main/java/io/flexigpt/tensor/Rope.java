@@ -35,13 +35,14 @@ final class Rope {
         return grown;
     }
 
-    static Tensor apply(Tensor xStored, int positionOffset, double theta, boolean interleaved, boolean inverse) {
+    static Tensor apply(Tensor xStored, int positionOffset, double theta, RopeLayout layout, boolean inverse) {
         Tensor x = xStored.arithmetic();
         if (x.shape.length != 4 || x.shape[3] % 2 != 0) {
             throw new ShapeException("rope: expected [batch, time, heads, headDim] with even headDim, got " + Shapes.str(x.shape));
         }
         if (positionOffset < 0) throw new IllegalArgumentException("rope: negative position offset " + positionOffset);
         int b = x.shape[0], t = x.shape[1], h = x.shape[2], d = x.shape[3], half = d / 2;
+        boolean interleaved = layout == RopeLayout.INTERLEAVED;
         double[][] tab = tables(d, theta, positionOffset + t);
         double[] cos = tab[0], sin = tab[1];
         Tensor xc = x.contiguous();

@@ -544,11 +544,11 @@ public final class Tensor {
 
     /**
      * Rotary position embedding of a {@code [batch, time, heads, headDim]} tensor whose first time step is
-     * at {@code positionOffset}; {@code interleaved} picks pairs (2i, 2i+1) over (i, i + headDim/2), and
-     * {@code inverse} rotates backwards (the transpose, used for gradients).
+     * at {@code positionOffset}; {@code layout} says which features pair up, and {@code inverse} rotates
+     * backwards (the transpose, used for gradients).
      */
-    public Tensor rope(int positionOffset, double theta, boolean interleaved, boolean inverse) {
-        return Rope.apply(this, positionOffset, theta, interleaved, inverse);
+    public Tensor rope(int positionOffset, double theta, RopeLayout layout, boolean inverse) {
+        return Rope.apply(this, positionOffset, theta, layout, inverse);
     }
 
     // ------------------------------------------------------------------ matmul

@@ -291,15 +291,15 @@ class TensorOpsTest {
 
     @Test
     void ropeIsARotationUndoneByItsInverse() {
-        qt(50).forAll(integers().between(1, 5), integers().between(1, 4), booleans().all(), longs().all())
-                .checkAssert((time, halfDim, interleaved, seed) -> {
+        qt(50).forAll(integers().between(1, 5), integers().between(1, 4), arbitrary().enumValues(RopeLayout.class), longs().all())
+                .checkAssert((time, halfDim, layout, seed) -> {
             Tensor x = TensorGens.random(seed, 2, time, 3, 2 * halfDim);
-            Tensor r = x.rope(3, 10000, interleaved, false);
-            assertTrue(r.rope(3, 10000, interleaved, true).maxAbsDiff(x) < 1e-5);
+            Tensor r = x.rope(3, 10000, layout, false);
+            assertTrue(r.rope(3, 10000, layout, true).maxAbsDiff(x) < 1e-5);
             // rotations preserve the norm of every pair, hence of every head vector
             assertTrue(r.square().sum(-1, false).maxAbsDiff(x.square().sum(-1, false)) < 1e-4);
             // position 0 is the identity
-            assertTrue(x.slice(1, 0, 1).rope(0, 10000, interleaved, false).maxAbsDiff(x.slice(1, 0, 1)) < 1e-7);
+            assertTrue(x.slice(1, 0, 1).rope(0, 10000, layout, false).maxAbsDiff(x.slice(1, 0, 1)) < 1e-7);
         });
     }
 

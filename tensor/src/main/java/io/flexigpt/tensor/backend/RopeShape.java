@@ -1,5 +1,7 @@
 package io.flexigpt.tensor.backend;
 
+import io.flexigpt.tensor.RopeLayout;
+
 /**
  * Rotary position embedding of {@code rows} token rows of {@code heads·headDim} floats each: pair
  * {@code i} of every head (see {@link RopeLayout}) at position {@code p} rotates by the angle

@@ -11,6 +11,7 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import io.flexigpt.tensor.Gemm;
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.tensor.Tensor;
 import java.util.Arrays;
 import java.util.Random;
@@ -207,7 +208,7 @@ public abstract class ComputeBackendContract {
             for (int r = 0; r < s.rows(); r++) {
                 positions[r] = rnd.nextInt(1024);
                 Tensor one = Tensor.of(Arrays.copyOfRange(x, r * row, (r + 1) * row), 1, 1, s.heads(), s.headDim());
-                float[] rotated = one.rope(positions[r], s.theta(), s.layout() == RopeLayout.INTERLEAVED, false).toFloatArray();
+                float[] rotated = one.rope(positions[r], s.theta(), s.layout(), false).toFloatArray();
                 System.arraycopy(rotated, 0, expected, r * row, row);
             }
             DeviceBuffer out = be.allocate(x.length);

@@ -1,6 +1,10 @@
-package io.flexigpt.tensor.backend;
+package io.flexigpt.tensor;
 
-/** Which elements of a head vector of size {@code d} rotate together in rotary position embedding. */
+/**
+ * Which elements of a head vector of size {@code d} rotate together in rotary position embedding: the one
+ * name of the layout for {@link Tensor#rope} and the compute backends' {@code rope}. Checkpoints store q/k
+ * weights for one of the two; the model applies the matching rotation.
+ */
 public enum RopeLayout {
     /** Pairs {@code (2i, 2i+1)}: Meta's llama and llama2.c checkpoints. */
     INTERLEAVED,

@@ -1,13 +1,27 @@
-package io.flexigpt.nn;
+package io.flexigpt.nn.device;
 
 import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.autograd.Variable;
+import io.flexigpt.nn.Attention;
+import io.flexigpt.nn.FeedForward;
+import io.flexigpt.nn.Generator;
+import io.flexigpt.nn.LanguageModel;
+import io.flexigpt.nn.Linear;
+import io.flexigpt.nn.LinearTerm;
+import io.flexigpt.nn.LlamaConfig;
+import io.flexigpt.nn.LlamaModel;
+import io.flexigpt.nn.Projection;
+import io.flexigpt.nn.RmsNorm;
+import io.flexigpt.nn.RopeLayout;
+import io.flexigpt.nn.SamplingConfig;
+import io.flexigpt.nn.TransformerBlock;
 import io.flexigpt.tensor.Rng;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.backend.CpuBackend;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
@@ -15,7 +29,8 @@ import org.quicktheories.core.Gen;
 /**
  * {@link DeviceModel} on the reference {@link CpuBackend} computes what the tensor path of {@link
  * LlamaModel} computes: for random grouped-query models of both RoPE layouts, for blocks that share
- * weights and scale their outputs, in one pass and token by token through a session, and in generation.
+ * weights and scale their outputs, for projections of scaled product terms, in one pass and token by token
+ * through a session, and in generation.
  */
 class DeviceModelTest {
     static LlamaModel randomModel(int heads, int group, int headHalf, int layers, boolean interleaved, long seed) {
@@ -63,7 +78,7 @@ class DeviceModelTest {
             int[] t = tokens(seed, length, model.config().vocabSize());
             int cut = Math.min(split, length - 1);
             Tensor full = device.logits(t);
-            DeviceModel.Session s = device.session(length);
+            LanguageModel.Session s = device.session(length);
             Tensor first = s.append(java.util.Arrays.copyOf(t, cut), true);
             assertClose(full.slice(0, 0, cut), first, "prefix");
             for (int i = cut; i < length; i++) {
@@ -95,6 +110,48 @@ class DeviceModelTest {
         for (Variable p : model.parameters()) expected += p.value().numel();
         if (!c.tiedEmbeddings()) expected -= model.embedding().weight().value().numel();
         assertEquals(expected, device.parameterFloats(), "every parameter once, the shared ones included");
+    }
+
+    /** A projection {@code 0.5·W + (-1.5)·B A}: scaled terms, one of them a product. */
+    private static final class ScaledTerms extends Projection {
+        private final Variable w, b, a;
+
+        ScaledTerms(Tensor w, Tensor b, Tensor a) {
+            this.w = parameter("w", w);
+            this.b = parameter("b", b);
+            this.a = parameter("a", a);
+        }
+
+        @Override
+        public List<LinearTerm> terms() {
+            return List.of(new LinearTerm(0.5, List.of(w)), new LinearTerm(-1.5, List.of(b, a)));
+        }
+
+        @Override
+        public int inFeatures() { return w.dim(1); }
+
+        @Override
+        public int outFeatures() { return w.dim(0); }
+    }
+
+    @Test
+    void projectionsAreEvaluatedFromTheirTermsScalesIncluded() {
+        LlamaModel model = randomModel(2, 1, 2, 2, true, 4);
+        LlamaConfig c = model.config();
+        Rng rng = new Rng(9);
+        TransformerBlock b = model.blocks().get(1);
+        Attention attention = new Attention(c, new ScaledTerms(rng.normal(0, 0.3f, c.dim(), c.dim()), rng.normal(0, 0.3f, c.dim(), 3), rng.normal(0, 0.3f, 3, c.dim())),
+                b.attention().k(), b.attention().v(), b.attention().o());
+        FeedForward mlp = new FeedForward(b.mlp().gate(), b.mlp().up(),
+                new ScaledTerms(rng.normal(0, 0.3f, c.dim(), c.hiddenDim()), rng.normal(0, 0.3f, c.dim(), 2), rng.normal(0, 0.3f, 2, c.hiddenDim())));
+        model.blocks().replace(1, new TransformerBlock(b.attentionNorm(), attention, b.mlpNorm(), mlp));
+        int[] t = tokens(6, 11, c.vocabSize());
+        Tensor withTerms = model.logits(t);
+        assertClose(withTerms, new DeviceModel(model, new CpuBackend()).logits(t), "logits");
+        Tensor x = rng.normal(0, 1, 4, c.dim());
+        ScaledTerms q = (ScaledTerms) attention.q();
+        Tensor expected = x.matmul(q.w.value().mul(0.5f).add(q.b.value().matmul(q.a.value()).mul(-1.5f)).t());
+        assertTrue(q.forward(Variable.constant(x)).value().maxAbsDiff(expected) < 1e-5, "the tensor path sums the scaled terms");
     }
 
     private static Linear shared(Projection p) {

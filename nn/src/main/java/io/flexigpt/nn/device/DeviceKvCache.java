@@ -1,4 +1,4 @@
-package io.flexigpt.nn;
+package io.flexigpt.nn.device;
 
 import io.flexigpt.tensor.backend.ComputeBackend;
 import io.flexigpt.tensor.backend.DeviceBuffer;

@@ -1,4 +1,4 @@
-package io.flexigpt.nn;
+package io.flexigpt.nn.device;
 
 import io.flexigpt.autograd.Variable;
 import io.flexigpt.tensor.backend.ComputeBackend;
@@ -13,21 +13,21 @@ import java.util.Map;
  * several modules share (a FlexiGPT source weight) is uploaded once. The copies are a snapshot: later
  * updates of the parameters are not seen.
  */
-public final class DeviceWeights {
+final class DeviceWeights {
     private final ComputeBackend backend;
     private final Map<Variable, DeviceBuffer> buffers = new IdentityHashMap<>();
     private long floats;
 
-    public DeviceWeights(ComputeBackend backend) {
+    DeviceWeights(ComputeBackend backend) {
         this.backend = backend;
     }
 
-    public ComputeBackend backend() {
+    ComputeBackend backend() {
         return backend;
     }
 
     /** The device copy of {@code parameter}'s value. */
-    public DeviceBuffer of(Variable parameter) {
+    DeviceBuffer of(Variable parameter) {
         return buffers.computeIfAbsent(parameter, p -> {
             floats += p.value().numel();
             return backend.constant(p.value().toFloatArray());
@@ -35,14 +35,14 @@ public final class DeviceWeights {
     }
 
     /** {@code x Wᵀ}: {@code x [rows, in]} times the transpose of {@code weight [out, in]}, as {@code [rows, out]}. */
-    public DeviceBuffer linear(DeviceBuffer x, int rows, Variable weight) {
+    DeviceBuffer linear(DeviceBuffer x, int rows, Variable weight) {
         DeviceBuffer y = backend.allocate(rows * weight.dim(0));
         backend.matmul(new MatmulShape(1, rows, weight.dim(0), weight.dim(1), false, true), x, of(weight), y);
         return y;
     }
 
     /** Floats uploaded so far (shared parameters counted once). */
-    public long uploadedFloats() {
+    long uploadedFloats() {
         return floats;
     }
 }
