@@ -14,6 +14,7 @@ import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.RopeLayout;
 import io.flexigpt.nn.io.HfCheckpoint;
+import io.flexigpt.nn.tokenizer.BpeTrainer;
 import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.nn.train.LossFunction;
