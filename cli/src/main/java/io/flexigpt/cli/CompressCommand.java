@@ -120,7 +120,7 @@ final class CompressCommand implements Callable<Integer> {
                         return checkpoint[0];
                     })
                     .withTrainerRun(trainer -> Interrupts.run(trainer, err, "run the same command again to resume"));
-            if (!json) hooks = hooks.withSourceSearch(Progress.of(err, "source search", "pairs")).withTraining(TrainingProgress.of(err, "recovery"));
+            if (!json) hooks = hooks.withSourceSearch(Progress.of(err, "source search", "pairs")).withTraining(Progress.training(err, "recovery"));
             CompressionRun r = pipeline.run(compression, new CompressionPipeline.RunSettings(rate, rankSpec, CompressionMethod.DEFAULT_SEED, recovery, autoLr), hooks);
             String lrNote = r.lrChoice() == null ? "" : r.lrChoice().describe();
             String recoveryNote = r.recovered() ? r.recovery().describe()

@@ -216,7 +216,7 @@ final class DemoCommand implements Callable<Integer> {
         TrainConfig tc = new TrainConfig(s.teacherSteps(), s.batch(), s.seq(), 3e-3, 3e-4, Math.max(1, s.teacherSteps() / 20), 0.1, 1.0,
                 Math.max(1, s.teacherSteps() / 4), 32, Math.max(10, s.teacherSteps() / 10), 7);
         Path checkpoint = dir.resolve("teacher-training.safetensors");
-        Interrupts.run(new Trainer(model, data, tc, LossFunction.crossEntropy(), checkpoint, TrainingProgress.of(err, "teacher")), err,
+        Interrupts.run(new Trainer(model, data, tc, LossFunction.crossEntropy(), checkpoint, Progress.training(err, "teacher")), err,
                 "run the demo again to resume training the teacher");
         HfCheckpoint.write(modelDir, model.toCheckpoint(), StoredType.F32);
         Files.delete(checkpoint);
@@ -225,7 +225,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** A run's hooks that show its recovery as a progress bar called {@code label}. */
     private static CompressionPipeline.Hooks recoveryProgress(PrintWriter err, String label) {
-        return CompressionPipeline.Hooks.NONE.withTraining(TrainingProgress.of(err, label));
+        return CompressionPipeline.Hooks.NONE.withTraining(Progress.training(err, label));
     }
 
     private static String fmt(double[] v) {

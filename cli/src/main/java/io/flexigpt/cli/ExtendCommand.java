@@ -67,7 +67,7 @@ final class ExtendCommand implements Callable<Integer> {
             Path checkpoint = ResumeFiles.checkpointBeside(out, models.model, m, text, blocks, rank, tokens, seqLen, lr);
             err.printf(Locale.ROOT, "training the new blocks: %d steps x %d x %d = %,d tokens, peak lr %.3g, cross-entropy%n", training.steps(),
                     training.batch(), seqLen, training.tokens(), lr);
-            Interrupts.run(new Trainer(grown, data, training.trainConfig(0, 0), LossFunction.crossEntropy(), checkpoint, TrainingProgress.of(err, "extension")), err,
+            Interrupts.run(new Trainer(grown, data, training.trainConfig(0, 0), LossFunction.crossEntropy(), checkpoint, Progress.training(err, "extension")), err,
                     "run the same command again to resume");
             CompressedModels.save(dir.path(), grown, "extension");
             m.copyTokenizerTo(dir.path());

@@ -4,7 +4,7 @@ import io.flexigpt.autograd.NoGrad;
 import io.flexigpt.autograd.Variable;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.TransformerBlock;
-import io.flexigpt.eval.ProgressListener;
+import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.tensor.Rng;
 import io.flexigpt.tensor.SpectrumMethod;
 import io.flexigpt.tensor.Svd;

@@ -1,7 +1,7 @@
 package io.flexigpt.compress;
 
 import io.flexigpt.eval.LlamaScoringModel;
-import io.flexigpt.eval.ProgressListener;
+import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.eval.perplexity.PerplexityEvaluator;
 import io.flexigpt.eval.perplexity.PerplexitySettings;
 import io.flexigpt.nn.LlamaModel;

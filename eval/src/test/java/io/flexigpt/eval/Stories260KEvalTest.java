@@ -14,6 +14,7 @@ import io.flexigpt.eval.tasks.ZeroShotEvaluator;
 import io.flexigpt.eval.tasks.ZeroShotSettings;
 import io.flexigpt.nn.DeviceModel;
 import io.flexigpt.nn.LlamaModel;
+import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.nn.io.Checkpoints;
 import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
 import io.flexigpt.tensor.backend.CpuBackend;
