@@ -1,16 +1,15 @@
 package io.flexigpt.bench;
 
-import io.flexigpt.compress.BlockInfluence;
-import io.flexigpt.compress.CalibrationData;
 import io.flexigpt.compress.CompressionMethod;
-import io.flexigpt.compress.CompressionResult;
+import io.flexigpt.compress.CompressionPipeline;
 import io.flexigpt.compress.Extension;
+import io.flexigpt.compress.HeldOutText;
 import io.flexigpt.compress.ParameterAccount;
 import io.flexigpt.compress.Protocol;
 import io.flexigpt.compress.RankSpec;
-import io.flexigpt.compress.Recovery;
 import io.flexigpt.compress.RecoverySettings;
 import io.flexigpt.compress.TextSplit;
+import io.flexigpt.eval.report.MarkdownTable;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.io.Checkpoints;
@@ -74,52 +73,39 @@ public final class CompressionExperiment {
                 split.train().size(), split.validation().size(), testText.length(), steps, BATCH, SEQ, protocol.seeds(),
                 java.util.Arrays.toString(protocol.grid()), protocol.trialSteps());
         Protocol.RunStore store = new TsvStore(work.resolve("runs.tsv"));
-        List<String> md = new ArrayList<>();
+        MarkdownTable md = new MarkdownTable().left("model").right("pruned").left("method").right("peak lr").right("test ppl (mean ± sd)").right("seeds")
+                .right("stored").right("stored, merged").right("trainable").right("compute/token").right("s/run");
         long t0 = System.nanoTime();
         LlamaModel stories = LlamaModel.fromCheckpoint(Checkpoints.load(data.resolve("models/stories260K/stories260K.bin")));
-        if (only.contains("stories260K")) md.addAll(section("stories260K", stories, 0.4, recoveryData, split, tok, protocol, store));
+        if (only.contains("stories260K")) section(md, "stories260K", stories, 0.4, recoveryData, split, tok, protocol, store);
         if (only.contains("teacher8") || only.contains("extension")) {
             LlamaModel teacher8 = teacher(work.resolve("teacher"), 8, Integer.getInteger("teacher.steps", 3000), recoveryData);
             if (only.contains("teacher8")) {
-                md.addAll(section("teacher8", teacher8, 0.25, recoveryData, split, tok, protocol, store));
-                md.addAll(section("teacher8", teacher8, 0.375, recoveryData, split, tok, protocol, store));
+                section(md, "teacher8", teacher8, 0.25, recoveryData, split, tok, protocol, store);
+                section(md, "teacher8", teacher8, 0.375, recoveryData, split, tok, protocol, store);
             }
-            if (only.contains("extension")) md.addAll(extension(teacher8, recoveryData, split, tok, protocol, store));
+            if (only.contains("extension")) extension(md, teacher8, recoveryData, split, tok, protocol, store);
         }
         if (only.contains("deep16")) {
             LlamaModel deep = teacher(work.resolve("teacher-deep16"), 16, Integer.getInteger("deep.steps", 3000), recoveryData);
-            md.addAll(section("deep16", deep, 0.25, recoveryData, split, tok, protocol, store));
-            md.addAll(section("deep16", deep, 0.5, recoveryData, split, tok, protocol, store));
+            section(md, "deep16", deep, 0.25, recoveryData, split, tok, protocol, store);
+            section(md, "deep16", deep, 0.5, recoveryData, split, tok, protocol, store);
         }
-        String table = HEADER + String.join("\n", md) + "\n";
+        String table = md.toString();
         AtomicFiles.write(work.resolve("results.md"), table.getBytes(StandardCharsets.UTF_8));
         System.out.println(table);
         System.out.printf(Locale.ROOT, "%.0f s in all%n", (System.nanoTime() - t0) / 1e9);
     }
 
-    static final String HEADER = "| model | pruned | method | peak lr | test ppl (mean ± sd) | seeds | stored | stored, merged | trainable | compute/token | s/run |\n"
-            + "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
-
-    /** Every method at one rate on one model. */
-    static List<String> section(String name, LlamaModel teacher, double rate, TokenDataset data, TextSplit split, Tokenizer tok,
-                                Protocol.Settings protocol, Protocol.RunStore store) throws IOException {
-        CalibrationData calib = CalibrationData.sample(data.train(), 32, SEQ, 8, 11);
-        double[] bi = new BlockInfluence().score(teacher, calib);
+    /** Every method at one rate on one model, as rows of {@code md}. */
+    static void section(MarkdownTable md, String name, LlamaModel teacher, double rate, TokenDataset data, TextSplit split, Tokenizer tok,
+                        Protocol.Settings protocol, Protocol.RunStore store) throws IOException {
+        CompressionPipeline pipeline = CompressionPipeline.prepare(teacher, data, 32, new HeldOutText(tok, split.test(), SEQ));
         String key = name + "@" + rate;
-        List<String> rows = new ArrayList<>();
-        rows.add(row(name, 0, Protocol.evaluate(key, new Protocol.Candidate("teacher", seed -> teacher, null), data, split.test(), tok, protocol, store)));
+        row(md, name, Protocol.evaluate(key, new Protocol.Candidate("teacher", 0, seed -> teacher, null), data, split.test(), tok, protocol, store));
         for (CompressionMethod m : methods()) {
-            LossFunction loss = m.trainable() ? Recovery.distillation(teacher, 1.0, 1.0) : null;
-            double[] fraction = {0};
-            Protocol.Candidate c = new Protocol.Candidate(m.label(), seed -> {
-                CompressionResult r = m.apply(teacher, bi, calib, rate, RANK, seed);
-                fraction[0] = r.plan().blockFraction();
-                return r.model();
-            }, loss);
-            Protocol.Row r = Protocol.evaluate(key, c, data, split.test(), tok, protocol, store);
-            rows.add(row(name, fraction[0], r));
+            row(md, name, Protocol.evaluate(key, Protocol.Candidate.of(pipeline, m, rate, RANK), data, split.test(), tok, protocol, store));
         }
-        return rows;
     }
 
     /** The methods of the {@code methods} property (ids, comma-separated, in the order given), or all of them. */
@@ -132,16 +118,14 @@ public final class CompressionExperiment {
     }
 
     /** The 8-block teacher grown by 25% more shared blocks, against the teacher trained on the same tokens; both on cross-entropy, both tuned. */
-    static List<String> extension(LlamaModel teacher, TokenDataset data, TextSplit split, Tokenizer tok, Protocol.Settings protocol,
-                                  Protocol.RunStore store) throws IOException {
+    static void extension(MarkdownTable md, LlamaModel teacher, TokenDataset data, TextSplit split, Tokenizer tok, Protocol.Settings protocol,
+                          Protocol.RunStore store) throws IOException {
         int blocks = teacher.blocks().size(), extra = Math.max(1, blocks / 4);
         int[] after = Extension.evenlySpaced(blocks, extra);
-        List<String> rows = new ArrayList<>();
-        rows.add(row("teacher8", 0, Protocol.evaluate("extension", new Protocol.Candidate("extension: +" + extra + " shared blocks",
-                seed -> Extension.extend(teacher, after, RANK, seed), LossFunction.crossEntropy()), data, split.test(), tok, protocol, store)));
-        rows.add(row("teacher8", 0, Protocol.evaluate("extension", new Protocol.Candidate("continued training of the teacher",
-                seed -> ownCopy(teacher), LossFunction.crossEntropy()), data, split.test(), tok, protocol, store)));
-        return rows;
+        row(md, "teacher8", Protocol.evaluate("extension", new Protocol.Candidate("extension: +" + extra + " shared blocks", 0,
+                seed -> Extension.extend(teacher, after, RANK, seed), LossFunction.crossEntropy()), data, split.test(), tok, protocol, store));
+        row(md, "teacher8", Protocol.evaluate("extension", new Protocol.Candidate("continued training of the teacher", 0,
+                seed -> ownCopy(teacher), LossFunction.crossEntropy()), data, split.test(), tok, protocol, store));
     }
 
     /** A trainable model with copies of all of {@code teacher}'s weights (training it leaves the teacher alone). */
@@ -153,14 +137,15 @@ public final class CompressionExperiment {
         return m;
     }
 
-    static String row(String model, double pruned, Protocol.Row r) {
+    /** Adds {@code r} to {@code md} and prints it. */
+    static void row(MarkdownTable md, String model, Protocol.Row r) {
         ParameterAccount a = r.account();
         String merged = r.label().startsWith("drop + LoRA") ? String.format(Locale.ROOT, "%,d", a.stored() - a.adapters()) : "—";
         String lr = Double.isNaN(r.lr()) ? "—" : String.format(Locale.ROOT, "%.0e", r.lr());
-        String line = String.format(Locale.ROOT, "| %s | %.1f%% | %s | %s | %.3f ± %.3f | %d | %,d | %s | %,d | %,d | %.0f |", model, 100 * pruned, r.label(), lr,
-                r.mean(), r.sd(), r.runs().size(), a.stored(), merged, a.trainable(), a.computePerToken(), r.meanSeconds());
-        System.out.println(line);
-        return line;
+        System.out.println(md.row(model, String.format(Locale.ROOT, "%.1f%%", 100 * r.blockFraction()), r.label(), lr,
+                String.format(Locale.ROOT, "%.3f ± %.3f", r.mean(), r.sd()), r.runs().size(), String.format(Locale.ROOT, "%,d", a.stored()), merged,
+                String.format(Locale.ROOT, "%,d", a.trainable()), String.format(Locale.ROOT, "%,d", a.computePerToken()),
+                String.format(Locale.ROOT, "%.0f", r.meanSeconds())));
     }
 
     /** An in-house teacher of dim 128 with {@code layers} blocks trained on the recovery documents; cached in {@code dir}. */

@@ -1,21 +1,18 @@
 package io.flexigpt.cli;
 
-import io.flexigpt.compress.CalibrationData;
 import io.flexigpt.compress.CompressedModels;
 import io.flexigpt.compress.CompressionMethod;
-import io.flexigpt.compress.CompressionResult;
-import io.flexigpt.compress.LearningRateSearch;
+import io.flexigpt.compress.CompressionPipeline;
+import io.flexigpt.compress.CompressionRun;
+import io.flexigpt.compress.HeldOutText;
 import io.flexigpt.compress.ParameterAccount;
 import io.flexigpt.compress.RankSpec;
-import io.flexigpt.compress.Recovery;
 import io.flexigpt.compress.RecoverySettings;
 import io.flexigpt.compress.TextSplit;
 import io.flexigpt.eval.EvalResult;
-import io.flexigpt.eval.ProgressListener;
 import io.flexigpt.eval.report.CompressionReport;
 import io.flexigpt.eval.report.HtmlReport;
 import io.flexigpt.eval.report.JsonReport;
-import io.flexigpt.nn.train.TokenDataset;
 import io.flexigpt.io.Json;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -112,91 +109,79 @@ final class CompressCommand implements Callable<Integer> {
             RecoverySettings recovery = steps != null ? new RecoverySettings(steps, batch, seqLen, peak, 42)
                     : RecoverySettings.ofTokens(recoveryTokens == null ? RecoverySettings.DEFAULT_TOKENS : recoveryTokens, batch, seqLen, peak, 42);
             TextSplit split = TextSplit.of(Files.readString(text));
-            TokenDataset data = split.recoveryData(m.tokenizer());
-            CalibrationData calib = Pipeline.calibration(data, 32, seqLen);
-            long t0 = System.nanoTime();
-            double[] scores = Pipeline.importance(m.model(), calib, "bi");
-            double importanceSeconds = (System.nanoTime() - t0) / 1e9;
-            t0 = System.nanoTime();
-            CompressionResult r = compression.apply(m.model(), scores, calib, rate, rankSpec, CompressionMethod.DEFAULT_SEED,
-                    json ? ProgressListener.NONE : Progress.of(err, "source search", "pairs"));
-            double compressSeconds = (System.nanoTime() - t0) / 1e9;
-            boolean trains = recovery.steps() > 0 && r.model().trainableParameterCount() > 0;
-            String lrNote = "";
-            if (trains && autoLr) {
-                LearningRateSearch.Choice choice = LearningRateSearch.choose(r.model(), data, recovery, Recovery.distillation(m.model(), 1.0, 1.0), RecoverySettings.LR_GRID,
-                        LearningRateSearch.trialSteps(recovery.steps()));
-                recovery = recovery.withLr(choice.lr());
-                lrNote = choice.describe();
-                if (!json) err.println(lrNote);
-            }
-            String recoveryNote = !trains ? (recovery.steps() == 0 ? "no recovery training ran (--recovery-tokens 0)" : "no recovery training: " + method + " has nothing to train")
-                    : recovery.describe();
-            if (!json) err.println(recoveryNote);
-            Path checkpoint = trains ? Pipeline.checkpointBeside(out, models.model, m, text, method, rate, rank, recovery, seqLen) : null;
-            t0 = System.nanoTime();
-            LossRecorder losses = new LossRecorder(json ? null : TrainingProgress.of(err, "recovery"));
-            if (trains) {
-                Pipeline.recover(m.model(), r.model(), data, recovery, checkpoint, losses, err);
-            }
-            double recoverySeconds = (System.nanoTime() - t0) / 1e9;
-            CompressedModels.save(dir.path(), r.model(), method);
+            CompressionPipeline pipeline = CompressionPipeline.prepare(m.model(), split.recoveryData(m.tokenizer()), 32,
+                    new HeldOutText(m.tokenizer(), split.test(), seqLen));
+            Path[] checkpoint = {null};
+            CompressionPipeline.Hooks hooks = CompressionPipeline.Hooks.NONE
+                    .withRecoveryStart((settings, choice) -> {
+                        if (!json && choice != null) err.println(choice.describe());
+                        if (!json) err.println(settings.describe());
+                        checkpoint[0] = ResumeFiles.checkpointBeside(out, models.model, m, text, method, rate, rank, settings, seqLen);
+                        return checkpoint[0];
+                    })
+                    .withTrainerRun(trainer -> Interrupts.run(trainer, err, "run the same command again to resume"));
+            if (!json) hooks = hooks.withSourceSearch(Progress.of(err, "source search", "pairs")).withTraining(Progress.training(err, "recovery"));
+            CompressionRun r = pipeline.run(compression, new CompressionPipeline.RunSettings(rate, rankSpec, CompressionMethod.DEFAULT_SEED, recovery, autoLr), hooks);
+            String lrNote = r.lrChoice() == null ? "" : r.lrChoice().describe();
+            String recoveryNote = r.recovered() ? r.recovery().describe()
+                    : recovery.steps() == 0 ? "no recovery training ran (--recovery-tokens 0)" : "no recovery training: " + method + " has nothing to train";
+            if (!json && !r.recovered()) err.println(recoveryNote);
+            CompressedModels.save(dir.path(), r.compression().model(), method);
             m.copyTokenizerTo(dir.path());
-            ProgressListener p = ProgressListener.NONE;
+            CompressionRun.Measurement teacher = pipeline.measure(m.model());
             Map<String, Object> runSettings = new LinkedHashMap<>();
-            runSettings.put("recovery_tokens", trains ? recovery.tokens() : 0L);
-            runSettings.put("recovery_steps", trains ? recovery.steps() : 0);
-            runSettings.put("peak_lr", trains ? recovery.lr() : 0.0);
-            runSettings.put("lr_choice", autoLr && trains ? "validation sweep" : "fixed");
+            runSettings.put("recovery_tokens", r.recovered() ? r.recovery().tokens() : 0L);
+            runSettings.put("recovery_steps", r.recovered() ? r.recovery().steps() : 0);
+            runSettings.put("peak_lr", r.recovered() ? r.recovery().lr() : 0.0);
+            runSettings.put("lr_choice", r.lrChoice() != null ? "validation sweep" : "fixed");
             // wall times go to the output, not into the report files: two identical runs write identical directories
-            List<EvalResult> rows = new ArrayList<>();
-            double blockFraction = r.plan().blockFraction();
-            t0 = System.nanoTime();
-            rows.add(Pipeline.row(models.name(), "teacher", 0, m.model(), Pipeline.heldOutPerplexity(m.model(), m.tokenizer(), split.test(), seqLen, p), seqLen, Map.of()));
-            rows.add(Pipeline.row(models.name(), method, blockFraction, r.model(), Pipeline.heldOutPerplexity(r.model(), m.tokenizer(), split.test(), seqLen, p), seqLen, runSettings));
-            double evaluationSeconds = (System.nanoTime() - t0) / 1e9;
+            double blockFraction = r.compression().plan().blockFraction();
+            int[] pruned = r.compression().plan().pruned();
+            List<EvalResult> rows = List.of(CompressionReports.row(models.name(), "teacher", 0, m.model(), teacher, seqLen, Map.of()),
+                    CompressionReports.row(models.name(), method, blockFraction, r.compression().model(), r.measurement(), seqLen, runSettings));
             String title = "flexigpt compress --method " + method + " --rate " + rate + ": " + models.name();
             JsonReport.write(dir.path().resolve("report.json"), rows);
-            Pipeline.writeMarkdown(dir.path().resolve("report.md"), title, lrNote.isEmpty() ? List.of(recoveryNote) : List.of(recoveryNote, lrNote), rows);
+            CompressionReports.writeMarkdown(dir.path().resolve("report.md"), title, lrNote.isEmpty() ? List.of(recoveryNote) : List.of(recoveryNote, lrNote), rows);
             String paragraph = String.format(Locale.ROOT, "%s (%d blocks) was compressed with %s: Block Influence chose to prune %s %s "
                             + "(%.1f%% of the blocks, %.1f%% of the parameters; --rate %s asked), adapter rank %s. %s.%s "
                             + "Perplexity is measured on the last 10%% of the text's documents, which neither calibration nor recovery saw.",
-                    models.name(), m.model().blocks().size(), compression.label(), CompressionReports.blocks(r.plan().pruned().length), Arrays.toString(r.plan().pruned()),
-                    100 * blockFraction, 100 * r.plan().parameterFraction(), rate, rankSpec, capitalised(recoveryNote), lrNote.isEmpty() ? "" : " " + lrNote + ".");
+                    models.name(), m.model().blocks().size(), compression.label(), CompressionReports.blocks(pruned.length), Arrays.toString(pruned),
+                    100 * blockFraction, 100 * r.compression().plan().parameterFraction(), rate, rankSpec, capitalised(recoveryNote), lrNote.isEmpty() ? "" : " " + lrNote + ".");
             // no phase times in the page: two identical runs write identical directories (they are printed instead)
-            HtmlReport.write(dir.path().resolve("report.html"), new CompressionReport(title, paragraph, "Block Influence", scores, r.plan().pruned(),
-                    CompressionReports.sources(r), trains ? Map.of(method, losses.losses()) : Map.of(), rows,
-                    List.of(CompressionReports.parameters("teacher", m.model(), false),
-                            CompressionReports.parameters(method, r.model(), compression == CompressionMethod.DROP_LORA)),
+            HtmlReport.write(dir.path().resolve("report.html"), new CompressionReport(title, paragraph, "Block Influence", pipeline.scores(), pruned,
+                    CompressionReports.sources(r.compression()), r.recovered() ? Map.of(method, r.recoveryLosses()) : Map.of(), rows,
+                    List.of(CompressionReports.parameters("teacher", teacher.account(), false),
+                            CompressionReports.parameters(method, r.measurement().account(), compression == CompressionMethod.DROP_LORA)),
                     Map.of()));
             dir.commit();
-            if (checkpoint != null) Files.deleteIfExists(checkpoint);
+            if (checkpoint[0] != null) Files.deleteIfExists(checkpoint[0]);
+            double evaluationSeconds = teacher.seconds() + r.measurement().seconds();
             PrintWriter o = spec.commandLine().getOut();
             if (json) {
                 Map<String, Object> summary = new LinkedHashMap<>();
-                ParameterAccount acc = ParameterAccount.of(r.model());
+                ParameterAccount acc = r.measurement().account();
                 summary.put("method", method);
-                summary.put("pruned_blocks", r.plan().pruned());
+                summary.put("pruned_blocks", pruned);
                 summary.put("block_fraction", blockFraction);
-                summary.put("sources", r.sources().toString());
+                summary.put("sources", r.compression().sources().toString());
                 summary.put("stored_parameters", acc.stored());
                 summary.put("adapter_parameters", acc.adapters());
                 summary.putAll(runSettings);
-                summary.put("compress_seconds", compressSeconds);
-                summary.put("recovery_seconds", recoverySeconds);
-                summary.put("importance_seconds", importanceSeconds);
+                summary.put("compress_seconds", r.compressionSeconds());
+                summary.put("recovery_seconds", r.recoverySeconds());
+                summary.put("importance_seconds", pipeline.importanceSeconds());
                 summary.put("evaluation_seconds", evaluationSeconds);
-                summary.put("teacher_perplexity", rows.get(0).value());
-                summary.put("perplexity", rows.get(1).value());
+                summary.put("teacher_perplexity", teacher.heldOutPerplexity());
+                summary.put("perplexity", r.measurement().heldOutPerplexity());
                 summary.put("out", out.toString());
                 o.println(Json.write(summary));
             } else {
-                o.printf(Locale.ROOT, "pruned blocks %s (%d of %d, %.1f%% of blocks, %.1f%% of parameters), sources %s%n", Arrays.toString(r.plan().pruned()),
-                        r.plan().pruned().length, m.model().blocks().size(), 100 * blockFraction, 100 * r.plan().parameterFraction(), r.sources());
+                o.printf(Locale.ROOT, "pruned blocks %s (%d of %d, %.1f%% of blocks, %.1f%% of parameters), sources %s%n", Arrays.toString(pruned),
+                        pruned.length, m.model().blocks().size(), 100 * blockFraction, 100 * r.compression().plan().parameterFraction(), r.compression().sources());
                 o.println(recoveryNote);
                 o.printf(Locale.ROOT, "phases: importance %.1f s, compression %.1f s, recovery %.1f s, evaluation %.1f s%n",
-                        importanceSeconds, compressSeconds, recoverySeconds, evaluationSeconds);
-                Pipeline.printTable(o, rows);
+                        pipeline.importanceSeconds(), r.compressionSeconds(), r.recoverySeconds(), evaluationSeconds);
+                CompressionReports.printTable(o, rows);
                 o.println("wrote " + out);
             }
             o.flush();

@@ -1,24 +1,24 @@
 package io.flexigpt.cli;
 
-import io.flexigpt.compress.CalibrationData;
-import io.flexigpt.compress.CompressionResult;
+import io.flexigpt.compress.CompressionMethod;
+import io.flexigpt.compress.CompressionPipeline;
+import io.flexigpt.compress.CompressionRun;
+import io.flexigpt.compress.HeldOutText;
 import io.flexigpt.compress.RankSpec;
+import io.flexigpt.compress.RecoverySettings;
 import io.flexigpt.eval.EvalResult;
-import io.flexigpt.eval.ProgressListener;
 import io.flexigpt.eval.report.CompressionReport;
 import io.flexigpt.eval.report.HtmlReport;
 import io.flexigpt.eval.report.JsonReport;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.io.HfCheckpoint;
+import io.flexigpt.nn.tokenizer.BpeTrainer;
 import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.nn.train.LossFunction;
 import io.flexigpt.nn.train.TokenDataset;
 import io.flexigpt.nn.train.TrainConfig;
-import io.flexigpt.compress.CompressionMethod;
-import io.flexigpt.compress.RecoverySettings;
-import java.util.Map;
 import io.flexigpt.nn.train.Trainer;
 import io.flexigpt.tensor.io.StoredType;
 import java.io.PrintWriter;
@@ -26,9 +26,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -95,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
             tok = m.tokenizer();
             String all = Files.readString(text);
             data = TokenDataset.encode(all, tok, null, 0.1);
-            heldOut = Pipeline.heldOutDocuments(all, 0.1);
+            heldOut = HeldOutText.lastDocuments(all, 0.1);
             name = model.getFileName().toString();
         } else {
             Path dir = cacheRoot().resolve("demo-" + s.key());
@@ -120,11 +122,8 @@ final class DemoCommand implements Callable<Integer> {
             name = "europarl-teacher";
         }
         int seq = Math.min(s.seq(), teacher.config().maxSeqLen());
-        CalibrationData calib = Pipeline.calibration(data, 16, seq);
-        long phase = System.nanoTime();
-        double[] scores = Pipeline.importance(teacher, calib, "bi");
-        Map<String, Double> phases = new LinkedHashMap<>();
-        phases.put("importance", seconds(phase));
+        CompressionPipeline pipeline = CompressionPipeline.prepare(teacher, data, 16, new HeldOutText(tok, heldOut, seq));
+        double[] scores = pipeline.scores();
         o.printf("Block Influence: %s%n", fmt(scores));
         o.flush();
         RecoverySettings recovery = new RecoverySettings(s.recoverySteps(), 8, seq, RecoverySettings.DEFAULT_LR, 42);
@@ -132,45 +131,47 @@ final class DemoCommand implements Callable<Integer> {
         RankSpec rank = RankSpec.fraction(s.rankFraction());
         o.println(recovery.describe() + ", for each trainable method");
         o.flush();
+        CompressionPipeline.RunSettings run = new CompressionPipeline.RunSettings(rate, rank, CompressionMethod.DEFAULT_SEED, recovery, false);
+        CompressionRun flexi = pipeline.run(CompressionMethod.FLEXIGPT, run, recoveryProgress(err, "FlexiGPT recovery"));
+        o.printf("FlexiGPT: pruned blocks %s replaced by blocks sharing %s%n", Arrays.toString(flexi.compression().plan().pruned()), flexi.compression().sources());
+        o.flush();
+        CompressionRun drop = pipeline.run(CompressionMethod.DROP, run, CompressionPipeline.Hooks.NONE);
+        CompressionRun dropLora = pipeline.run(CompressionMethod.DROP_LORA, run, recoveryProgress(err, "drop+LoRA recovery"));
+        CompressionRun.Measurement teacherMeasured = pipeline.measure(teacher);
+        // the demo's own names for the methods, in the order of its table
+        Map<String, CompressionRun> runs = new LinkedHashMap<>();
+        runs.put("ShortGPT drop", drop);
+        runs.put("drop + LoRA", dropLora);
+        runs.put("FlexiGPT", flexi);
         List<EvalResult> rows = new ArrayList<>();
-        ProgressListener none = ProgressListener.NONE;
-        phase = System.nanoTime();
-        CompressionResult flexi = CompressionMethod.FLEXIGPT.apply(teacher, scores, calib, rate, rank, CompressionMethod.DEFAULT_SEED);
-        CompressionResult drop = CompressionMethod.DROP.apply(teacher, scores, calib, rate, rank, CompressionMethod.DEFAULT_SEED);
-        CompressionResult dropLora = CompressionMethod.DROP_LORA.apply(teacher, scores, calib, rate, rank, CompressionMethod.DEFAULT_SEED);
-        phases.put("compression", seconds(phase));
-        o.printf("FlexiGPT: pruned blocks %s replaced by blocks sharing %s%n", java.util.Arrays.toString(flexi.plan().pruned()), flexi.sources());
-        phase = System.nanoTime();
-        Map<String, LossRecorder> losses = new LinkedHashMap<>();
-        losses.put("FlexiGPT", new LossRecorder(TrainingProgress.of(err, "FlexiGPT recovery")));
-        losses.put("drop + LoRA", new LossRecorder(TrainingProgress.of(err, "drop+LoRA recovery")));
-        Pipeline.recover(teacher, flexi.model(), data, recovery, null, losses.get("FlexiGPT"), err);
-        Pipeline.recover(teacher, dropLora.model(), data, recovery, null, losses.get("drop + LoRA"), err);
-        phases.put("recovery", seconds(phase));
-        phase = System.nanoTime();
-        double pruned = flexi.plan().blockFraction();
-        rows.add(Pipeline.row(name, "teacher", 0, teacher, Pipeline.heldOutPerplexity(teacher, tok, heldOut, seq, none), seq, Map.of()));
-        rows.add(Pipeline.row(name, "ShortGPT drop", pruned, drop.model(), Pipeline.heldOutPerplexity(drop.model(), tok, heldOut, seq, none), seq, Map.of()));
-        rows.add(Pipeline.row(name, "drop + LoRA", pruned, dropLora.model(), Pipeline.heldOutPerplexity(dropLora.model(), tok, heldOut, seq, none), seq, Map.of()));
-        rows.add(Pipeline.row(name, "FlexiGPT", pruned, flexi.model(), Pipeline.heldOutPerplexity(flexi.model(), tok, heldOut, seq, none), seq, Map.of()));
-        phases.put("evaluation", seconds(phase));
+        rows.add(CompressionReports.row(name, "teacher", 0, teacher, teacherMeasured, seq, Map.of()));
+        runs.forEach((label, r) -> rows.add(CompressionReports.row(name, label, r.compression().plan().blockFraction(), r.compression().model(), r.measurement(), seq, Map.of())));
+        Map<String, Double> phases = new LinkedHashMap<>();
+        phases.put("importance", pipeline.importanceSeconds());
+        phases.put("compression", runs.values().stream().mapToDouble(CompressionRun::compressionSeconds).sum());
+        phases.put("recovery", runs.values().stream().mapToDouble(CompressionRun::recoverySeconds).sum());
+        phases.put("evaluation", teacherMeasured.seconds() + runs.values().stream().mapToDouble(r -> r.measurement().seconds()).sum());
+        Map<String, double[]> losses = new LinkedHashMap<>();
+        for (String label : List.of("FlexiGPT", "drop + LoRA")) if (runs.get(label).recovered()) losses.put(label, runs.get(label).recoveryLosses());
         o.println();
-        Pipeline.printTable(o, rows);
+        CompressionReports.printTable(o, rows);
+        double pruned = flexi.compression().plan().blockFraction();
         String title = "FlexiGPT demo: " + name;
         String summary = String.format(Locale.ROOT, "%s (%d blocks) was compressed by Block Influence pruning of %s %s (%.0f%% of the blocks, "
                         + "%.0f%% of the parameters; %.0f%% asked), by ShortGPT's drop, by drop + LoRA and by FlexiGPT (replacement blocks sharing a kept "
                         + "block's weights, adapter rank %s of each projection's smaller side). The trainable ones then had the same %s. "
                         + "Perplexity is measured on held-out text.",
-                name, teacher.blocks().size(), CompressionReports.blocks(flexi.plan().pruned().length), java.util.Arrays.toString(flexi.plan().pruned()), 100 * pruned,
-                100 * flexi.plan().parameterFraction(), 100 * rate, rank, recovery.describe());
-        List<CompressionReport.Parameters> parameters = List.of(CompressionReports.parameters("teacher", teacher, false),
-                CompressionReports.parameters("ShortGPT drop", drop.model(), false), CompressionReports.parameters("drop + LoRA", dropLora.model(), true),
-                CompressionReports.parameters("FlexiGPT", flexi.model(), false));
-        CompressionReport report = new CompressionReport(title, summary, "Block Influence", scores, flexi.plan().pruned(), CompressionReports.sources(flexi),
-                CompressionReports.trained(losses), rows, parameters, phases);
+                name, teacher.blocks().size(), CompressionReports.blocks(flexi.compression().plan().pruned().length), Arrays.toString(flexi.compression().plan().pruned()),
+                100 * pruned, 100 * flexi.compression().plan().parameterFraction(), 100 * rate, rank, recovery.describe());
+        List<CompressionReport.Parameters> parameters = List.of(CompressionReports.parameters("teacher", teacherMeasured.account(), false),
+                CompressionReports.parameters("ShortGPT drop", drop.measurement().account(), false),
+                CompressionReports.parameters("drop + LoRA", dropLora.measurement().account(), true),
+                CompressionReports.parameters("FlexiGPT", flexi.measurement().account(), false));
+        CompressionReport report = new CompressionReport(title, summary, "Block Influence", scores, flexi.compression().plan().pruned(),
+                CompressionReports.sources(flexi.compression()), losses, rows, parameters, phases);
         try (OutputDirectory dir = new OutputDirectory(uniqueOut())) {
             JsonReport.write(dir.path().resolve("report.json"), rows);
-            Pipeline.writeMarkdown(dir.path().resolve("report.md"), title, List.of(recovery.describe()), rows);
+            CompressionReports.writeMarkdown(dir.path().resolve("report.md"), title, List.of(recovery.describe()), rows);
             HtmlReport.write(dir.path().resolve("report.html"), report);
             dir.commit();
         }
@@ -215,15 +216,16 @@ final class DemoCommand implements Callable<Integer> {
                 .warmupSteps(Math.max(1, s.teacherSteps() / 20)).weightDecay(0.1).evalEvery(Math.max(1, s.teacherSteps() / 4)).evalWindows(32)
                 .checkpointEvery(Math.max(10, s.teacherSteps() / 10)).seed(7).build();
         Path checkpoint = dir.resolve("teacher-training.safetensors");
-        Interrupts.run(new Trainer(model, data, tc, LossFunction.crossEntropy(), checkpoint, TrainingProgress.of(err, "teacher")), err,
+        Interrupts.run(new Trainer(model, data, tc, LossFunction.crossEntropy(), checkpoint, Progress.training(err, "teacher")), err,
                 "run the demo again to resume training the teacher");
         HfCheckpoint.write(modelDir, model.toCheckpoint(), StoredType.F32);
         Files.delete(checkpoint);
         return model;
     }
 
-    private static double seconds(long since) {
-        return (System.nanoTime() - since) / 1e9;
+    /** A run's hooks that show its recovery as a progress bar called {@code label}. */
+    private static CompressionPipeline.Hooks recoveryProgress(PrintWriter err, String label) {
+        return CompressionPipeline.Hooks.NONE.withTraining(Progress.training(err, label));
     }
 
     private static String fmt(double[] v) {

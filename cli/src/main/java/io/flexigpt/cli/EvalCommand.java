@@ -1,7 +1,7 @@
 package io.flexigpt.cli;
 
 import io.flexigpt.eval.EvalResult;
-import io.flexigpt.eval.ProgressListener;
+import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.eval.perplexity.PerplexityEvaluator;
 import io.flexigpt.eval.perplexity.PerplexityResult;
 import io.flexigpt.eval.perplexity.PerplexitySettings;

@@ -2,8 +2,8 @@ package io.flexigpt.cli;
 
 import io.flexigpt.compress.CompressedModels;
 import io.flexigpt.compress.Extension;
+import io.flexigpt.compress.HeldOutText;
 import io.flexigpt.compress.RankSpec;
-import io.flexigpt.eval.ProgressListener;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.train.LossFunction;
 import io.flexigpt.nn.train.TokenDataset;
@@ -12,7 +12,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,16 +64,16 @@ final class ExtendCommand implements Callable<Integer> {
             LlamaModel grown = Extension.extend(m.model(), Extension.evenlySpaced(m.model().blocks().size(), blocks), RankSpec.parse(rank), 3);
             RecoverySettings training = RecoverySettings.ofTokens(Math.max(tokens, 8L * seqLen), 8, seqLen, lr, 43);
             PrintWriter err = spec.commandLine().getErr();
-            Path checkpoint = Pipeline.checkpointBeside(out, models.model, m, text, blocks, rank, tokens, seqLen, lr);
+            Path checkpoint = ResumeFiles.checkpointBeside(out, models.model, m, text, blocks, rank, tokens, seqLen, lr);
             err.printf(Locale.ROOT, "training the new blocks: %d steps x %d x %d = %,d tokens, peak lr %.3g, cross-entropy%n", training.steps(),
                     training.batch(), seqLen, training.tokens(), lr);
-            Interrupts.run(new Trainer(grown, data, training.trainConfig(0, 0), LossFunction.crossEntropy(), checkpoint, TrainingProgress.of(err, "extension")), err,
+            Interrupts.run(new Trainer(grown, data, training.trainConfig(0, 0), LossFunction.crossEntropy(), checkpoint, Progress.training(err, "extension")), err,
                     "run the same command again to resume");
             CompressedModels.save(dir.path(), grown, "extension");
             m.copyTokenizerTo(dir.path());
-            List<String> held = Pipeline.heldOutDocuments(Files.readString(text), 0.1);
-            double before = Pipeline.heldOutPerplexity(m.model(), m.tokenizer(), held, seqLen, ProgressListener.NONE);
-            double after = Pipeline.heldOutPerplexity(grown, m.tokenizer(), held, seqLen, ProgressListener.NONE);
+            HeldOutText held = new HeldOutText(m.tokenizer(), HeldOutText.lastDocuments(Files.readString(text), 0.1), seqLen);
+            double before = held.perplexity(m.model());
+            double after = held.perplexity(grown);
             dir.commit();
             Files.deleteIfExists(checkpoint);
             PrintWriter o = spec.commandLine().getOut();

@@ -1,6 +1,7 @@
 package io.flexigpt.cli;
 
 import io.flexigpt.compress.CalibrationData;
+import io.flexigpt.compress.CompressionPipeline;
 import io.flexigpt.compress.ImportanceMetric;
 import io.flexigpt.nn.train.TokenDataset;
 import io.flexigpt.io.Json;
@@ -50,8 +51,8 @@ final class ImportanceCommand implements Callable<Integer> {
         ImportanceMetric scorer = ImportanceMetric.byName(metric);
         ModelLoading m = models.load();
         TokenDataset data = TokenDataset.encode(Files.readString(text), m.tokenizer(), null, 0.0);
-        CalibrationData calib = Pipeline.calibration(data, windows, Math.min(seq, m.model().config().maxSeqLen()));
-        double[] scores = Pipeline.finiteScores(metric, scorer.score(m.model(), calib));
+        CalibrationData calib = CompressionPipeline.calibration(data, windows, Math.min(seq, m.model().config().maxSeqLen()));
+        double[] scores = scorer.finiteScores(m.model(), calib);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();

@@ -16,8 +16,11 @@ final class Interrupts {
 
     private Interrupts() {}
 
-    /** Thrown when a run was stopped by Ctrl-C after saving its checkpoint; the command exits with 130. */
-    static final class Stopped extends Exception {
+    /**
+     * Thrown when a run was stopped by Ctrl-C after saving its checkpoint; the command exits with 130. Unchecked,
+     * so that it passes through the library's pipeline, which runs the trainer through a callback.
+     */
+    static final class Stopped extends RuntimeException {
         Stopped(String message) {
             super(message);
         }

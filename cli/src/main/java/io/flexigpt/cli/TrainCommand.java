@@ -77,7 +77,7 @@ final class TrainCommand implements Callable<Integer> {
         TokenDataset data = TokenDataset.load(text, tok, tokenizer, null, 0.1, out.resolve("cache"));
         LlamaModel model = LlamaModel.random(cfg, seed);
         PrintWriter err = spec.commandLine().getErr();
-        Trainer trainer = new Trainer(model, data, config, LossFunction.crossEntropy(), checkpoint, TrainingProgress.of(err, "train"));
+        Trainer trainer = new Trainer(model, data, config, LossFunction.crossEntropy(), checkpoint, Progress.training(err, "train"));
         TrainResult r = Interrupts.run(trainer, err, "run the same command with --resume to continue");
         PrintWriter o = spec.commandLine().getOut();
         HfCheckpoint.write(out.resolve("model"), model.toCheckpoint(), StoredType.F32);

@@ -49,21 +49,4 @@ class InterruptsTest {
         assertEquals(2, resumed.startStep());
         assertEquals(6, resumed.endStep());
     }
-
-    @Test
-    void progressIsABarOnATerminalAndPlainLinesOtherwise() {
-        StringWriter bar = new StringWriter(), plain = new StringWriter();
-        TrainingListener onTerminal = new TrainingProgress(new PrintWriter(bar), "train", true);
-        TrainingListener inLog = new TrainingProgress(new PrintWriter(plain), "train", false);
-        for (TrainingListener l : new TrainingListener[] {onTerminal, inLog}) {
-            l.onStep(1, 2, 3.5, 1e-3, 100);
-            l.onEval(1, 3.25);
-            l.onStep(2, 2, 3.0, 1e-3, 120);
-        }
-        assertTrue(bar.toString().startsWith("\rtrain [============            ] step 1/2 loss 3.500"), bar.toString());
-        assertTrue(bar.toString().contains("\ntrain: step 1 held-out loss 3.2500\n\rtrain [========================] step 2/2 loss 3.000"), bar.toString());
-        assertTrue(bar.toString().endsWith("ETA 0:00" + System.lineSeparator()), bar.toString());
-        assertEquals(3, plain.toString().lines().count(), plain.toString());
-        assertTrue(plain.toString().startsWith("train: step 1/2 loss 3.500, 100 tokens/s, ETA "), plain.toString());
-    }
 }

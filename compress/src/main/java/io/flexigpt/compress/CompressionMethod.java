@@ -1,6 +1,6 @@
 package io.flexigpt.compress;
 
-import io.flexigpt.eval.ProgressListener;
+import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.TransformerBlock;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.flexigpt.compress;
 import io.flexigpt.autograd.NoGrad;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.TransformerBlock;
-import io.flexigpt.eval.ProgressListener;
+import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.tensor.Rng;
 import io.flexigpt.tensor.SpectrumMethod;
 import io.flexigpt.tensor.Svd;

@@ -8,6 +8,15 @@ public interface ImportanceMetric {
 
     double[] score(LlamaModel model, CalibrationData data);
 
+    /** {@link #score}, where a NaN or infinite score is an error (never a printed number). */
+    default double[] finiteScores(LlamaModel model, CalibrationData data) {
+        double[] scores = score(model, data);
+        for (int i = 0; i < scores.length; i++) {
+            if (!Double.isFinite(scores[i])) throw new ArithmeticException(name() + " importance of block " + i + " is " + scores[i] + "; the model's activations are not finite");
+        }
+        return scores;
+    }
+
     /** The metric called {@code name}: {@code bi}, {@code ppl}, {@code l2} or {@code taylor}. */
     static ImportanceMetric byName(String name) {
         switch (name) {

@@ -1,9 +1,5 @@
 package io.flexigpt.compress;
 
-import io.flexigpt.eval.LlamaScoringModel;
-import io.flexigpt.eval.ProgressListener;
-import io.flexigpt.eval.perplexity.PerplexityEvaluator;
-import io.flexigpt.eval.perplexity.PerplexitySettings;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.nn.train.LossFunction;
@@ -40,9 +36,17 @@ public final class Protocol {
 
     /**
      * A model to measure: {@code build(seed)} makes it afresh (compressed or grown from the teacher, its own
-     * random choices seeded), {@code loss} is what it trains on ({@code null}: it has nothing to train).
+     * random choices seeded), {@code loss} is what it trains on ({@code null}: it has nothing to train);
+     * {@code blockFraction} is the fraction of the teacher's blocks it prunes (0 for none).
      */
-    public record Candidate(String label, Builder build, LossFunction loss) {}
+    public record Candidate(String label, double blockFraction, Builder build, LossFunction loss) {
+        /** {@code method} at {@code rate} and {@code rank} on the pipeline's teacher, trained (if at all) by distillation from it. */
+        public static Candidate of(CompressionPipeline pipeline, CompressionMethod method, double rate, RankSpec rank) {
+            LlamaModel teacher = pipeline.teacher();
+            return new Candidate(method.label(), (double) PruningPlan.count(teacher.blocks().size(), rate) / teacher.blocks().size(),
+                    seed -> pipeline.compress(method, rate, rank, seed).model(), method.trainable() ? Recovery.distillation(teacher, 1.0, 1.0) : null);
+        }
+    }
 
     /** Builds a candidate's untrained model for a seed. */
     @FunctionalInterface
@@ -61,10 +65,10 @@ public final class Protocol {
     public record Run(long seed, double testPerplexity, double seconds) {}
 
     /**
-     * A row of the results table: the candidate, its parameter account, the chosen rate (NaN without
-     * training) with the validation losses of the grid, and the runs of every seed.
+     * A row of the results table: the candidate, the fraction of blocks it prunes, its parameter account, the
+     * chosen rate (NaN without training) with the validation losses of the grid, and the runs of every seed.
      */
-    public record Row(String label, ParameterAccount account, double lr, double[] grid, double[] validationLoss, List<Run> runs) {
+    public record Row(String label, double blockFraction, ParameterAccount account, double lr, double[] grid, double[] validationLoss, List<Run> runs) {
         public double mean() {
             return runs.stream().mapToDouble(Run::testPerplexity).average().orElse(Double.NaN);
         }
@@ -89,6 +93,7 @@ public final class Protocol {
      */
     public static Row evaluate(String key, Candidate candidate, TokenDataset data, List<String> test, Tokenizer tokenizer, Settings settings,
                                RunStore store) throws IOException {
+        HeldOutText heldOut = new HeldOutText(tokenizer, test, settings.testWindow());
         String base = key + "|" + candidate.label() + "|" + settings.key();
         double lr = Double.NaN;
         double[] losses = new double[0];
@@ -122,25 +127,17 @@ public final class Protocol {
                 model = candidate.build().build(seed);
                 if (candidate.loss() != null && saved == null) {
                     RecoverySettings r = settings.recovery().withLr(lr).withSeed(seed);
-                    Recovery.trainer(model, data, r, candidate.loss(), null, null).run();
+                    CompressionPipeline.recover(model, data, r, candidate.loss(), null, CompressionPipeline.Hooks.NONE);
                 }
                 account = ParameterAccount.of(model);
                 if (saved == null) {
-                    double ppl = testPerplexity(model, tokenizer, test, settings.testWindow());
+                    double ppl = heldOut.perplexity(model);
                     saved = new double[] {ppl, (System.nanoTime() - t0) / 1e9};
                     store.put(k, saved);
                 }
             }
             runs.add(new Run(seed, saved[0], saved[1]));
         }
-        return new Row(candidate.label(), account, lr, settings.grid().clone(), losses, runs);
-    }
-
-    /** Token perplexity of {@code model} on {@code docs} over non-overlapping windows of {@code window} tokens; non-finite is an error. */
-    public static double testPerplexity(LlamaModel model, Tokenizer tokenizer, List<String> docs, int window) {
-        LlamaScoringModel scoring = new LlamaScoringModel(model, tokenizer, window);
-        double ppl = new PerplexityEvaluator(scoring, PerplexitySettings.nonOverlapping(window, 8)).evaluate(docs, ProgressListener.NONE).tokenPerplexity();
-        if (!Double.isFinite(ppl)) throw new ArithmeticException("test perplexity is " + ppl);
-        return ppl;
+        return new Row(candidate.label(), candidate.blockFraction(), account, lr, settings.grid().clone(), losses, runs);
     }
 }

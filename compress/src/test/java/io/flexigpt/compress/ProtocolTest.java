@@ -31,7 +31,7 @@ class ProtocolTest {
         TokenDataset data = new TokenDataset(TinyModels.tokens(vocab, 400, 1), TinyModels.tokens(vocab, 200, 2));
         List<String> test = List.of("abc def ghi jkl mno pqr stu vwx yz ".repeat(3));
         Protocol.Settings settings = new Protocol.Settings(new RecoverySettings(6, 2, 8, 1e-2, 0), new double[] {1e-3, 3e-2}, 4, 2, 8);
-        Protocol.Candidate flexi = new Protocol.Candidate("FlexiGPT",
+        Protocol.Candidate flexi = new Protocol.Candidate("FlexiGPT", 0.4,
                 seed -> CompressionMethod.FLEXIGPT.apply(teacher, BaselinesTest.SCORES, calib, 0.4, RankSpec.of(2), seed).model(),
                 Recovery.distillation(teacher, 1.0, 1.0));
         CountingStore store = new CountingStore();
@@ -48,7 +48,7 @@ class ProtocolTest {
         assertEquals(4, store.puts, "a rerun trains nothing");
         assertEquals(row.mean(), again.mean(), 0.0);
         assertEquals(row.sd(), again.sd(), 0.0);
-        Protocol.Row teacherRow = Protocol.evaluate("tiny@0.4", new Protocol.Candidate("teacher", seed -> teacher, null), data, test, tok, settings, store);
+        Protocol.Row teacherRow = Protocol.evaluate("tiny@0.4", new Protocol.Candidate("teacher", 0, seed -> teacher, null), data, test, tok, settings, store);
         assertTrue(Double.isNaN(teacherRow.lr()) && teacherRow.runs().size() == 1, "nothing to train: one run, no rate");
     }
 }

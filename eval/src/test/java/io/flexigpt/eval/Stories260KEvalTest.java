@@ -13,6 +13,7 @@ import io.flexigpt.eval.tasks.Tasks;
 import io.flexigpt.eval.tasks.ZeroShotEvaluator;
 import io.flexigpt.eval.tasks.ZeroShotSettings;
 import io.flexigpt.nn.LlamaModel;
+import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.nn.device.DeviceModel;
 import io.flexigpt.nn.io.Checkpoints;
 import io.flexigpt.nn.tokenizer.Llama2cTokenizer;

@@ -1,6 +1,6 @@
 package io.flexigpt.eval.perplexity;
 
-import io.flexigpt.eval.ProgressListener;
+import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.eval.ScoringModel;
 import io.flexigpt.eval.TokenScores;
 import io.flexigpt.io.FormatException;

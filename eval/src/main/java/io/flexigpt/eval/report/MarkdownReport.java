@@ -4,6 +4,7 @@ import io.flexigpt.io.AtomicFiles;
 import io.flexigpt.eval.EvalResult;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** A Markdown table of results: one row per model, one column per task and metric ("value ± stderr"). */
@@ -13,17 +14,12 @@ public final class MarkdownReport {
     /** The table as Markdown text. */
     public static String table(List<EvalResult> results) {
         ResultTable table = new ResultTable(results);
-        StringBuilder md = new StringBuilder("| model |");
-        table.columns.forEach(c -> md.append(' ').append(escape(c)).append(" |"));
-        md.append("\n|---|");
-        table.columns.forEach(c -> md.append("---:|"));
-        md.append('\n');
+        MarkdownTable md = new MarkdownTable().left("model");
+        table.columns.forEach(md::right);
         for (String model : table.models) {
-            md.append("| ").append(escape(model)).append(" |");
-            for (String column : table.columns) {
-                md.append(' ').append(table.cell(model, column)).append(" |");
-            }
-            md.append('\n');
+            List<String> cells = new ArrayList<>(List.of(model));
+            for (String column : table.columns) cells.add(table.cell(model, column));
+            md.row(cells.toArray());
         }
         return md.toString();
     }
@@ -31,9 +27,5 @@ public final class MarkdownReport {
     /** Writes the table atomically. */
     public static void write(Path file, List<EvalResult> results) throws IOException {
         AtomicFiles.writeString(file, table(results));
-    }
-
-    private static String escape(String text) {
-        return text.replace("|", "\\|").replace("\n", " ");
     }
 }

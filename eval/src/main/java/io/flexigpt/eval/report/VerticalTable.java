@@ -11,14 +11,12 @@ public final class VerticalTable {
     private VerticalTable() {}
 
     public static String table(List<EvalResult> results) {
-        StringBuilder md = new StringBuilder("| task | metric | value |   | stderr | n |\n|---|---|---:|---|---:|---:|\n");
+        MarkdownTable md = new MarkdownTable().left("task").left("metric").right("value").left(" ").right("stderr").right("n");
         String previous = null;
         for (EvalResult r : results) {
-            String task = r.task().equals(previous) ? "" : r.task().replace("|", "\\|");
+            String task = r.task().equals(previous) ? "" : r.task();
             previous = r.task();
-            md.append("| ").append(task).append(" | ").append(r.metric()).append(" | ").append(ResultTable.format(r.value())).append(" | ")
-                    .append(r.hasStderr() ? "±" : "").append(" | ").append(r.hasStderr() ? ResultTable.format(r.stderr()) : "N/A").append(" | ")
-                    .append(r.n()).append(" |\n");
+            md.row(task, r.metric(), ResultTable.format(r.value()), r.hasStderr() ? "±" : "", r.hasStderr() ? ResultTable.format(r.stderr()) : "N/A", r.n());
         }
         return md.toString();
     }

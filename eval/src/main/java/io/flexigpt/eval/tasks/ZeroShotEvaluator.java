@@ -1,6 +1,6 @@
 package io.flexigpt.eval.tasks;
 
-import io.flexigpt.eval.ProgressListener;
+import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.eval.ScoringModel;
 import io.flexigpt.eval.TokenScores;
 import java.util.ArrayList;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.eval.EvalResult;
-import io.flexigpt.eval.ProgressListener;
+import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.eval.testing.TableModel;
 import io.flexigpt.eval.testing.VocabTokenizer;
 import io.flexigpt.io.FormatException;

@@ -2,7 +2,7 @@ package io.flexigpt.eval.perplexity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.flexigpt.eval.ProgressListener;
+import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.eval.testing.TableModel;
 import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
 import io.flexigpt.nn.tokenizer.Tokenizer;

@@ -3,7 +3,7 @@ package io.flexigpt.eval.tasks;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexigpt.eval.LlamaScoringModel;
-import io.flexigpt.eval.ProgressListener;
+import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.eval.report.VerticalTable;
 import io.flexigpt.eval.testing.TableModel;
 import io.flexigpt.nn.LlamaModel;

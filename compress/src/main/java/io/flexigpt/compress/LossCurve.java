@@ -1,4 +1,4 @@
-package io.flexigpt.cli;
+package io.flexigpt.compress;
 
 import io.flexigpt.nn.train.TrainingListener;
 import java.nio.file.Path;
@@ -8,11 +8,11 @@ import java.util.Arrays;
  * Keeps the training loss of every step for the report and passes every call on to {@code next} (the progress
  * the user sees). Steps a resumed run did not see stay NaN.
  */
-final class LossRecorder implements TrainingListener {
+final class LossCurve implements TrainingListener {
     private final TrainingListener next;
     private double[] losses = new double[0];
 
-    LossRecorder(TrainingListener next) {
+    LossCurve(TrainingListener next) {
         this.next = next == null ? TrainingListener.NONE : next;
     }
 

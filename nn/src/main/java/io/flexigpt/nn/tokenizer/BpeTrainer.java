@@ -1,4 +1,4 @@
-package io.flexigpt.cli;
+package io.flexigpt.nn.tokenizer;
 
 import io.flexigpt.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
@@ -19,10 +19,11 @@ import java.util.Set;
  * {@code <s>}, {@code </s>}, the 256 byte tokens, the frequent characters, then one piece per merge with score
  * {@code -rank} (so llama2.c's score-greedy merging replays the merges in the order they were learned).
  */
-final class BpeTrainer {
+public final class BpeTrainer {
     private BpeTrainer() {}
 
-    static void train(List<String> texts, int vocabSize, Path file) throws IOException {
+    /** Learns a vocabulary of {@code vocabSize} tokens from the space-separated words of {@code texts} and writes it to {@code file}. */
+    public static void train(List<String> texts, int vocabSize, Path file) throws IOException {
         Map<String, Integer> wordCounts = new HashMap<>();
         for (String t : texts) for (String w : t.split(" ")) if (!w.isEmpty()) wordCounts.merge(" " + w, 1, Integer::sum);
         Map<String, Integer> charCounts = new HashMap<>();

@@ -1,10 +1,9 @@
-package io.flexigpt.cli;
+package io.flexigpt.nn.tokenizer;
 
 import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.quicktheories.generators.SourceDSL.*;
 
-import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,7 +16,7 @@ import org.quicktheories.api.Pair;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
-/** The demo's BPE trainer: byte fallback makes every string round-trip; the merges it learns are used. */
+/** The BPE trainer: byte fallback makes every string round-trip; the merges it learns are used. */
 class BpeTrainerTest {
     private static final List<String> CORPUS = corpus();
     private static Path dir;

@@ -1,4 +1,4 @@
-package io.flexigpt.cli;
+package io.flexigpt.compress;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,12 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class LossRecorderTest {
+class LossCurveTest {
 
     @Test
     void recordsEveryStepsLossAndForwardsEveryCall() {
         List<String> forwarded = new ArrayList<>();
-        LossRecorder recorder = new LossRecorder(new TrainingListener() {
+        LossCurve recorder = new LossCurve(new TrainingListener() {
             @Override
             public void onStep(int step, int total, double loss, double lr, double tokensPerSecond) {
                 forwarded.add("step " + step + "/" + total + " " + loss);
@@ -34,7 +34,7 @@ class LossRecorderTest {
 
     @Test
     void withoutAListenerItOnlyRecords() {
-        LossRecorder recorder = new LossRecorder(null);
+        LossCurve recorder = new LossCurve(null);
         recorder.onStep(1, 2, 4.0, 1e-3, 10);
         recorder.onStep(2, 2, 3.0, 1e-3, 10);
         assertArrayEquals(new double[] {4.0, 3.0}, recorder.losses());
