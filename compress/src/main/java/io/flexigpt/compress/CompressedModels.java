@@ -5,7 +5,7 @@ import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.HfNames;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.Projection;
-import io.flexigpt.nn.RopeLayout;
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.nn.TransformerBlock;
 import io.flexigpt.nn.io.Checkpoints;
 import io.flexigpt.nn.io.HfCheckpoint;

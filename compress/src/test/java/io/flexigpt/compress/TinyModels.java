@@ -2,7 +2,7 @@ package io.flexigpt.compress;
 
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
-import io.flexigpt.nn.RopeLayout;
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.nn.io.Checkpoints;
 import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
 import io.flexigpt.nn.tokenizer.Tokenizer;

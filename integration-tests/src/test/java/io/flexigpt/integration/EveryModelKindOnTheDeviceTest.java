@@ -14,7 +14,7 @@ import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LinearTerm;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.Projection;
-import io.flexigpt.nn.RopeLayout;
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.nn.SamplingConfig;
 import io.flexigpt.nn.TransformerBlock;
 import io.flexigpt.nn.device.DeviceModel;

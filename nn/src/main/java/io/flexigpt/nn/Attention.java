@@ -24,7 +24,7 @@ public final class Attention extends Module {
         this.nKvHeads = config.nKvHeads();
         this.headDim = config.headDim();
         this.ropeTheta = config.ropeTheta();
-        this.ropeLayout = config.ropeLayout().kernelLayout();
+        this.ropeLayout = config.ropeLayout();
     }
 
     public Projection q() { return q; }

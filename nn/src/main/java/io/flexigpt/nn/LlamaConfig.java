@@ -1,5 +1,7 @@
 package io.flexigpt.nn;
 
+import io.flexigpt.tensor.RopeLayout;
+
 /**
  * The shape of a Llama-family model. Validated on construction so that absurd checkpoint headers fail
  * with a clear message instead of an out-of-memory error. Build one with {@link #builder()}, or derive one

@@ -1,5 +1,6 @@
 package io.flexigpt.nn;
 
+import io.flexigpt.tensor.RopeLayout;
 import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.quicktheories.generators.SourceDSL.*;

@@ -1,5 +1,6 @@
 package io.flexigpt.nn;
 
+import io.flexigpt.tensor.RopeLayout;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexigpt.autograd.NoGrad;

@@ -1,5 +1,6 @@
 package io.flexigpt.nn;
 
+import io.flexigpt.tensor.RopeLayout;
 import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.tensor.DType;

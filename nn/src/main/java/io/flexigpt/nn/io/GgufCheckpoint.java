@@ -2,7 +2,7 @@ package io.flexigpt.nn.io;
 
 import io.flexigpt.nn.HfNames;
 import io.flexigpt.nn.LlamaConfig;
-import io.flexigpt.nn.RopeLayout;
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.nn.tokenizer.Tokenizers;
 import io.flexigpt.tensor.DType;

@@ -1,7 +1,7 @@
 package io.flexigpt.nn.io;
 
 import io.flexigpt.nn.LlamaConfig;
-import io.flexigpt.nn.RopeLayout;
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.io.AtomicFiles;
 import io.flexigpt.tensor.io.HalfFloats;

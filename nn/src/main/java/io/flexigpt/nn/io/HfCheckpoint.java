@@ -3,7 +3,7 @@ package io.flexigpt.nn.io;
 import io.flexigpt.io.AtomicFiles;
 import io.flexigpt.nn.HfNames;
 import io.flexigpt.nn.LlamaConfig;
-import io.flexigpt.nn.RopeLayout;
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.io.FormatException;
 import io.flexigpt.io.Json;

@@ -2,7 +2,7 @@ package io.flexigpt.nn.io;
 
 import io.flexigpt.nn.HfNames;
 import io.flexigpt.nn.LlamaConfig;
-import io.flexigpt.nn.RopeLayout;
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.io.FormatException;
 import io.flexigpt.tensor.io.MappedChunks;

@@ -2,7 +2,7 @@ package io.flexigpt.nn.io;
 
 import io.flexigpt.nn.HfNames;
 import io.flexigpt.nn.LlamaConfig;
-import io.flexigpt.nn.RopeLayout;
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -15,7 +15,7 @@ import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.Projection;
 import io.flexigpt.nn.RmsNorm;
-import io.flexigpt.nn.RopeLayout;
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.nn.SamplingConfig;
 import io.flexigpt.nn.TransformerBlock;
 import io.flexigpt.tensor.Rng;

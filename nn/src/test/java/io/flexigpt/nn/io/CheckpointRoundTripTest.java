@@ -7,7 +7,7 @@ import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
-import io.flexigpt.nn.RopeLayout;
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.nn.TinyModels;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.io.StoredType;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexigpt.nn.Generator;
 import io.flexigpt.nn.LlamaModel;
-import io.flexigpt.nn.RopeLayout;
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.nn.SamplingConfig;
 import io.flexigpt.nn.tokenizer.HfTokenizer;
 import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
