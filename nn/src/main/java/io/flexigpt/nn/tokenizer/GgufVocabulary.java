@@ -31,18 +31,59 @@ final class GgufVocabulary {
     /** A byte-level pre-tokenizer: its split expressions, and llama.cpp's ignore_merges and add_bos defaults for it. */
     record Pre(List<String> splits, boolean ignoreMerges, boolean addBos) {}
 
+    /** One row of llama.cpp's pre-tokenizer table: the names that select it (the first is the one written) and what it does. */
+    private record Named(List<String> names, Pre pre) {}
+
+    private static final List<Named> TABLE = List.of(
+        new Named(List.of("gpt-2", "phi-2", "gpt2"), new Pre(List.of(GPT2), false, false)),
+        new Named(List.of("llama-bpe", "llama3", "llama-v3", "falcon3", "pixtral"), new Pre(List.of(LLAMA3), true, true)),
+        new Named(List.of("smaug-bpe"), new Pre(List.of(LLAMA3), false, false)),
+        new Named(List.of("qwen2", "deepseek-r1-qwen", "megrez"), new Pre(List.of(QWEN2), false, false)),
+        new Named(List.of("starcoder", "refact", "smollm", "codeshell", "command-r"), new Pre(List.of("\\p{N}", GPT2), false, false)));
+
     /** The pre-tokenizer llama.cpp uses for {@code tokenizer.ggml.pre = name} (null or "default": GPT-2's split). */
     static Pre pre(String name) throws FormatException {
-        if (name == null) return new Pre(List.of(GPT2), false, false);
-        return switch (name) {
-            case "default", "gpt-2", "phi-2", "gpt2" -> new Pre(List.of(GPT2), false, false);
-            case "llama3", "llama-v3", "llama-bpe", "falcon3", "pixtral" -> new Pre(List.of(LLAMA3), true, true);
-            case "smaug-bpe" -> new Pre(List.of(LLAMA3), false, false);
-            case "qwen2", "deepseek-r1-qwen", "megrez" -> new Pre(List.of(QWEN2), false, false);
-            case "starcoder", "refact", "smollm", "codeshell", "command-r" -> new Pre(List.of("\\p{N}", GPT2), false, false);
-            default -> throw new FormatException("tokenizer.ggml.pre '" + name + "' is not supported (default, gpt-2, llama-bpe/llama3, qwen2, "
-                + "smaug-bpe, starcoder, refact, smollm, codeshell, command-r and their aliases)");
-        };
+        if (name == null || name.equals("default")) return TABLE.get(0).pre();
+        for (Named n : TABLE) if (n.names().contains(name)) return n.pre();
+        throw new FormatException("tokenizer.ggml.pre '" + name + "' is not supported (default, gpt-2, llama-bpe/llama3, qwen2, "
+            + "smaug-bpe, starcoder, refact, smollm, codeshell, command-r and their aliases)");
+    }
+
+    /**
+     * The {@code tokenizer.ggml.pre} name under which llama.cpp splits text with exactly {@code splits} (applied in
+     * turn, matches isolated) and {@code ignoreMerges}; null when no name does.
+     */
+    static String preName(List<String> splits, boolean ignoreMerges) {
+        for (Named n : TABLE) if (n.pre().splits().equals(splits) && n.pre().ignoreMerges() == ignoreMerges) return n.names().get(0);
+        return null;
+    }
+
+    /**
+     * The {@code tokenizer.ggml.pre} name for a byte-level {@code tokenizer.json} ({@code root}: the parsed file):
+     * its pre-tokenizer is a ByteLevel step (with GPT-2's split) or a Sequence of Isolated regex Splits ending in one,
+     * and it has no normalizer or only NFC (which llama.cpp's converter drops too: text already in NFC, as most is,
+     * splits the same); null when llama.cpp has no pre-tokenizer that splits as it does.
+     */
+    static String preName(Map<String, Object> root) {
+        Object normalizer = root.get("normalizer");
+        if (normalizer != null && !(normalizer instanceof Map<?, ?> n && "NFC".equals(n.get("type")))) return null;
+        if (!(root.get("model") instanceof Map<?, ?> model)) return null;
+        List<?> steps = root.get("pre_tokenizer") instanceof Map<?, ?> pre && "Sequence".equals(pre.get("type")) && pre.get("pretokenizers") instanceof List<?> l
+            ? l : java.util.Collections.singletonList(root.get("pre_tokenizer"));
+        List<String> splits = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            if (!(steps.get(i) instanceof Map<?, ?> step)) return null;
+            boolean last = i == steps.size() - 1;
+            if (!last && "Split".equals(step.get("type")) && "Isolated".equals(step.get("behavior")) && !Boolean.TRUE.equals(step.get("invert"))
+                && step.get("pattern") instanceof Map<?, ?> p && p.get("Regex") instanceof String regex) {
+                splits.add(regex);
+            } else if (last && "ByteLevel".equals(step.get("type")) && !Boolean.TRUE.equals(step.get("add_prefix_space"))) {
+                if (!Boolean.FALSE.equals(step.get("use_regex"))) splits.add(GPT2);
+            } else {
+                return null;
+            }
+        }
+        return preName(splits, Boolean.TRUE.equals(model.get("ignore_merges")));
     }
 
     static Tokenizer read(Map<String, Object> m) throws FormatException {
