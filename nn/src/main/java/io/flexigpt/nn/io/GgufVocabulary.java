@@ -75,7 +75,7 @@ public record GgufVocabulary(String model, List<String> tokens, float[] scores, 
      * A BPE {@code tokenizer.json}: byte-level ones (a ByteLevel pre-tokenizer or decoder) become "gpt2" with
      * their merges; SentencePiece-like ones become "llama", each token scored minus the rank of the first
      * merge that makes it (tokens no merge makes score below every merge), so that score-greedy merging
-     * applies the merges in rank order as the BPE model does.
+     * applies the merges in rank order as the BPE model does. Gaps in the ids become unused {@code [PADi]} tokens.
      */
     static GgufVocabulary fromTokenizerJson(Path file, Tokenizer tokenizer) throws IOException {
         String src = file.toString();
@@ -96,7 +96,6 @@ public record GgufVocabulary(String model, List<String> tokens, float[] scores, 
                 added[id] = true;
             }
         }
-        for (int i = 0; i < n; i++) if (pieces[i] == null) throw new FormatException(file + ": no token has id " + i + " (the vocabulary has gaps)");
         List<String> merges = new ArrayList<>();
         for (Object m : Json.getList(model, "merges", src)) {
             if (m instanceof String s) merges.add(s);
@@ -107,7 +106,10 @@ public record GgufVocabulary(String model, List<String> tokens, float[] scores, 
         int[] types = new int[n];
         int unk = -1;
         for (int i = 0; i < n; i++) {
-            if (pieces[i].equals(unkToken)) {
+            if (pieces[i] == null) {  // a gap in the ids: an unused placeholder, as llama.cpp's converter writes it
+                pieces[i] = "[PAD" + i + "]";
+                types[i] = UNUSED;
+            } else if (pieces[i].equals(unkToken)) {
                 types[i] = UNKNOWN;
                 unk = i;
             } else if (special[i] || i == tokenizer.bosId() || i == tokenizer.eosId()) {
@@ -140,7 +142,9 @@ public record GgufVocabulary(String model, List<String> tokens, float[] scores, 
             if (id == null) throw new FormatException(file + ": merge " + r + " '" + m + "' makes no token of the vocabulary");
             if (Float.isNaN(scores[id])) scores[id] = -r;
         }
-        for (int i = 0; i < n; i++) if (Float.isNaN(scores[i])) scores[i] = types[i] == NORMAL ? -(float) merges.size() - i : 0f;
+        for (int i = 0; i < n; i++) {
+            if (Float.isNaN(scores[i])) scores[i] = types[i] == NORMAL ? -(float) merges.size() - i : types[i] == UNUSED ? -1e9f : 0f;
+        }
         return new GgufVocabulary("llama", tokens, scores, types, null, null, tokenizer.bosId(), tokenizer.eosId(), Math.max(unk, 0), addBos);
     }
 

@@ -188,6 +188,47 @@ class ByteLevelGgufExportTest {
         assertNull(Tokenizers.ggufPreName(Map.of("model", Map.of(), "pre_tokenizer", Map.of("type", "ByteLevel", "add_prefix_space", true))));
     }
 
+    /** Ids with gaps (the added tokens placed after a reserved range) export as unused placeholders, which decode to nothing. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aVocabularyWithGapsExportsWithUnusedPlaceholders() throws IOException {
+        Map<String, Object> root = tokenizerJson(split(LLAMA3, false), true, true);
+        for (Object a : (List<Object>) root.get("added_tokens")) ((Map<String, Object>) a).put("id", (Long) ((Map<String, Object>) a).get("id") + 40);
+        Path json = write("gaps", root);
+        Tokenizer tok = Tokenizers.load(json);
+        int hole = tok.vocabSize() - 5 - 1;
+        assertNull(tok.piece(hole), "the id before the added tokens is a gap");
+        Checkpoint c = exportAndReload("gaps", json, tok, tok.vocabSize(), "llama-bpe");
+        assertEquals("[PAD" + hole + "]", c.tokenizer().piece(hole));
+        assertEquals(GgufVocabulary.UNUSED, ((List<Long>) GgufCheckpoint.header(tmp.resolve("gaps.gguf")).metadata().get("tokenizer.ggml.token_type")).get(hole).intValue());
+        int[] withHole = {tok.encode(" the", false, false)[0], hole, tok.encode(" world", false, false)[0]};
+        assertEquals(tok.decode(withHole), c.tokenizer().decode(withHole));
+        assertEquals(" the world", c.tokenizer().decode(withHole));
+        assertEquals(2, tok.encode(" the world", false, false).length);
+    }
+
+    /** A SentencePiece-style tokenizer.json (stories260K's) with an added token after a gap exports as a "llama" vocabulary. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aSentencePieceVocabularyWithAGapExportsToo() throws IOException {
+        Path original = TestData.file("models/stories260K-hf/tokenizer.json");
+        Map<String, Object> root = (Map<String, Object>) Json.parse(Files.readString(original), original.toString());
+        List<Object> added = new ArrayList<>((List<Object>) root.get("added_tokens"));
+        added.add(Map.of("id", 520L, "content", "<|sep|>", "special", true));
+        root.put("added_tokens", added);
+        Path json = write("sp-gap", root);
+        Tokenizer tok = Tokenizers.load(json);
+        assertEquals(521, tok.vocabSize());
+        LlamaModel model = LlamaModel.random(new LlamaConfig(8, 1, 2, 1, 16, 521, 64, 10000f, 1e-5f, true, RopeLayout.INTERLEAVED), 3);
+        Path file = tmp.resolve("sp-gap.gguf");
+        GgufWriter.write(file, model.toCheckpoint(), GgufVocabulary.of(tok, json, 521), StoredType.F32, "sp-gap");
+        Tokenizer reloaded = Checkpoints.load(file).tokenizer();
+        assertEquals("llama", GgufCheckpoint.header(file).metadata().get("tokenizer.ggml.model"));
+        assertSameTokenizer(tok, reloaded, List.of("Once upon a time, Lily saw a big red ball.", "Tabs\tand 123 \u00e9"));
+        assertEquals("", reloaded.decode(new int[] {515}));
+        assertEquals(tok.decode(new int[] {400, 520, 515, 401}), reloaded.decode(new int[] {400, 520, 515, 401}));
+    }
+
     /** The real Llama-3.1 and Qwen3 tokenizer files, with a model whose vocabulary is theirs (Qwen3's padded as its models are). */
     @Test
     void realLlama31AndQwen3TokenizersSurviveTheGgufRoundTrip() throws IOException {
