@@ -24,40 +24,6 @@ final class GgufVocabulary {
     private static final Set<String> END_OF_GENERATION = Set.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>",
         "<|eom_id|>", "<EOT>", "<|end_of_text|>");
 
-    private static final String GPT2 = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
-    private static final String LLAMA3 = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-    private static final String QWEN2 = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-
-    /** A byte-level pre-tokenizer: its split expressions, and llama.cpp's ignore_merges and add_bos defaults for it. */
-    record Pre(List<String> splits, boolean ignoreMerges, boolean addBos) {}
-
-    /** One row of llama.cpp's pre-tokenizer table: the names that select it (the first is the one written) and what it does. */
-    private record Named(List<String> names, Pre pre) {}
-
-    private static final List<Named> TABLE = List.of(
-        new Named(List.of("gpt-2", "phi-2", "gpt2"), new Pre(List.of(GPT2), false, false)),
-        new Named(List.of("llama-bpe", "llama3", "llama-v3", "falcon3", "pixtral"), new Pre(List.of(LLAMA3), true, true)),
-        new Named(List.of("smaug-bpe"), new Pre(List.of(LLAMA3), false, false)),
-        new Named(List.of("qwen2", "deepseek-r1-qwen", "megrez"), new Pre(List.of(QWEN2), false, false)),
-        new Named(List.of("starcoder", "refact", "smollm", "codeshell", "command-r"), new Pre(List.of("\\p{N}", GPT2), false, false)));
-
-    /** The pre-tokenizer llama.cpp uses for {@code tokenizer.ggml.pre = name} (null or "default": GPT-2's split). */
-    static Pre pre(String name) throws FormatException {
-        if (name == null || name.equals("default")) return TABLE.get(0).pre();
-        for (Named n : TABLE) if (n.names().contains(name)) return n.pre();
-        throw new FormatException("tokenizer.ggml.pre '" + name + "' is not supported (default, gpt-2, llama-bpe/llama3, qwen2, "
-            + "smaug-bpe, starcoder, refact, smollm, codeshell, command-r and their aliases)");
-    }
-
-    /**
-     * The {@code tokenizer.ggml.pre} name under which llama.cpp splits text with exactly {@code splits} (applied in
-     * turn, matches isolated) and {@code ignoreMerges}; null when no name does.
-     */
-    static String preName(List<String> splits, boolean ignoreMerges) {
-        for (Named n : TABLE) if (n.pre().splits().equals(splits) && n.pre().ignoreMerges() == ignoreMerges) return n.names().get(0);
-        return null;
-    }
-
     /**
      * The {@code tokenizer.ggml.pre} name for a byte-level {@code tokenizer.json} ({@code root}: the parsed file):
      * its pre-tokenizer is a ByteLevel step (with GPT-2's split) or a Sequence of Isolated regex Splits ending in one,
@@ -78,12 +44,12 @@ final class GgufVocabulary {
                 && step.get("pattern") instanceof Map<?, ?> p && p.get("Regex") instanceof String regex) {
                 splits.add(regex);
             } else if (last && "ByteLevel".equals(step.get("type")) && !Boolean.TRUE.equals(step.get("add_prefix_space"))) {
-                if (!Boolean.FALSE.equals(step.get("use_regex"))) splits.add(GPT2);
+                if (!Boolean.FALSE.equals(step.get("use_regex"))) splits.add(LlamaCppPreTokenizers.GPT2);
             } else {
                 return null;
             }
         }
-        return preName(splits, Boolean.TRUE.equals(model.get("ignore_merges")));
+        return LlamaCppPreTokenizers.nameOf(splits, Boolean.TRUE.equals(model.get("ignore_merges")));
     }
 
     static Tokenizer read(Map<String, Object> m) throws FormatException {
@@ -115,7 +81,7 @@ final class GgufVocabulary {
         }
         boolean llama = model.equals("llama");
         if (!llama && !model.equals("gpt2")) throw new FormatException("tokenizer.ggml.model '" + model + "' is not supported (llama, gpt2)");
-        Pre pre = llama ? null : pre(optString(m, "tokenizer.ggml.pre", null));
+        LlamaCppPreTokenizers.Pre pre = llama ? null : LlamaCppPreTokenizers.forGguf(optString(m, "tokenizer.ggml.pre", null));
         int bos = id(m, "tokenizer.ggml.bos_token_id", llama ? 1 : -1, n);
         Set<Integer> ends = new LinkedHashSet<>();
         for (String key : List.of("tokenizer.ggml.eos_token_id", "tokenizer.ggml.eot_token_id", "tokenizer.ggml.eom_token_id")) {

@@ -88,7 +88,7 @@ public final class Tokenizers {
                     true);
             case "gpt2":
                 if (merges == null) throw new FormatException("tokenizer.ggml.merges is required for tokenizer.ggml.model gpt2");
-                GgufVocabulary.Pre gpt2 = GgufVocabulary.pre("gpt-2");
+                LlamaCppPreTokenizers.Pre gpt2 = LlamaCppPreTokenizers.pre("gpt-2", false);
                 return HfTokenizerReader.byteLevel(pieces, merges, tokenTypes, bos, eos < 0 ? new int[0] : new int[] {eos}, bos >= 0,
                     List.of(Pattern.compile(gpt2.splits().get(0), Pattern.UNICODE_CHARACTER_CLASS)), false);
             default:
