@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +47,10 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--system", description = "System message for --chat.")
     String system;
+
+    @Option(names = "--think", negatable = true, description = "With --chat, for a template with a thinking switch (Qwen3's enable_thinking): "
+        + "--no-think renders the empty think block that turns thinking off; --think (the template's default) leaves it on.")
+    Boolean think;
 
     @Option(names = "--max-tokens", defaultValue = "256", description = "New tokens at most (default: ${DEFAULT-VALUE}).")
     int maxTokens;
@@ -86,6 +91,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (maxTokens < 1) throw new IllegalArgumentException("--max-tokens must be at least 1");
         if (promptFile != null && !prompt.isEmpty()) throw new IllegalArgumentException("give the prompt either with --prompt or with --prompt-file, not both");
         if (system != null && !chat) throw new IllegalArgumentException("--system needs --chat");
+        if (think != null && !chat) throw new IllegalArgumentException("--think / --no-think need --chat");
         SamplingConfig sampling = new SamplingConfig(temperature, topP, topK, seed, minP, repeatPenalty, repeatLastN);
         StopStrings stopText = new StopStrings(stops);
         String text = promptFile != null ? Files.readString(promptFile, StandardCharsets.UTF_8) : prompt;
@@ -97,10 +103,10 @@ final class GenerateCommand implements Callable<Integer> {
         for (int id : tok.eosIds()) stopIds.add(id);
         int[] ids;
         if (chat) {
-            ChatTemplates.Family family = ChatTemplates.recognise(chatTemplate(m));
+            ChatTemplates.Template template = ChatTemplates.recognise(chatTemplate(m));
             String bosText = tok.bosId() >= 0 ? tok.piece(tok.bosId()) : "";
-            ids = tok.encode(ChatTemplates.render(family, bosText, system, text), false, false);
-            int[] end = tok.encode(family.endOfTurn, false, false);
+            ids = tok.encode(ChatTemplates.render(template, bosText, system, text, LocalDate.now(), think), false, false);
+            int[] end = tok.encode(template.family().endOfTurn, false, false);
             if (end.length == 1) stopIds.add(end[0]);
         } else {
             ids = tok.encode(text, tok.addsBos(), false);

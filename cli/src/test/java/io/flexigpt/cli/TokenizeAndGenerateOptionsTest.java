@@ -145,14 +145,16 @@ class TokenizeAndGenerateOptionsTest {
     void chatTemplatesOfRealTokenizersAreRecognisedAndRendered() throws Exception {
         String llama3 = TokenizerConfig.near(TestData.file("tokenizers/llama3.1/tokenizer.json")).chatTemplate();
         String qwen3 = TokenizerConfig.near(TestData.file("tokenizers/qwen3/tokenizer.json")).chatTemplate();
-        assertEquals(ChatTemplates.Family.LLAMA3, ChatTemplates.recognise(llama3));
-        assertEquals(ChatTemplates.Family.CHATML, ChatTemplates.recognise(qwen3));
+        assertEquals(ChatTemplates.Family.LLAMA3, ChatTemplates.recognise(llama3).family());
+        assertEquals(ChatTemplates.Family.CHATML, ChatTemplates.recognise(qwen3).family());
         assertEquals("<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nBe brief.<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nHi there"
-            + "<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n", ChatTemplates.render(ChatTemplates.Family.LLAMA3, "<|begin_of_text|>", "Be brief.", "Hi there "));
-        assertEquals("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n", ChatTemplates.render(ChatTemplates.Family.CHATML, "", null, "Hi"));
-        assertEquals("<bos><start_of_turn>user\nSys\n\nHi<end_of_turn>\n<start_of_turn>model\n", ChatTemplates.render(ChatTemplates.Family.GEMMA, "<bos>", "Sys", "Hi"));
+            + "<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n", ChatTemplates.render(ChatTemplates.recognise(llama3), "<|begin_of_text|>", "Be brief.", "Hi there ",
+                ChatTemplatesTest.DAY, null));
+        assertEquals("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n", ChatTemplates.render(ChatTemplates.recognise(qwen3), "", null, "Hi", ChatTemplatesTest.DAY, null));
+        assertEquals("<bos><start_of_turn>user\nSys\n\nHi<end_of_turn>\n<start_of_turn>model\n",
+            ChatTemplates.render(ChatTemplates.recognise("<start_of_turn><end_of_turn>"), "<bos>", "Sys", "Hi", ChatTemplatesTest.DAY, null));
         Tokenizer tok = Tokenizers.load(TestData.file("tokenizers/llama3.1"));
-        int[] ids = tok.encode(ChatTemplates.render(ChatTemplates.Family.LLAMA3, tok.piece(tok.bosId()), null, "Hi"), false, false);
+        int[] ids = tok.encode(ChatTemplates.render(ChatTemplates.recognise(llama3), tok.piece(tok.bosId()), null, "Hi", ChatTemplatesTest.DAY, null), false, false);
         assertEquals(tok.bosId(), ids[0]);
         assertEquals(1, Arrays.stream(ids).filter(id -> id == tok.bosId()).count());
         assertTrue(Arrays.stream(ids).anyMatch(id -> id == tok.eosId()), "<|eot_id|> is one token");

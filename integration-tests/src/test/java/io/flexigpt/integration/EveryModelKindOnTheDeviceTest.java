@@ -39,7 +39,7 @@ class EveryModelKindOnTheDeviceTest {
 
     /** Six blocks, dim 16, 4 heads over 2 kv heads; linear weights ten times the usual initialisation so every block matters. */
     static LlamaModel teacher(RopeLayout layout, long seed) {
-        LlamaConfig c = new LlamaConfig(16, 6, 4, 2, 24, 40, 64, 10000f, 1e-5f, seed % 2 == 0, layout);
+        LlamaConfig c = LlamaConfig.builder().dim(16).layers(6).heads(4).kvHeads(2).hiddenDim(24).vocabSize(40).maxSeqLen(64).tiedEmbeddings(seed % 2 == 0).ropeLayout(layout).build();
         Map<String, Tensor> w = new LinkedHashMap<>(LlamaModel.random(c, seed).stateDict());
         w.replaceAll((name, t) -> name.endsWith("_proj.weight") ? t.mul(10) : t);
         return LlamaModel.fromWeights(c, w);

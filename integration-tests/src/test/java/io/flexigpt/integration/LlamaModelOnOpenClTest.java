@@ -43,8 +43,7 @@ class LlamaModelOnOpenClTest {
 
     /** A random model with unit-variance activations: weights ~ N(0, 1/in), norm gains ~ N(1, 0.25). */
     static LlamaModel model(int heads, int kvHeads, int layers, boolean interleaved, long seed) {
-        LlamaConfig c = new LlamaConfig(heads * 8, layers, heads, kvHeads, 43, 37, 24, 10000f, 1e-5f, seed % 2 == 0,
-                interleaved ? RopeLayout.INTERLEAVED : RopeLayout.ROTATE_HALF);
+        LlamaConfig c = LlamaConfig.builder().dim(heads * 8).layers(layers).heads(heads).kvHeads(kvHeads).hiddenDim(43).vocabSize(37).maxSeqLen(24).tiedEmbeddings(seed % 2 == 0).ropeLayout(interleaved ? RopeLayout.INTERLEAVED : RopeLayout.ROTATE_HALF).build();
         Rng rng = new Rng(seed);
         Map<String, Tensor> weights = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : LlamaModel.random(c, seed).stateDict().entrySet()) {

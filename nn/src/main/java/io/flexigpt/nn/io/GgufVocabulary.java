@@ -2,6 +2,7 @@ package io.flexigpt.nn.io;
 
 import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
 import io.flexigpt.nn.tokenizer.Tokenizer;
+import io.flexigpt.nn.tokenizer.Tokenizers;
 import io.flexigpt.io.FormatException;
 import io.flexigpt.io.Json;
 import java.io.IOException;
@@ -15,12 +16,14 @@ import java.util.Map;
 /**
  * A vocabulary as GGUF's {@code tokenizer.ggml.*} keys hold it, following llama.cpp's conventions: model
  * {@code "llama"} (SentencePiece style: '▁' for space, {@code <0xNN>} byte tokens, merging by score) or
- * {@code "gpt2"} (byte-level BPE with {@code merges}, highest priority first); token types 1 normal,
- * 2 unknown, 3 control, 5 unused (padding up to the model's vocabulary), 6 byte.
+ * {@code "gpt2"} (byte-level BPE with {@code merges}, highest priority first, split first by the pre-tokenizer
+ * llama.cpp knows as {@code pre}); token types 1 normal, 2 unknown, 3 control, 4 user-defined (an added token
+ * that is not special), 5 unused (padding up to the model's vocabulary), 6 byte. {@code unk} is -1 when there
+ * is no unknown token.
  */
-public record GgufVocabulary(String model, List<String> tokens, float[] scores, int[] tokenTypes, List<String> merges,
+public record GgufVocabulary(String model, List<String> tokens, float[] scores, int[] tokenTypes, List<String> merges, String pre,
                              int bos, int eos, int unk, boolean addBos) {
-    static final int NORMAL = 1, UNKNOWN = 2, CONTROL = 3, UNUSED = 5, BYTE = 6;
+    static final int NORMAL = 1, UNKNOWN = 2, CONTROL = 3, USER_DEFINED = 4, UNUSED = 5, BYTE = 6;
 
     /**
      * The vocabulary of {@code tokenizer}, padded with unused {@code [PADn]} tokens to {@code modelVocab}. A
@@ -61,7 +64,7 @@ public record GgufVocabulary(String model, List<String> tokens, float[] scores, 
                 types[i] = isByteToken(piece) ? BYTE : NORMAL;
             }
         }
-        return new GgufVocabulary("llama", tokens, scores, types, null, bos, eos, Math.max(unk, 0), bos >= 0);
+        return new GgufVocabulary("llama", tokens, scores, types, null, null, bos, eos, Math.max(unk, 0), bos >= 0);
     }
 
     private static boolean isByteToken(String piece) {
@@ -72,7 +75,7 @@ public record GgufVocabulary(String model, List<String> tokens, float[] scores, 
      * A BPE {@code tokenizer.json}: byte-level ones (a ByteLevel pre-tokenizer or decoder) become "gpt2" with
      * their merges; SentencePiece-like ones become "llama", each token scored minus the rank of the first
      * merge that makes it (tokens no merge makes score below every merge), so that score-greedy merging
-     * applies the merges in rank order as the BPE model does.
+     * applies the merges in rank order as the BPE model does. Gaps in the ids become unused {@code [PADi]} tokens.
      */
     static GgufVocabulary fromTokenizerJson(Path file, Tokenizer tokenizer) throws IOException {
         String src = file.toString();
@@ -84,15 +87,15 @@ public record GgufVocabulary(String model, List<String> tokens, float[] scores, 
         int n = tokenizer.vocabSize();
         String[] pieces = new String[n];
         for (Map.Entry<String, Object> e : vocab.entrySet()) put(file, pieces, e.getKey(), e.getValue());
-        boolean[] special = new boolean[n];
-        if (root.get("added_tokens") instanceof List<?> added) {
-            for (Object o : added) {
+        boolean[] special = new boolean[n], added = new boolean[n];
+        if (root.get("added_tokens") instanceof List<?> list) {
+            for (Object o : list) {
                 Map<String, Object> a = Json.object(o, "added token", src);
                 int id = put(file, pieces, Json.getString(a, "content", src), a.get("id"));
                 special[id] = Json.optBoolean(a, "special", false, src);
+                added[id] = true;
             }
         }
-        for (int i = 0; i < n; i++) if (pieces[i] == null) throw new FormatException(file + ": no token has id " + i + " (the vocabulary has gaps)");
         List<String> merges = new ArrayList<>();
         for (Object m : Json.getList(model, "merges", src)) {
             if (m instanceof String s) merges.add(s);
@@ -103,20 +106,30 @@ public record GgufVocabulary(String model, List<String> tokens, float[] scores, 
         int[] types = new int[n];
         int unk = -1;
         for (int i = 0; i < n; i++) {
-            if (pieces[i].equals(unkToken)) {
+            if (pieces[i] == null) {  // a gap in the ids: an unused placeholder, as llama.cpp's converter writes it
+                pieces[i] = "[PAD" + i + "]";
+                types[i] = UNUSED;
+            } else if (pieces[i].equals(unkToken)) {
                 types[i] = UNKNOWN;
                 unk = i;
             } else if (special[i] || i == tokenizer.bosId() || i == tokenizer.eosId()) {
                 types[i] = CONTROL;
+            } else if (added[i]) {
+                types[i] = USER_DEFINED;
             } else {
                 types[i] = isByteToken(pieces[i]) ? BYTE : NORMAL;
             }
         }
         List<String> tokens = Arrays.asList(pieces);
-        boolean addBos = tokenizer.bosId() >= 0 && tokenizer.encode("a", true, false)[0] == tokenizer.bosId();
+        boolean addBos = tokenizer.addsBos();
         if (mentionsByteLevel(root.get("pre_tokenizer")) || mentionsByteLevel(root.get("decoder"))) {
+            String pre = Tokenizers.ggufPreName(root);
+            if (pre == null) {
+                throw new FormatException(file + ": its normalizer / pre-tokenizer " + Json.write(root.get("pre_tokenizer"))
+                    + " is none that llama.cpp names in tokenizer.ggml.pre, so a GGUF of it would split text differently");
+            }
             for (int i = 0; i < n; i++) if (types[i] == BYTE) types[i] = NORMAL;
-            return new GgufVocabulary("gpt2", tokens, null, types, merges, tokenizer.bosId(), tokenizer.eosId(), Math.max(unk, 0), false);
+            return new GgufVocabulary("gpt2", tokens, null, types, merges, pre, tokenizer.bosId(), tokenizer.eosId(), unk, addBos);
         }
         Map<String, Integer> ids = new HashMap<>();
         for (int i = 0; i < n; i++) ids.putIfAbsent(pieces[i], i);
@@ -129,8 +142,10 @@ public record GgufVocabulary(String model, List<String> tokens, float[] scores, 
             if (id == null) throw new FormatException(file + ": merge " + r + " '" + m + "' makes no token of the vocabulary");
             if (Float.isNaN(scores[id])) scores[id] = -r;
         }
-        for (int i = 0; i < n; i++) if (Float.isNaN(scores[i])) scores[i] = types[i] == NORMAL ? -(float) merges.size() - i : 0f;
-        return new GgufVocabulary("llama", tokens, scores, types, null, tokenizer.bosId(), tokenizer.eosId(), Math.max(unk, 0), addBos);
+        for (int i = 0; i < n; i++) {
+            if (Float.isNaN(scores[i])) scores[i] = types[i] == NORMAL ? -(float) merges.size() - i : types[i] == UNUSED ? -1e9f : 0f;
+        }
+        return new GgufVocabulary("llama", tokens, scores, types, null, null, tokenizer.bosId(), tokenizer.eosId(), Math.max(unk, 0), addBos);
     }
 
     /** Whether a pre-tokenizer or decoder node is, or contains, one of type ByteLevel. */
@@ -164,6 +179,6 @@ public record GgufVocabulary(String model, List<String> tokens, float[] scores, 
         Arrays.fill(types, n, size, UNUSED);
         float[] s = scores == null ? null : Arrays.copyOf(scores, size);
         if (s != null) Arrays.fill(s, n, size, -1e9f);
-        return new GgufVocabulary(model, t, s, types, merges, bos, eos, unk, addBos);
+        return new GgufVocabulary(model, t, s, types, merges, pre, bos, eos, unk, addBos);
     }
 }

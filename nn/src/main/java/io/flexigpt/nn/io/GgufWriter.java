@@ -66,14 +66,14 @@ public final class GgufWriter {
         meta.f32("llama.rope.freq_base", cfg.ropeTheta());
         meta.u32("llama.vocab_size", cfg.vocabSize());
         meta.string("tokenizer.ggml.model", vocab.model());
-        if (vocab.model().equals("gpt2")) meta.string("tokenizer.ggml.pre", "default");
+        if (vocab.pre() != null) meta.string("tokenizer.ggml.pre", vocab.pre());
         meta.strings("tokenizer.ggml.tokens", vocab.tokens());
         if (vocab.scores() != null) meta.f32s("tokenizer.ggml.scores", vocab.scores());
         meta.i32s("tokenizer.ggml.token_type", vocab.tokenTypes());
         if (vocab.merges() != null) meta.strings("tokenizer.ggml.merges", vocab.merges());
         if (vocab.bos() >= 0) meta.u32("tokenizer.ggml.bos_token_id", vocab.bos());
         if (vocab.eos() >= 0) meta.u32("tokenizer.ggml.eos_token_id", vocab.eos());
-        meta.u32("tokenizer.ggml.unknown_token_id", vocab.unk());
+        if (vocab.unk() >= 0) meta.u32("tokenizer.ggml.unknown_token_id", vocab.unk());
         meta.bool("tokenizer.ggml.add_bos_token", vocab.addBos());
         meta.bool("tokenizer.ggml.add_eos_token", false);
         h.u64(meta.count);

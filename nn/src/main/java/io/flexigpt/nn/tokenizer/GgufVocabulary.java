@@ -24,25 +24,32 @@ final class GgufVocabulary {
     private static final Set<String> END_OF_GENERATION = Set.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>",
         "<|eom_id|>", "<EOT>", "<|end_of_text|>");
 
-    private static final String GPT2 = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
-    private static final String LLAMA3 = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-    private static final String QWEN2 = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-
-    /** A byte-level pre-tokenizer: its split expressions, and llama.cpp's ignore_merges and add_bos defaults for it. */
-    record Pre(List<String> splits, boolean ignoreMerges, boolean addBos) {}
-
-    /** The pre-tokenizer llama.cpp uses for {@code tokenizer.ggml.pre = name} (null or "default": GPT-2's split). */
-    static Pre pre(String name) throws FormatException {
-        if (name == null) return new Pre(List.of(GPT2), false, false);
-        return switch (name) {
-            case "default", "gpt-2", "phi-2", "gpt2" -> new Pre(List.of(GPT2), false, false);
-            case "llama3", "llama-v3", "llama-bpe", "falcon3", "pixtral" -> new Pre(List.of(LLAMA3), true, true);
-            case "smaug-bpe" -> new Pre(List.of(LLAMA3), false, false);
-            case "qwen2", "deepseek-r1-qwen", "megrez" -> new Pre(List.of(QWEN2), false, false);
-            case "starcoder", "refact", "smollm", "codeshell", "command-r" -> new Pre(List.of("\\p{N}", GPT2), false, false);
-            default -> throw new FormatException("tokenizer.ggml.pre '" + name + "' is not supported (default, gpt-2, llama-bpe/llama3, qwen2, "
-                + "smaug-bpe, starcoder, refact, smollm, codeshell, command-r and their aliases)");
-        };
+    /**
+     * The {@code tokenizer.ggml.pre} name for a byte-level {@code tokenizer.json} ({@code root}: the parsed file):
+     * its pre-tokenizer is a ByteLevel step (with GPT-2's split) or a Sequence of Isolated regex Splits ending in one,
+     * and it has no normalizer or only NFC (which llama.cpp's converter drops too: text already in NFC, as most is,
+     * splits the same); null when llama.cpp has no pre-tokenizer that splits as it does.
+     */
+    static String preName(Map<String, Object> root) {
+        Object normalizer = root.get("normalizer");
+        if (normalizer != null && !(normalizer instanceof Map<?, ?> n && "NFC".equals(n.get("type")))) return null;
+        if (!(root.get("model") instanceof Map<?, ?> model)) return null;
+        List<?> steps = root.get("pre_tokenizer") instanceof Map<?, ?> pre && "Sequence".equals(pre.get("type")) && pre.get("pretokenizers") instanceof List<?> l
+            ? l : java.util.Collections.singletonList(root.get("pre_tokenizer"));
+        List<String> splits = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            if (!(steps.get(i) instanceof Map<?, ?> step)) return null;
+            boolean last = i == steps.size() - 1;
+            if (!last && "Split".equals(step.get("type")) && "Isolated".equals(step.get("behavior")) && !Boolean.TRUE.equals(step.get("invert"))
+                && step.get("pattern") instanceof Map<?, ?> p && p.get("Regex") instanceof String regex) {
+                splits.add(regex);
+            } else if (last && "ByteLevel".equals(step.get("type")) && !Boolean.TRUE.equals(step.get("add_prefix_space"))) {
+                if (!Boolean.FALSE.equals(step.get("use_regex"))) splits.add(LlamaCppPreTokenizers.GPT2);
+            } else {
+                return null;
+            }
+        }
+        return LlamaCppPreTokenizers.nameOf(splits, Boolean.TRUE.equals(model.get("ignore_merges")));
     }
 
     static Tokenizer read(Map<String, Object> m) throws FormatException {
@@ -74,7 +81,7 @@ final class GgufVocabulary {
         }
         boolean llama = model.equals("llama");
         if (!llama && !model.equals("gpt2")) throw new FormatException("tokenizer.ggml.model '" + model + "' is not supported (llama, gpt2)");
-        Pre pre = llama ? null : pre(optString(m, "tokenizer.ggml.pre", null));
+        LlamaCppPreTokenizers.Pre pre = llama ? null : LlamaCppPreTokenizers.forGguf(optString(m, "tokenizer.ggml.pre", null));
         int bos = id(m, "tokenizer.ggml.bos_token_id", llama ? 1 : -1, n);
         Set<Integer> ends = new LinkedHashSet<>();
         for (String key : List.of("tokenizer.ggml.eos_token_id", "tokenizer.ggml.eot_token_id", "tokenizer.ggml.eom_token_id")) {

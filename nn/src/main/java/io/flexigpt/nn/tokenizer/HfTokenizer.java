@@ -11,7 +11,8 @@ import java.util.function.UnaryOperator;
  * A Hugging Face {@code tokenizer.json} with a BPE model, SentencePiece-like (Llama: '▁' for spaces, byte
  * fallback) or GPT-2 byte-level. Encoding: added tokens are matched in the raw text first; each remaining
  * segment is normalized, pre-tokenized into words, and each word BPE-merged lowest rank first. Decoding
- * drops special tokens and runs the file's decoder chain.
+ * drops special tokens and runs the file's decoder chain. The ids may have gaps, as the Hugging Face library
+ * allows: an id no token has is never produced by encoding, is skipped by decoding, and has a null piece.
  */
 public final class HfTokenizer implements Tokenizer {
     private final String[] pieces;
@@ -77,7 +78,7 @@ public final class HfTokenizer implements Tokenizer {
         List<String> tokens = new ArrayList<>(ids.length);
         for (int id : ids) {
             checkId(id);
-            if (!special[id]) tokens.add(pieces[id]);
+            if (!special[id] && pieces[id] != null) tokens.add(pieces[id]);
         }
         return String.join("", decoder.decode(tokens));
     }
@@ -85,7 +86,7 @@ public final class HfTokenizer implements Tokenizer {
     @Override
     public byte[] tokenBytes(int previousId, int id) {
         checkId(id);
-        if (special[id]) return new byte[0];
+        if (special[id] || pieces[id] == null) return new byte[0];
         String piece = pieces[id];
         if (tokenDecoding.byteLevel()) return ByteLevelAlphabet.decode(piece);
         int b = tokenDecoding.byteFallback() ? Llama2cTokenizer.byteValue(piece) : -1;
@@ -125,6 +126,7 @@ public final class HfTokenizer implements Tokenizer {
         return addsBos;
     }
 
+    /** The stored token of {@code id}, null for an id in a gap of the vocabulary. */
     @Override
     public String piece(int id) {
         return pieces[id];

@@ -25,6 +25,9 @@ final class HfTokenizerReader {
     private static final List<String> BOS_NAMES = List.of("<s>", "<|begin_of_text|>", "<bos>", "<|endoftext|>");
     private static final List<String> EOS_NAMES = List.of("</s>", "<|end_of_text|>", "<eos>", "<|endoftext|>");
 
+    /** Token ids must be below this: the largest vocabulary a Llama model can have ({@code LlamaConfig}'s limit). */
+    static final int MAX_IDS = 1 << 22;
+
     private final String source;
     private final Map<String, Integer> vocab = new HashMap<>();
     private final Map<String, Integer> added = new LinkedHashMap<>();
@@ -61,7 +64,7 @@ final class HfTokenizerReader {
             if ((type == 3 || type == 4) && r.added.putIfAbsent(pieces.get(i), i) == null) {
                 r.addedTokens.add(new AddedTokens.Token(pieces.get(i), i, false, false, false));
             }
-            if (type == 3) r.specialIds.add(i);
+            if (type == 3 || type == 5) r.specialIds.add(i);
         }
         List<Object> mergeList = new ArrayList<>(merges);
         r.fullDecoder.add(Decoder.byteLevel());
@@ -154,13 +157,17 @@ final class HfTokenizerReader {
             bos, eosIds, addsBos);
     }
 
-    /** The pieces by id; ids must run 0..n-1 without gaps, so none may reach the number of vocabulary entries (checked before allocating). */
+    /**
+     * The pieces by id, null where no token has the id: like the Hugging Face library, the vocabulary may have
+     * gaps (ids that encoding never produces and decoding skips), e.g. added tokens placed after a reserved range.
+     * Ids are bounded by the largest vocabulary a model can have (checked before allocating).
+     */
     private String[] pieces(String path) throws FormatException {
         int size = 0;
         for (Map.Entry<String, Integer> e : vocab.entrySet()) {
-            if (e.getValue() >= vocab.size()) {
-                throw error(path, "token " + Json.write(e.getKey()) + " has id " + e.getValue() + ", but model.vocab and added_tokens hold only " + vocab.size()
-                    + " distinct tokens (ids must be 0.." + (vocab.size() - 1) + " without gaps)");
+            if (e.getValue() >= MAX_IDS) {
+                throw error(path, "token " + Json.write(e.getKey()) + " has id " + e.getValue() + "; ids must be below " + MAX_IDS
+                    + ", the largest vocabulary a model can have");
             }
             size = Math.max(size, e.getValue() + 1);
         }
@@ -168,7 +175,6 @@ final class HfTokenizerReader {
         for (Map.Entry<String, Integer> e : vocab.entrySet()) {
             if (pieces[e.getValue()] == null || added.containsKey(e.getKey())) pieces[e.getValue()] = e.getKey();
         }
-        for (int i = 0; i < size; i++) if (pieces[i] == null) throw error(path, "no token has id " + i + " (ids must be 0.." + (size - 1) + " without gaps)");
         return pieces;
     }
 

@@ -225,8 +225,8 @@ public final class Llama2cTokenizer implements Tokenizer {
     }
 
     /**
-     * A GGUF-style vocabulary: pieces with '▁' for space; token types 2 (unknown), 3 (control) and empty
-     * pieces never match text, and they decode to nothing, as do BOS and the {@code eosIds}.
+     * A GGUF-style vocabulary: pieces with '▁' for space; token types 2 (unknown), 3 (control), 5 (unused)
+     * and empty pieces never match text, and they decode to nothing, as do BOS and the {@code eosIds}.
      */
     static Llama2cTokenizer fromPieces(List<String> pieceList, float[] scores, int[] tokenTypes, int bos, int[] eosIds, int unk, boolean addsBos) {
         int n = pieceList.size();
@@ -239,7 +239,7 @@ public final class Llama2cTokenizer implements Tokenizer {
         for (int i = n - 1; i >= 0; i--) {
             texts[i] = pieces[i].replace('\u2581', ' ').getBytes(StandardCharsets.UTF_8);
             int type = tokenTypes == null ? 1 : tokenTypes[i];
-            control[i] |= type == 2 || type == 3 || i == bos || pieces[i].isEmpty();
+            control[i] |= type == 2 || type == 3 || type == 5 || i == bos || pieces[i].isEmpty();
             matchable[i] = !control[i];
             int b = byteValue(pieces[i]);
             if (b >= 0 && (tokenTypes == null || type == 6)) byteIds[b] = i;

@@ -64,7 +64,10 @@ interface PreTokenizer {
         };
     }
 
-    /** Hugging Face's {@code Split}: matches of {@code pattern} kept as words ("Isolated") or dropped ("Removed"), or merged with a neighbour. */
+    /**
+     * Hugging Face's {@code Split}: matches of {@code pattern} kept as words ("Isolated") or dropped ("Removed"), or
+     * merged with a neighbour; a zero-width match only splits the text there (no word is empty).
+     */
     static PreTokenizer split(Pattern pattern, String behavior) {
         return (text, atStart) -> {
             List<String> words = new ArrayList<>();
@@ -72,7 +75,13 @@ interface PreTokenizer {
             int last = 0;
             String carry = "";
             while (m.find()) {
-                if (m.end() == m.start()) continue;
+                if (m.end() == m.start()) {
+                    String gap = carry + text.substring(last, m.start());
+                    if (!gap.isEmpty()) words.add(gap);
+                    carry = "";
+                    last = m.start();
+                    continue;
+                }
                 String gap = carry + text.substring(last, m.start());
                 carry = "";
                 switch (behavior) {

@@ -36,7 +36,10 @@ public interface Tokenizer {
         return bosId() >= 0;
     }
 
-    /** The vocabulary entry of {@code id} as stored (e.g. {@code "▁the"}, {@code " the"} or {@code "<0x0A>"}). */
+    /**
+     * The vocabulary entry of {@code id} as stored (e.g. {@code "▁the"}, {@code " the"} or {@code "<0x0A>"}); null for
+     * an id in a gap of a vocabulary whose ids are not contiguous (such an id is never produced by encoding).
+     */
     String piece(int id);
 
     /** The bytes {@code id} adds to running text, given the token before it (-1 at the start). */

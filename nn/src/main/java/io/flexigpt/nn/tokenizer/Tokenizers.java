@@ -47,6 +47,14 @@ public final class Tokenizers {
         return GgufVocabulary.read(metadata);
     }
 
+    /**
+     * The llama.cpp {@code tokenizer.ggml.pre} name that splits text as the byte-level {@code tokenizer.json} whose
+     * parsed contents are {@code root} does (e.g. "llama-bpe" for Llama 3, "qwen2" for Qwen), or null when none does.
+     */
+    public static String ggufPreName(Map<String, Object> root) {
+        return GgufVocabulary.preName(root);
+    }
+
     /** A GGUF {@code tokenizer.ggml.model = llama} vocabulary; unknown id from token type 2, else 0. */
     public static Tokenizer fromVocabulary(List<String> pieces, float[] scores, int[] tokenTypes, int bos, int eos) throws FormatException {
         int unk = 0;
@@ -80,7 +88,7 @@ public final class Tokenizers {
                     true);
             case "gpt2":
                 if (merges == null) throw new FormatException("tokenizer.ggml.merges is required for tokenizer.ggml.model gpt2");
-                GgufVocabulary.Pre gpt2 = GgufVocabulary.pre("gpt-2");
+                LlamaCppPreTokenizers.Pre gpt2 = LlamaCppPreTokenizers.pre("gpt-2", false);
                 return HfTokenizerReader.byteLevel(pieces, merges, tokenTypes, bos, eos < 0 ? new int[0] : new int[] {eos}, bos >= 0,
                     List.of(Pattern.compile(gpt2.splits().get(0), Pattern.UNICODE_CHARACTER_CLASS)), false);
             default:

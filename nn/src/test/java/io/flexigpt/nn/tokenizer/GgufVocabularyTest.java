@@ -127,8 +127,8 @@ class GgufVocabularyTest {
         Tokenizer tok = Tokenizers.fromGguf(meta);
         assertTrue(tok.addsBos());
         assertEquals(151643, tok.encode("Hi", true, false)[0]);
-        meta.put("tokenizer.ggml.pre", "no-such-pre");
-        assertMessage(() -> Tokenizers.fromGguf(meta), "tokenizer.ggml.pre", "no-such-pre");
+        meta.put("tokenizer.ggml.pre", "kimi-k2");
+        assertMessage(() -> Tokenizers.fromGguf(meta), "tokenizer.ggml.pre", "kimi-k2");
         meta.put("tokenizer.ggml.pre", "qwen2");
         meta.put("tokenizer.ggml.eos_token_id", 10_000_000L);
         assertMessage(() -> Tokenizers.fromGguf(meta), "tokenizer.ggml.eos_token_id", "10000000");
