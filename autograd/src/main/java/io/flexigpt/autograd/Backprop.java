@@ -22,10 +22,13 @@ final class Backprop {
 
     static void run(Variable root, Tensor seed) {
         if (!root.requiresGrad()) {
-            throw new IllegalStateException("backward: this value does not require a gradient (no parameter reaches it, or it was computed under NoGrad)");
+            throw new IllegalStateException(
+                    "backward: this value does not require a gradient (no parameter reaches it, or it was computed under NoGrad)");
         }
         if (!Arrays.equals(seed.shape(), root.value().shape())) {
-            throw new ShapeException("backward: seed shape " + Arrays.toString(seed.shape()) + " does not match value shape " + Arrays.toString(root.value().shape()));
+            throw new ShapeException(
+                    "backward: seed shape " + Arrays.toString(seed.shape()) + " does not match value shape "
+                            + Arrays.toString(root.value().shape()));
         }
         if (root.node == null) {
             root.accumulateGrad(seed);

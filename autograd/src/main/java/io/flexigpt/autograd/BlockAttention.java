@@ -27,11 +27,16 @@ final class BlockAttention {
     private static final int MIN_BACKWARD_TASKS = 8;
 
     static Variable apply(Variable q, Variable k, Variable v, int queryOffset, int queryBlock, int keyBlock) {
-        boolean f64 = q.value().dtype() == DType.F64 || k.value().dtype() == DType.F64 || v.value().dtype() == DType.F64;
-        return f64 ? run(Precision.F64, q, k, v, queryOffset, queryBlock, keyBlock) : run(Precision.F32, q, k, v, queryOffset, queryBlock, keyBlock);
+        boolean f64 = q.value().dtype() == DType.F64
+                || k.value().dtype() == DType.F64
+                || v.value().dtype() == DType.F64;
+        return f64
+                ? run(Precision.F64, q, k, v, queryOffset, queryBlock, keyBlock)
+                : run(Precision.F32, q, k, v, queryOffset, queryBlock, keyBlock);
     }
 
-    private static <A> Variable run(Precision<A> p, Variable q, Variable k, Variable v, int queryOffset, int queryBlock, int keyBlock) {
+    private static <A> Variable run(
+            Precision<A> p, Variable q, Variable k, Variable v, int queryOffset, int queryBlock, int keyBlock) {
         int[] qs = q.shape(), ks = k.shape();
         Geometry g = new Geometry(qs[0], qs[1], ks[1], qs[2], ks[2], qs[3], queryOffset, queryBlock, keyBlock);
         A qScaled = p.read(q.value());
@@ -41,44 +46,80 @@ final class BlockAttention {
         double[] lse = new double[g.batch * g.qHeads * g.time];
         forward(p, g, qScaled, keys, values, out, lse);
         Tensor result = p.wrap(out, qs);
-        return Variable.result(result, "causalAttention", grad -> {
-            A dq = p.alloc(g.qSize()), dk = p.alloc(g.kvSize()), dv = p.alloc(g.kvSize());
-            backward(p, g, qScaled, keys, values, out, lse, p.read(grad), dq, dk, dv);
-            p.scale(dq, 0, g.qSize(), 1.0 / Math.sqrt(g.headDim));
-            return new Tensor[] {
-                q.requiresGrad() ? p.wrap(dq, qs) : null,
-                k.requiresGrad() ? p.wrap(dk, ks) : null,
-                v.requiresGrad() ? p.wrap(dv, ks) : null};
-        }, q, k, v);
+        return Variable.result(
+                result,
+                "causalAttention",
+                grad -> {
+                    A dq = p.alloc(g.qSize()), dk = p.alloc(g.kvSize()), dv = p.alloc(g.kvSize());
+                    backward(p, g, qScaled, keys, values, out, lse, p.read(grad), dq, dk, dv);
+                    p.scale(dq, 0, g.qSize(), 1.0 / Math.sqrt(g.headDim));
+                    return new Tensor[] {
+                        q.requiresGrad() ? p.wrap(dq, qs) : null,
+                        k.requiresGrad() ? p.wrap(dk, ks) : null,
+                        v.requiresGrad() ? p.wrap(dv, ks) : null
+                    };
+                },
+                q,
+                k,
+                v);
     }
 
     /** Sizes, block counts and offsets. */
-    record Geometry(int batch, int qHeads, int kvHeads, int time, int keys, int headDim, int offset, int queryBlock, int keyBlock) {
+    record Geometry(
+            int batch,
+            int qHeads,
+            int kvHeads,
+            int time,
+            int keys,
+            int headDim,
+            int offset,
+            int queryBlock,
+            int keyBlock) {
         Geometry {
-            if (queryBlock < 1 || keyBlock < 1) throw new IllegalArgumentException("block sizes must be positive, got " + queryBlock + " and " + keyBlock);
+            if (queryBlock < 1 || keyBlock < 1)
+                throw new IllegalArgumentException(
+                        "block sizes must be positive, got " + queryBlock + " and " + keyBlock);
         }
 
-        int group() { return qHeads / kvHeads; }
+        int group() {
+            return qHeads / kvHeads;
+        }
 
-        int qSize() { return batch * qHeads * time * headDim; }
+        int qSize() {
+            return batch * qHeads * time * headDim;
+        }
 
-        int kvSize() { return batch * kvHeads * keys * headDim; }
+        int kvSize() {
+            return batch * kvHeads * keys * headDim;
+        }
 
-        int queryBlocks() { return (time + queryBlock - 1) / queryBlock; }
+        int queryBlocks() {
+            return (time + queryBlock - 1) / queryBlock;
+        }
 
         /** Keys any query sees: {@code 0..offset + time - 1}. */
-        int visibleKeys() { return Math.min(keys, offset + time); }
+        int visibleKeys() {
+            return Math.min(keys, offset + time);
+        }
 
-        int keyBlocks() { return (visibleKeys() + keyBlock - 1) / keyBlock; }
+        int keyBlocks() {
+            return (visibleKeys() + keyBlock - 1) / keyBlock;
+        }
 
         /** Row of query t of head h in batch b, in [batch, qHeads, time]. */
-        int qRow(int b, int h, int t) { return (b * qHeads + h) * time + t; }
+        int qRow(int b, int h, int t) {
+            return (b * qHeads + h) * time + t;
+        }
 
         /** Row of key j of kv head kh in batch b, in [batch, kvHeads, keys]. */
-        int kvRow(int b, int kh, int j) { return (b * kvHeads + kh) * keys + j; }
+        int kvRow(int b, int kh, int j) {
+            return (b * kvHeads + kh) * keys + j;
+        }
 
         /** Keys of block [j0, j0 + n) visible to query t: a prefix of the block, possibly empty. */
-        int visibleInBlock(int t, int j0, int n) { return Math.max(0, Math.min(n, offset + t - j0 + 1)); }
+        int visibleInBlock(int t, int j0, int n) {
+            return Math.max(0, Math.min(n, offset + t - j0 + 1));
+        }
     }
 
     private static <A> void forward(Precision<A> p, Geometry g, A q, A k, A v, A out, double[] lse) {
@@ -88,7 +129,9 @@ final class BlockAttention {
             double[] max = new double[g.queryBlock], sum = new double[g.queryBlock];
             for (int task = start; task < end; task++) {
                 int b = task / (g.qHeads * qBlocks), h = task / qBlocks % g.qHeads, t0 = task % qBlocks * g.queryBlock;
-                int rows = Math.min(g.queryBlock, g.time - t0), qAt = g.qRow(b, h, t0) * d, kvAt = g.kvRow(b, h / g.group(), 0) * d;
+                int rows = Math.min(g.queryBlock, g.time - t0),
+                        qAt = g.qRow(b, h, t0) * d,
+                        kvAt = g.kvRow(b, h / g.group(), 0) * d;
                 Arrays.fill(max, Double.NEGATIVE_INFINITY);
                 Arrays.fill(sum, 0);
                 p.fill(acc, 0, rows * d, 0);
@@ -124,7 +167,8 @@ final class BlockAttention {
      * dV = Pᵀ dO, dS = P ∘ (dO Vᵀ − rowsum(dO ∘ O)), dK = dSᵀ Q', dQ' = dS K with Q' the scaled queries
      * (the caller applies the scale to dQ). Tasks are (batch, kv head, range of key blocks).
      */
-    private static <A> void backward(Precision<A> p, Geometry g, A q, A k, A v, A out, double[] lse, A dOut, A dq, A dk, A dv) {
+    private static <A> void backward(
+            Precision<A> p, Geometry g, A q, A k, A v, A out, double[] lse, A dOut, A dq, A dk, A dv) {
         int d = g.headDim, qRows = g.batch * g.qHeads * g.time;
         double[] delta = new double[qRows];
         for (int r = 0; r < qRows; r++) delta[r] = p.dot(dOut, r * d, out, r * d, d);
@@ -137,7 +181,9 @@ final class BlockAttention {
                 int pair = task / parts, part = task % parts, b = pair / g.kvHeads, kh = pair % g.kvHeads;
                 A dqPart = dqParts[part];
                 for (int block = splits[part]; block < splits[part + 1]; block++) {
-                    int j0 = block * g.keyBlock, n = Math.min(g.keyBlock, g.visibleKeys() - j0), kvAt = g.kvRow(b, kh, j0) * d;
+                    int j0 = block * g.keyBlock,
+                            n = Math.min(g.keyBlock, g.visibleKeys() - j0),
+                            kvAt = g.kvRow(b, kh, j0) * d;
                     int firstQuery = Math.max(0, j0 - g.offset);
                     for (int h = kh * g.group(); h < (kh + 1) * g.group(); h++) {
                         for (int t0 = firstQuery / g.queryBlock * g.queryBlock; t0 < g.time; t0 += g.queryBlock) {
@@ -183,7 +229,8 @@ final class BlockAttention {
         double total = 0;
         for (int j = 0; j < blocks; j++) {
             int j0 = j * g.keyBlock;
-            work[j] = (double) (g.time - Math.max(0, Math.min(g.time, j0 - g.offset))) * Math.min(g.keyBlock, g.visibleKeys() - j0);
+            work[j] = (double) (g.time - Math.max(0, Math.min(g.time, j0 - g.offset)))
+                    * Math.min(g.keyBlock, g.visibleKeys() - j0);
             total += work[j];
         }
         int[] splits = new int[parts + 1];

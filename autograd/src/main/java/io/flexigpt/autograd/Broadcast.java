@@ -12,13 +12,16 @@ final class Broadcast {
         int[] gs = g.shape();
         if (Arrays.equals(gs, shape)) return g;
         int lead = gs.length - shape.length;
-        if (lead < 0) throw new ShapeException("gradient of shape " + Arrays.toString(gs) + " cannot be reduced to " + Arrays.toString(shape));
+        if (lead < 0)
+            throw new ShapeException(
+                    "gradient of shape " + Arrays.toString(gs) + " cannot be reduced to " + Arrays.toString(shape));
         Tensor r = g;
         for (int i = 0; i < lead; i++) r = r.sum(0, false);
         for (int i = 0; i < shape.length; i++) {
             if (shape[i] == 1 && r.dim(i) != 1) r = r.sum(i, true);
             else if (shape[i] != r.dim(i)) {
-                throw new ShapeException("gradient of shape " + Arrays.toString(gs) + " cannot be reduced to " + Arrays.toString(shape));
+                throw new ShapeException(
+                        "gradient of shape " + Arrays.toString(gs) + " cannot be reduced to " + Arrays.toString(shape));
             }
         }
         return r;

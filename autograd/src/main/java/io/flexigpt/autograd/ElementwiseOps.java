@@ -16,17 +16,26 @@ final class ElementwiseOps {
 
     static Variable mul(Variable a, Variable b) {
         Tensor av = a.value(), bv = b.value();
-        return Variable.result(av.mul(bv), "mul", g -> new Tensor[] {
-            a.requiresGrad() ? g.mul(bv) : null,
-            b.requiresGrad() ? g.mul(av) : null}, a, b);
+        return Variable.result(
+                av.mul(bv),
+                "mul",
+                g -> new Tensor[] {a.requiresGrad() ? g.mul(bv) : null, b.requiresGrad() ? g.mul(av) : null},
+                a,
+                b);
     }
 
     static Variable div(Variable a, Variable b) {
         Tensor av = a.value(), bv = b.value();
         Tensor out = av.div(bv);
-        return Variable.result(out, "div", g -> new Tensor[] {
-            a.requiresGrad() ? g.div(bv) : null,
-            b.requiresGrad() ? g.mul(out).div(bv).neg() : null}, a, b);
+        return Variable.result(
+                out,
+                "div",
+                g -> new Tensor[] {
+                    a.requiresGrad() ? g.div(bv) : null,
+                    b.requiresGrad() ? g.mul(out).div(bv).neg() : null
+                },
+                a,
+                b);
     }
 
     static Variable addScalar(Variable a, double s) {
@@ -56,12 +65,14 @@ final class ElementwiseOps {
         Tensor x = a.value();
         Tensor out = x.rsqrt();
         // d/dx x^-1/2 = -1/2 x^-3/2 = -1/2 out / x
-        return Variable.result(out, "rsqrt", g -> new Tensor[] {g.mul(out).div(x).mul(-0.5)}, a);
+        return Variable.result(
+                out, "rsqrt", g -> new Tensor[] {g.mul(out).div(x).mul(-0.5)}, a);
     }
 
     static Variable pow(Variable a, double p) {
         Tensor x = a.value();
-        return Variable.result(x.pow(p), "pow", g -> new Tensor[] {g.mul(x.pow(p - 1)).mul(p)}, a);
+        return Variable.result(
+                x.pow(p), "pow", g -> new Tensor[] {g.mul(x.pow(p - 1)).mul(p)}, a);
     }
 
     static Variable square(Variable a) {
@@ -71,7 +82,8 @@ final class ElementwiseOps {
 
     static Variable tanh(Variable a) {
         Tensor out = a.value().tanh();
-        return Variable.result(out, "tanh", g -> new Tensor[] {g.mul(out.square().rsub(1))}, a);
+        return Variable.result(
+                out, "tanh", g -> new Tensor[] {g.mul(out.square().rsub(1))}, a);
     }
 
     static Variable sigmoid(Variable a) {
@@ -97,13 +109,19 @@ final class ElementwiseOps {
 
     static Variable maximum(Variable a, Variable b) {
         Tensor av = a.value(), bv = b.value();
-        return Variable.result(av.maximum(bv), "maximum", g -> {
-            Tensor aWins = av.ge(bv);
-            return new Tensor[] {g.mul(aWins), g.mul(aWins.rsub(1))};
-        }, a, b);
+        return Variable.result(
+                av.maximum(bv),
+                "maximum",
+                g -> {
+                    Tensor aWins = av.ge(bv);
+                    return new Tensor[] {g.mul(aWins), g.mul(aWins.rsub(1))};
+                },
+                a,
+                b);
     }
 
     static Variable maskedFill(Variable a, Tensor mask, double fill) {
-        return Variable.result(a.value().maskedFill(mask, fill), "maskedFill", g -> new Tensor[] {g.maskedFill(mask, 0)}, a);
+        return Variable.result(
+                a.value().maskedFill(mask, fill), "maskedFill", g -> new Tensor[] {g.maskedFill(mask, 0)}, a);
     }
 }

@@ -20,17 +20,24 @@ public final class Functions {
     public static Variable embedding(Variable weight, int[] ids) {
         Tensor w = weight.value();
         int[] copy = ids.clone();
-        return Variable.result(w.indexSelect(0, copy), "embedding", g -> {
-            Tensor dw = Tensor.zeros(g.dtype(), w.shape());
-            dw.indexAddInPlace(0, copy, g);
-            return new Tensor[] {dw};
-        }, weight);
+        return Variable.result(
+                w.indexSelect(0, copy),
+                "embedding",
+                g -> {
+                    Tensor dw = Tensor.zeros(g.dtype(), w.shape());
+                    dw.indexAddInPlace(0, copy, g);
+                    return new Tensor[] {dw};
+                },
+                weight);
     }
 
     /** Rotary position embedding of {@code x [batch, time, heads, headDim]}, first position {@code offset}. */
     public static Variable rope(Variable x, int offset, double theta, RopeLayout layout) {
-        return Variable.result(x.value().rope(offset, theta, layout, false), "rope",
-                g -> new Tensor[] {g.rope(offset, theta, layout, true)}, x);
+        return Variable.result(
+                x.value().rope(offset, theta, layout, false),
+                "rope",
+                g -> new Tensor[] {g.rope(offset, theta, layout, true)},
+                x);
     }
 
     /** {@code silu(gate) * up}, the SwiGLU product. */
@@ -47,12 +54,19 @@ public final class Functions {
      */
     public static Variable causalAttention(Variable q, Variable k, Variable v, int queryOffset) {
         int[] qs = q.shape(), ks = k.shape();
-        if (qs.length != 4 || ks.length != 4 || !Arrays.equals(ks, v.shape()) || qs[0] != ks[0] || qs[3] != ks[3] || qs[1] % ks[1] != 0) {
-            throw new ShapeException("causalAttention: incompatible q " + Arrays.toString(qs) + ", k " + Arrays.toString(ks) + ", v " + Arrays.toString(v.shape()));
+        if (qs.length != 4
+                || ks.length != 4
+                || !Arrays.equals(ks, v.shape())
+                || qs[0] != ks[0]
+                || qs[3] != ks[3]
+                || qs[1] % ks[1] != 0) {
+            throw new ShapeException("causalAttention: incompatible q " + Arrays.toString(qs) + ", k "
+                    + Arrays.toString(ks) + ", v " + Arrays.toString(v.shape()));
         }
         int time = qs[2], keys = ks[2];
         if (queryOffset < 0 || queryOffset + time > keys) {
-            throw new ShapeException("causalAttention: " + time + " queries at offset " + queryOffset + " need at least " + (queryOffset + time) + " keys, got " + keys);
+            throw new ShapeException("causalAttention: " + time + " queries at offset " + queryOffset
+                    + " need at least " + (queryOffset + time) + " keys, got " + keys);
         }
         return BlockAttention.apply(q, k, v, queryOffset, BlockAttention.QUERY_BLOCK, BlockAttention.KEY_BLOCK);
     }
@@ -65,7 +79,8 @@ public final class Functions {
     public static Variable crossEntropy(Variable logits, int[] targets) {
         Tensor x = logits.value();
         if (x.rank() != 2 || x.dim(0) != targets.length) {
-            throw new ShapeException("crossEntropy: logits " + Arrays.toString(x.shape()) + " do not match " + targets.length + " targets");
+            throw new ShapeException("crossEntropy: logits " + Arrays.toString(x.shape()) + " do not match "
+                    + targets.length + " targets");
         }
         return VocabLoss.apply(logits, null, targets, 0, 1);
     }
@@ -84,17 +99,20 @@ public final class Functions {
      * logits {@code [n, vocab]}, fused: one pass over the vocabulary per chunk of rows and one gradient
      * tensor. {@code targets} are not read when {@code ceWeight} is 0.
      */
-    public static Variable distillation(Variable studentLogits, Tensor teacherLogits, int[] targets, double klWeight, double ceWeight) {
+    public static Variable distillation(
+            Variable studentLogits, Tensor teacherLogits, int[] targets, double klWeight, double ceWeight) {
         checkTeacher("distillation", studentLogits.value(), teacherLogits);
         if (ceWeight != 0 && (targets == null || targets.length != studentLogits.dim(0))) {
-            throw new ShapeException("distillation: logits " + Arrays.toString(studentLogits.shape()) + " do not match " + (targets == null ? "no" : String.valueOf(targets.length)) + " targets");
+            throw new ShapeException("distillation: logits " + Arrays.toString(studentLogits.shape()) + " do not match "
+                    + (targets == null ? "no" : String.valueOf(targets.length)) + " targets");
         }
         return VocabLoss.apply(studentLogits, teacherLogits, targets, klWeight, ceWeight);
     }
 
     private static void checkTeacher(String op, Tensor student, Tensor teacher) {
         if (!Arrays.equals(student.shape(), teacher.shape()) || student.rank() != 2) {
-            throw new ShapeException(op + ": student " + Arrays.toString(student.shape()) + " and teacher " + Arrays.toString(teacher.shape()) + " must be equal [n, vocab]");
+            throw new ShapeException(op + ": student " + Arrays.toString(student.shape()) + " and teacher "
+                    + Arrays.toString(teacher.shape()) + " must be equal [n, vocab]");
         }
     }
 

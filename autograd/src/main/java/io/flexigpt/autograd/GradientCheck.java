@@ -22,7 +22,9 @@ public final class GradientCheck {
 
         @Override
         public String toString() {
-            return String.format("max scaled error %.3g at input %d element %d (analytic %.10g, numeric %.10g)", maxError, input, element, analytic, numeric);
+            return String.format(
+                    "max scaled error %.3g at input %d element %d (analytic %.10g, numeric %.10g)",
+                    maxError, input, element, analytic, numeric);
         }
     }
 
@@ -65,10 +67,12 @@ public final class GradientCheck {
     /** Throws an {@link AssertionError} describing the worst element when the check fails. */
     public static void assertGradientsMatch(Function<Variable[], Variable> f, Tensor... inputs) {
         Result r = check(f, inputs);
-        if (!r.passes(DEFAULT_TOLERANCE)) throw new AssertionError("gradient check failed: " + r + " for input shapes " + shapes(inputs));
+        if (!r.passes(DEFAULT_TOLERANCE))
+            throw new AssertionError("gradient check failed: " + r + " for input shapes " + shapes(inputs));
     }
 
-    private static double evaluate(Function<Variable[], Variable> f, Tensor[] x, int input, int element, double value, double[] flat) {
+    private static double evaluate(
+            Function<Variable[], Variable> f, Tensor[] x, int input, int element, double value, double[] flat) {
         Variable[] constants = new Variable[x.length];
         for (int i = 0; i < x.length; i++) {
             if (i == input) {

@@ -8,9 +8,15 @@ final class LinearOps {
 
     static Variable matmul(Variable a, Variable b) {
         Tensor av = a.value(), bv = b.value();
-        return Variable.result(av.matmul(bv), "matmul", g -> new Tensor[] {
-            a.requiresGrad() ? g.matmul(bv.transpose(-1, -2)) : null,
-            b.requiresGrad() ? rightGrad(av, bv, g) : null}, a, b);
+        return Variable.result(
+                av.matmul(bv),
+                "matmul",
+                g -> new Tensor[] {
+                    a.requiresGrad() ? g.matmul(bv.transpose(-1, -2)) : null,
+                    b.requiresGrad() ? rightGrad(av, bv, g) : null
+                },
+                a,
+                b);
     }
 
     /**

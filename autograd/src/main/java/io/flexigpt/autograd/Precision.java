@@ -23,8 +23,22 @@ abstract class Precision<A> {
     abstract Tensor wrap(A a, int... shape);
 
     /** {@code C (+)= op(A) op(B)} with the layout of {@link Gemm#sgemm}. */
-    abstract void gemm(boolean transA, boolean transB, int m, int n, int k, A a, int aOff, int lda, A b, int bOff, int ldb,
-                       A c, int cOff, int ldc, boolean accumulate);
+    abstract void gemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            A a,
+            int aOff,
+            int lda,
+            A b,
+            int bOff,
+            int ldb,
+            A c,
+            int cOff,
+            int ldc,
+            boolean accumulate);
 
     abstract double max(A a, int off, int n);
 
@@ -50,15 +64,38 @@ abstract class Precision<A> {
     abstract void softmaxGrad(A p, int pOff, A g, int gOff, int n, double delta);
 
     private static final class F32 extends Precision<float[]> {
-        @Override float[] alloc(int n) { return new float[n]; }
-
-        @Override float[] read(Tensor t) { return t.toFloatArray(); }
-
-        @Override Tensor wrap(float[] a, int... shape) { return Tensor.of(a, shape); }
+        @Override
+        float[] alloc(int n) {
+            return new float[n];
+        }
 
         @Override
-        void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                  float[] c, int cOff, int ldc, boolean accumulate) {
+        float[] read(Tensor t) {
+            return t.toFloatArray();
+        }
+
+        @Override
+        Tensor wrap(float[] a, int... shape) {
+            return Tensor.of(a, shape);
+        }
+
+        @Override
+        void gemm(
+                boolean transA,
+                boolean transB,
+                int m,
+                int n,
+                int k,
+                float[] a,
+                int aOff,
+                int lda,
+                float[] b,
+                int bOff,
+                int ldb,
+                float[] c,
+                int cOff,
+                int ldc,
+                boolean accumulate) {
             Gemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         }
 
@@ -74,9 +111,15 @@ abstract class Precision<A> {
             return RowKernels.expShifted(x, xOff, out, outOff, n, (float) shift);
         }
 
-        @Override double dot(float[] a, int aOff, float[] b, int bOff, int n) { return RowKernels.dot(a, aOff, b, bOff, n); }
+        @Override
+        double dot(float[] a, int aOff, float[] b, int bOff, int n) {
+            return RowKernels.dot(a, aOff, b, bOff, n);
+        }
 
-        @Override void fill(float[] a, int from, int to, double value) { Arrays.fill(a, from, to, (float) value); }
+        @Override
+        void fill(float[] a, int from, int to, double value) {
+            Arrays.fill(a, from, to, (float) value);
+        }
 
         @Override
         void scale(float[] a, int off, int n, double s) {
@@ -84,7 +127,10 @@ abstract class Precision<A> {
             for (int j = 0; j < n; j++) a[off + j] *= f;
         }
 
-        @Override void add(float[] a, int index, double value) { a[index] += (float) value; }
+        @Override
+        void add(float[] a, int index, double value) {
+            a[index] += (float) value;
+        }
 
         @Override
         void addScaled(float[] dst, int dstOff, float[] src, int srcOff, int n, double alpha) {
@@ -110,15 +156,38 @@ abstract class Precision<A> {
     }
 
     private static final class F64 extends Precision<double[]> {
-        @Override double[] alloc(int n) { return new double[n]; }
-
-        @Override double[] read(Tensor t) { return t.toDoubleArray(); }
-
-        @Override Tensor wrap(double[] a, int... shape) { return Tensor.ofDouble(a, shape); }
+        @Override
+        double[] alloc(int n) {
+            return new double[n];
+        }
 
         @Override
-        void gemm(boolean transA, boolean transB, int m, int n, int k, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
-                  double[] c, int cOff, int ldc, boolean accumulate) {
+        double[] read(Tensor t) {
+            return t.toDoubleArray();
+        }
+
+        @Override
+        Tensor wrap(double[] a, int... shape) {
+            return Tensor.ofDouble(a, shape);
+        }
+
+        @Override
+        void gemm(
+                boolean transA,
+                boolean transB,
+                int m,
+                int n,
+                int k,
+                double[] a,
+                int aOff,
+                int lda,
+                double[] b,
+                int bOff,
+                int ldb,
+                double[] c,
+                int cOff,
+                int ldc,
+                boolean accumulate) {
             Gemm.dgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         }
 
@@ -147,14 +216,20 @@ abstract class Precision<A> {
             return s;
         }
 
-        @Override void fill(double[] a, int from, int to, double value) { Arrays.fill(a, from, to, value); }
+        @Override
+        void fill(double[] a, int from, int to, double value) {
+            Arrays.fill(a, from, to, value);
+        }
 
         @Override
         void scale(double[] a, int off, int n, double s) {
             for (int j = 0; j < n; j++) a[off + j] *= s;
         }
 
-        @Override void add(double[] a, int index, double value) { a[index] += value; }
+        @Override
+        void add(double[] a, int index, double value) {
+            a[index] += value;
+        }
 
         @Override
         void addScaled(double[] dst, int dstOff, double[] src, int srcOff, int n, double alpha) {

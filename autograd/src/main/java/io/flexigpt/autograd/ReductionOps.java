@@ -6,11 +6,13 @@ import io.flexigpt.tensor.Tensor;
 final class ReductionOps {
     private ReductionOps() {}
 
-
     static Variable sumAll(Variable a) {
         Tensor x = a.value();
-        Tensor out = x.dtype() == io.flexigpt.tensor.DType.F64 ? Tensor.ofDouble(new double[] {x.sum()}) : Tensor.scalar((float) x.sum());
-        return Variable.result(out, "sum", g -> new Tensor[] {g.reshape(ones(x.rank())).expand(x.shape())}, a);
+        Tensor out = x.dtype() == io.flexigpt.tensor.DType.F64
+                ? Tensor.ofDouble(new double[] {x.sum()})
+                : Tensor.scalar((float) x.sum());
+        return Variable.result(
+                out, "sum", g -> new Tensor[] {g.reshape(ones(x.rank())).expand(x.shape())}, a);
     }
 
     static Variable meanAll(Variable a) {
@@ -27,7 +29,11 @@ final class ReductionOps {
     static Variable sum(Variable a, int axis, boolean keepDim) {
         Tensor x = a.value();
         int ax = axis < 0 ? axis + x.rank() : axis;
-        return Variable.result(x.sum(ax, keepDim), "sum(axis)", g -> new Tensor[] {(keepDim ? g : g.unsqueeze(ax)).expand(x.shape())}, a);
+        return Variable.result(
+                x.sum(ax, keepDim),
+                "sum(axis)",
+                g -> new Tensor[] {(keepDim ? g : g.unsqueeze(ax)).expand(x.shape())},
+                a);
     }
 
     static Variable mean(Variable a, int axis, boolean keepDim) {
@@ -39,15 +45,19 @@ final class ReductionOps {
         Tensor x = a.value();
         int ax = axis < 0 ? axis + x.rank() : axis;
         Tensor arg = x.argmax(ax, true);
-        return Variable.result(x.max(ax, keepDim), "max(axis)", g -> {
-            Tensor gk = keepDim ? g : g.unsqueeze(ax);
-            Tensor positions = io.flexigpt.tensor.Tensor.arange(x.dim(ax));
-            int[] shape = new int[x.rank()];
-            java.util.Arrays.fill(shape, 1);
-            shape[ax] = x.dim(ax);
-            Tensor hit = positions.reshape(shape).eq(arg);
-            return new Tensor[] {hit.mul(gk)};
-        }, a);
+        return Variable.result(
+                x.max(ax, keepDim),
+                "max(axis)",
+                g -> {
+                    Tensor gk = keepDim ? g : g.unsqueeze(ax);
+                    Tensor positions = io.flexigpt.tensor.Tensor.arange(x.dim(ax));
+                    int[] shape = new int[x.rank()];
+                    java.util.Arrays.fill(shape, 1);
+                    shape[ax] = x.dim(ax);
+                    Tensor hit = positions.reshape(shape).eq(arg);
+                    return new Tensor[] {hit.mul(gk)};
+                },
+                a);
     }
 
     static Variable softmax(Variable a, int axis) {
@@ -57,10 +67,14 @@ final class ReductionOps {
 
     static Variable logSoftmax(Variable a, int axis) {
         Tensor y = a.value().logSoftmax(axis);
-        return Variable.result(y, "logSoftmax", g -> {
-            Tensor total = g.sum(axis, true);
-            return new Tensor[] {g.sub(y.exp().mul(total))};
-        }, a);
+        return Variable.result(
+                y,
+                "logSoftmax",
+                g -> {
+                    Tensor total = g.sum(axis, true);
+                    return new Tensor[] {g.sub(y.exp().mul(total))};
+                },
+                a);
     }
 
     /**
@@ -70,9 +84,14 @@ final class ReductionOps {
     static Variable rmsNorm(Variable a, Variable weight, double eps) {
         Tensor x = a.value(), w = weight.value();
         Tensor out = x.rmsNorm(w, eps);
-        return Variable.result(out, "rmsNorm", g -> {
-            Tensor[] grads = x.rmsNormBackward(w, g, eps);
-            return new Tensor[] {a.requiresGrad() ? grads[0] : null, weight.requiresGrad() ? grads[1] : null};
-        }, a, weight);
+        return Variable.result(
+                out,
+                "rmsNorm",
+                g -> {
+                    Tensor[] grads = x.rmsNormBackward(w, g, eps);
+                    return new Tensor[] {a.requiresGrad() ? grads[0] : null, weight.requiresGrad() ? grads[1] : null};
+                },
+                a,
+                weight);
     }
 }

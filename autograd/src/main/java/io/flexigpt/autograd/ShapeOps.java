@@ -24,20 +24,28 @@ final class ShapeOps {
 
     static Variable slice(Variable a, int axis, int start, int end) {
         Tensor x = a.value();
-        return Variable.result(x.slice(axis, start, end), "slice", g -> {
-            Tensor full = Tensor.zeros(g.dtype(), x.shape());
-            full.slice(axis, start, end).copyFromInPlace(g);
-            return new Tensor[] {full};
-        }, a);
+        return Variable.result(
+                x.slice(axis, start, end),
+                "slice",
+                g -> {
+                    Tensor full = Tensor.zeros(g.dtype(), x.shape());
+                    full.slice(axis, start, end).copyFromInPlace(g);
+                    return new Tensor[] {full};
+                },
+                a);
     }
 
     static Variable select(Variable a, int axis, int index) {
         Tensor x = a.value();
-        return Variable.result(x.select(axis, index), "select", g -> {
-            Tensor full = Tensor.zeros(g.dtype(), x.shape());
-            full.select(axis, index).copyFromInPlace(g);
-            return new Tensor[] {full};
-        }, a);
+        return Variable.result(
+                x.select(axis, index),
+                "select",
+                g -> {
+                    Tensor full = Tensor.zeros(g.dtype(), x.shape());
+                    full.select(axis, index).copyFromInPlace(g);
+                    return new Tensor[] {full};
+                },
+                a);
     }
 
     static Variable unsqueeze(Variable a, int axis) {

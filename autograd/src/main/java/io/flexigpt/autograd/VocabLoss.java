@@ -25,32 +25,45 @@ final class VocabLoss {
     }
 
     /** As {@link #apply(Variable, Tensor, int[], double, double)} with chunks of about {@code chunkElements} logits. */
-    static Variable apply(Variable student, Tensor teacher, int[] targets, double klWeight, double ceWeight, int chunkElements) {
+    static Variable apply(
+            Variable student, Tensor teacher, int[] targets, double klWeight, double ceWeight, int chunkElements) {
         return student.value().dtype() == DType.F64
                 ? run(Precision.F64, student, teacher, targets, klWeight, ceWeight, chunkElements)
                 : run(Precision.F32, student, teacher, targets, klWeight, ceWeight, chunkElements);
     }
 
-    private static <A> Variable run(Precision<A> p, Variable student, Tensor teacher, int[] targets, double klWeight, double ceWeight, int chunkElements) {
+    private static <A> Variable run(
+            Precision<A> p,
+            Variable student,
+            Tensor teacher,
+            int[] targets,
+            double klWeight,
+            double ceWeight,
+            int chunkElements) {
         Tensor s = student.value();
         int n = s.dim(0), vocab = s.dim(1);
         boolean kl = klWeight != 0, ce = ceWeight != 0;
         int valid = ce ? checkTargets(targets, n, vocab) : 0;
         double[] lseS = new double[n], lseT = kl ? new double[n] : null, klRows = new double[n], ceRows = new double[n];
         int[] ts = ce ? targets.clone() : null;
-        forEachChunk(p, s, kl ? teacher : null, chunkElements, (sc, tc, r0, rows) -> Parallelism.forChunks(rows, grain(vocab), (start, end) -> {
-            A scratch = p.alloc(vocab);
-            for (int r = start; r < end; r++) {
-                int i = r0 + r, at = r * vocab;
-                lseS[i] = logSumExp(p, sc, at, vocab, scratch);
-                if (ce && ts[i] != Functions.IGNORE_INDEX) ceRows[i] = lseS[i] - element(p, sc, at + ts[i]);
-                if (kl) {
-                    double max = p.max(tc, at, vocab), z = p.expShifted(tc, at, scratch, 0, vocab, max);
-                    lseT[i] = max + Math.log(z);
-                    klRows[i] = p.weightedDifference(scratch, 0, tc, at, sc, at, vocab) / z - lseT[i] + lseS[i];
-                }
-            }
-        }));
+        forEachChunk(
+                p,
+                s,
+                kl ? teacher : null,
+                chunkElements,
+                (sc, tc, r0, rows) -> Parallelism.forChunks(rows, grain(vocab), (start, end) -> {
+                    A scratch = p.alloc(vocab);
+                    for (int r = start; r < end; r++) {
+                        int i = r0 + r, at = r * vocab;
+                        lseS[i] = logSumExp(p, sc, at, vocab, scratch);
+                        if (ce && ts[i] != Functions.IGNORE_INDEX) ceRows[i] = lseS[i] - element(p, sc, at + ts[i]);
+                        if (kl) {
+                            double max = p.max(tc, at, vocab), z = p.expShifted(tc, at, scratch, 0, vocab, max);
+                            lseT[i] = max + Math.log(z);
+                            klRows[i] = p.weightedDifference(scratch, 0, tc, at, sc, at, vocab) / z - lseT[i] + lseS[i];
+                        }
+                    }
+                }));
         double klSum = 0, ceSum = 0;
         for (int i = 0; i < n; i++) {
             klSum += klRows[i];
@@ -59,39 +72,51 @@ final class VocabLoss {
         double klScale = n == 0 ? 0 : klWeight / n, ceScale = valid == 0 ? 0 : ceWeight / valid;
         double loss = (kl ? klScale * klSum : 0) + (ce ? ceScale * ceSum : 0);
         Tensor value = s.dtype() == DType.F64 ? Tensor.ofDouble(new double[] {loss}) : Tensor.scalar((float) loss);
-        return Variable.result(value, "vocabLoss", g -> {
-            double seed = g.item();
-            A grad = p.alloc(n * vocab);
-            forEachChunk(p, s, kl ? teacher : null, chunkElements, (sc, tc, r0, rows) -> Parallelism.forChunks(rows, grain(vocab), (start, end) -> {
-                A scratch = kl ? p.alloc(vocab) : null;
-                for (int r = start; r < end; r++) {
-                    int i = r0 + r, at = r * vocab, out = i * vocab;
-                    boolean counted = ce && ts[i] != Functions.IGNORE_INDEX;
-                    double studentScale = seed * (klScale + (counted ? ceScale : 0));
-                    if (studentScale == 0 && !kl) continue;
-                    p.expShifted(sc, at, grad, out, vocab, lseS[i]);
-                    p.scale(grad, out, vocab, studentScale);
-                    if (kl) {
-                        p.expShifted(tc, at, scratch, 0, vocab, lseT[i]);
-                        p.addScaled(grad, out, scratch, 0, vocab, -seed * klScale);
-                    }
-                    if (counted) p.add(grad, out + ts[i], -seed * ceScale);
-                }
-            }));
-            return new Tensor[] {p.wrap(grad, n, vocab)};
-        }, student);
+        return Variable.result(
+                value,
+                "vocabLoss",
+                g -> {
+                    double seed = g.item();
+                    A grad = p.alloc(n * vocab);
+                    forEachChunk(
+                            p,
+                            s,
+                            kl ? teacher : null,
+                            chunkElements,
+                            (sc, tc, r0, rows) -> Parallelism.forChunks(rows, grain(vocab), (start, end) -> {
+                                A scratch = kl ? p.alloc(vocab) : null;
+                                for (int r = start; r < end; r++) {
+                                    int i = r0 + r, at = r * vocab, out = i * vocab;
+                                    boolean counted = ce && ts[i] != Functions.IGNORE_INDEX;
+                                    double studentScale = seed * (klScale + (counted ? ceScale : 0));
+                                    if (studentScale == 0 && !kl) continue;
+                                    p.expShifted(sc, at, grad, out, vocab, lseS[i]);
+                                    p.scale(grad, out, vocab, studentScale);
+                                    if (kl) {
+                                        p.expShifted(tc, at, scratch, 0, vocab, lseT[i]);
+                                        p.addScaled(grad, out, scratch, 0, vocab, -seed * klScale);
+                                    }
+                                    if (counted) p.add(grad, out + ts[i], -seed * ceScale);
+                                }
+                            }));
+                    return new Tensor[] {p.wrap(grad, n, vocab)};
+                },
+                student);
     }
 
     /** Checks every target and returns how many are not ignored. */
     private static int checkTargets(int[] targets, int n, int vocab) {
         if (targets == null || targets.length != n) {
-            throw new ShapeException("crossEntropy: logits [" + n + ", " + vocab + "] do not match " + (targets == null ? "no" : String.valueOf(targets.length)) + " targets");
+            throw new ShapeException("crossEntropy: logits [" + n + ", " + vocab + "] do not match "
+                    + (targets == null ? "no" : String.valueOf(targets.length)) + " targets");
         }
         int valid = 0;
         for (int i = 0; i < n; i++) {
             int t = targets[i];
             if (t == Functions.IGNORE_INDEX) continue;
-            if (t < 0 || t >= vocab) throw new IndexOutOfBoundsException("crossEntropy: target " + t + " at row " + i + " out of bounds for vocabulary " + vocab);
+            if (t < 0 || t >= vocab)
+                throw new IndexOutOfBoundsException(
+                        "crossEntropy: target " + t + " at row " + i + " out of bounds for vocabulary " + vocab);
             valid++;
         }
         return valid;
@@ -102,12 +127,17 @@ final class VocabLoss {
     }
 
     /** Copies the student's (and teacher's) rows chunk by chunk and hands each chunk to {@code body}. */
-    private static <A> void forEachChunk(Precision<A> p, Tensor student, Tensor teacher, int chunkElements, ChunkBody<A> body) {
+    private static <A> void forEachChunk(
+            Precision<A> p, Tensor student, Tensor teacher, int chunkElements, ChunkBody<A> body) {
         int n = student.dim(0), vocab = student.dim(1);
         int chunk = Math.max(1, chunkElements / Math.max(1, vocab));
         for (int r0 = 0; r0 < n; r0 += chunk) {
             int rows = Math.min(chunk, n - r0);
-            body.run(p.read(student.slice(0, r0, r0 + rows)), teacher == null ? null : p.read(teacher.slice(0, r0, r0 + rows)), r0, rows);
+            body.run(
+                    p.read(student.slice(0, r0, r0 + rows)),
+                    teacher == null ? null : p.read(teacher.slice(0, r0, r0 + rows)),
+                    r0,
+                    rows);
         }
     }
 

@@ -23,8 +23,11 @@ class BlockAttentionTest {
     /** {@code q, k, v} for the given shape; keys = offset + time. */
     static Tensor[] inputs(long seed, int batch, int kvHeads, int group, int time, int offset, int headDim) {
         int keys = offset + time;
-        return new Tensor[] {TensorGens.random(seed, batch, kvHeads * group, time, headDim), TensorGens.random(seed + 1, batch, kvHeads, keys, headDim),
-            TensorGens.random(seed + 2, batch, kvHeads, keys, headDim)};
+        return new Tensor[] {
+            TensorGens.random(seed, batch, kvHeads * group, time, headDim),
+            TensorGens.random(seed + 1, batch, kvHeads, keys, headDim),
+            TensorGens.random(seed + 2, batch, kvHeads, keys, headDim)
+        };
     }
 
     @Test
@@ -35,11 +38,17 @@ class BlockAttentionTest {
         for (int[] s : shapes) {
             for (int[] b : blocks) {
                 Tensor[] in = inputs(seed++, s[0], s[1], s[2], s[3], s[4], s[5]);
-                Tensor weights = TensorGens.random(seed++, s[0], s[1] * s[2], s[3], s[5]).to(DType.F64);
+                Tensor weights =
+                        TensorGens.random(seed++, s[0], s[1] * s[2], s[3], s[5]).to(DType.F64);
                 int offset = s[4];
-                GradientCheck.Result r = GradientCheck.check(v -> BlockAttention.apply(v[0], v[1], v[2], offset, b[0], b[1])
-                        .mul(Variable.constant(weights)).sum(), in);
-                assertTrue(r.passes(GradientCheck.DEFAULT_TOLERANCE), "blocks " + b[0] + "x" + b[1] + " shape " + java.util.Arrays.toString(s) + ": " + r);
+                GradientCheck.Result r = GradientCheck.check(
+                        v -> BlockAttention.apply(v[0], v[1], v[2], offset, b[0], b[1])
+                                .mul(Variable.constant(weights))
+                                .sum(),
+                        in);
+                assertTrue(
+                        r.passes(GradientCheck.DEFAULT_TOLERANCE),
+                        "blocks " + b[0] + "x" + b[1] + " shape " + java.util.Arrays.toString(s) + ": " + r);
             }
         }
     }
@@ -69,7 +78,8 @@ class BlockAttentionTest {
     @Test
     void publicFunctionIsTheBlockwiseOne() {
         Tensor[] in = inputs(5, 1, 2, 2, 130, 0, 8);
-        Variable out = Functions.causalAttention(Variable.constant(in[0]), Variable.constant(in[1]), Variable.constant(in[2]), 0);
+        Variable out = Functions.causalAttention(
+                Variable.constant(in[0]), Variable.constant(in[1]), Variable.constant(in[2]), 0);
         assertClose(Dense.of(in[0], in[1], in[2], 0, null).out, out.value().toDoubleArray(), "causalAttention");
     }
 
@@ -83,7 +93,8 @@ class BlockAttentionTest {
             Tensor[] one = forwardBackward(in, dOut);
             Parallelism.setThreads(3);
             Tensor[] three = forwardBackward(in, dOut);
-            for (int i = 0; i < one.length; i++) assertArrayEquals(one[i].toFloatArray(), three[i].toFloatArray(), "result " + i);
+            for (int i = 0; i < one.length; i++)
+                assertArrayEquals(one[i].toFloatArray(), three[i].toFloatArray(), "result " + i);
         } finally {
             Parallelism.setThreads(before);
         }
@@ -95,9 +106,19 @@ class BlockAttentionTest {
      */
     @Test
     void longSequencesRunInAHeapSmallerThanOneScoreMatrix() throws Exception {
-        String launcher = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(launcher, "-Xmx32m", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-                LongSequence.class.getName(), "4096").redirectErrorStream(true).start();
+        String launcher =
+                Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(
+                        launcher,
+                        "-Xmx32m",
+                        "--add-modules",
+                        "jdk.incubator.vector",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LongSequence.class.getName(),
+                        "4096")
+                .redirectErrorStream(true)
+                .start();
         String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out");
         assertEquals(0, p.exitValue(), output);
@@ -127,7 +148,9 @@ class BlockAttentionTest {
         assertTrue(expected.length == actual.length, what + ": length");
         for (int i = 0; i < expected.length; i++) {
             double tol = 2e-5 * (1 + Math.abs(expected[i]));
-            assertTrue(Math.abs(expected[i] - actual[i]) <= tol, what + " element " + i + ": expected " + expected[i] + ", got " + actual[i]);
+            assertTrue(
+                    Math.abs(expected[i] - actual[i]) <= tol,
+                    what + " element " + i + ": expected " + expected[i] + ", got " + actual[i]);
         }
     }
 
@@ -143,12 +166,20 @@ class BlockAttentionTest {
         }
 
         static Dense of(Tensor qt, Tensor kt, Tensor vt, int offset, Tensor dOutT) {
-            int batch = qt.dim(0), qHeads = qt.dim(1), time = qt.dim(2), d = qt.dim(3), kvHeads = kt.dim(1), keys = kt.dim(2);
+            int batch = qt.dim(0),
+                    qHeads = qt.dim(1),
+                    time = qt.dim(2),
+                    d = qt.dim(3),
+                    kvHeads = kt.dim(1),
+                    keys = kt.dim(2);
             int group = qHeads / kvHeads;
             double scale = 1 / Math.sqrt(d);
             double[] q = qt.toDoubleArray(), k = kt.toDoubleArray(), v = vt.toDoubleArray();
             double[] g = dOutT == null ? new double[q.length] : dOutT.toDoubleArray();
-            double[] out = new double[q.length], dq = new double[q.length], dk = new double[k.length], dv = new double[v.length];
+            double[] out = new double[q.length],
+                    dq = new double[q.length],
+                    dk = new double[k.length],
+                    dv = new double[v.length];
             for (int b = 0; b < batch; b++) {
                 for (int h = 0; h < qHeads; h++) {
                     int qBase = (b * qHeads + h) * time * d, kvBase = (b * kvHeads + h / group) * keys * d;

@@ -33,10 +33,13 @@ class CompositeGradientTest {
             Variable v = h.matmul(p[o + 3].t()).reshape(1, TIME, KV_HEADS, headDim);
             q = Functions.rope(q, 0, 10000, RopeLayout.INTERLEAVED).permute(0, 2, 1, 3);
             k = Functions.rope(k, 0, 10000, RopeLayout.INTERLEAVED).permute(0, 2, 1, 3);
-            Variable att = Functions.causalAttention(q, k, v.permute(0, 2, 1, 3), 0).permute(0, 2, 1, 3).reshape(1, TIME, DIM);
+            Variable att = Functions.causalAttention(q, k, v.permute(0, 2, 1, 3), 0)
+                    .permute(0, 2, 1, 3)
+                    .reshape(1, TIME, DIM);
             x = x.add(att.matmul(p[o + 4].t()));
             Variable h2 = x.rmsNorm(p[o + 5], 1e-5);
-            Variable mlp = Functions.swiglu(h2.matmul(p[o + 6].t()), h2.matmul(p[o + 7].t())).matmul(p[o + 8].t());
+            Variable mlp = Functions.swiglu(h2.matmul(p[o + 6].t()), h2.matmul(p[o + 7].t()))
+                    .matmul(p[o + 8].t());
             x = x.add(mlp);
         }
         Variable logits = x.rmsNorm(p[19], 1e-5).matmul(p[0].t()).reshape(TIME, VOCAB);
@@ -73,7 +76,8 @@ class CompositeGradientTest {
         Tensor ys = Tensor.of(new float[] {0, 1, 1, 0}, 4, 1);
         Variable w1 = Variable.parameter(TensorGens.random(3, 8, 2)), b1 = Variable.parameter(Tensor.zeros(8));
         Variable w2 = Variable.parameter(TensorGens.random(4, 1, 8).mul(0.5)), b2 = Variable.parameter(Tensor.zeros(1));
-        AdamW opt = new AdamW(List.of(ParamGroup.of(List.of(w1, b1, w2, b2), 0)), LrSchedule.constant(0.05), 0.9, 0.999, 1e-8);
+        AdamW opt = new AdamW(
+                List.of(ParamGroup.of(List.of(w1, b1, w2, b2), 0)), LrSchedule.constant(0.05), 0.9, 0.999, 1e-8);
         double loss = Double.NaN;
         for (int step = 0; step < 500; step++) {
             opt.zeroGrad();

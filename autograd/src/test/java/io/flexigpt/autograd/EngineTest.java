@@ -103,10 +103,12 @@ class EngineTest {
     @Test
     void gradientCheckDetectsAWrongBackward() {
         // an op that computes x^2 but claims the derivative is x (half the truth)
-        java.util.function.Function<Variable[], Variable> wrong = v -> Variable.result(v[0].value().square(), "wrongSquare",
-                g -> new Tensor[] {g.mul(v[0].value())}, v[0]).sum();
+        java.util.function.Function<Variable[], Variable> wrong = v -> Variable.result(
+                        v[0].value().square(), "wrongSquare", g -> new Tensor[] {g.mul(v[0].value())}, v[0])
+                .sum();
         GradientCheck.Result r = GradientCheck.check(wrong, Tensor.of(new float[] {0.5f, -1.5f, 2f}, 3));
         assertFalse(r.passes(GradientCheck.DEFAULT_TOLERANCE), r.toString());
-        assertThrows(AssertionError.class, () -> GradientCheck.assertGradientsMatch(wrong, Tensor.of(new float[] {1f}, 1)));
+        assertThrows(
+                AssertionError.class, () -> GradientCheck.assertGradientsMatch(wrong, Tensor.of(new float[] {1f}, 1)));
     }
 }

@@ -47,9 +47,15 @@ class VocabLossTest {
             Tensor teacher = rand(seed++, 2, rows, vocab).to(DType.F64);
             int[] ts = targets(seed++, rows, vocab);
             Tensor logits = rand(seed++, 1, rows, vocab);
-            assertPasses(GradientCheck.check(v -> VocabLoss.apply(v[0], null, ts, 0, 1, chunk), logits), "cross-entropy, chunk " + chunk);
-            assertPasses(GradientCheck.check(v -> VocabLoss.apply(v[0], teacher, null, 1, 0, chunk), logits), "KL, chunk " + chunk);
-            assertPasses(GradientCheck.check(v -> VocabLoss.apply(v[0], teacher, ts, 0.7, 0.3, chunk), logits), "KL + CE, chunk " + chunk);
+            assertPasses(
+                    GradientCheck.check(v -> VocabLoss.apply(v[0], null, ts, 0, 1, chunk), logits),
+                    "cross-entropy, chunk " + chunk);
+            assertPasses(
+                    GradientCheck.check(v -> VocabLoss.apply(v[0], teacher, null, 1, 0, chunk), logits),
+                    "KL, chunk " + chunk);
+            assertPasses(
+                    GradientCheck.check(v -> VocabLoss.apply(v[0], teacher, ts, 0.7, 0.3, chunk), logits),
+                    "KL + CE, chunk " + chunk);
         }
     }
 
@@ -70,7 +76,8 @@ class VocabLossTest {
                 String where = "chunk " + chunk + ", weights KL " + w[0] + " CE " + w[1];
                 assertEquals(ref.loss, loss.value().item(), 1e-5 * (1 + Math.abs(ref.loss)), where + " loss");
                 double[] g = x.grad().toDoubleArray();
-                for (int i = 0; i < g.length; i++) assertEquals(ref.grad[i], g[i], 1e-7 + 1e-5 * Math.abs(ref.grad[i]), where + " gradient " + i);
+                for (int i = 0; i < g.length; i++)
+                    assertEquals(ref.grad[i], g[i], 1e-7 + 1e-5 * Math.abs(ref.grad[i]), where + " gradient " + i);
             }
         }
     }
@@ -80,9 +87,22 @@ class VocabLossTest {
         int rows = 9, vocab = 50;
         Tensor logits = rand(3, 3, rows, vocab), teacher = rand(4, 3, rows, vocab);
         int[] ts = targets(5, rows, vocab);
-        assertEquals(Naive.of(logits, teacher, ts, 0, 1).loss, Functions.crossEntropy(Variable.constant(logits), ts).value().item(), 1e-5);
-        assertEquals(Naive.of(logits, teacher, ts, 1, 0).loss, Functions.klDivergence(Variable.constant(logits), teacher).value().item(), 1e-5);
-        assertEquals(Naive.of(logits, teacher, ts, 2, 3).loss, Functions.distillation(Variable.constant(logits), teacher, ts, 2, 3).value().item(), 1e-4);
+        assertEquals(
+                Naive.of(logits, teacher, ts, 0, 1).loss,
+                Functions.crossEntropy(Variable.constant(logits), ts).value().item(),
+                1e-5);
+        assertEquals(
+                Naive.of(logits, teacher, ts, 1, 0).loss,
+                Functions.klDivergence(Variable.constant(logits), teacher)
+                        .value()
+                        .item(),
+                1e-5);
+        assertEquals(
+                Naive.of(logits, teacher, ts, 2, 3).loss,
+                Functions.distillation(Variable.constant(logits), teacher, ts, 2, 3)
+                        .value()
+                        .item(),
+                1e-4);
     }
 
     @Test
@@ -132,9 +152,20 @@ class VocabLossTest {
      */
     @Test
     void largeVocabulariesRunInAHeapOfAFewLogitTensors() throws Exception {
-        String launcher = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(launcher, "-Xmx96m", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-                LargeVocabulary.class.getName(), "256", "16384").redirectErrorStream(true).start();
+        String launcher =
+                Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(
+                        launcher,
+                        "-Xmx96m",
+                        "--add-modules",
+                        "jdk.incubator.vector",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LargeVocabulary.class.getName(),
+                        "256",
+                        "16384")
+                .redirectErrorStream(true)
+                .start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out");
         assertEquals(0, p.exitValue(), output);
@@ -149,7 +180,8 @@ class VocabLossTest {
             Variable loss = Functions.klDivergence(student, rand(2, 4, rows, vocab));
             loss.backward();
             double kl = loss.value().item(), sum = student.grad().sum();
-            if (!(kl > 0) || !Double.isFinite(kl) || !Double.isFinite(sum)) throw new AssertionError("KL " + kl + ", gradient sum " + sum);
+            if (!(kl > 0) || !Double.isFinite(kl) || !Double.isFinite(sum))
+                throw new AssertionError("KL " + kl + ", gradient sum " + sum);
             System.out.println("finite KL and gradient: " + loss.value().item());
         }
     }
@@ -172,7 +204,8 @@ class VocabLossTest {
                     double ps = Math.exp(ls[j]), pt = Math.exp(lt[j]);
                     kl += pt * (lt[j] - ls[j]);
                     grad[i * vocab + j] += klWeight / n * (ps - pt);
-                    if (targets[i] != Functions.IGNORE_INDEX) grad[i * vocab + j] += ceWeight / valid * (ps - (j == targets[i] ? 1 : 0));
+                    if (targets[i] != Functions.IGNORE_INDEX)
+                        grad[i * vocab + j] += ceWeight / valid * (ps - (j == targets[i] ? 1 : 0));
                 }
                 if (targets[i] != Functions.IGNORE_INDEX) ce -= ls[targets[i]];
             }

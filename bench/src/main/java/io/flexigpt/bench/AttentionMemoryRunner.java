@@ -33,13 +33,19 @@ public final class AttentionMemoryRunner {
             lengths = new int[args.length - 1];
             for (int i = 1; i < args.length; i++) lengths[i - 1] = Integer.parseInt(args[i]);
         }
-        System.out.printf(Locale.ROOT, "threads %d, max heap %d MB%n", Parallelism.threads(), Runtime.getRuntime().maxMemory() >> 20);
+        System.out.printf(
+                Locale.ROOT,
+                "threads %d, max heap %d MB%n",
+                Parallelism.threads(),
+                Runtime.getRuntime().maxMemory() >> 20);
         for (int t : lengths) run(t, reps);
     }
 
     private static void run(int time, int reps) {
         Rng rng = new Rng(7);
-        Tensor q = rng.normal(0, 1, 1, HEADS, time, HEAD_DIM), k = rng.normal(0, 1, 1, KV_HEADS, time, HEAD_DIM), v = rng.normal(0, 1, 1, KV_HEADS, time, HEAD_DIM);
+        Tensor q = rng.normal(0, 1, 1, HEADS, time, HEAD_DIM),
+                k = rng.normal(0, 1, 1, KV_HEADS, time, HEAD_DIM),
+                v = rng.normal(0, 1, 1, KV_HEADS, time, HEAD_DIM);
         Tensor seed = rng.normal(0, 1, 1, HEADS, time, HEAD_DIM);
         for (int w = 0; w < WARMUP_CALLS; w++) step(q, k, v, seed);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -56,8 +62,17 @@ public final class AttentionMemoryRunner {
             peak = Math.max(peak, HeapProbe.peakHeap() - heapBefore);
             bestMs = Math.min(bestMs, ms);
         }
-        System.out.printf(Locale.ROOT, "T=%d heads=%d kvHeads=%d headDim=%d: forward+backward best of %d %.1f ms, allocated %.1f MB per call, peak heap above baseline %.1f MB%n",
-                time, HEADS, KV_HEADS, HEAD_DIM, reps, bestMs, allocated / 1e6, peak / 1e6);
+        System.out.printf(
+                Locale.ROOT,
+                "T=%d heads=%d kvHeads=%d headDim=%d: forward+backward best of %d %.1f ms, allocated %.1f MB per call, peak heap above baseline %.1f MB%n",
+                time,
+                HEADS,
+                KV_HEADS,
+                HEAD_DIM,
+                reps,
+                bestMs,
+                allocated / 1e6,
+                peak / 1e6);
     }
 
     private static double step(Tensor q, Tensor k, Tensor v, Tensor seed) {

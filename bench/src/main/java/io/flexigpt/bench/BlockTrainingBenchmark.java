@@ -18,7 +18,9 @@ import org.openjdk.jmh.annotations.*;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class BlockTrainingBenchmark {
     @Param({"1", "2"})
     int threads;
@@ -29,7 +31,15 @@ public class BlockTrainingBenchmark {
     @Setup
     public void setup() {
         Parallelism.setThreads(threads);
-        LlamaConfig config = LlamaConfig.builder().dim(256).layers(1).heads(8).hiddenDim(688).vocabSize(512).maxSeqLen(256).tiedEmbeddings(true).build();
+        LlamaConfig config = LlamaConfig.builder()
+                .dim(256)
+                .layers(1)
+                .heads(8)
+                .hiddenDim(688)
+                .vocabSize(512)
+                .maxSeqLen(256)
+                .tiedEmbeddings(true)
+                .build();
         block = LlamaModel.random(config, 1).blocks().get(0);
         input = Variable.parameter(new Rng(2).normal(0, 1, 1, 256, 256));
     }

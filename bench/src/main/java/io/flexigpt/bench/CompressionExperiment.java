@@ -10,6 +10,7 @@ import io.flexigpt.compress.RankSpec;
 import io.flexigpt.compress.RecoverySettings;
 import io.flexigpt.compress.TextSplit;
 import io.flexigpt.eval.report.MarkdownTable;
+import io.flexigpt.io.AtomicFiles;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.io.Checkpoints;
@@ -20,7 +21,6 @@ import io.flexigpt.nn.train.LossFunction;
 import io.flexigpt.nn.train.TokenDataset;
 import io.flexigpt.nn.train.TrainConfig;
 import io.flexigpt.nn.train.Trainer;
-import io.flexigpt.io.AtomicFiles;
 import io.flexigpt.tensor.io.StoredType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -65,21 +65,47 @@ public final class CompressionExperiment {
         TextSplit split = TextSplit.withTestText(trainText, TextSplit.END_OF_TEXT, testText);
         TokenDataset recoveryData = split.recoveryData(tok);
         int steps = Integer.getInteger("recovery.steps", 1000);
-        Protocol.Settings protocol = new Protocol.Settings(new RecoverySettings(steps, BATCH, SEQ, RecoverySettings.DEFAULT_LR, 0),
-                RecoverySettings.LR_GRID, Integer.getInteger("trial.steps", 200), Integer.getInteger("seeds", 3), SEQ);
+        Protocol.Settings protocol = new Protocol.Settings(
+                new RecoverySettings(steps, BATCH, SEQ, RecoverySettings.DEFAULT_LR, 0),
+                RecoverySettings.LR_GRID,
+                Integer.getInteger("trial.steps", 200),
+                Integer.getInteger("seeds", 3),
+                SEQ);
         String only = System.getProperty("only", "stories260K,teacher8,deep16,extension");
-        System.out.printf(Locale.ROOT, "protocol: %d train / %d validation documents, test = first %,d characters of tinystories_val_head;%n"
-                + "recovery %d steps x %d x %d per seed, %d seeds, peak lr from %s on validation (%d-step trials)%n",
-                split.train().size(), split.validation().size(), testText.length(), steps, BATCH, SEQ, protocol.seeds(),
-                java.util.Arrays.toString(protocol.grid()), protocol.trialSteps());
+        System.out.printf(
+                Locale.ROOT,
+                "protocol: %d train / %d validation documents, test = first %,d characters of tinystories_val_head;%n"
+                        + "recovery %d steps x %d x %d per seed, %d seeds, peak lr from %s on validation (%d-step trials)%n",
+                split.train().size(),
+                split.validation().size(),
+                testText.length(),
+                steps,
+                BATCH,
+                SEQ,
+                protocol.seeds(),
+                java.util.Arrays.toString(protocol.grid()),
+                protocol.trialSteps());
         Protocol.RunStore store = new TsvStore(work.resolve("runs.tsv"));
-        MarkdownTable md = new MarkdownTable().left("model").right("pruned").left("method").right("peak lr").right("test ppl (mean ± sd)").right("seeds")
-                .right("stored").right("stored, merged").right("trainable").right("compute/token").right("s/run");
+        MarkdownTable md = new MarkdownTable()
+                .left("model")
+                .right("pruned")
+                .left("method")
+                .right("peak lr")
+                .right("test ppl (mean ± sd)")
+                .right("seeds")
+                .right("stored")
+                .right("stored, merged")
+                .right("trainable")
+                .right("compute/token")
+                .right("s/run");
         long t0 = System.nanoTime();
-        LlamaModel stories = LlamaModel.fromCheckpoint(Checkpoints.load(data.resolve("models/stories260K/stories260K.bin")));
-        if (only.contains("stories260K")) section(md, "stories260K", stories, 0.4, recoveryData, split, tok, protocol, store);
+        LlamaModel stories =
+                LlamaModel.fromCheckpoint(Checkpoints.load(data.resolve("models/stories260K/stories260K.bin")));
+        if (only.contains("stories260K"))
+            section(md, "stories260K", stories, 0.4, recoveryData, split, tok, protocol, store);
         if (only.contains("teacher8") || only.contains("extension")) {
-            LlamaModel teacher8 = teacher(work.resolve("teacher"), 8, Integer.getInteger("teacher.steps", 3000), recoveryData);
+            LlamaModel teacher8 =
+                    teacher(work.resolve("teacher"), 8, Integer.getInteger("teacher.steps", 3000), recoveryData);
             if (only.contains("teacher8")) {
                 section(md, "teacher8", teacher8, 0.25, recoveryData, split, tok, protocol, store);
                 section(md, "teacher8", teacher8, 0.375, recoveryData, split, tok, protocol, store);
@@ -87,7 +113,8 @@ public final class CompressionExperiment {
             if (only.contains("extension")) extension(md, teacher8, recoveryData, split, tok, protocol, store);
         }
         if (only.contains("deep16")) {
-            LlamaModel deep = teacher(work.resolve("teacher-deep16"), 16, Integer.getInteger("deep.steps", 3000), recoveryData);
+            LlamaModel deep =
+                    teacher(work.resolve("teacher-deep16"), 16, Integer.getInteger("deep.steps", 3000), recoveryData);
             section(md, "deep16", deep, 0.25, recoveryData, split, tok, protocol, store);
             section(md, "deep16", deep, 0.5, recoveryData, split, tok, protocol, store);
         }
@@ -98,13 +125,43 @@ public final class CompressionExperiment {
     }
 
     /** Every method at one rate on one model, as rows of {@code md}. */
-    static void section(MarkdownTable md, String name, LlamaModel teacher, double rate, TokenDataset data, TextSplit split, Tokenizer tok,
-                        Protocol.Settings protocol, Protocol.RunStore store) throws IOException {
-        CompressionPipeline pipeline = CompressionPipeline.prepare(teacher, data, 32, new HeldOutText(tok, split.test(), SEQ));
+    static void section(
+            MarkdownTable md,
+            String name,
+            LlamaModel teacher,
+            double rate,
+            TokenDataset data,
+            TextSplit split,
+            Tokenizer tok,
+            Protocol.Settings protocol,
+            Protocol.RunStore store)
+            throws IOException {
+        CompressionPipeline pipeline =
+                CompressionPipeline.prepare(teacher, data, 32, new HeldOutText(tok, split.test(), SEQ));
         String key = name + "@" + rate;
-        row(md, name, Protocol.evaluate(key, new Protocol.Candidate("teacher", 0, seed -> teacher, null), data, split.test(), tok, protocol, store));
+        row(
+                md,
+                name,
+                Protocol.evaluate(
+                        key,
+                        new Protocol.Candidate("teacher", 0, seed -> teacher, null),
+                        data,
+                        split.test(),
+                        tok,
+                        protocol,
+                        store));
         for (CompressionMethod m : methods()) {
-            row(md, name, Protocol.evaluate(key, Protocol.Candidate.of(pipeline, m, rate, RANK), data, split.test(), tok, protocol, store));
+            row(
+                    md,
+                    name,
+                    Protocol.evaluate(
+                            key,
+                            Protocol.Candidate.of(pipeline, m, rate, RANK),
+                            data,
+                            split.test(),
+                            tok,
+                            protocol,
+                            store));
         }
     }
 
@@ -118,14 +175,47 @@ public final class CompressionExperiment {
     }
 
     /** The 8-block teacher grown by 25% more shared blocks, against the teacher trained on the same tokens; both on cross-entropy, both tuned. */
-    static void extension(MarkdownTable md, LlamaModel teacher, TokenDataset data, TextSplit split, Tokenizer tok, Protocol.Settings protocol,
-                          Protocol.RunStore store) throws IOException {
+    static void extension(
+            MarkdownTable md,
+            LlamaModel teacher,
+            TokenDataset data,
+            TextSplit split,
+            Tokenizer tok,
+            Protocol.Settings protocol,
+            Protocol.RunStore store)
+            throws IOException {
         int blocks = teacher.blocks().size(), extra = Math.max(1, blocks / 4);
         int[] after = Extension.evenlySpaced(blocks, extra);
-        row(md, "teacher8", Protocol.evaluate("extension", new Protocol.Candidate("extension: +" + extra + " shared blocks", 0,
-                seed -> Extension.extend(teacher, after, RANK, seed), LossFunction.crossEntropy()), data, split.test(), tok, protocol, store));
-        row(md, "teacher8", Protocol.evaluate("extension", new Protocol.Candidate("continued training of the teacher", 0,
-                seed -> ownCopy(teacher), LossFunction.crossEntropy()), data, split.test(), tok, protocol, store));
+        row(
+                md,
+                "teacher8",
+                Protocol.evaluate(
+                        "extension",
+                        new Protocol.Candidate(
+                                "extension: +" + extra + " shared blocks",
+                                0,
+                                seed -> Extension.extend(teacher, after, RANK, seed),
+                                LossFunction.crossEntropy()),
+                        data,
+                        split.test(),
+                        tok,
+                        protocol,
+                        store));
+        row(
+                md,
+                "teacher8",
+                Protocol.evaluate(
+                        "extension",
+                        new Protocol.Candidate(
+                                "continued training of the teacher",
+                                0,
+                                seed -> ownCopy(teacher),
+                                LossFunction.crossEntropy()),
+                        data,
+                        split.test(),
+                        tok,
+                        protocol,
+                        store));
     }
 
     /** A trainable model with copies of all of {@code teacher}'s weights (training it leaves the teacher alone). */
@@ -140,29 +230,71 @@ public final class CompressionExperiment {
     /** Adds {@code r} to {@code md} and prints it. */
     static void row(MarkdownTable md, String model, Protocol.Row r) {
         ParameterAccount a = r.account();
-        String merged = r.label().startsWith("drop + LoRA") ? String.format(Locale.ROOT, "%,d", a.stored() - a.adapters()) : "—";
+        String merged = r.label().startsWith("drop + LoRA")
+                ? String.format(Locale.ROOT, "%,d", a.stored() - a.adapters())
+                : "—";
         String lr = Double.isNaN(r.lr()) ? "—" : String.format(Locale.ROOT, "%.0e", r.lr());
-        System.out.println(md.row(model, String.format(Locale.ROOT, "%.1f%%", 100 * r.blockFraction()), r.label(), lr,
-                String.format(Locale.ROOT, "%.3f ± %.3f", r.mean(), r.sd()), r.runs().size(), String.format(Locale.ROOT, "%,d", a.stored()), merged,
-                String.format(Locale.ROOT, "%,d", a.trainable()), String.format(Locale.ROOT, "%,d", a.computePerToken()),
+        System.out.println(md.row(
+                model,
+                String.format(Locale.ROOT, "%.1f%%", 100 * r.blockFraction()),
+                r.label(),
+                lr,
+                String.format(Locale.ROOT, "%.3f ± %.3f", r.mean(), r.sd()),
+                r.runs().size(),
+                String.format(Locale.ROOT, "%,d", a.stored()),
+                merged,
+                String.format(Locale.ROOT, "%,d", a.trainable()),
+                String.format(Locale.ROOT, "%,d", a.computePerToken()),
                 String.format(Locale.ROOT, "%.0f", r.meanSeconds())));
     }
 
     /** An in-house teacher of dim 128 with {@code layers} blocks trained on the recovery documents; cached in {@code dir}. */
     static LlamaModel teacher(Path dir, int layers, int steps, TokenDataset train) throws IOException {
         if (Files.exists(dir.resolve("config.json"))) return LlamaModel.fromCheckpoint(HfCheckpoint.read(dir));
-        LlamaConfig cfg = LlamaConfig.builder().dim(128).layers(layers).heads(4).hiddenDim(344).vocabSize(512).maxSeqLen(256).tiedEmbeddings(true).build();
+        LlamaConfig cfg = LlamaConfig.builder()
+                .dim(128)
+                .layers(layers)
+                .heads(4)
+                .hiddenDim(344)
+                .vocabSize(512)
+                .maxSeqLen(256)
+                .tiedEmbeddings(true)
+                .build();
         LlamaModel model = LlamaModel.random(cfg, 2025);
-        TrainConfig tc = TrainConfig.builder().steps(steps).batchSize(16).seqLen(SEQ).lr(2e-3).minLr(2e-4).warmupSteps(steps / 20).weightDecay(0.1)
-                .evalEvery(steps / 10).evalWindows(64).checkpointEvery(250).seed(7).build();
+        TrainConfig tc = TrainConfig.builder()
+                .steps(steps)
+                .batchSize(16)
+                .seqLen(SEQ)
+                .lr(2e-3)
+                .minLr(2e-4)
+                .warmupSteps(steps / 20)
+                .weightDecay(0.1)
+                .evalEvery(steps / 10)
+                .evalWindows(64)
+                .checkpointEvery(250)
+                .seed(7)
+                .build();
         long t0 = System.nanoTime();
         Path checkpoint = dir.resolveSibling(dir.getFileName() + "-train.safetensors");
-        new Trainer(model, train, tc, LossFunction.crossEntropy(), checkpoint, new io.flexigpt.nn.train.TrainingListener() {
-            @Override
-            public void onEval(int step, double loss) {
-                System.out.printf(Locale.ROOT, "%s step %d validation loss %.4f (%.0f s)%n", dir.getFileName(), step, loss, (System.nanoTime() - t0) / 1e9);
-            }
-        }).run();
+        new Trainer(
+                        model,
+                        train,
+                        tc,
+                        LossFunction.crossEntropy(),
+                        checkpoint,
+                        new io.flexigpt.nn.train.TrainingListener() {
+                            @Override
+                            public void onEval(int step, double loss) {
+                                System.out.printf(
+                                        Locale.ROOT,
+                                        "%s step %d validation loss %.4f (%.0f s)%n",
+                                        dir.getFileName(),
+                                        step,
+                                        loss,
+                                        (System.nanoTime() - t0) / 1e9);
+                            }
+                        })
+                .run();
         HfCheckpoint.write(dir, model.toCheckpoint(), StoredType.F32);
         Files.deleteIfExists(checkpoint);
         return model;

@@ -23,7 +23,9 @@ import org.openjdk.jmh.annotations.*;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class DeviceForwardBenchmark {
     @Param({"model", "cpu", "opencl"})
     String backend;
@@ -34,7 +36,8 @@ public class DeviceForwardBenchmark {
 
     @Setup
     public void setup() throws Exception {
-        LlamaModel llama = LlamaModel.fromCheckpoint(Checkpoints.load(Paths.get(System.getProperty("flexigpt.data", "../shared/data"), "models/stories260K/stories260K.bin")));
+        LlamaModel llama = LlamaModel.fromCheckpoint(Checkpoints.load(Paths.get(
+                System.getProperty("flexigpt.data", "../shared/data"), "models/stories260K/stories260K.bin")));
         for (int i = 0; i < tokens.length; i++) tokens[i] = (i * 37 + 1) % 512;
         model = llama;
         if (!backend.equals("model")) {

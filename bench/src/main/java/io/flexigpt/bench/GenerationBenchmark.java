@@ -20,7 +20,9 @@ import org.openjdk.jmh.annotations.*;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class GenerationBenchmark {
     @Param({"1", "2"})
     int threads;
@@ -31,7 +33,8 @@ public class GenerationBenchmark {
     public void setup() throws Exception {
         Parallelism.setThreads(threads);
         Path data = Paths.get(System.getProperty("flexigpt.data", "../shared/data"));
-        LlamaModel model = LlamaModel.fromCheckpoint(Checkpoints.load(data.resolve("models/stories260K/stories260K.bin")));
+        LlamaModel model =
+                LlamaModel.fromCheckpoint(Checkpoints.load(data.resolve("models/stories260K/stories260K.bin")));
         generator = new Generator(model);
     }
 

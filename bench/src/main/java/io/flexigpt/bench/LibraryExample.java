@@ -38,9 +38,12 @@ public final class LibraryExample {
         TokenDataset data = TextSplit.of(Files.readString(Path.of(args[1]))).recoveryData(tok);
         CalibrationData calibration = CalibrationData.sample(data.train(), 32, 128, 8, 11);
         double[] importance = new BlockInfluence().score(model, calibration);
-        CompressionResult small = CompressionMethod.FLEXIGPT.apply(model, importance, calibration, 0.3, RankSpec.of(8), CompressionMethod.DEFAULT_SEED);
-        RecoverySettings recovery = RecoverySettings.ofTokens(RecoverySettings.DEFAULT_TOKENS, 8, 128, RecoverySettings.DEFAULT_LR, 42);
-        Recovery.trainer(small.model(), data, recovery, Recovery.distillation(model, 1, 1), null, null).run();
+        CompressionResult small = CompressionMethod.FLEXIGPT.apply(
+                model, importance, calibration, 0.3, RankSpec.of(8), CompressionMethod.DEFAULT_SEED);
+        RecoverySettings recovery =
+                RecoverySettings.ofTokens(RecoverySettings.DEFAULT_TOKENS, 8, 128, RecoverySettings.DEFAULT_LR, 42);
+        Recovery.trainer(small.model(), data, recovery, Recovery.distillation(model, 1, 1), null, null)
+                .run();
         CompressedModels.save(Path.of(args[2]), small.model(), "flexigpt");
     }
 }

@@ -42,8 +42,18 @@ public final class LossHeadMemoryRunner {
             allocated = Math.min(allocated, HeapProbe.allocatedBytes(threads) - before);
             peak = Math.max(peak, HeapProbe.peakHeap() - base);
         }
-        System.out.printf(Locale.ROOT, "threads %d, logits %d x %d (%.0f MB each): %s forward+backward best of %d %.1f ms, allocated %.1f MB per call, peak heap above baseline %.1f MB%n",
-                Parallelism.threads(), rows, vocab, 4.0 * rows * vocab / 1e6, FUSED == null ? "KL + CE" : "fused KL + CE", reps, best, allocated / 1e6, peak / 1e6);
+        System.out.printf(
+                Locale.ROOT,
+                "threads %d, logits %d x %d (%.0f MB each): %s forward+backward best of %d %.1f ms, allocated %.1f MB per call, peak heap above baseline %.1f MB%n",
+                Parallelism.threads(),
+                rows,
+                vocab,
+                4.0 * rows * vocab / 1e6,
+                FUSED == null ? "KL + CE" : "fused KL + CE",
+                reps,
+                best,
+                allocated / 1e6,
+                peak / 1e6);
     }
 
     /** {@code Functions.distillation} where this version has it (the fused head), else the two separate heads. */
@@ -51,7 +61,8 @@ public final class LossHeadMemoryRunner {
 
     private static java.lang.reflect.Method fused() {
         try {
-            return Functions.class.getMethod("distillation", Variable.class, Tensor.class, int[].class, double.class, double.class);
+            return Functions.class.getMethod(
+                    "distillation", Variable.class, Tensor.class, int[].class, double.class, double.class);
         } catch (NoSuchMethodException e) {
             return null;
         }

@@ -33,8 +33,19 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class MatmulBenchmark {
-    @Param({"256x256x256", "512x512x512", "1024x1024x1024", "2048x2048x2048",
-            "256x64x64", "256x64x172", "256x172x64", "1x4096x4096", "1x4096x4096:ABt", "256x256x64:AtB", "256x256x64:ABt"})
+    @Param({
+        "256x256x256",
+        "512x512x512",
+        "1024x1024x1024",
+        "2048x2048x2048",
+        "256x64x64",
+        "256x64x172",
+        "256x172x64",
+        "1x4096x4096",
+        "1x4096x4096:ABt",
+        "256x256x64:AtB",
+        "256x256x64:ABt"
+    })
     public String shape;
 
     @Param({"1", "2"})

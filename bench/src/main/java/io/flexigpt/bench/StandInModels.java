@@ -1,11 +1,11 @@
 package io.flexigpt.bench;
 
+import io.flexigpt.io.AtomicFiles;
+import io.flexigpt.io.Json;
 import io.flexigpt.nn.HfNames;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.tensor.Rng;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.io.AtomicFiles;
-import io.flexigpt.io.Json;
 import io.flexigpt.tensor.io.SafeTensorsWriter;
 import io.flexigpt.tensor.io.StoredType;
 import java.io.IOException;
@@ -33,8 +33,20 @@ import java.util.Map;
  */
 public final class StandInModels {
     /** One published model's shape and the config.json fields that describe it. */
-    record Shape(String name, int hidden, int intermediate, int layers, int heads, int kvHeads, int vocab, boolean tied,
-                 double ropeTheta, int maxPositions, double rmsEps, int bos, int eos) {
+    record Shape(
+            String name,
+            int hidden,
+            int intermediate,
+            int layers,
+            int heads,
+            int kvHeads,
+            int vocab,
+            boolean tied,
+            double ropeTheta,
+            int maxPositions,
+            double rmsEps,
+            int bos,
+            int eos) {
         String configJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("architectures", List.of("LlamaForCausalLM"));
@@ -63,32 +75,48 @@ public final class StandInModels {
 
         /** Tensor names and shapes in Hugging Face order. */
         Map<String, int[]> tensors() {
-            return HfNames.shapes(LlamaConfig.builder().dim(hidden).layers(layers).heads(heads).kvHeads(kvHeads).hiddenDim(intermediate)
-                    .vocabSize(vocab).maxSeqLen(maxPositions).ropeTheta((float) ropeTheta).normEps((float) rmsEps).tiedEmbeddings(tied).build());
+            return HfNames.shapes(LlamaConfig.builder()
+                    .dim(hidden)
+                    .layers(layers)
+                    .heads(heads)
+                    .kvHeads(kvHeads)
+                    .hiddenDim(intermediate)
+                    .vocabSize(vocab)
+                    .maxSeqLen(maxPositions)
+                    .ropeTheta((float) ropeTheta)
+                    .normEps((float) rmsEps)
+                    .tiedEmbeddings(tied)
+                    .build());
         }
     }
 
     static final Map<String, Shape> SHAPES = Map.of(
             "smollm2-135m", new Shape("smollm2-135m", 576, 1536, 30, 9, 3, 49152, true, 100000.0, 8192, 1e-5, 0, 0),
             "smollm2-360m", new Shape("smollm2-360m", 960, 2560, 32, 15, 5, 49152, true, 100000.0, 8192, 1e-5, 0, 0),
-            "tinyllama-1.1b", new Shape("tinyllama-1.1b", 2048, 5632, 22, 32, 4, 32000, false, 10000.0, 2048, 1e-5, 1, 2));
+            "tinyllama-1.1b",
+                    new Shape("tinyllama-1.1b", 2048, 5632, 22, 32, 4, 32000, false, 10000.0, 2048, 1e-5, 1, 2));
 
     static final long DEFAULT_SHARD_BYTES = 2_000_000_000L;
 
     public static void main(String[] args) throws IOException {
         if (args.length < 3) {
-            System.err.println("usage: StandInModels SHAPE OUT_DIR TOKENIZER_JSON [--shard-bytes N] [--seed N]; SHAPE is one of " + SHAPES.keySet());
+            System.err.println(
+                    "usage: StandInModels SHAPE OUT_DIR TOKENIZER_JSON [--shard-bytes N] [--seed N]; SHAPE is one of "
+                            + SHAPES.keySet());
             System.exit(2);
         }
         Shape shape = SHAPES.get(args[0]);
-        if (shape == null) throw new IllegalArgumentException("unknown shape '" + args[0] + "', expected one of " + SHAPES.keySet());
+        if (shape == null)
+            throw new IllegalArgumentException("unknown shape '" + args[0] + "', expected one of " + SHAPES.keySet());
         long shardBytes = DEFAULT_SHARD_BYTES, seed = 1;
         for (int i = 3; i < args.length; i += 2) {
             if (i + 1 >= args.length) throw new IllegalArgumentException(args[i] + " needs a value");
             switch (args[i]) {
                 case "--shard-bytes" -> shardBytes = Long.parseLong(args[i + 1]);
                 case "--seed" -> seed = Long.parseLong(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (expected --shard-bytes or --seed)");
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown option " + args[i] + " (expected --shard-bytes or --seed)");
             }
         }
         long start = System.nanoTime();

@@ -22,7 +22,9 @@ import org.openjdk.jmh.annotations.*;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 3, time = 5)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class TrainingBenchmark {
     static final int BATCH = 4, SEQ = 256, VOCAB = 512;
 
@@ -37,7 +39,15 @@ public class TrainingBenchmark {
     @Setup
     public void setup() {
         Parallelism.setThreads(threads);
-        LlamaConfig config = LlamaConfig.builder().dim(256).layers(8).heads(8).hiddenDim(688).vocabSize(VOCAB).maxSeqLen(SEQ).tiedEmbeddings(true).build();
+        LlamaConfig config = LlamaConfig.builder()
+                .dim(256)
+                .layers(8)
+                .heads(8)
+                .hiddenDim(688)
+                .vocabSize(VOCAB)
+                .maxSeqLen(SEQ)
+                .tiedEmbeddings(true)
+                .build();
         model = LlamaModel.random(config, 1);
         optimizer = new AdamW(List.of(ParamGroup.of(model.parameters(), 0.01)), LrSchedule.constant(1e-4));
         inputs = new int[BATCH][SEQ];

@@ -18,7 +18,9 @@ final class ChatTemplates {
 
     /** A recognised template family, with the token that ends a turn. */
     enum Family {
-        LLAMA3("<|eot_id|>"), CHATML("<|im_end|>"), GEMMA("<end_of_turn>");
+        LLAMA3("<|eot_id|>"),
+        CHATML("<|im_end|>"),
+        GEMMA("<end_of_turn>");
 
         final String endOfTurn;
 
@@ -48,10 +50,13 @@ final class ChatTemplates {
             String fixed = template.contains("strftime_now") || !d.find() ? null : d.group(1);
             return new Template(Family.LLAMA3, k.group(1).strip(), fixed, false);
         }
-        if (template.contains("<|im_start|>") && template.contains("<|im_end|>")) return new Template(Family.CHATML, null, null, template.contains("enable_thinking"));
-        if (template.contains("<start_of_turn>") && template.contains("<end_of_turn>")) return new Template(Family.GEMMA, null, null, false);
-        throw new IllegalArgumentException("the model's chat template is not one of the recognised ones (Llama-3, ChatML/Qwen, Gemma); "
-            + "format the prompt yourself and pass it without --chat");
+        if (template.contains("<|im_start|>") && template.contains("<|im_end|>"))
+            return new Template(Family.CHATML, null, null, template.contains("enable_thinking"));
+        if (template.contains("<start_of_turn>") && template.contains("<end_of_turn>"))
+            return new Template(Family.GEMMA, null, null, false);
+        throw new IllegalArgumentException(
+                "the model's chat template is not one of the recognised ones (Llama-3, ChatML/Qwen, Gemma); "
+                        + "format the prompt yourself and pass it without --chat");
     }
 
     /**
@@ -63,7 +68,8 @@ final class ChatTemplates {
      */
     static String render(Template t, String bosText, String system, String user, LocalDate today, Boolean thinking) {
         if (thinking != null && !t.thinkingSwitch()) {
-            throw new IllegalArgumentException("--think / --no-think: the model's chat template has no enable_thinking switch");
+            throw new IllegalArgumentException(
+                    "--think / --no-think: the model's chat template has no enable_thinking switch");
         }
         StringBuilder s = new StringBuilder();
         switch (t.family()) {
@@ -71,16 +77,28 @@ final class ChatTemplates {
                 s.append(bosText);
                 if (t.knowledgeCutoff() != null) {
                     String date = t.fixedDate() != null ? t.fixedDate() : STRFTIME_DATE.format(today);
-                    s.append("<|start_header_id|>system<|end_header_id|>\n\n").append("Cutting Knowledge Date: ").append(t.knowledgeCutoff()).append('\n')
-                        .append("Today Date: ").append(date).append("\n\n").append(system == null ? "" : system.strip()).append("<|eot_id|>");
+                    s.append("<|start_header_id|>system<|end_header_id|>\n\n")
+                            .append("Cutting Knowledge Date: ")
+                            .append(t.knowledgeCutoff())
+                            .append('\n')
+                            .append("Today Date: ")
+                            .append(date)
+                            .append("\n\n")
+                            .append(system == null ? "" : system.strip())
+                            .append("<|eot_id|>");
                 } else if (system != null) {
-                    s.append("<|start_header_id|>system<|end_header_id|>\n\n").append(system.strip()).append("<|eot_id|>");
+                    s.append("<|start_header_id|>system<|end_header_id|>\n\n")
+                            .append(system.strip())
+                            .append("<|eot_id|>");
                 }
-                s.append("<|start_header_id|>user<|end_header_id|>\n\n").append(user.strip()).append("<|eot_id|>");
+                s.append("<|start_header_id|>user<|end_header_id|>\n\n")
+                        .append(user.strip())
+                        .append("<|eot_id|>");
                 s.append("<|start_header_id|>assistant<|end_header_id|>\n\n");
             }
             case CHATML -> {
-                if (system != null) s.append("<|im_start|>system\n").append(system).append("<|im_end|>\n");
+                if (system != null)
+                    s.append("<|im_start|>system\n").append(system).append("<|im_end|>\n");
                 s.append("<|im_start|>user\n").append(user).append("<|im_end|>\n");
                 s.append("<|im_start|>assistant\n");
                 if (Boolean.FALSE.equals(thinking)) s.append("<think>\n\n</think>\n\n");

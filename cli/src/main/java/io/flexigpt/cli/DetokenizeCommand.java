@@ -1,7 +1,7 @@
 package io.flexigpt.cli;
 
-import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.io.Json;
+import io.flexigpt.nn.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -11,16 +11,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code flexigpt detokenize}: token ids back to text. */
-@Command(name = "detokenize", mixinStandardHelpOptions = true, description = "Turn token ids (separated by spaces or commas, brackets allowed) back into "
-    + "text. The ids come from the arguments, --file, or standard input.")
+@Command(
+        name = "detokenize",
+        mixinStandardHelpOptions = true,
+        description = "Turn token ids (separated by spaces or commas, brackets allowed) back into "
+                + "text. The ids come from the arguments, --file, or standard input.")
 final class DetokenizeCommand implements Callable<Integer> {
-    @Option(names = {"--tokenizer", "--model"}, required = true, description = "tokenizer.json, llama2.c tokenizer .bin, a model directory, or a GGUF model.")
+    @Option(
+            names = {"--tokenizer", "--model"},
+            required = true,
+            description = "tokenizer.json, llama2.c tokenizer .bin, a model directory, or a GGUF model.")
     Path tokenizer;
 
     @Parameters(arity = "0..*", paramLabel = "ID", description = "Token ids (default: --file, else standard input).")
@@ -38,9 +44,13 @@ final class DetokenizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         boolean fromArgs = idArgs != null && !idArgs.isEmpty();
-        if (fromArgs && file != null) throw new IllegalArgumentException("give the ids either as arguments or with --file, not both");
-        String input = fromArgs ? String.join(" ", idArgs) : file != null ? Files.readString(file, StandardCharsets.UTF_8)
-            : new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+        if (fromArgs && file != null)
+            throw new IllegalArgumentException("give the ids either as arguments or with --file, not both");
+        String input = fromArgs
+                ? String.join(" ", idArgs)
+                : file != null
+                        ? Files.readString(file, StandardCharsets.UTF_8)
+                        : new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
         Tokenizer tok = TokenizerFiles.load(tokenizer);
         int[] ids = parseIds(input, tok.vocabSize());
         String text = tok.decode(ids);
@@ -62,7 +72,9 @@ final class DetokenizeCommand implements Callable<Integer> {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("token " + (i + 1) + ": '" + parts[i] + "' is not an integer id");
             }
-            if (ids[i] < 0 || ids[i] >= vocabSize) throw new IllegalArgumentException("token " + (i + 1) + ": id " + ids[i] + " is outside the vocabulary of " + vocabSize);
+            if (ids[i] < 0 || ids[i] >= vocabSize)
+                throw new IllegalArgumentException(
+                        "token " + (i + 1) + ": id " + ids[i] + " is outside the vocabulary of " + vocabSize);
         }
         return ids;
     }

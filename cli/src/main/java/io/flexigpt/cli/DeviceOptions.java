@@ -23,11 +23,17 @@ final class DeviceOptions {
 
     String device = Backends.configuredDevice();
 
-    @Option(names = "--device", paramLabel = "cpu|opencl", description = "Where the model runs: cpu (the tensor kernels) or opencl; "
-            + "without a usable OpenCL device it says so and runs on cpu (default: the flexigpt.device system property, else cpu).")
+    @Option(
+            names = "--device",
+            paramLabel = "cpu|opencl",
+            description =
+                    "Where the model runs: cpu (the tensor kernels) or opencl; "
+                            + "without a usable OpenCL device it says so and runs on cpu (default: the flexigpt.device system property, else cpu).")
     void device(String name) {
         String d = name.trim().toLowerCase(Locale.ROOT);
-        if (!d.equals(Backends.CPU) && !d.equals("opencl")) throw new CommandLine.ParameterException(spec.commandLine(), "--device must be cpu or opencl, got '" + name + "'");
+        if (!d.equals(Backends.CPU) && !d.equals("opencl"))
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--device must be cpu or opencl, got '" + name + "'");
         device = d;
     }
 
@@ -38,7 +44,8 @@ final class DeviceOptions {
             err.println("running on " + b.name());
             err.flush();
         });
-        return new Inference(backend.<LanguageModel>map(b -> new DeviceModel(model, b)).orElse(model), backend.orElse(null));
+        return new Inference(
+                backend.<LanguageModel>map(b -> new DeviceModel(model, b)).orElse(model), backend.orElse(null));
     }
 
     /** A model ready to generate or score, and the device it was uploaded to (null on the CPU tensor kernels). Closing releases the device. */

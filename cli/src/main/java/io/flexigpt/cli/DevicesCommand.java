@@ -8,7 +8,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code flexigpt devices}: what {@code --device} can choose from on this machine. */
-@Command(name = "devices", mixinStandardHelpOptions = true, description = "List the compute devices: the cpu and every OpenCL device with its limits.")
+@Command(
+        name = "devices",
+        mixinStandardHelpOptions = true,
+        description = "List the compute devices: the cpu and every OpenCL device with its limits.")
 final class DevicesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

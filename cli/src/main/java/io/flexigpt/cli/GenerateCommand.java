@@ -1,12 +1,12 @@
 package io.flexigpt.cli;
 
+import io.flexigpt.io.Json;
 import io.flexigpt.nn.Generator;
 import io.flexigpt.nn.SamplingConfig;
 import io.flexigpt.nn.io.GgufCheckpoint;
 import io.flexigpt.nn.tokenizer.StreamingDecoder;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.nn.tokenizer.TokenizerConfig;
-import io.flexigpt.io.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -21,13 +21,16 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code flexigpt generate}: streams text continuing a prompt, then prints load, prompt and generation timings on stderr. */
-@Command(name = "generate", mixinStandardHelpOptions = true, description = "Generate text from a model and a prompt, streaming it to stdout; "
-    + "timings go to stderr at the end.")
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
+        description = "Generate text from a model and a prompt, streaming it to stdout; "
+                + "timings go to stderr at the end.")
 final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions models;
@@ -41,18 +44,28 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--prompt-file", description = "Read the prompt from this UTF-8 file.")
     Path promptFile;
 
-    @Option(names = "--chat", description = "Apply the model's chat template (Llama-3, ChatML/Qwen or Gemma, from tokenizer_config.json or GGUF metadata) "
-        + "to the prompt as one user turn.")
+    @Option(
+            names = "--chat",
+            description =
+                    "Apply the model's chat template (Llama-3, ChatML/Qwen or Gemma, from tokenizer_config.json or GGUF metadata) "
+                            + "to the prompt as one user turn.")
     boolean chat;
 
     @Option(names = "--system", description = "System message for --chat.")
     String system;
 
-    @Option(names = "--think", negatable = true, description = "With --chat, for a template with a thinking switch (Qwen3's enable_thinking): "
-        + "--no-think renders the empty think block that turns thinking off; --think (the template's default) leaves it on.")
+    @Option(
+            names = "--think",
+            negatable = true,
+            description =
+                    "With --chat, for a template with a thinking switch (Qwen3's enable_thinking): "
+                            + "--no-think renders the empty think block that turns thinking off; --think (the template's default) leaves it on.")
     Boolean think;
 
-    @Option(names = "--max-tokens", defaultValue = "256", description = "New tokens at most (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-tokens",
+            defaultValue = "256",
+            description = "New tokens at most (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
     @Option(names = "--temperature", defaultValue = "0", description = "0 = greedy (default: ${DEFAULT-VALUE}).")
@@ -61,17 +74,31 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--top-p", defaultValue = "1", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
     double topP;
 
-    @Option(names = "--top-k", defaultValue = "0", description = "Sample among the k most likely tokens, 0 = all (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--top-k",
+            defaultValue = "0",
+            description = "Sample among the k most likely tokens, 0 = all (default: ${DEFAULT-VALUE}).")
     int topK;
 
-    @Option(names = "--min-p", defaultValue = "0", description = "Drop tokens less likely than this fraction of the most likely one, 0 = off (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--min-p",
+            defaultValue = "0",
+            description =
+                    "Drop tokens less likely than this fraction of the most likely one, 0 = off (default: ${DEFAULT-VALUE}).")
     double minP;
 
-    @Option(names = "--repeat-penalty", defaultValue = "1", description = "Divide positive / multiply negative logits of recent tokens by this, 1 = off "
-        + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--repeat-penalty",
+            defaultValue = "1",
+            description = "Divide positive / multiply negative logits of recent tokens by this, 1 = off "
+                    + "(default: ${DEFAULT-VALUE}).")
     double repeatPenalty;
 
-    @Option(names = "--repeat-last-n", defaultValue = "64", description = "Tokens the repetition penalty looks back over, -1 = all, 0 = none (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--repeat-last-n",
+            defaultValue = "64",
+            description =
+                    "Tokens the repetition penalty looks back over, -1 = all, 0 = none (default: ${DEFAULT-VALUE}).")
     int repeatLastN;
 
     @Option(names = "--stop", description = "Stop when this text appears; the output ends before it (repeatable).")
@@ -80,7 +107,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--json", description = "Print one JSON object (text, tokens, stop reason, timings) instead of streaming.")
+    @Option(
+            names = "--json",
+            description = "Print one JSON object (text, tokens, stop reason, timings) instead of streaming.")
     boolean json;
 
     @Spec
@@ -89,7 +118,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (maxTokens < 1) throw new IllegalArgumentException("--max-tokens must be at least 1");
-        if (promptFile != null && !prompt.isEmpty()) throw new IllegalArgumentException("give the prompt either with --prompt or with --prompt-file, not both");
+        if (promptFile != null && !prompt.isEmpty())
+            throw new IllegalArgumentException("give the prompt either with --prompt or with --prompt-file, not both");
         if (system != null && !chat) throw new IllegalArgumentException("--system needs --chat");
         if (think != null && !chat) throw new IllegalArgumentException("--think / --no-think need --chat");
         SamplingConfig sampling = new SamplingConfig(temperature, topP, topK, seed, minP, repeatPenalty, repeatLastN);
@@ -105,19 +135,22 @@ final class GenerateCommand implements Callable<Integer> {
         if (chat) {
             ChatTemplates.Template template = ChatTemplates.recognise(chatTemplate(m));
             String bosText = tok.bosId() >= 0 ? tok.piece(tok.bosId()) : "";
-            ids = tok.encode(ChatTemplates.render(template, bosText, system, text, LocalDate.now(), think), false, false);
+            ids = tok.encode(
+                    ChatTemplates.render(template, bosText, system, text, LocalDate.now(), think), false, false);
             int[] end = tok.encode(template.family().endOfTurn, false, false);
             if (end.length == 1) stopIds.add(end[0]);
         } else {
             ids = tok.encode(text, tok.addsBos(), false);
         }
         if (ids.length == 0 && tok.bosId() >= 0) ids = new int[] {tok.bosId()};
-        if (ids.length == 0) throw new IllegalArgumentException("the prompt is empty and the tokenizer has no BOS token to start from");
+        if (ids.length == 0)
+            throw new IllegalArgumentException("the prompt is empty and the tokenizer has no BOS token to start from");
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         int vocabulary = tok.vocabSize();
         if (vocabulary < m.model().config().vocabSize()) {
-            err.println("note: the tokenizer has " + vocabulary + " tokens, the model's vocabulary " + m.model().config().vocabSize()
-                    + "; ids from " + vocabulary + " on have no text and are never generated");
+            err.println("note: the tokenizer has " + vocabulary + " tokens, the model's vocabulary "
+                    + m.model().config().vocabSize() + "; ids from " + vocabulary
+                    + " on have no text and are never generated");
         }
         StreamingDecoder dec = tok.streamingDecoder();
         StringBuilder generated = new StringBuilder();
@@ -133,15 +166,23 @@ final class GenerateCommand implements Callable<Integer> {
         long loadNanos;
         try (DeviceOptions.Inference inference = devices.open(m.model(), err)) {
             loadNanos = System.nanoTime() - loadStart;
-            result = inference.generator().limitedTo(vocabulary).run(ids, maxTokens, sampling, stopIds.stream().mapToInt(Integer::intValue).toArray(), id -> {
-                String piece = stopText.add(dec.next(id));
-                generated.append(piece);
-                if (!json) {
-                    out.print(piece);
-                    out.flush();
-                }
-                return !stopText.stopped();
-            });
+            result = inference
+                    .generator()
+                    .limitedTo(vocabulary)
+                    .run(
+                            ids,
+                            maxTokens,
+                            sampling,
+                            stopIds.stream().mapToInt(Integer::intValue).toArray(),
+                            id -> {
+                                String piece = stopText.add(dec.next(id));
+                                generated.append(piece);
+                                if (!json) {
+                                    out.print(piece);
+                                    out.flush();
+                                }
+                                return !stopText.stopped();
+                            });
         }
         String tail = stopText.add(dec.flush()) + stopText.flush();
         generated.append(tail);
@@ -158,9 +199,18 @@ final class GenerateCommand implements Callable<Integer> {
             out.println(Json.write(o));
         } else {
             out.println(tail);
-            err.printf(Locale.ROOT, "load: %.1f ms; prompt: %d tokens in %.1f ms (%.1f tokens/s); generation: %d tokens, %d passes in %.1f ms (%.1f tokens/s); stop: %s%n",
-                loadNanos / 1e6, ids.length, result.prefillNanos() / 1e6, result.prefillTokensPerSecond(), result.tokens().length, result.decodePasses(),
-                result.decodeNanos() / 1e6, result.decodeTokensPerSecond(), reason);
+            err.printf(
+                    Locale.ROOT,
+                    "load: %.1f ms; prompt: %d tokens in %.1f ms (%.1f tokens/s); generation: %d tokens, %d passes in %.1f ms (%.1f tokens/s); stop: %s%n",
+                    loadNanos / 1e6,
+                    ids.length,
+                    result.prefillNanos() / 1e6,
+                    result.prefillTokensPerSecond(),
+                    result.tokens().length,
+                    result.decodePasses(),
+                    result.decodeNanos() / 1e6,
+                    result.decodeTokensPerSecond(),
+                    reason);
         }
         out.flush();
         err.flush();
@@ -185,11 +235,16 @@ final class GenerateCommand implements Callable<Integer> {
         if (m.tokenizerFile() != null) {
             String t = TokenizerConfig.near(m.tokenizerFile()).chatTemplate();
             if (t != null) return t;
-        } else if (Files.isRegularFile(models.model) && TokenizerFiles.isGguf(models.model)
-            && GgufCheckpoint.header(models.model).metadata().get("tokenizer.chat_template") instanceof String t) {
+        } else if (Files.isRegularFile(models.model)
+                && TokenizerFiles.isGguf(models.model)
+                && GgufCheckpoint.header(models.model).metadata().get("tokenizer.chat_template") instanceof String t) {
             return t;
         }
-        throw new IllegalArgumentException("--chat: the model has no chat template (no chat_template in tokenizer_config.json"
-            + (m.tokenizerFile() == null ? ", no tokenizer.chat_template in the GGUF file" : " next to " + m.tokenizerFile()) + ")");
+        throw new IllegalArgumentException(
+                "--chat: the model has no chat template (no chat_template in tokenizer_config.json"
+                        + (m.tokenizerFile() == null
+                                ? ", no tokenizer.chat_template in the GGUF file"
+                                : " next to " + m.tokenizerFile())
+                        + ")");
     }
 }

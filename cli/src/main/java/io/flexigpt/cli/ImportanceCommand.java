@@ -3,8 +3,8 @@ package io.flexigpt.cli;
 import io.flexigpt.compress.CalibrationData;
 import io.flexigpt.compress.CompressionPipeline;
 import io.flexigpt.compress.ImportanceMetric;
-import io.flexigpt.nn.train.TokenDataset;
 import io.flexigpt.io.Json;
+import io.flexigpt.nn.train.TokenDataset;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,12 +16,15 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code flexigpt importance}: per-block importance scores on calibration text. */
-@Command(name = "importance", mixinStandardHelpOptions = true, description = "Score every block's importance on calibration text.")
+@Command(
+        name = "importance",
+        mixinStandardHelpOptions = true,
+        description = "Score every block's importance on calibration text.")
 final class ImportanceCommand implements Callable<Integer> {
     @Mixin
     ModelOptions models;
@@ -29,7 +32,10 @@ final class ImportanceCommand implements Callable<Integer> {
     @Option(names = "--text", required = true, description = "Calibration text file.")
     Path text;
 
-    @Option(names = "--metric", defaultValue = "bi", description = "bi (Block Influence), ppl, l2 or taylor (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--metric",
+            defaultValue = "bi",
+            description = "bi (Block Influence), ppl, l2 or taylor (default: ${DEFAULT-VALUE}).")
     String metric;
 
     @Option(names = "--windows", defaultValue = "32", description = "Calibration windows (default: ${DEFAULT-VALUE}).")
@@ -47,11 +53,13 @@ final class ImportanceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(text)) throw new NoSuchFileException(text.toString(), null, "no such text file");
-        if (windows < 1 || seq < 2) throw new IllegalArgumentException("--windows must be at least 1 and --seq at least 2");
+        if (windows < 1 || seq < 2)
+            throw new IllegalArgumentException("--windows must be at least 1 and --seq at least 2");
         ImportanceMetric scorer = ImportanceMetric.byName(metric);
         ModelLoading m = models.load();
         TokenDataset data = TokenDataset.encode(Files.readString(text), m.tokenizer(), null, 0.0);
-        CalibrationData calib = CompressionPipeline.calibration(data, windows, Math.min(seq, m.model().config().maxSeqLen()));
+        CalibrationData calib = CompressionPipeline.calibration(
+                data, windows, Math.min(seq, m.model().config().maxSeqLen()));
         double[] scores = scorer.finiteScores(m.model(), calib);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -64,7 +72,9 @@ final class ImportanceCommand implements Callable<Integer> {
             o.put("seq_len", calib.seqLen());
             out.println(Json.write(o));
         } else {
-            out.printf("%s importance over %d calibration tokens (windows of %d):%n", metric, calib.tokens(), calib.seqLen());
+            out.printf(
+                    "%s importance over %d calibration tokens (windows of %d):%n",
+                    metric, calib.tokens(), calib.seqLen());
             for (int i = 0; i < scores.length; i++) out.printf("block %2d  %.6f%n", i, scores[i]);
         }
         out.flush();

@@ -28,16 +28,19 @@ final class Interrupts {
 
     /** Installs the hook for this process; {@code commandDone} counts down when the command has returned. */
     static void install(CountDownLatch commandDone) {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            Trainer t = running;
-            if (t == null) return;
-            t.requestStop();
-            try {
-                commandDone.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "flexigpt-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            Trainer t = running;
+                            if (t == null) return;
+                            t.requestStop();
+                            try {
+                                commandDone.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "flexigpt-stop"));
     }
 
     /**

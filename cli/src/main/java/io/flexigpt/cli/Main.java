@@ -8,15 +8,35 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Entry point of the {@code flexigpt} command; errors become one line on stderr and a non-zero exit code. */
-@Command(name = "flexigpt", mixinStandardHelpOptions = true, version = "flexigpt 0.1.0",
+@Command(
+        name = "flexigpt",
+        mixinStandardHelpOptions = true,
+        version = "flexigpt 0.1.0",
         description = "Load, run, train, evaluate and compress Llama-family language models (FlexiGPT).",
-        subcommands = {GenerateCommand.class, TokenizeCommand.class, DetokenizeCommand.class, EvalCommand.class, ImportanceCommand.class, CompressCommand.class,
-            ExtendCommand.class, TrainCommand.class, ExportCommand.class, DemoCommand.class, DevicesCommand.class})
+        subcommands = {
+            GenerateCommand.class,
+            TokenizeCommand.class,
+            DetokenizeCommand.class,
+            EvalCommand.class,
+            ImportanceCommand.class,
+            CompressCommand.class,
+            ExtendCommand.class,
+            TrainCommand.class,
+            ExportCommand.class,
+            DemoCommand.class,
+            DevicesCommand.class
+        })
 public final class Main implements Runnable {
-    @Option(names = "--threads", description = "Worker threads for the kernels, 1 to 4 x the cores (default: all cores).", scope = CommandLine.ScopeType.INHERIT)
+    @Option(
+            names = "--threads",
+            description = "Worker threads for the kernels, 1 to 4 x the cores (default: all cores).",
+            scope = CommandLine.ScopeType.INHERIT)
     void threads(int n) {
         int max = 4 * Runtime.getRuntime().availableProcessors();
-        if (n < 1 || n > max) throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be between 1 and " + max + " (4 x " + max / 4 + " cores), got " + n);
+        if (n < 1 || n > max)
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--threads must be between 1 and " + max + " (4 x " + max / 4 + " cores), got " + n);
         Parallelism.setThreads(n);
     }
 
@@ -28,7 +48,9 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: generate, tokenize, detokenize, eval, importance, compress, extend, train, export, demo or devices");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(),
+                "a subcommand is required: generate, tokenize, detokenize, eval, importance, compress, extend, train, export, demo or devices");
     }
 
     /** Builds the command line with this project's error handling. */
@@ -44,13 +66,19 @@ public final class Main implements Runnable {
         cl.setErr(err);
         cl.setParameterExceptionHandler((e, args) -> {
             CommandLine cmd = e.getCommandLine();
-            cmd.getErr().println("error: " + e.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+            cmd.getErr()
+                    .println("error: " + e.getMessage() + " (see '"
+                            + cmd.getCommandSpec().qualifiedName() + " --help')");
             cmd.getErr().flush();
             return cmd.getCommandSpec().exitCodeOnInvalidInput();
         });
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof Interrupts.Stopped) return 130;
-            cmd.getErr().println("error: " + (OutOfMemoryMessage.isOutOfMemory(e) ? OutOfMemoryMessage.of(commandArgs) : ErrorMessages.describe(e)));
+            cmd.getErr()
+                    .println("error: "
+                            + (OutOfMemoryMessage.isOutOfMemory(e)
+                                    ? OutOfMemoryMessage.of(commandArgs)
+                                    : ErrorMessages.describe(e)));
             if (main.verbose) e.printStackTrace(cmd.getErr());
             cmd.getErr().flush();
             return 1;

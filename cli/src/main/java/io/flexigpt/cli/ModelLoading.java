@@ -21,7 +21,8 @@ record ModelLoading(LlamaModel model, Tokenizer tokenizer, Path tokenizerFile) {
      * {@code tokenizer.json} / {@code tokenizer.bin} next to the model.
      */
     static ModelLoading load(Path modelPath, Path tokenizerPath) throws IOException {
-        if (!Files.exists(modelPath)) throw new NoSuchFileException(modelPath.toString(), null, "no such model file or directory");
+        if (!Files.exists(modelPath))
+            throw new NoSuchFileException(modelPath.toString(), null, "no such model file or directory");
         LlamaModel model;
         Tokenizer fromFile = null;
         if (Files.isDirectory(modelPath) && isCompressed(modelPath)) {
@@ -34,14 +35,22 @@ record ModelLoading(LlamaModel model, Tokenizer tokenizer, Path tokenizerFile) {
         Path tokFile = null;
         if (tokenizerPath != null) {
             tokFile = Files.isDirectory(tokenizerPath) ? fileIn(tokenizerPath) : tokenizerPath;
-            if (tokFile == null) throw new NoSuchFileException(tokenizerPath.toString(), null, "no tokenizer.json or tokenizer.bin in this directory");
+            if (tokFile == null)
+                throw new NoSuchFileException(
+                        tokenizerPath.toString(), null, "no tokenizer.json or tokenizer.bin in this directory");
         } else if (fromFile == null) {
-            tokFile = fileIn(Files.isDirectory(modelPath) ? modelPath : modelPath.toAbsolutePath().getParent());
-            if (tokFile == null) throw new NoSuchFileException(modelPath.toString(), null, "no tokenizer found next to the model; pass --tokenizer");
+            tokFile = fileIn(
+                    Files.isDirectory(modelPath)
+                            ? modelPath
+                            : modelPath.toAbsolutePath().getParent());
+            if (tokFile == null)
+                throw new NoSuchFileException(
+                        modelPath.toString(), null, "no tokenizer found next to the model; pass --tokenizer");
         }
         Tokenizer tok = tokFile != null ? Tokenizers.load(tokFile) : fromFile;
         if (tok.vocabSize() > model.config().vocabSize()) {
-            throw new IllegalArgumentException("tokenizer has " + tok.vocabSize() + " tokens but the model only " + model.config().vocabSize());
+            throw new IllegalArgumentException("tokenizer has " + tok.vocabSize() + " tokens but the model only "
+                    + model.config().vocabSize());
         }
         return new ModelLoading(model, tok, tokFile);
     }
@@ -64,14 +73,17 @@ record ModelLoading(LlamaModel model, Tokenizer tokenizer, Path tokenizerFile) {
         Files.copy(tokenizer, dir.resolve(json ? "tokenizer.json" : "tokenizer.bin"));
         Path from = tokenizer.toAbsolutePath().getParent();
         if (!json || from == null) return;
-        for (String name : new String[] {"tokenizer_config.json", "generation_config.json", "special_tokens_map.json"}) {
-            if (Files.isRegularFile(from.resolve(name)) && !Files.exists(dir.resolve(name))) Files.copy(from.resolve(name), dir.resolve(name));
+        for (String name :
+                new String[] {"tokenizer_config.json", "generation_config.json", "special_tokens_map.json"}) {
+            if (Files.isRegularFile(from.resolve(name)) && !Files.exists(dir.resolve(name)))
+                Files.copy(from.resolve(name), dir.resolve(name));
         }
     }
 
     /** {@code tokenizer.json}, else {@code tokenizer.bin} in {@code dir}, or null. */
     private static Path fileIn(Path dir) {
-        for (String name : new String[] {"tokenizer.json", "tokenizer.bin"}) if (Files.isRegularFile(dir.resolve(name))) return dir.resolve(name);
+        for (String name : new String[] {"tokenizer.json", "tokenizer.bin"})
+            if (Files.isRegularFile(dir.resolve(name))) return dir.resolve(name);
         return null;
     }
 

@@ -6,10 +6,15 @@ import picocli.CommandLine.Option;
 
 /** The {@code --model} and {@code --tokenizer} options shared by every command that loads a model. */
 final class ModelOptions {
-    @Option(names = "--model", required = true, description = "llama2.c .bin, GGUF file, or Hugging Face / compressed model directory.")
+    @Option(
+            names = "--model",
+            required = true,
+            description = "llama2.c .bin, GGUF file, or Hugging Face / compressed model directory.")
     Path model;
 
-    @Option(names = "--tokenizer", description = "Tokenizer file (default: the model's own, or tokenizer.json/.bin next to it).")
+    @Option(
+            names = "--tokenizer",
+            description = "Tokenizer file (default: the model's own, or tokenizer.json/.bin next to it).")
     Path tokenizer;
 
     ModelLoading load() throws IOException {

@@ -32,12 +32,16 @@ final class OutOfMemoryMessage {
         long weights = weightBytes(modelArgument(args));
         long suggested = heap * 2;
         if (weights > 0) {
-            sb.append(", and the model's weights alone take about ").append(gb(weights)).append(" in memory");
+            sb.append(", and the model's weights alone take about ")
+                    .append(gb(weights))
+                    .append(" in memory");
             // weights plus room for activations, the KV cache and (for training) adapters and their optimiser state
             suggested = Math.max(suggested, (long) (weights * 1.3) + (long) (2 * GB));
         }
         long ram = physicalMemory();
-        sb.append("; give Java more memory, e.g. FLEXIGPT_JAVA_OPTS=-Xmx").append((long) Math.ceil(suggested / GB)).append('g');
+        sb.append("; give Java more memory, e.g. FLEXIGPT_JAVA_OPTS=-Xmx")
+                .append((long) Math.ceil(suggested / GB))
+                .append('g');
         if (ram > 0) sb.append(" (this machine has ").append(gb(ram)).append(" of RAM)");
         return sb.toString();
     }
@@ -69,7 +73,8 @@ final class OutOfMemoryMessage {
                     try (SafeTensorsFile s = SafeTensorsFile.open(f)) {
                         for (String name : s.names()) {
                             SafeTensorsFile.TensorInfo t = s.info(name);
-                            boolean half = (t.dtype().equals("BF16") || t.dtype().equals("F16")) && t.shape().length == 2;
+                            boolean half =
+                                    (t.dtype().equals("BF16") || t.dtype().equals("F16")) && t.shape().length == 2;
                             bytes += (half ? 2 : 4) * t.numel();
                         }
                     }
@@ -82,7 +87,8 @@ final class OutOfMemoryMessage {
     }
 
     private static long physicalMemory() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) return os.getTotalMemorySize();
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)
+            return os.getTotalMemorySize();
         return -1;
     }
 }

@@ -21,13 +21,16 @@ final class OutputDirectory implements AutoCloseable {
 
     OutputDirectory(Path target) throws IOException {
         this.target = target.toAbsolutePath();
-        if (Files.exists(this.target)) throw new FileAlreadyExistsException(target.toString(), null, "output directory exists; choose another --out");
+        if (Files.exists(this.target))
+            throw new FileAlreadyExistsException(
+                    target.toString(), null, "output directory exists; choose another --out");
         Files.createDirectories(this.target.getParent());
         String prefix = "." + this.target.getFileName() + ".partial-";
         Leftovers.removeStale(this.target.getParent(), prefix, "");
         Path staging = this.target.getParent().resolve(Leftovers.name(prefix, ""));
         this.staging = staging.getFileSystem().supportedFileAttributeViews().contains("posix")
-                ? Files.createDirectory(staging, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
+                ? Files.createDirectory(
+                        staging, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
                 : Files.createDirectory(staging);
     }
 
@@ -40,7 +43,8 @@ final class OutputDirectory implements AutoCloseable {
         if (staging.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             try (Stream<Path> s = Files.walk(staging)) {
                 for (Path p : (Iterable<Path>) s::iterator) {
-                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+                    Files.setPosixFilePermissions(
+                            p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
                 }
             }
         }

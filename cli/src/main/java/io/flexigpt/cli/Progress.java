@@ -62,17 +62,35 @@ final class Progress implements ProgressListener {
         }
         boolean last = done >= total;
         int tenth = total == 0 ? 10 : (int) (10 * done / total);
-        boolean due = terminal ? !printed || now - lastPrint >= REDRAW_NANOS : tenth != lastTenth || now - lastPrint >= LINE_NANOS;
+        boolean due = terminal
+                ? !printed || now - lastPrint >= REDRAW_NANOS
+                : tenth != lastTenth || now - lastPrint >= LINE_NANOS;
         if (!last && !due) return;
         printed = true;
         lastPrint = now;
         lastTenth = tenth;
         String eta = rate > 0 ? clock((total - done) / rate) : "?";
-        String counts = String.format(Locale.ROOT, "%d/%d %s, %.1f %s/s, ETA %s%s", done, total, unit, rate, unit, eta, status.isEmpty() ? "" : ", " + status);
+        String counts = String.format(
+                Locale.ROOT,
+                "%d/%d %s, %.1f %s/s, ETA %s%s",
+                done,
+                total,
+                unit,
+                rate,
+                unit,
+                eta,
+                status.isEmpty() ? "" : ", " + status);
         if (terminal) {
             double fraction = total == 0 ? 1 : (double) done / total;
             int filled = (int) Math.round(fraction * WIDTH);
-            err.print(String.format(Locale.ROOT, "\r%s [%s%s] %3d%% %s", label, "=".repeat(filled), " ".repeat(WIDTH - filled), Math.round(fraction * 100), counts));
+            err.print(String.format(
+                    Locale.ROOT,
+                    "\r%s [%s%s] %3d%% %s",
+                    label,
+                    "=".repeat(filled),
+                    " ".repeat(WIDTH - filled),
+                    Math.round(fraction * 100),
+                    counts));
             barOpen = !last;
             if (last) err.println();
         } else {

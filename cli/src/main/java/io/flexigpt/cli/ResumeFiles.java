@@ -18,9 +18,12 @@ final class ResumeFiles {
      * safetensors files), the tokenizer file, the text and the settings, so that a rerun with another model,
      * tokenizer, text or setting starts afresh even when the paths are the same.
      */
-    static Path checkpointBeside(Path out, Path model, ModelLoading loaded, Path text, Object... settings) throws IOException {
+    static Path checkpointBeside(Path out, Path model, ModelLoading loaded, Path text, Object... settings)
+            throws IOException {
         ContentDigest digest = ContentDigest.sha256();
-        for (Path f : modelFiles(model)) digest.text(Files.isDirectory(model) ? f.getFileName().toString() : "model").file(f);
+        for (Path f : modelFiles(model))
+            digest.text(Files.isDirectory(model) ? f.getFileName().toString() : "model")
+                    .file(f);
         if (loaded.tokenizerFile() != null) digest.text("tokenizer").file(loaded.tokenizerFile());
         digest.text("text").file(text).text(Arrays.deepToString(settings));
         Path abs = out.toAbsolutePath();
@@ -31,8 +34,12 @@ final class ResumeFiles {
     static List<Path> modelFiles(Path model) throws IOException {
         if (!Files.isDirectory(model)) return List.of(model);
         try (Stream<Path> s = Files.list(model)) {
-            return s.filter(p -> Files.isRegularFile(p) && (p.getFileName().toString().equals("config.json") || p.getFileName().toString().endsWith(".safetensors")
-                    || p.getFileName().toString().endsWith(".safetensors.index.json"))).sorted().toList();
+            return s.filter(p -> Files.isRegularFile(p)
+                            && (p.getFileName().toString().equals("config.json")
+                                    || p.getFileName().toString().endsWith(".safetensors")
+                                    || p.getFileName().toString().endsWith(".safetensors.index.json")))
+                    .sorted()
+                    .toList();
         }
     }
 }

@@ -31,7 +31,7 @@ final class StopStrings {
             pending.setLength(0);
             return out;
         }
-        int keep = 0;  // the longest tail of pending that is a proper prefix of some stop string
+        int keep = 0; // the longest tail of pending that is a proper prefix of some stop string
         String held = pending.toString();
         for (String s : stops) {
             for (int len = Math.min(s.length() - 1, pending.length()); len > keep; len--) {

@@ -1,7 +1,7 @@
 package io.flexigpt.cli;
 
-import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.io.Json;
+import io.flexigpt.nn.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -13,25 +13,38 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code flexigpt tokenize}: text to token ids (and their vocabulary pieces). */
-@Command(name = "tokenize", mixinStandardHelpOptions = true, description = "Turn text into token ids: one line of ids, or one 'id<TAB>piece' line per token "
-    + "with --pieces. The text comes from the argument, --file, or standard input.")
+@Command(
+        name = "tokenize",
+        mixinStandardHelpOptions = true,
+        description = "Turn text into token ids: one line of ids, or one 'id<TAB>piece' line per token "
+                + "with --pieces. The text comes from the argument, --file, or standard input.")
 final class TokenizeCommand implements Callable<Integer> {
-    @Option(names = {"--tokenizer", "--model"}, required = true, description = "tokenizer.json, llama2.c tokenizer .bin, a model directory, or a GGUF model.")
+    @Option(
+            names = {"--tokenizer", "--model"},
+            required = true,
+            description = "tokenizer.json, llama2.c tokenizer .bin, a model directory, or a GGUF model.")
     Path tokenizer;
 
-    @Parameters(arity = "0..1", paramLabel = "TEXT", description = "Text to tokenize (default: --file, else standard input).")
+    @Parameters(
+            arity = "0..1",
+            paramLabel = "TEXT",
+            description = "Text to tokenize (default: --file, else standard input).")
     String text;
 
     @Option(names = "--file", description = "Read the text from this UTF-8 file.")
     Path file;
 
-    @Option(names = "--bos", arity = "1", paramLabel = "true|false", description = "Prepend BOS (default: the tokenizer's own add_bos_token).")
+    @Option(
+            names = "--bos",
+            arity = "1",
+            paramLabel = "true|false",
+            description = "Prepend BOS (default: the tokenizer's own add_bos_token).")
     Boolean bos;
 
     @Option(names = "--eos", description = "Append EOS.")
@@ -48,9 +61,13 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (text != null && file != null) throw new IllegalArgumentException("give the text either as an argument or with --file, not both");
-        String input = text != null ? text : file != null ? Files.readString(file, StandardCharsets.UTF_8)
-            : new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+        if (text != null && file != null)
+            throw new IllegalArgumentException("give the text either as an argument or with --file, not both");
+        String input = text != null
+                ? text
+                : file != null
+                        ? Files.readString(file, StandardCharsets.UTF_8)
+                        : new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
         Tokenizer tok = TokenizerFiles.load(tokenizer);
         boolean addBos = bos != null ? bos : tok.addsBos();
         int[] ids = tok.encode(input, addBos, eos);

@@ -15,7 +15,8 @@ final class TokenizerFiles {
     private TokenizerFiles() {}
 
     static Tokenizer load(Path path) throws IOException {
-        if (!Files.exists(path)) throw new NoSuchFileException(path.toString(), null, "no such tokenizer file or directory");
+        if (!Files.exists(path))
+            throw new NoSuchFileException(path.toString(), null, "no such tokenizer file or directory");
         if (Files.isRegularFile(path) && isGguf(path)) {
             Tokenizer t = GgufCheckpoint.tokenizer(path);
             if (t == null) throw new IOException(path + ": the GGUF file has no tokenizer.ggml.tokens");

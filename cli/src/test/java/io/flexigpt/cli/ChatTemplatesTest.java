@@ -30,23 +30,28 @@ class ChatTemplatesTest {
     static final LocalDate DAY = LocalDate.of(2026, 3, 7);
 
     /** The system-header part of a Llama-3.1 style template, with a fixed default date. */
-    static final String LLAMA31_HEADER = "{{- bos_token }}{%- if not date_string is defined %}{%- set date_string = \"26 Jul 2024\" %}{%- endif %}"
-        + "{{- \"<|start_header_id|>system<|end_header_id|>\\n\\n\" }}{{- \"Cutting Knowledge Date: December 2023\\n\" }}"
-        + "{{- \"Today Date: \" + date_string + \"\\n\\n\" }}{{- system_message }}{{- \"<|eot_id|>\" }}";
+    static final String LLAMA31_HEADER =
+            "{{- bos_token }}{%- if not date_string is defined %}{%- set date_string = \"26 Jul 2024\" %}{%- endif %}"
+                    + "{{- \"<|start_header_id|>system<|end_header_id|>\\n\\n\" }}{{- \"Cutting Knowledge Date: December 2023\\n\" }}"
+                    + "{{- \"Today Date: \" + date_string + \"\\n\\n\" }}{{- system_message }}{{- \"<|eot_id|>\" }}";
     /** The same, with the date from strftime_now when the renderer has it (as Llama-3.2's template). */
-    static final String LLAMA32_HEADER = LLAMA31_HEADER.replace("{%- set date_string = \"26 Jul 2024\" %}",
-        "{%- if strftime_now is defined %}{%- set date_string = strftime_now(\"%d %b %Y\") %}{%- else %}{%- set date_string = \"26 Jul 2024\" %}{%- endif %}");
+    static final String LLAMA32_HEADER = LLAMA31_HEADER.replace(
+            "{%- set date_string = \"26 Jul 2024\" %}",
+            "{%- if strftime_now is defined %}{%- set date_string = strftime_now(\"%d %b %Y\") %}{%- else %}{%- set date_string = \"26 Jul 2024\" %}{%- endif %}");
 
     static String template(String name) throws Exception {
-        return TokenizerConfig.near(TestData.file("tokenizers/" + name + "/tokenizer.json")).chatTemplate();
+        return TokenizerConfig.near(TestData.file("tokenizers/" + name + "/tokenizer.json"))
+                .chatTemplate();
     }
 
     @Test
     void theRealLlama31TemplateHasNoSystemHeaderAndRendersWithoutOne() throws Exception {
         ChatTemplates.Template t = ChatTemplates.recognise(template("llama3.1"));
-        assertNull(t.knowledgeCutoff(), "the Llama-3.1 tokenizer_config.json at hand carries the plain Llama-3 template");
-        assertEquals("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n",
-            ChatTemplates.render(t, "<|begin_of_text|>", null, " Hi\n", DAY, null));
+        assertNull(
+                t.knowledgeCutoff(), "the Llama-3.1 tokenizer_config.json at hand carries the plain Llama-3 template");
+        assertEquals(
+                "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n",
+                ChatTemplates.render(t, "<|begin_of_text|>", null, " Hi\n", DAY, null));
     }
 
     @Test
@@ -55,10 +60,17 @@ class ChatTemplatesTest {
         assertEquals(ChatTemplates.Family.LLAMA3, t.family());
         assertEquals("December 2023", t.knowledgeCutoff());
         assertEquals("26 Jul 2024", t.fixedDate());
-        String header = "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nCutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n";
-        String turn = "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n";
-        assertEquals(header + "<|eot_id|>" + turn, ChatTemplates.render(t, "<|begin_of_text|>", null, "Hi", DAY, null), "the header even without a system message");
-        assertEquals(header + "Be brief.<|eot_id|>" + turn, ChatTemplates.render(t, "<|begin_of_text|>", " Be brief. ", "Hi", DAY, null));
+        String header =
+                "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nCutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n";
+        String turn =
+                "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n";
+        assertEquals(
+                header + "<|eot_id|>" + turn,
+                ChatTemplates.render(t, "<|begin_of_text|>", null, "Hi", DAY, null),
+                "the header even without a system message");
+        assertEquals(
+                header + "Be brief.<|eot_id|>" + turn,
+                ChatTemplates.render(t, "<|begin_of_text|>", " Be brief. ", "Hi", DAY, null));
     }
 
     @Test
@@ -66,8 +78,11 @@ class ChatTemplatesTest {
         ChatTemplates.Template t = ChatTemplates.recognise(LLAMA32_HEADER);
         assertNull(t.fixedDate());
         String rendered = ChatTemplates.render(t, "<|begin_of_text|>", null, "Hi", DAY, null);
-        assertTrue(rendered.contains("Cutting Knowledge Date: December 2023\nToday Date: 07 Mar 2026\n\n<|eot_id|>"), rendered);
-        assertTrue(ChatTemplates.render(t, "", null, "Hi", LocalDate.of(2025, 12, 31), null).contains("Today Date: 31 Dec 2025\n"));
+        assertTrue(
+                rendered.contains("Cutting Knowledge Date: December 2023\nToday Date: 07 Mar 2026\n\n<|eot_id|>"),
+                rendered);
+        assertTrue(ChatTemplates.render(t, "", null, "Hi", LocalDate.of(2025, 12, 31), null)
+                .contains("Today Date: 31 Dec 2025\n"));
     }
 
     @Test
@@ -80,7 +95,8 @@ class ChatTemplatesTest {
         assertEquals(on + "<think>\n\n</think>\n\n", ChatTemplates.render(t, "", "Be brief.", "Hi", DAY, false));
         ChatTemplates.Template llama = ChatTemplates.recognise(template("llama3.1"));
         assertFalse(llama.thinkingSwitch());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ChatTemplates.render(llama, "", null, "Hi", DAY, false));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> ChatTemplates.render(llama, "", null, "Hi", DAY, false));
         assertTrue(e.getMessage().contains("no enable_thinking switch"), e.getMessage());
     }
 
@@ -89,16 +105,48 @@ class ChatTemplatesTest {
     void generateNoThinkAddsTheEmptyThinkBlock() throws Exception {
         Path tokenizer = TestData.file("tokenizers/qwen3/tokenizer.json");
         Path model = tmp.resolve("tiny");
-        LlamaModel tiny = LlamaModel.random(LlamaConfig.builder().dim(8).layers(1).heads(2).kvHeads(1).hiddenDim(16).vocabSize(151_936).maxSeqLen(64).tiedEmbeddings(true).build(), 1);
+        LlamaModel tiny = LlamaModel.random(
+                LlamaConfig.builder()
+                        .dim(8)
+                        .layers(1)
+                        .heads(2)
+                        .kvHeads(1)
+                        .hiddenDim(16)
+                        .vocabSize(151_936)
+                        .maxSeqLen(64)
+                        .tiedEmbeddings(true)
+                        .build(),
+                1);
         HfExport.write(model, tiny.toCheckpoint(), StoredType.F16, Map.of());
-        String[] base = {"generate", "--model", model.toString(), "--tokenizer", tokenizer.toString(), "--chat", "--prompt", "Hi", "--max-tokens", "1", "--json"};
+        String[] base = {
+            "generate",
+            "--model",
+            model.toString(),
+            "--tokenizer",
+            tokenizer.toString(),
+            "--chat",
+            "--prompt",
+            "Hi",
+            "--max-tokens",
+            "1",
+            "--json"
+        };
         long plain = promptTokens(TokenizeAndGenerateOptionsTest.run(base));
         long thinkOn = promptTokens(TokenizeAndGenerateOptionsTest.run(append(base, "--think")));
         long thinkOff = promptTokens(TokenizeAndGenerateOptionsTest.run(append(base, "--no-think")));
         assertEquals(plain, thinkOn);
         assertEquals(plain + 4, thinkOff, "<think>, \\n\\n, </think>, \\n\\n");
-        TokenizeAndGenerateOptionsTest.Run noChat = TokenizeAndGenerateOptionsTest.run("generate", "--model", model.toString(), "--tokenizer", tokenizer.toString(),
-            "--no-think", "--prompt", "Hi", "--max-tokens", "1");
+        TokenizeAndGenerateOptionsTest.Run noChat = TokenizeAndGenerateOptionsTest.run(
+                "generate",
+                "--model",
+                model.toString(),
+                "--tokenizer",
+                tokenizer.toString(),
+                "--no-think",
+                "--prompt",
+                "Hi",
+                "--max-tokens",
+                "1");
         assertEquals(1, noChat.code());
         assertTrue(noChat.err().contains("need --chat"), noChat.err());
     }

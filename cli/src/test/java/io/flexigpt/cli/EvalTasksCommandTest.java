@@ -20,23 +20,45 @@ class EvalTasksCommandTest {
 
     static String run(int expectedCode, String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute(args);
         assertEquals(expectedCode, code, err.toString());
         return out + err.toString();
     }
 
     /** The first input token of every logged winogrande request with {@code --bos mode}. */
     private List<Long> firstTokens(String mode) throws Exception {
-        String model = TestData.file("models/stories260K/stories260K.bin").toString(), tok = TestData.file("models/stories260K/tok512.bin").toString();
+        String model = TestData.file("models/stories260K/stories260K.bin").toString(),
+                tok = TestData.file("models/stories260K/tok512.bin").toString();
         Path out = tmp.resolve(mode);
-        String printed = run(0, "eval", "tasks", "--model", model, "--tokenizer", tok, "--tasks-dir", TestData.file("tasks").toString(), "--task", "winogrande",
-                "--limit", "4", "--bos", mode, "--output-path", out.toString(), "--log-samples");
+        String printed = run(
+                0,
+                "eval",
+                "tasks",
+                "--model",
+                model,
+                "--tokenizer",
+                tok,
+                "--tasks-dir",
+                TestData.file("tasks").toString(),
+                "--task",
+                "winogrande",
+                "--limit",
+                "4",
+                "--bos",
+                mode,
+                "--output-path",
+                out.toString(),
+                "--log-samples");
         assertTrue(printed.contains("| task | metric | value |") && printed.contains("| winogrande | acc |"), printed);
-        Map<String, Object> doc = Json.object(Json.parse(Files.readString(out.resolve("results.json")), "results"), "doc", "results");
-        assertTrue(Json.getObject(Json.getObject(doc, "results", "r"), "winogrande", "r").containsKey("acc,none"));
+        Map<String, Object> doc =
+                Json.object(Json.parse(Files.readString(out.resolve("results.json")), "results"), "doc", "results");
+        assertTrue(Json.getObject(Json.getObject(doc, "results", "r"), "winogrande", "r")
+                .containsKey("acc,none"));
         List<Long> first = new java.util.ArrayList<>();
         for (String line : Files.readAllLines(out.resolve("samples_winogrande.jsonl"))) {
-            for (Object ids : Json.getList(Json.object(Json.parse(line, "sample"), "line", "sample"), "input_tokens", "sample")) {
+            for (Object ids :
+                    Json.getList(Json.object(Json.parse(line, "sample"), "line", "sample"), "input_tokens", "sample")) {
                 first.add(((Number) ((List<?>) ids).get(0)).longValue());
             }
         }

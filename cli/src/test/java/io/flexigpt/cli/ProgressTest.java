@@ -18,11 +18,16 @@ class ProgressTest {
         Progress bar = new Progress(new PrintWriter(text), "ppl", "tokens", true, now::get);
         now.addAndGet(4_000_000_000L);
         bar.progress(500, 1000);
-        assertEquals("\rppl [===============               ]  50% 500/1000 tokens, 125.0 tokens/s, ETA 0:04", text.toString());
+        assertEquals(
+                "\rppl [===============               ]  50% 500/1000 tokens, 125.0 tokens/s, ETA 0:04",
+                text.toString());
         text.getBuffer().setLength(0);
         now.addAndGet(5_000_000_000L);
         bar.progress(1000, 1000);
-        assertEquals("\rppl [==============================] 100% 1000/1000 tokens, 100.0 tokens/s, ETA 0:00" + System.lineSeparator(), text.toString(),
+        assertEquals(
+                "\rppl [==============================] 100% 1000/1000 tokens, 100.0 tokens/s, ETA 0:00"
+                        + System.lineSeparator(),
+                text.toString(),
                 "the rate counts the work since the first report");
     }
 
@@ -40,8 +45,10 @@ class ProgressTest {
     void trainingIsABarOnATerminalAndPlainLinesOtherwise() {
         StringWriter bar = new StringWriter(), plain = new StringWriter();
         AtomicLong now = new AtomicLong();
-        TrainingListener onTerminal = TrainingListener.reporting(new Progress(new PrintWriter(bar), "train", "steps", true, now::get));
-        TrainingListener inLog = TrainingListener.reporting(new Progress(new PrintWriter(plain), "train", "steps", false, now::get));
+        TrainingListener onTerminal =
+                TrainingListener.reporting(new Progress(new PrintWriter(bar), "train", "steps", true, now::get));
+        TrainingListener inLog =
+                TrainingListener.reporting(new Progress(new PrintWriter(plain), "train", "steps", false, now::get));
         for (TrainingListener l : new TrainingListener[] {onTerminal, inLog}) {
             now.addAndGet(1_000_000_000L);
             l.onStep(1, 2, 3.5, 1e-3, 100);
@@ -49,8 +56,12 @@ class ProgressTest {
             now.addAndGet(1_000_000_000L);
             l.onStep(2, 2, 3.0, 1e-3, 120);
         }
-        assertTrue(bar.toString().startsWith("\rtrain [===============               ]  50% 1/2 steps"), bar.toString());
-        assertTrue(bar.toString().contains("loss 3.500, 100 tokens/s\ntrain: step 1 held-out loss 3.2500\n\rtrain [==============================] 100% 2/2 steps"),
+        assertTrue(
+                bar.toString().startsWith("\rtrain [===============               ]  50% 1/2 steps"), bar.toString());
+        assertTrue(
+                bar.toString()
+                        .contains(
+                                "loss 3.500, 100 tokens/s\ntrain: step 1 held-out loss 3.2500\n\rtrain [==============================] 100% 2/2 steps"),
                 bar.toString());
         assertTrue(bar.toString().endsWith("loss 3.000, 120 tokens/s" + System.lineSeparator()), bar.toString());
         assertEquals(3, plain.toString().lines().count(), plain.toString());

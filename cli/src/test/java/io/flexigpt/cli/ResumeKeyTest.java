@@ -22,21 +22,34 @@ class ResumeKeyTest {
         Files.writeString(text, "Once upon a time.\n\nThe end.\n");
         ModelLoading loaded = ModelLoading.load(model, TestData.file("models/stories260K/tok512.bin"));
         Path key = ResumeFiles.checkpointBeside(out, model, loaded, text, "flexigpt", 0.3);
-        assertEquals(key, ResumeFiles.checkpointBeside(out, model, loaded, text, "flexigpt", 0.3), "same contents, same key");
+        assertEquals(
+                key,
+                ResumeFiles.checkpointBeside(out, model, loaded, text, "flexigpt", 0.3),
+                "same contents, same key");
         assertNotEquals(key, ResumeFiles.checkpointBeside(out, model, loaded, text, "flexigpt", 0.4), "other settings");
 
         byte[] changed = original.clone();
         changed[100] ^= 1; // one bit of one weight
         Files.write(model, changed);
-        assertNotEquals(key, ResumeFiles.checkpointBeside(out, model, loaded, text, "flexigpt", 0.3), "a replaced model at the same path");
+        assertNotEquals(
+                key,
+                ResumeFiles.checkpointBeside(out, model, loaded, text, "flexigpt", 0.3),
+                "a replaced model at the same path");
         Files.write(model, original);
         Files.writeString(text, "Once upon a time.\n\nThe End.\n");
-        assertNotEquals(key, ResumeFiles.checkpointBeside(out, model, loaded, text, "flexigpt", 0.3), "a replaced text at the same path");
+        assertNotEquals(
+                key,
+                ResumeFiles.checkpointBeside(out, model, loaded, text, "flexigpt", 0.3),
+                "a replaced text at the same path");
 
         Path moved = dir.resolve("elsewhere.bin");
         Files.writeString(text, "Once upon a time.\n\nThe end.\n");
         Files.move(model, moved, StandardCopyOption.REPLACE_EXISTING);
-        assertEquals(key.getFileName(), ResumeFiles.checkpointBeside(out, moved, loaded, text, "flexigpt", 0.3).getFileName(), "the path itself does not matter");
+        assertEquals(
+                key.getFileName(),
+                ResumeFiles.checkpointBeside(out, moved, loaded, text, "flexigpt", 0.3)
+                        .getFileName(),
+                "the path itself does not matter");
     }
 
     @Test
@@ -47,8 +60,12 @@ class ResumeKeyTest {
         ModelLoading loaded = ModelLoading.load(hf, TestData.file("models/stories260K/tok512.bin"));
         Path key = ResumeFiles.checkpointBeside(out, hf, loaded, text);
         Files.writeString(hf.resolve("README.md"), "notes");
-        assertEquals(key, ResumeFiles.checkpointBeside(out, hf, loaded, text), "files that are not the model do not count");
-        Files.writeString(hf.resolve("config.json"), Files.readString(hf.resolve("config.json")).replace("\"rope_theta\": 10000.0", "\"rope_theta\": 10001.0"));
+        assertEquals(
+                key, ResumeFiles.checkpointBeside(out, hf, loaded, text), "files that are not the model do not count");
+        Files.writeString(
+                hf.resolve("config.json"),
+                Files.readString(hf.resolve("config.json"))
+                        .replace("\"rope_theta\": 10000.0", "\"rope_theta\": 10001.0"));
         Path otherConfig = ResumeFiles.checkpointBeside(out, hf, loaded, text);
         assertNotEquals(key, otherConfig, "config.json counts");
         byte[] w = Files.readAllBytes(hf.resolve("model.safetensors"));

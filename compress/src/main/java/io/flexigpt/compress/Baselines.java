@@ -4,13 +4,11 @@ import io.flexigpt.nn.Attention;
 import io.flexigpt.nn.FeedForward;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.Projection;
-import io.flexigpt.nn.RmsNorm;
 import io.flexigpt.nn.TransformerBlock;
 import io.flexigpt.tensor.Rng;
 import io.flexigpt.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,7 +21,8 @@ import java.util.Map;
 final class Baselines {
     private Baselines() {}
 
-    public static CompressionResult shortGpt(LlamaModel teacher, double[] importance, double rate, boolean protectFirst, boolean protectLast) {
+    public static CompressionResult shortGpt(
+            LlamaModel teacher, double[] importance, double rate, boolean protectFirst, boolean protectLast) {
         LlamaModel student = FlexiGpt.sharingWeights(teacher);
         PruningPlan plan = PruningPlan.lowestScores(student, importance, rate, protectFirst, protectLast);
         drop(student, plan.pruned());
@@ -38,8 +37,14 @@ final class Baselines {
      * that still fit get r + 1, so the adapters fall short of the budget by less than one projection's
      * {@code in + out}. Base weights are frozen.
      */
-    public static CompressionResult dropLora(LlamaModel teacher, double[] importance, double rate, boolean protectFirst, boolean protectLast,
-                                             long trainableBudget, long seed) {
+    public static CompressionResult dropLora(
+            LlamaModel teacher,
+            double[] importance,
+            double rate,
+            boolean protectFirst,
+            boolean protectLast,
+            long trainableBudget,
+            long seed) {
         CompressionResult dropped = shortGpt(teacher, importance, rate, protectFirst, protectLast);
         LlamaModel student = dropped.model();
         long perRank = 0;
@@ -70,7 +75,8 @@ final class Baselines {
         return new CompressionResult("drop-lora", student, dropped.plan(), Map.of(), new double[0][], new double[0]);
     }
 
-    private static TransformerBlock withLora(LlamaModel model, TransformerBlock b, Map<String, Integer> ranks, Rng rng) {
+    private static TransformerBlock withLora(
+            LlamaModel model, TransformerBlock b, Map<String, Integer> ranks, Rng rng) {
         Map<String, Projection> p = new HashMap<>();
         for (String m : Projections.NAMES) {
             io.flexigpt.nn.Linear lin = Projections.linear(b, m);
@@ -78,8 +84,11 @@ final class Baselines {
             Tensor a = rng.normal(0, (float) (1 / Math.sqrt(lin.inFeatures())), r, lin.inFeatures());
             p.put(m, new SharedLowRankLinear(lin.weight(), a, Tensor.zeros(lin.outFeatures(), r)));
         }
-        return new TransformerBlock(b.attentionNorm(), new Attention(model.config(), p.get("q_proj"), p.get("k_proj"), p.get("v_proj"), p.get("o_proj")),
-                b.mlpNorm(), new FeedForward(p.get("gate_proj"), p.get("up_proj"), p.get("down_proj")));
+        return new TransformerBlock(
+                b.attentionNorm(),
+                new Attention(model.config(), p.get("q_proj"), p.get("k_proj"), p.get("v_proj"), p.get("o_proj")),
+                b.mlpNorm(),
+                new FeedForward(p.get("gate_proj"), p.get("up_proj"), p.get("down_proj")));
     }
 
     /** SLEB: removes {@code round(rate * blocks)} blocks greedily by calibration perplexity. */
@@ -105,7 +114,8 @@ final class Baselines {
             removed.add(remaining.remove(best));
         }
         student.freeze();
-        PruningPlan plan = PruningPlan.of(teacher, removed.stream().mapToInt(Integer::intValue).toArray());
+        PruningPlan plan = PruningPlan.of(
+                teacher, removed.stream().mapToInt(Integer::intValue).toArray());
         return new CompressionResult("sleb", student, plan, Map.of(), new double[0][], new double[0]);
     }
 

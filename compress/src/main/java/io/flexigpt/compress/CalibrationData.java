@@ -16,7 +16,9 @@ public record CalibrationData(List<int[][]> inputs, List<int[][]> targets, int s
 
     /** {@code windows} random windows from {@code tokens}, in batches of {@code batchSize}, drawn with {@code seed}. */
     public static CalibrationData sample(int[] tokens, int windows, int seqLen, int batchSize, long seed) {
-        if (tokens.length < seqLen + 1) throw new IllegalArgumentException("calibration text of " + tokens.length + " tokens is shorter than one window of " + (seqLen + 1));
+        if (tokens.length < seqLen + 1)
+            throw new IllegalArgumentException(
+                    "calibration text of " + tokens.length + " tokens is shorter than one window of " + (seqLen + 1));
         Rng rng = new Rng(seed);
         List<int[][]> in = new ArrayList<>(), tg = new ArrayList<>();
         for (int w = 0; w < windows; w += batchSize) {
@@ -47,7 +49,10 @@ public record CalibrationData(List<int[][]> inputs, List<int[][]> targets, int s
             for (int i = 0; i < inputs.size(); i++) {
                 Variable logits = model.forward(inputs.get(i));
                 int n = inputs.get(i).length * seqLen;
-                sum += Functions.crossEntropy(logits.reshape(n, -1), flatten(targets.get(i))).value().item() * n;
+                sum += Functions.crossEntropy(logits.reshape(n, -1), flatten(targets.get(i)))
+                                .value()
+                                .item()
+                        * n;
                 count += n;
             }
         }

@@ -1,17 +1,17 @@
 package io.flexigpt.compress;
 
 import io.flexigpt.autograd.Variable;
-import io.flexigpt.nn.LlamaConfig;
+import io.flexigpt.io.FormatException;
+import io.flexigpt.io.Json;
 import io.flexigpt.nn.HfNames;
+import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.Projection;
-import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.nn.TransformerBlock;
 import io.flexigpt.nn.io.Checkpoints;
 import io.flexigpt.nn.io.HfCheckpoint;
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.io.FormatException;
-import io.flexigpt.io.Json;
 import io.flexigpt.tensor.io.SafeTensorsFile;
 import io.flexigpt.tensor.io.SafeTensorsWriter;
 import io.flexigpt.tensor.io.StoredType;
@@ -21,8 +21,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,8 +85,10 @@ public final class CompressedModels {
     private static Set<String> basePositions(LlamaModel model) {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < model.blocks().size(); i++) {
-            for (Map.Entry<String, Projection> p : model.blocks().get(i).projections().entrySet()) {
-                if (p.getValue() instanceof SharedLowRankLinear s && s.base() != null) names.add(HfNames.projectionWeight(i, p.getKey()));
+            for (Map.Entry<String, Projection> p :
+                    model.blocks().get(i).projections().entrySet()) {
+                if (p.getValue() instanceof SharedLowRankLinear s && s.base() != null)
+                    names.add(HfNames.projectionWeight(i, p.getKey()));
             }
         }
         return names;
@@ -104,7 +106,8 @@ public final class CompressedModels {
         entry.put("kind", "shared");
         entry.put("source", q.base() == null ? -1 : blockOf(model, storedName.get(q.base())));
         Map<String, Object> ranks = new LinkedHashMap<>();
-        for (Map.Entry<String, Projection> p : b.projections().entrySet()) ranks.put(p.getKey(), ((SharedLowRankLinear) p.getValue()).adapterRank());
+        for (Map.Entry<String, Projection> p : b.projections().entrySet())
+            ranks.put(p.getKey(), ((SharedLowRankLinear) p.getValue()).adapterRank());
         entry.put("ranks", ranks);
         entry.put("output_scales", b.attentionScale() != null);
         entry.put("normalised_branches", b.normalisedBranches());
@@ -138,35 +141,45 @@ public final class CompressedModels {
     /** The configuration (with the saved rotary layout) and the block layouts of a compressed model's metadata. */
     private record Layout(LlamaConfig config, List<BlockLayout> blocks) {
         static Layout read(Path dir, Path file, String metaText, LlamaConfig cfg) throws FormatException {
-            if (metaText == null) throw new FormatException(file + ": no 'flexigpt' metadata; not a compressed model (load it as a plain checkpoint)");
-            Map<String, Object> meta = Json.object(Json.parse(metaText, file + " metadata"), "metadata", file.toString());
-            if (!FORMAT.equals(meta.get("format"))) throw new FormatException(file + ": metadata format is " + meta.get("format") + ", expected " + FORMAT);
+            if (metaText == null)
+                throw new FormatException(
+                        file + ": no 'flexigpt' metadata; not a compressed model (load it as a plain checkpoint)");
+            Map<String, Object> meta =
+                    Json.object(Json.parse(metaText, file + " metadata"), "metadata", file.toString());
+            if (!FORMAT.equals(meta.get("format")))
+                throw new FormatException(file + ": metadata format is " + meta.get("format") + ", expected " + FORMAT);
             List<Object> blocks = Json.getList(meta, "blocks", file.toString());
             try {
                 cfg = cfg.withRopeLayout(RopeLayout.valueOf(Json.getString(meta, "rope_layout", file.toString())));
             } catch (IllegalArgumentException e) {
                 throw new FormatException(file + ": unknown rope_layout " + meta.get("rope_layout"));
             }
-            if (blocks.size() != cfg.nLayers()) throw new FormatException(file + ": " + blocks.size() + " blocks in metadata, config.json says " + cfg.nLayers());
+            if (blocks.size() != cfg.nLayers())
+                throw new FormatException(
+                        file + ": " + blocks.size() + " blocks in metadata, config.json says " + cfg.nLayers());
             Object saved = meta.get("config");
             if (saved != null && !saved.equals(cfg.toString())) {
-                throw new FormatException(dir.resolve("config.json") + " does not belong to " + file + " (an interrupted save?): it gives " + cfg
-                        + ", the weights were saved with " + saved);
+                throw new FormatException(dir.resolve("config.json") + " does not belong to " + file
+                        + " (an interrupted save?): it gives " + cfg + ", the weights were saved with " + saved);
             }
             List<BlockLayout> layouts = new ArrayList<>();
-            for (int i = 0; i < blocks.size(); i++) layouts.add(block(file, i, blocks.size(), Json.object(blocks.get(i), "block " + i, file.toString())));
+            for (int i = 0; i < blocks.size(); i++)
+                layouts.add(block(file, i, blocks.size(), Json.object(blocks.get(i), "block " + i, file.toString())));
             return new Layout(cfg, layouts);
         }
 
         private static BlockLayout block(Path file, int i, int count, Map<String, Object> b) throws FormatException {
             String where = file + " block " + i;
             String kind = Json.getString(b, "kind", where);
-            if (!kind.equals("plain") && !kind.equals("shared")) throw new FormatException(where + ": kind is '" + kind + "', expected plain or shared");
+            if (!kind.equals("plain") && !kind.equals("shared"))
+                throw new FormatException(where + ": kind is '" + kind + "', expected plain or shared");
             if (kind.equals("plain")) return new BlockLayout(false, i, false);
             int source = Json.getInt(b, "source", where);
             Object norm = b.getOrDefault("normalised_branches", Boolean.FALSE);
-            if (!(norm instanceof Boolean)) throw new FormatException(where + ": normalised_branches is " + norm + ", expected true or false");
-            if (source < -1 || source >= count) throw new FormatException(file + ": block " + i + " shares block " + source + ", which does not exist");
+            if (!(norm instanceof Boolean))
+                throw new FormatException(where + ": normalised_branches is " + norm + ", expected true or false");
+            if (source < -1 || source >= count)
+                throw new FormatException(file + ": block " + i + " shares block " + source + ", which does not exist");
             return new BlockLayout(true, source, (Boolean) norm);
         }
 
@@ -186,11 +199,14 @@ public final class CompressedModels {
     }
 
     /** Every stored tensor is a plain model's weight or a shared block's own tensor. */
-    private static void rejectStrayTensors(Path file, Layout layout, Map<String, Tensor> stored) throws FormatException {
+    private static void rejectStrayTensors(Path file, Layout layout, Map<String, Tensor> stored)
+            throws FormatException {
         Set<String> known = new HashSet<>(HfNames.shapes(layout.config()).keySet());
         for (int i = 0; i < layout.blocks().size(); i++) known.addAll(layout.ownTensors(i));
         for (String name : stored.keySet()) {
-            if (!known.contains(name)) throw new FormatException(file + ": tensor '" + name + "' belongs to no shared block of the metadata nor to a plain Llama model");
+            if (!known.contains(name))
+                throw new FormatException(file + ": tensor '" + name
+                        + "' belongs to no shared block of the metadata nor to a plain Llama model");
         }
     }
 
@@ -202,7 +218,8 @@ public final class CompressedModels {
         Map<String, Tensor> plainWeights = new LinkedHashMap<>();
         Set<String> own = new HashSet<>();
         for (int i = 0; i < layout.blocks().size(); i++) own.addAll(layout.ownTensors(i));
-        for (Map.Entry<String, Tensor> e : stored.entrySet()) if (!own.contains(e.getKey())) plainWeights.put(e.getKey(), e.getValue());
+        for (Map.Entry<String, Tensor> e : stored.entrySet())
+            if (!own.contains(e.getKey())) plainWeights.put(e.getKey(), e.getValue());
         for (int i = 0; i < layout.blocks().size(); i++) {
             BlockLayout b = layout.blocks().get(i);
             if (!b.shared()) continue;
@@ -213,7 +230,10 @@ public final class CompressedModels {
                 if (b.source() >= 0) {
                     String sourceName = HfNames.projectionWeight(b.source(), m);
                     base = stored.get(sourceName);
-                    if (base == null) throw new FormatException(file + ": block " + i + " shares block " + b.source() + ", but the file has no tensor '" + sourceName + "' (a source must be a stored block)");
+                    if (base == null)
+                        throw new FormatException(
+                                file + ": block " + i + " shares block " + b.source() + ", but the file has no tensor '"
+                                        + sourceName + "' (a source must be a stored block)");
                 } else {
                     base = Tensor.zeros(ab[1].dim(0), ab[0].dim(1));
                 }
@@ -231,12 +251,15 @@ public final class CompressedModels {
     private static Tensor[] adapters(Path file, Map<String, Tensor> stored, int i, String m) throws FormatException {
         String prefix = HfNames.block(i) + HfNames.projectionPath(m) + ".";
         Tensor a = stored.get(prefix + HfNames.ADAPTER_A), b = stored.get(prefix + HfNames.ADAPTER_B);
-        if (a == null || b == null) throw new FormatException(file + ": block " + i + " lacks adapter tensors " + prefix + HfNames.ADAPTER_A + "/" + HfNames.ADAPTER_B);
+        if (a == null || b == null)
+            throw new FormatException(file + ": block " + i + " lacks adapter tensors " + prefix + HfNames.ADAPTER_A
+                    + "/" + HfNames.ADAPTER_B);
         return new Tensor[] {a, b};
     }
 
     /** Replaces each shared block by its replacement on the (plain-built) source block's weights. */
-    private static void replaceSharedBlocks(Path file, Layout layout, Map<String, Tensor> stored, LlamaModel model) throws FormatException {
+    private static void replaceSharedBlocks(Path file, Layout layout, Map<String, Tensor> stored, LlamaModel model)
+            throws FormatException {
         LlamaConfig cfg = layout.config();
         List<TransformerBlock> built = model.blocks().asList();
         for (int i = 0; i < layout.blocks().size(); i++) {
@@ -248,7 +271,11 @@ public final class CompressedModels {
             Tensor mlpScale = outputScale(file, cfg, stored, HfNames.block(i) + HfNames.MLP_SCALE);
             try {
                 TransformerBlock source = b.source() >= 0 ? built.get(b.source()) : null;
-                model.blocks().replace(i, ReplacementBlocks.build(cfg, built.get(i), source, adapters, attentionScale, mlpScale, b.normalised()));
+                model.blocks()
+                        .replace(
+                                i,
+                                ReplacementBlocks.build(
+                                        cfg, built.get(i), source, adapters, attentionScale, mlpScale, b.normalised()));
             } catch (IllegalArgumentException e) {
                 throw new FormatException(file + ": block " + i + ": " + e.getMessage(), e);
             }
@@ -256,10 +283,12 @@ public final class CompressedModels {
     }
 
     /** A stored output scale {@code [dim]}, or null when the block has none. */
-    private static Tensor outputScale(Path file, LlamaConfig cfg, Map<String, Tensor> stored, String name) throws FormatException {
+    private static Tensor outputScale(Path file, LlamaConfig cfg, Map<String, Tensor> stored, String name)
+            throws FormatException {
         Tensor t = stored.get(name);
         if (t != null && (t.rank() != 1 || t.dim(0) != cfg.dim())) {
-            throw new FormatException(file + ": tensor '" + name + "' has shape " + java.util.Arrays.toString(t.shape()) + ", expected [" + cfg.dim() + "]");
+            throw new FormatException(file + ": tensor '" + name + "' has shape " + java.util.Arrays.toString(t.shape())
+                    + ", expected [" + cfg.dim() + "]");
         }
         return t;
     }

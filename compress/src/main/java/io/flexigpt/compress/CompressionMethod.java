@@ -1,7 +1,7 @@
 package io.flexigpt.compress;
 
-import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.nn.LlamaModel;
+import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.nn.TransformerBlock;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +20,6 @@ public enum CompressionMethod {
     LORA_INIT("flexigpt-lora-init", "ablation: LoRA init"),
     NO_OUTPUT_NORM("flexigpt-no-output-norm", "ablation: no output normalisation"),
     NO_SHARING("flexigpt-no-sharing", "ablation: no sharing");
-
     private final String id, label;
 
     CompressionMethod(String id, String label) {
@@ -59,13 +58,20 @@ public enum CompressionMethod {
     FlexiGptConfig flexiGptConfig(double rate, RankSpec rank, long seed) {
         FlexiGptConfig c = FlexiGptConfig.standard(rate, rank).withSeed(seed);
         switch (this) {
-            case FLEXIGPT: return c;
-            case FLEXIGPT_PAPER_NORM: return c.withOutputNormalisation(FlexiGptConfig.OutputNormalisation.PAPER);
-            case RANDOM_SOURCE: return c.withSourceSelection(FlexiGptConfig.SourceSelection.RANDOM);
-            case LORA_INIT: return c.withInit(FlexiGptConfig.AdapterInit.LORA);
-            case NO_OUTPUT_NORM: return c.withOutputNormalisation(FlexiGptConfig.OutputNormalisation.NONE);
-            case NO_SHARING: return c.withSharing(false);
-            default: throw new IllegalStateException(id + " is not a FlexiGPT variant");
+            case FLEXIGPT:
+                return c;
+            case FLEXIGPT_PAPER_NORM:
+                return c.withOutputNormalisation(FlexiGptConfig.OutputNormalisation.PAPER);
+            case RANDOM_SOURCE:
+                return c.withSourceSelection(FlexiGptConfig.SourceSelection.RANDOM);
+            case LORA_INIT:
+                return c.withInit(FlexiGptConfig.AdapterInit.LORA);
+            case NO_OUTPUT_NORM:
+                return c.withOutputNormalisation(FlexiGptConfig.OutputNormalisation.NONE);
+            case NO_SHARING:
+                return c.withSharing(false);
+            default:
+                throw new IllegalStateException(id + " is not a FlexiGPT variant");
         }
     }
 
@@ -73,21 +79,32 @@ public enum CompressionMethod {
      * Compresses {@code teacher} (left unchanged) by this method, pruning by the block importance {@code scores};
      * {@code seed} drives its random choices (LoRA init, random sources).
      */
-    public CompressionResult apply(LlamaModel teacher, double[] scores, CalibrationData calibration, double rate, RankSpec rank, long seed) {
+    public CompressionResult apply(
+            LlamaModel teacher, double[] scores, CalibrationData calibration, double rate, RankSpec rank, long seed) {
         return apply(teacher, scores, calibration, rate, rank, seed, ProgressListener.NONE);
     }
 
     /** As {@link #apply(LlamaModel, double[], CalibrationData, double, RankSpec, long)}, telling {@code sourceSearch} how far FlexiGPT's source search has come. */
-    public CompressionResult apply(LlamaModel teacher, double[] scores, CalibrationData calibration, double rate, RankSpec rank, long seed,
-                                   ProgressListener sourceSearch) {
+    public CompressionResult apply(
+            LlamaModel teacher,
+            double[] scores,
+            CalibrationData calibration,
+            double rate,
+            RankSpec rank,
+            long seed,
+            ProgressListener sourceSearch) {
         switch (this) {
-            case DROP: return Baselines.shortGpt(teacher, scores, rate, true, true);
-            case SLEB: return Baselines.sleb(teacher, calibration, rate);
+            case DROP:
+                return Baselines.shortGpt(teacher, scores, rate, true, true);
+            case SLEB:
+                return Baselines.sleb(teacher, calibration, rate);
             case DROP_LORA: {
                 PruningPlan plan = PruningPlan.lowestScores(teacher, scores, rate, true, true);
-                return Baselines.dropLora(teacher, scores, rate, true, true, flexiGptTrainable(teacher, plan, rank), seed);
+                return Baselines.dropLora(
+                        teacher, scores, rate, true, true, flexiGptTrainable(teacher, plan, rank), seed);
             }
-            default: return FlexiGpt.compress(teacher, scores, calibration, flexiGptConfig(rate, rank, seed), sourceSearch);
+            default:
+                return FlexiGpt.compress(teacher, scores, calibration, flexiGptConfig(rate, rank, seed), sourceSearch);
         }
     }
 

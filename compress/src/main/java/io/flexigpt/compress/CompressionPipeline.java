@@ -1,7 +1,7 @@
 package io.flexigpt.compress;
 
-import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.nn.LlamaModel;
+import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.nn.train.LossFunction;
 import io.flexigpt.nn.train.TokenDataset;
 import io.flexigpt.nn.train.TrainResult;
@@ -19,6 +19,7 @@ import java.nio.file.Path;
 public final class CompressionPipeline {
     /** Calibration windows are sampled in batches of this many, from this seed. */
     private static final int CALIBRATION_BATCH = 8;
+
     private static final long CALIBRATION_SEED = 11;
 
     private final LlamaModel teacher;
@@ -28,8 +29,13 @@ public final class CompressionPipeline {
     private final double[] scores;
     private final double importanceSeconds;
 
-    private CompressionPipeline(LlamaModel teacher, TokenDataset data, HeldOutText heldOut, CalibrationData calibration, double[] scores,
-                                double importanceSeconds) {
+    private CompressionPipeline(
+            LlamaModel teacher,
+            TokenDataset data,
+            HeldOutText heldOut,
+            CalibrationData calibration,
+            double[] scores,
+            double importanceSeconds) {
         this.teacher = teacher;
         this.data = data;
         this.heldOut = heldOut;
@@ -43,7 +49,8 @@ public final class CompressionPipeline {
      * sampled from {@code data}'s training part and score the blocks by Block Influence; recovery trains on
      * {@code data} (its held-out part is the validation text), results are measured on {@code heldOut}.
      */
-    public static CompressionPipeline prepare(LlamaModel teacher, TokenDataset data, int calibrationWindows, HeldOutText heldOut) {
+    public static CompressionPipeline prepare(
+            LlamaModel teacher, TokenDataset data, int calibrationWindows, HeldOutText heldOut) {
         CalibrationData calibration = calibration(data, calibrationWindows, heldOut.window());
         long t0 = System.nanoTime();
         double[] scores = new BlockInfluence().finiteScores(teacher, calibration);
@@ -78,9 +85,14 @@ public final class CompressionPipeline {
      * What a caller sees of a run while it goes: the progress of FlexiGPT's source search, the recovery's
      * training events, the start of recovery (and its checkpoint file) and how its trainer is run.
      */
-    public record Hooks(ProgressListener sourceSearch, TrainingListener training, RecoveryStart recoveryStart, TrainerRun trainerRun) {
+    public record Hooks(
+            ProgressListener sourceSearch,
+            TrainingListener training,
+            RecoveryStart recoveryStart,
+            TrainerRun trainerRun) {
         /** Nothing reported, no checkpoint, the trainer simply run. */
-        public static final Hooks NONE = new Hooks(ProgressListener.NONE, TrainingListener.NONE, (settings, choice) -> null, Trainer::run);
+        public static final Hooks NONE =
+                new Hooks(ProgressListener.NONE, TrainingListener.NONE, (settings, choice) -> null, Trainer::run);
 
         public Hooks withSourceSearch(ProgressListener p) {
             return new Hooks(p, training, recoveryStart, trainerRun);
@@ -120,7 +132,8 @@ public final class CompressionPipeline {
     /** Compresses the teacher by {@code method}, recovers and measures it. */
     public CompressionRun run(CompressionMethod method, RunSettings settings, Hooks hooks) throws IOException {
         long t0 = System.nanoTime();
-        CompressionResult compressed = method.apply(teacher, scores, calibration, settings.rate(), settings.rank(), settings.seed(), hooks.sourceSearch());
+        CompressionResult compressed = method.apply(
+                teacher, scores, calibration, settings.rate(), settings.rank(), settings.seed(), hooks.sourceSearch());
         double compressionSeconds = seconds(t0);
         t0 = System.nanoTime();
         RecoverySettings recovery = settings.recovery();
@@ -130,13 +143,33 @@ public final class CompressionPipeline {
         if (trains) {
             LossFunction loss = Recovery.distillation(teacher, 1.0, 1.0);
             if (settings.chooseLr()) {
-                choice = LearningRateSearch.choose(compressed.model(), data, recovery, loss, RecoverySettings.LR_GRID, LearningRateSearch.trialSteps(recovery.steps()));
+                choice = LearningRateSearch.choose(
+                        compressed.model(),
+                        data,
+                        recovery,
+                        loss,
+                        RecoverySettings.LR_GRID,
+                        LearningRateSearch.trialSteps(recovery.steps()));
                 recovery = recovery.withLr(choice.lr());
             }
-            losses = recover(compressed.model(), data, recovery, loss, hooks.recoveryStart().checkpointFor(recovery, choice), hooks);
+            losses = recover(
+                    compressed.model(),
+                    data,
+                    recovery,
+                    loss,
+                    hooks.recoveryStart().checkpointFor(recovery, choice),
+                    hooks);
         }
         double recoverySeconds = seconds(t0);
-        return new CompressionRun(method, compressed, trains ? recovery : null, choice, losses, measure(compressed.model()), compressionSeconds, recoverySeconds);
+        return new CompressionRun(
+                method,
+                compressed,
+                trains ? recovery : null,
+                choice,
+                losses,
+                measure(compressed.model()),
+                compressionSeconds,
+                recoverySeconds);
     }
 
     /** The held-out perplexity and parameter account of {@code model} (the teacher, a compressed model). */
@@ -151,7 +184,13 @@ public final class CompressionPipeline {
      * {@code checkpoint} when not null (a rerun resumes from it); returns the training loss per step (NaN for
      * steps an earlier, resumed run did).
      */
-    static double[] recover(LlamaModel student, TokenDataset data, RecoverySettings settings, LossFunction loss, Path checkpoint, Hooks hooks)
+    static double[] recover(
+            LlamaModel student,
+            TokenDataset data,
+            RecoverySettings settings,
+            LossFunction loss,
+            Path checkpoint,
+            Hooks hooks)
             throws IOException {
         LossCurve curve = new LossCurve(hooks.training());
         hooks.trainerRun().run(Recovery.trainer(student, data, settings, loss, checkpoint, curve));

@@ -8,5 +8,10 @@ import java.util.Map;
  * ({@code -1} when it has no shared base), the low-rank residual {@code E(p, s)} for every candidate
  * source ({@code NaN} where s is not a candidate) and the no-sharing residual per pruned block.
  */
-public record CompressionResult(String method, LlamaModel model, PruningPlan plan, Map<Integer, Integer> sources,
-                                double[][] sourceErrors, double[] noSharingErrors) {}
+public record CompressionResult(
+        String method,
+        LlamaModel model,
+        PruningPlan plan,
+        Map<Integer, Integer> sources,
+        double[][] sourceErrors,
+        double[] noSharingErrors) {}

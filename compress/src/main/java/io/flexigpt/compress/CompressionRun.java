@@ -6,8 +6,15 @@ package io.flexigpt.compress;
  * ({@code null} when the rate was fixed), the recovery's training loss per step (step 1 first; empty without
  * recovery), the measurement of the recovered model and the wall seconds of compression and recovery.
  */
-public record CompressionRun(CompressionMethod method, CompressionResult compression, RecoverySettings recovery, LearningRateSearch.Choice lrChoice,
-                             double[] recoveryLosses, Measurement measurement, double compressionSeconds, double recoverySeconds) {
+public record CompressionRun(
+        CompressionMethod method,
+        CompressionResult compression,
+        RecoverySettings recovery,
+        LearningRateSearch.Choice lrChoice,
+        double[] recoveryLosses,
+        Measurement measurement,
+        double compressionSeconds,
+        double recoverySeconds) {
     public CompressionRun {
         recoveryLosses = recoveryLosses.clone();
     }

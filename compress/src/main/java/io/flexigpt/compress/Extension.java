@@ -24,10 +24,14 @@ public final class Extension {
         int dim = base.config().dim();
         for (int k = sorted.length - 1; k >= 0; k--) {
             int i = sorted[k];
-            if (i < 0 || i >= base.blocks().size()) throw new IllegalArgumentException("cannot insert after block " + i + " of " + base.blocks().size());
+            if (i < 0 || i >= base.blocks().size())
+                throw new IllegalArgumentException("cannot insert after block " + i + " of "
+                        + base.blocks().size());
             TransformerBlock source = grown.blocks().get(i);
-            Map<String, Tensor[]> adapters = ReplacementBlocks.adapters(source, source, rank, FlexiGptConfig.AdapterInit.LORA, rng);
-            TransformerBlock added = ReplacementBlocks.build(grown.config(), source, source, adapters, Tensor.zeros(dim), Tensor.zeros(dim));
+            Map<String, Tensor[]> adapters =
+                    ReplacementBlocks.adapters(source, source, rank, FlexiGptConfig.AdapterInit.LORA, rng);
+            TransformerBlock added = ReplacementBlocks.build(
+                    grown.config(), source, source, adapters, Tensor.zeros(dim), Tensor.zeros(dim));
             grown.blocks().insert(i + 1, added);
         }
         grown.freeze();

@@ -2,8 +2,8 @@ package io.flexigpt.compress;
 
 import io.flexigpt.autograd.NoGrad;
 import io.flexigpt.nn.LlamaModel;
-import io.flexigpt.nn.TransformerBlock;
 import io.flexigpt.nn.ProgressListener;
+import io.flexigpt.nn.TransformerBlock;
 import io.flexigpt.tensor.Rng;
 import io.flexigpt.tensor.SpectrumMethod;
 import io.flexigpt.tensor.Svd;
@@ -23,7 +23,8 @@ import java.util.Map;
 public final class FlexiGpt {
     private FlexiGpt() {}
 
-    public static CompressionResult compress(LlamaModel teacher, double[] importance, CalibrationData calibration, FlexiGptConfig config) {
+    public static CompressionResult compress(
+            LlamaModel teacher, double[] importance, CalibrationData calibration, FlexiGptConfig config) {
         return compress(teacher, importance, calibration, config, ProgressListener.NONE);
     }
 
@@ -32,10 +33,15 @@ public final class FlexiGpt {
      * how far the source search has come in measured pairs: {@code pruned × (kept + 1)} in all, the one extra
      * per pruned block being its no-sharing residual. The winning pair's top-r factors become the adapters.
      */
-    public static CompressionResult compress(LlamaModel teacher, double[] importance, CalibrationData calibration, FlexiGptConfig config,
-                                             ProgressListener sourceSearch) {
+    public static CompressionResult compress(
+            LlamaModel teacher,
+            double[] importance,
+            CalibrationData calibration,
+            FlexiGptConfig config,
+            ProgressListener sourceSearch) {
         LlamaModel student = sharingWeights(teacher);
-        PruningPlan plan = PruningPlan.lowestScores(student, importance, config.rate(), config.protectFirst(), config.protectLast());
+        PruningPlan plan = PruningPlan.lowestScores(
+                student, importance, config.rate(), config.protectFirst(), config.protectLast());
         List<TransformerBlock> original = student.blocks().asList();
         int n = original.size();
         double[][] errors = new double[plan.pruned().length][n];
@@ -49,14 +55,18 @@ public final class FlexiGpt {
         for (int k = 0; k < plan.pruned().length; k++) {
             int p = plan.pruned()[k];
             Arrays.fill(errors[k], Double.NaN);
-            int drawn = config.sourceSelection() == FlexiGptConfig.SourceSelection.RANDOM ? plan.kept()[rng.nextInt(plan.kept().length)] : -1;
-            LowRankResidual.Residual own = LowRankResidual.measure(original.get(p), null, config.rank(), SpectrumMethod.AUTO);
+            int drawn = config.sourceSelection() == FlexiGptConfig.SourceSelection.RANDOM
+                    ? plan.kept()[rng.nextInt(plan.kept().length)]
+                    : -1;
+            LowRankResidual.Residual own =
+                    LowRankResidual.measure(original.get(p), null, config.rank(), SpectrumMethod.AUTO);
             noSharing[k] = own.error();
             sourceSearch.progress(++measured, pairs);
             int best = -1;
             Map<String, Svd> bestFactors = null;
             for (int s : plan.kept()) {
-                LowRankResidual.Residual e = LowRankResidual.measure(original.get(p), original.get(s), config.rank(), SpectrumMethod.AUTO);
+                LowRankResidual.Residual e =
+                        LowRankResidual.measure(original.get(p), original.get(s), config.rank(), SpectrumMethod.AUTO);
                 errors[k][s] = e.error();
                 if (best < 0 || e.error() < errors[k][best]) {
                     best = s;
@@ -74,14 +84,18 @@ public final class FlexiGpt {
                     : ReplacementBlocks.adapters(source < 0 ? own.factors() : bestFactors);
             Tensor[] scales = {null, null};
             if (calibrated) {
-                TransformerBlock probe = ReplacementBlocks.build(student.config(), original.get(p), src, adapters, null, null, false);
+                TransformerBlock probe =
+                        ReplacementBlocks.build(student.config(), original.get(p), src, adapters, null, null, false);
                 scales = ReplacementBlocks.outputScales(original.get(p), probe, inputs.get(p));
             } else if (normalisation == FlexiGptConfig.OutputNormalisation.PAPER) {
                 int dim = student.config().dim();
-                scales = new Tensor[] {Tensor.full(FlexiGptConfig.PAPER_GAIN_INIT, dim), Tensor.full(FlexiGptConfig.PAPER_GAIN_INIT, dim)};
+                scales = new Tensor[] {
+                    Tensor.full(FlexiGptConfig.PAPER_GAIN_INIT, dim), Tensor.full(FlexiGptConfig.PAPER_GAIN_INIT, dim)
+                };
             }
             boolean normalised = normalisation == FlexiGptConfig.OutputNormalisation.PAPER;
-            TransformerBlock replacement = ReplacementBlocks.build(student.config(), original.get(p), src, adapters, scales[0], scales[1], normalised);
+            TransformerBlock replacement = ReplacementBlocks.build(
+                    student.config(), original.get(p), src, adapters, scales[0], scales[1], normalised);
             student.blocks().replace(p, replacement);
         }
         freezeAllButReplacements(student, plan.pruned());
@@ -115,6 +129,7 @@ public final class FlexiGpt {
     /** Freezes everything, then unfreezes the replacement blocks' adapters, norm gains and output scales. */
     static void freezeAllButReplacements(LlamaModel model, int[] replaced) {
         model.freeze();
-        for (int p : replaced) ReplacementBlocks.unfreezeOwnParameters(model.blocks().get(p));
+        for (int p : replaced)
+            ReplacementBlocks.unfreezeOwnParameters(model.blocks().get(p));
     }
 }

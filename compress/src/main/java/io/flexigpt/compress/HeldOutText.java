@@ -1,10 +1,10 @@
 package io.flexigpt.compress;
 
 import io.flexigpt.eval.LlamaScoringModel;
-import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.eval.perplexity.PerplexityEvaluator;
 import io.flexigpt.eval.perplexity.PerplexitySettings;
 import io.flexigpt.nn.LlamaModel;
+import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,8 +40,11 @@ public record HeldOutText(Tokenizer tokenizer, List<String> documents, int windo
     /** As {@link #perplexity(LlamaModel)}, telling {@code progress} how many tokens are scored. */
     public double perplexity(LlamaModel model, ProgressListener progress) {
         LlamaScoringModel scoring = new LlamaScoringModel(model, tokenizer, window);
-        double ppl = new PerplexityEvaluator(scoring, PerplexitySettings.nonOverlapping(window, 8)).evaluate(documents, progress).tokenPerplexity();
-        if (!Double.isFinite(ppl)) throw new ArithmeticException("held-out perplexity is " + ppl + "; the model's outputs are not finite");
+        double ppl = new PerplexityEvaluator(scoring, PerplexitySettings.nonOverlapping(window, 8))
+                .evaluate(documents, progress)
+                .tokenPerplexity();
+        if (!Double.isFinite(ppl))
+            throw new ArithmeticException("held-out perplexity is " + ppl + "; the model's outputs are not finite");
         return ppl;
     }
 }

@@ -18,7 +18,8 @@ abstract class HiddenStateMetric implements ImportanceMetric {
             for (int[][] batch : data.inputs()) {
                 model.forward(batch, 0, null, (i, in, out) -> {
                     int dim = in.dim(2);
-                    for (double v : perToken(in.value().reshape(-1, dim), out.value().reshape(-1, dim))) sum[i] += v;
+                    for (double v :
+                            perToken(in.value().reshape(-1, dim), out.value().reshape(-1, dim))) sum[i] += v;
                     count[i] += (long) in.dim(0) * in.dim(1);
                 });
             }

@@ -23,8 +23,10 @@ public final class LearningRateSearch {
     /** The rates tried, their validation losses (+Infinity for a run that diverged) and the chosen rate. */
     public record Choice(double lr, double[] grid, double[] validationLoss, int trialSteps) {
         public String describe() {
-            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "peak lr %.3g chosen on validation (%d-step trials):", lr, trialSteps));
-            for (int i = 0; i < grid.length; i++) sb.append(String.format(Locale.ROOT, " %.3g -> %.4f", grid[i], validationLoss[i]));
+            StringBuilder sb = new StringBuilder(
+                    String.format(Locale.ROOT, "peak lr %.3g chosen on validation (%d-step trials):", lr, trialSteps));
+            for (int i = 0; i < grid.length; i++)
+                sb.append(String.format(Locale.ROOT, " %.3g -> %.4f", grid[i], validationLoss[i]));
             return sb.toString();
         }
     }
@@ -39,12 +41,20 @@ public final class LearningRateSearch {
      * and seed), each from the student's current trainable weights, and returns the rate with the lowest
      * validation loss.
      */
-    public static Choice choose(LlamaModel student, TokenDataset data, RecoverySettings settings, LossFunction loss, double[] grid, int trialSteps)
+    public static Choice choose(
+            LlamaModel student,
+            TokenDataset data,
+            RecoverySettings settings,
+            LossFunction loss,
+            double[] grid,
+            int trialSteps)
             throws IOException {
         if (grid.length == 0) throw new IllegalArgumentException("the learning-rate grid is empty");
         if (trialSteps < 1) throw new IllegalArgumentException("trial steps must be >= 1, got " + trialSteps);
         List<Variable> trainable = student.trainableParameters();
-        if (trainable.isEmpty()) throw new IllegalArgumentException("the student has no trainable parameters: there is no learning rate to choose");
+        if (trainable.isEmpty())
+            throw new IllegalArgumentException(
+                    "the student has no trainable parameters: there is no learning rate to choose");
         List<Tensor> start = new ArrayList<>();
         for (Variable v : trainable) start.add(v.value().copy());
         double[] losses = new double[grid.length];
@@ -54,12 +64,15 @@ public final class LearningRateSearch {
             if (Double.isFinite(losses[i]) && (best < 0 || losses[i] < losses[best])) best = i;
             restore(trainable, start);
         }
-        if (best < 0) throw new IllegalStateException("recovery diverged at every learning rate tried: " + java.util.Arrays.toString(grid));
+        if (best < 0)
+            throw new IllegalStateException(
+                    "recovery diverged at every learning rate tried: " + java.util.Arrays.toString(grid));
         return new Choice(grid[best], grid.clone(), losses, trialSteps);
     }
 
     /** The validation cross-entropy of {@code student} after training it with {@code trial} settings (+Infinity when the run diverged). */
-    static double trial(LlamaModel student, TokenDataset data, RecoverySettings trial, LossFunction loss) throws IOException {
+    static double trial(LlamaModel student, TokenDataset data, RecoverySettings trial, LossFunction loss)
+            throws IOException {
         try {
             Recovery.trainer(student, data, trial, loss, null, null).run();
         } catch (DivergenceException diverged) {

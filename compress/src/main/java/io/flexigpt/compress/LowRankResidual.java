@@ -37,7 +37,9 @@ final class LowRankResidual {
         Map<String, Svd> factors = new LinkedHashMap<>();
         for (String m : Projections.NAMES) {
             Tensor wp = Projections.linear(pruned, m).weight().value();
-            Tensor d = source == null ? wp : wp.sub(Projections.linear(source, m).weight().value());
+            Tensor d = source == null
+                    ? wp
+                    : wp.sub(Projections.linear(source, m).weight().value());
             TopSpectrum top = Linalg.topSpectrum(d, rank.rankFor(wp), method);
             residual += top.tailEnergy();
             factors.put(m, top.top());

@@ -14,7 +14,8 @@ public record ParameterAccount(long stored, long adapters, long trainable, long 
     public static ParameterAccount of(LlamaModel model) {
         long adapters = 0, compute = 0;
         for (Variable v : model.namedParameters().values()) compute += v.value().numel();
-        for (TransformerBlock b : model.blocks().asList()) for (Variable v : Projections.adapters(b)) adapters += v.value().numel();
+        for (TransformerBlock b : model.blocks().asList())
+            for (Variable v : Projections.adapters(b)) adapters += v.value().numel();
         return new ParameterAccount(model.parameterCount(), adapters, model.trainableParameterCount(), compute);
     }
 }

@@ -30,8 +30,12 @@ public final class PlainModels {
         w.put(HfNames.EMBEDDING, model.embedding().weight().value().copy());
         for (int i = 0; i < model.blocks().size(); i++) {
             TransformerBlock b = model.blocks().get(i);
-            w.put(HfNames.block(i) + HfNames.ATTENTION_NORM, b.attentionNorm().weight().value().copy());
-            w.put(HfNames.block(i) + HfNames.MLP_NORM, b.mlpNorm().weight().value().copy());
+            w.put(
+                    HfNames.block(i) + HfNames.ATTENTION_NORM,
+                    b.attentionNorm().weight().value().copy());
+            w.put(
+                    HfNames.block(i) + HfNames.MLP_NORM,
+                    b.mlpNorm().weight().value().copy());
             for (Map.Entry<String, Projection> e : b.projections().entrySet()) {
                 String m = e.getKey();
                 Tensor weight = materialise(e.getValue(), "block " + i + " " + m);
@@ -41,7 +45,8 @@ public final class PlainModels {
             }
         }
         w.put(HfNames.FINAL_NORM, model.finalNorm().weight().value().copy());
-        if (!cfg.tiedEmbeddings()) w.put(HfNames.LM_HEAD, model.headWeight().value().copy());
+        if (!cfg.tiedEmbeddings())
+            w.put(HfNames.LM_HEAD, model.headWeight().value().copy());
         return LlamaModel.fromWeights(cfg, w);
     }
 
@@ -52,6 +57,7 @@ public final class PlainModels {
             Tensor low = s.adapterB().value().matmul(s.adapterA().value());
             return s.base() == null ? low : s.base().value().add(low);
         }
-        throw new IllegalArgumentException(where + ": cannot merge a projection of type " + p.getClass().getSimpleName() + " into a plain weight");
+        throw new IllegalArgumentException(
+                where + ": cannot merge a projection of type " + p.getClass().getSimpleName() + " into a plain weight");
     }
 }

@@ -29,8 +29,15 @@ public final class Protocol {
         }
 
         String key() {
-            return String.format(Locale.ROOT, "%d:%dx%d|grid=%s|trial=%d|window=%d", recovery.steps(), recovery.batch(), recovery.seqLen(),
-                    java.util.Arrays.toString(grid), trialSteps, testWindow);
+            return String.format(
+                    Locale.ROOT,
+                    "%d:%dx%d|grid=%s|trial=%d|window=%d",
+                    recovery.steps(),
+                    recovery.batch(),
+                    recovery.seqLen(),
+                    java.util.Arrays.toString(grid),
+                    trialSteps,
+                    testWindow);
         }
     }
 
@@ -43,8 +50,12 @@ public final class Protocol {
         /** {@code method} at {@code rate} and {@code rank} on the pipeline's teacher, trained (if at all) by distillation from it. */
         public static Candidate of(CompressionPipeline pipeline, CompressionMethod method, double rate, RankSpec rank) {
             LlamaModel teacher = pipeline.teacher();
-            return new Candidate(method.label(), (double) PruningPlan.count(teacher.blocks().size(), rate) / teacher.blocks().size(),
-                    seed -> pipeline.compress(method, rate, rank, seed).model(), method.trainable() ? Recovery.distillation(teacher, 1.0, 1.0) : null);
+            return new Candidate(
+                    method.label(),
+                    (double) PruningPlan.count(teacher.blocks().size(), rate)
+                            / teacher.blocks().size(),
+                    seed -> pipeline.compress(method, rate, rank, seed).model(),
+                    method.trainable() ? Recovery.distillation(teacher, 1.0, 1.0) : null);
         }
     }
 
@@ -68,7 +79,14 @@ public final class Protocol {
      * A row of the results table: the candidate, the fraction of blocks it prunes, its parameter account, the
      * chosen rate (NaN without training) with the validation losses of the grid, and the runs of every seed.
      */
-    public record Row(String label, double blockFraction, ParameterAccount account, double lr, double[] grid, double[] validationLoss, List<Run> runs) {
+    public record Row(
+            String label,
+            double blockFraction,
+            ParameterAccount account,
+            double lr,
+            double[] grid,
+            double[] validationLoss,
+            List<Run> runs) {
         public double mean() {
             return runs.stream().mapToDouble(Run::testPerplexity).average().orElse(Double.NaN);
         }
@@ -91,8 +109,15 @@ public final class Protocol {
      * then trains {@code settings.seeds()} seeds on its training part and scores each on {@code test}.
      * {@code key} names the experiment (model, rate, method) in {@code store}.
      */
-    public static Row evaluate(String key, Candidate candidate, TokenDataset data, List<String> test, Tokenizer tokenizer, Settings settings,
-                               RunStore store) throws IOException {
+    public static Row evaluate(
+            String key,
+            Candidate candidate,
+            TokenDataset data,
+            List<String> test,
+            Tokenizer tokenizer,
+            Settings settings,
+            RunStore store)
+            throws IOException {
         HeldOutText heldOut = new HeldOutText(tokenizer, test, settings.testWindow());
         String base = key + "|" + candidate.label() + "|" + settings.key();
         double lr = Double.NaN;
@@ -105,14 +130,19 @@ public final class Protocol {
                 double[] saved = store.get(k);
                 if (saved == null) {
                     LlamaModel student = candidate.build().build(0);
-                    RecoverySettings trial = settings.recovery().withSteps(settings.trialSteps()).withLr(settings.grid()[i]).withSeed(0);
+                    RecoverySettings trial = settings.recovery()
+                            .withSteps(settings.trialSteps())
+                            .withLr(settings.grid()[i])
+                            .withSeed(0);
                     saved = new double[] {LearningRateSearch.trial(student, data, trial, candidate.loss())};
                     store.put(k, saved);
                 }
                 losses[i] = saved[0];
                 if (Double.isFinite(losses[i]) && (best < 0 || losses[i] < losses[best])) best = i;
             }
-            if (best < 0) throw new IllegalStateException(candidate.label() + ": training diverged at every learning rate of the grid");
+            if (best < 0)
+                throw new IllegalStateException(
+                        candidate.label() + ": training diverged at every learning rate of the grid");
             lr = settings.grid()[best];
         }
         List<Run> runs = new ArrayList<>();
@@ -138,6 +168,13 @@ public final class Protocol {
             }
             runs.add(new Run(seed, saved[0], saved[1]));
         }
-        return new Row(candidate.label(), candidate.blockFraction(), account, lr, settings.grid().clone(), losses, runs);
+        return new Row(
+                candidate.label(),
+                candidate.blockFraction(),
+                account,
+                lr,
+                settings.grid().clone(),
+                losses,
+                runs);
     }
 }

@@ -12,19 +12,28 @@ import java.util.List;
  */
 public record PruningPlan(int[] pruned, int[] kept, double blockFraction, double parameterFraction) {
 
-    public static PruningPlan lowestScores(LlamaModel model, double[] scores, double rate, boolean protectFirst, boolean protectLast) {
+    public static PruningPlan lowestScores(
+            LlamaModel model, double[] scores, double rate, boolean protectFirst, boolean protectLast) {
         int blocks = model.blocks().size();
-        if (scores.length != blocks) throw new IllegalArgumentException(scores.length + " scores for " + blocks + " blocks");
-        for (int i = 0; i < blocks; i++) if (Double.isNaN(scores[i])) throw new IllegalArgumentException("the importance score of block " + i + " is NaN");
+        if (scores.length != blocks)
+            throw new IllegalArgumentException(scores.length + " scores for " + blocks + " blocks");
+        for (int i = 0; i < blocks; i++)
+            if (Double.isNaN(scores[i]))
+                throw new IllegalArgumentException("the importance score of block " + i + " is NaN");
         int n = count(blocks, rate);
         List<Integer> candidates = new ArrayList<>();
         for (int i = 0; i < blocks; i++) {
             if ((protectFirst && i == 0) || (protectLast && i == blocks - 1)) continue;
             candidates.add(i);
         }
-        if (n > candidates.size()) throw new IllegalArgumentException("cannot prune " + n + " of " + blocks + " blocks with the first/last protected");
+        if (n > candidates.size())
+            throw new IllegalArgumentException(
+                    "cannot prune " + n + " of " + blocks + " blocks with the first/last protected");
         candidates.sort(Comparator.comparingDouble((Integer i) -> scores[i]).thenComparingInt(i -> i));
-        int[] pruned = candidates.subList(0, n).stream().mapToInt(Integer::intValue).sorted().toArray();
+        int[] pruned = candidates.subList(0, n).stream()
+                .mapToInt(Integer::intValue)
+                .sorted()
+                .toArray();
         return of(model, pruned);
     }
 
@@ -33,9 +42,12 @@ public record PruningPlan(int[] pruned, int[] kept, double blockFraction, double
      * and leave at least one block.
      */
     static int count(int blocks, double rate) {
-        if (!(rate >= 0 && rate < 1)) throw new IllegalArgumentException("compression rate must be in [0, 1), got " + rate);
+        if (!(rate >= 0 && rate < 1))
+            throw new IllegalArgumentException("compression rate must be in [0, 1), got " + rate);
         int n = (int) Math.round(rate * blocks);
-        if (n > 0 && n >= blocks) throw new IllegalArgumentException("compression rate " + rate + " would prune all " + blocks + " blocks; at least one must be kept");
+        if (n > 0 && n >= blocks)
+            throw new IllegalArgumentException(
+                    "compression rate " + rate + " would prune all " + blocks + " blocks; at least one must be kept");
         return n;
     }
 
@@ -45,16 +57,23 @@ public record PruningPlan(int[] pruned, int[] kept, double blockFraction, double
         int[] sorted = pruned.clone();
         Arrays.sort(sorted);
         for (int k = 0; k < sorted.length; k++) {
-            if (sorted[k] < 0 || sorted[k] >= blocks) throw new IllegalArgumentException("cannot prune block " + sorted[k] + " of a model with " + blocks + " blocks");
-            if (k > 0 && sorted[k] == sorted[k - 1]) throw new IllegalArgumentException("block " + sorted[k] + " is listed twice in the pruning plan");
+            if (sorted[k] < 0 || sorted[k] >= blocks)
+                throw new IllegalArgumentException(
+                        "cannot prune block " + sorted[k] + " of a model with " + blocks + " blocks");
+            if (k > 0 && sorted[k] == sorted[k - 1])
+                throw new IllegalArgumentException("block " + sorted[k] + " is listed twice in the pruning plan");
         }
         List<Integer> kept = new ArrayList<>();
         long prunedParams = 0;
         for (int i = 0; i < blocks; i++) {
-            if (Arrays.binarySearch(sorted, i) >= 0) prunedParams += model.blocks().get(i).parameterCount();
+            if (Arrays.binarySearch(sorted, i) >= 0)
+                prunedParams += model.blocks().get(i).parameterCount();
             else kept.add(i);
         }
-        return new PruningPlan(sorted, kept.stream().mapToInt(Integer::intValue).toArray(), (double) sorted.length / blocks,
+        return new PruningPlan(
+                sorted,
+                kept.stream().mapToInt(Integer::intValue).toArray(),
+                (double) sorted.length / blocks,
                 (double) prunedParams / model.parameterCount());
     }
 }

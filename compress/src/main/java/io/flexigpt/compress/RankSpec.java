@@ -5,7 +5,8 @@ import io.flexigpt.tensor.Tensor;
 /** The adapter rank of a projection: an absolute rank, or a fraction of {@code min(out, in)} (at least 1). */
 public record RankSpec(int absolute, double fraction) {
     public RankSpec {
-        if ((absolute > 0) == (fraction > 0)) throw new IllegalArgumentException("give either an absolute rank or a fraction, not both or neither");
+        if ((absolute > 0) == (fraction > 0))
+            throw new IllegalArgumentException("give either an absolute rank or a fraction, not both or neither");
         if (fraction > 1) throw new IllegalArgumentException("rank fraction must be at most 1, got " + fraction);
     }
 
@@ -19,7 +20,8 @@ public record RankSpec(int absolute, double fraction) {
 
     /** Parses {@code "8"} (absolute) or {@code "0.25"} (fraction). */
     public static RankSpec parse(String s) {
-        String expected = "rank '" + s + "' is neither a positive whole rank such as 8 nor a fraction in (0, 1] such as 0.25";
+        String expected =
+                "rank '" + s + "' is neither a positive whole rank such as 8 nor a fraction in (0, 1] such as 0.25";
         try {
             if (s.contains(".")) {
                 double f = Double.parseDouble(s);

@@ -34,21 +34,30 @@ public final class Recovery {
      * of the squared difference between the RMS-normalised outputs of student and teacher block i (only
      * for students with the teacher's depth, such as FlexiGPT's; 0 turns it off).
      */
-    public static LossFunction distillation(LlamaModel teacher, double klWeight, double ceWeight, double featureWeight) {
+    public static LossFunction distillation(
+            LlamaModel teacher, double klWeight, double ceWeight, double featureWeight) {
         return (student, batch) -> {
             Tensor teacherLogits;
             List<Tensor> teacherFeatures = new ArrayList<>();
             try (NoGrad ignored = NoGrad.enter()) {
-                teacherLogits = teacher.forward(batch.inputs(), 0, null, featureWeight > 0 ? (i, in, out) -> teacherFeatures.add(out.value()) : null).value();
+                teacherLogits = teacher.forward(
+                                batch.inputs(),
+                                0,
+                                null,
+                                featureWeight > 0 ? (i, in, out) -> teacherFeatures.add(out.value()) : null)
+                        .value();
             }
             List<Variable> studentFeatures = new ArrayList<>();
-            Variable logits = student.forward(batch.inputs(), 0, null, featureWeight > 0 ? (i, in, out) -> studentFeatures.add(out) : null);
+            Variable logits = student.forward(
+                    batch.inputs(), 0, null, featureWeight > 0 ? (i, in, out) -> studentFeatures.add(out) : null);
             int vocab = logits.dim(2);
             Variable flat = logits.reshape(-1, vocab);
-            Variable loss = Functions.distillation(flat, teacherLogits.reshape(-1, vocab), batch.flatTargets(), klWeight, ceWeight);
+            Variable loss = Functions.distillation(
+                    flat, teacherLogits.reshape(-1, vocab), batch.flatTargets(), klWeight, ceWeight);
             if (featureWeight > 0) {
                 if (studentFeatures.size() != teacherFeatures.size()) {
-                    throw new IllegalArgumentException("feature matching needs the teacher's depth: student has " + studentFeatures.size() + " blocks, teacher " + teacherFeatures.size());
+                    throw new IllegalArgumentException("feature matching needs the teacher's depth: student has "
+                            + studentFeatures.size() + " blocks, teacher " + teacherFeatures.size());
                 }
                 Variable match = null;
                 for (int i = 0; i < studentFeatures.size(); i++) {
@@ -65,9 +74,18 @@ public final class Recovery {
         };
     }
 
-    public static TrainResult train(LlamaModel teacher, LlamaModel student, TokenDataset data, TrainConfig config, double klWeight, double ceWeight,
-                                    Path checkpoint, TrainingListener listener) throws IOException {
-        return new Trainer(student, data, config, distillation(teacher, klWeight, ceWeight), checkpoint, listener).run();
+    public static TrainResult train(
+            LlamaModel teacher,
+            LlamaModel student,
+            TokenDataset data,
+            TrainConfig config,
+            double klWeight,
+            double ceWeight,
+            Path checkpoint,
+            TrainingListener listener)
+            throws IOException {
+        return new Trainer(student, data, config, distillation(teacher, klWeight, ceWeight), checkpoint, listener)
+                .run();
     }
 
     /** Validation windows scored for the held-out loss of a recovery (see {@link #validationLoss}). */
@@ -78,14 +96,25 @@ public final class Recovery {
      * {@link #distillation(LlamaModel, double, double)}) over {@code data}, whose held-out part is the
      * validation text; with a {@code checkpoint} file it resumes and checkpoints.
      */
-    public static Trainer trainer(LlamaModel student, TokenDataset data, RecoverySettings settings, LossFunction loss, Path checkpoint,
-                                  TrainingListener listener) {
+    public static Trainer trainer(
+            LlamaModel student,
+            TokenDataset data,
+            RecoverySettings settings,
+            LossFunction loss,
+            Path checkpoint,
+            TrainingListener listener) {
         return new Trainer(student, data, settings.trainConfig(0, VALIDATION_WINDOWS), loss, checkpoint, listener);
     }
 
     /** Mean next-token cross-entropy of {@code model} on the first validation windows of {@code data}, as the recovery measures it. */
     public static double validationLoss(LlamaModel model, TokenDataset data, RecoverySettings settings) {
-        return new Trainer(model, data, settings.withSteps(Math.max(1, settings.steps())).trainConfig(0, VALIDATION_WINDOWS),
-                LossFunction.crossEntropy(), null, null).heldOutLoss();
+        return new Trainer(
+                        model,
+                        data,
+                        settings.withSteps(Math.max(1, settings.steps())).trainConfig(0, VALIDATION_WINDOWS),
+                        LossFunction.crossEntropy(),
+                        null,
+                        null)
+                .heldOutLoss();
     }
 }

@@ -24,8 +24,10 @@ public record RecoverySettings(int steps, int batch, int seqLen, double lr, long
 
     public RecoverySettings {
         if (steps < 0) throw new IllegalArgumentException("recovery steps must be >= 0, got " + steps);
-        if (batch < 1 || seqLen < 1) throw new IllegalArgumentException("recovery batch and window must be >= 1, got " + batch + " x " + seqLen);
-        if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("the peak learning rate must be a positive number, got " + lr);
+        if (batch < 1 || seqLen < 1)
+            throw new IllegalArgumentException("recovery batch and window must be >= 1, got " + batch + " x " + seqLen);
+        if (!(lr > 0) || Double.isInfinite(lr))
+            throw new IllegalArgumentException("the peak learning rate must be a positive number, got " + lr);
     }
 
     /** Settings spending about {@code tokens} tokens (whole steps, at least one when {@code tokens > 0}). */
@@ -58,14 +60,32 @@ public record RecoverySettings(int steps, int batch, int seqLen, double lr, long
      */
     public TrainConfig trainConfig(int evalEvery, int evalWindows) {
         if (steps == 0) throw new IllegalStateException("no recovery steps to configure");
-        return TrainConfig.builder().steps(steps).batchSize(batch).seqLen(seqLen).lr(lr).minLr(lr / 10).warmupSteps(Math.max(1, steps / 10))
-                .evalEvery(evalEvery).evalWindows(evalWindows).checkpointEvery(Math.max(10, steps / 10)).seed(seed).build();
+        return TrainConfig.builder()
+                .steps(steps)
+                .batchSize(batch)
+                .seqLen(seqLen)
+                .lr(lr)
+                .minLr(lr / 10)
+                .warmupSteps(Math.max(1, steps / 10))
+                .evalEvery(evalEvery)
+                .evalWindows(evalWindows)
+                .checkpointEvery(Math.max(10, steps / 10))
+                .seed(seed)
+                .build();
     }
 
     /** One line saying what the recovery does, for output and reports. */
     public String describe() {
         if (steps == 0) return "no recovery training (0 tokens)";
-        return String.format(java.util.Locale.ROOT, "recovery: %d steps x %d x %d = %,d tokens, peak lr %.3g (warm-up %d, cosine to %.3g), KL + CE",
-                steps, batch, seqLen, tokens(), lr, Math.max(1, steps / 10), lr / 10);
+        return String.format(
+                java.util.Locale.ROOT,
+                "recovery: %d steps x %d x %d = %,d tokens, peak lr %.3g (warm-up %d, cosine to %.3g), KL + CE",
+                steps,
+                batch,
+                seqLen,
+                tokens(),
+                lr,
+                Math.max(1, steps / 10),
+                lr / 10);
     }
 }

@@ -29,7 +29,10 @@ final class ReplacementBlocks {
      */
     static Tensor[] adapters(Tensor target, Tensor base, int rank, FlexiGptConfig.AdapterInit init, Rng rng) {
         if (init == FlexiGptConfig.AdapterInit.LORA) {
-            return new Tensor[] {rng.normal(0, (float) (1 / Math.sqrt(target.dim(1))), rank, target.dim(1)), Tensor.zeros(target.dim(0), rank)};
+            return new Tensor[] {
+                rng.normal(0, (float) (1 / Math.sqrt(target.dim(1))), rank, target.dim(1)),
+                Tensor.zeros(target.dim(0), rank)
+            };
         }
         Tensor diff = base == null ? target : target.sub(base);
         return adapters(Linalg.topSpectrum(diff, rank).top());
@@ -51,19 +54,27 @@ final class ReplacementBlocks {
     }
 
     /** Adapter factors {@code {A, B}} for every projection of {@code pruned}, towards its weights from {@code source}'s (or from zero). */
-    static Map<String, Tensor[]> adapters(TransformerBlock pruned, TransformerBlock source, RankSpec rank, FlexiGptConfig.AdapterInit init, Rng rng) {
+    static Map<String, Tensor[]> adapters(
+            TransformerBlock pruned, TransformerBlock source, RankSpec rank, FlexiGptConfig.AdapterInit init, Rng rng) {
         Map<String, Tensor[]> out = new LinkedHashMap<>();
         for (String m : Projections.NAMES) {
             Tensor target = Projections.linear(pruned, m).weight().value();
-            Tensor base = source == null ? null : Projections.linear(source, m).weight().value();
+            Tensor base = source == null
+                    ? null
+                    : Projections.linear(source, m).weight().value();
             out.put(m, adapters(target, base, rank.rankFor(target), init, rng));
         }
         return out;
     }
 
     /** As {@link #build(LlamaConfig, TransformerBlock, TransformerBlock, Map, Tensor, Tensor, boolean)} with plain (not normalised) branches. */
-    static TransformerBlock build(LlamaConfig config, TransformerBlock pruned, TransformerBlock source, Map<String, Tensor[]> adapters,
-                                  Tensor attentionScale, Tensor mlpScale) {
+    static TransformerBlock build(
+            LlamaConfig config,
+            TransformerBlock pruned,
+            TransformerBlock source,
+            Map<String, Tensor[]> adapters,
+            Tensor attentionScale,
+            Tensor mlpScale) {
         return build(config, pruned, source, adapters, attentionScale, mlpScale, false);
     }
 
@@ -72,18 +83,33 @@ final class ReplacementBlocks {
      * {@code source} is null) with copies of the given adapters, the pruned block's own norm gains, and
      * output scales when given (gains of normalised branches when {@code normalisedBranches}).
      */
-    static TransformerBlock build(LlamaConfig config, TransformerBlock pruned, TransformerBlock source, Map<String, Tensor[]> adapters,
-                                  Tensor attentionScale, Tensor mlpScale, boolean normalisedBranches) {
+    static TransformerBlock build(
+            LlamaConfig config,
+            TransformerBlock pruned,
+            TransformerBlock source,
+            Map<String, Tensor[]> adapters,
+            Tensor attentionScale,
+            Tensor mlpScale,
+            boolean normalisedBranches) {
         Map<String, Projection> p = new HashMap<>();
         for (String m : Projections.NAMES) {
-            Variable base = source == null ? null : Projections.linear(source, m).weight();
+            Variable base =
+                    source == null ? null : Projections.linear(source, m).weight();
             Tensor[] ab = adapters.get(m);
             p.put(m, new SharedLowRankLinear(base, ab[0].copy(), ab[1].copy()));
         }
-        return new TransformerBlock(new RmsNorm(pruned.attentionNorm().weight().value().copy(), pruned.attentionNorm().eps()),
+        return new TransformerBlock(
+                new RmsNorm(
+                        pruned.attentionNorm().weight().value().copy(),
+                        pruned.attentionNorm().eps()),
                 new Attention(config, p.get("q_proj"), p.get("k_proj"), p.get("v_proj"), p.get("o_proj")),
-                new RmsNorm(pruned.mlpNorm().weight().value().copy(), pruned.mlpNorm().eps()),
-                new FeedForward(p.get("gate_proj"), p.get("up_proj"), p.get("down_proj")), attentionScale, mlpScale, normalisedBranches);
+                new RmsNorm(
+                        pruned.mlpNorm().weight().value().copy(),
+                        pruned.mlpNorm().eps()),
+                new FeedForward(p.get("gate_proj"), p.get("up_proj"), p.get("down_proj")),
+                attentionScale,
+                mlpScale,
+                normalisedBranches);
     }
 
     /**
@@ -112,7 +138,8 @@ final class ReplacementBlocks {
     /** As {@link #branchOutputs(TransformerBlock, Variable)}, with the attention branch scaled by {@code attentionScale} (null: unscaled). */
     private static Tensor[] branchOutputs(TransformerBlock block, Variable x, Variable attentionScale) {
         try (NoGrad ignored = NoGrad.enter()) {
-            Variable a = block.branchOutput(block.attention().forward(block.attentionNorm().forward(x), 0, null), attentionScale);
+            Variable a = block.branchOutput(
+                    block.attention().forward(block.attentionNorm().forward(x), 0, null), attentionScale);
             Variable h = x.add(a);
             Variable m = block.branchOutput(block.mlp().forward(block.mlpNorm().forward(h)), block.mlpScale());
             int d = x.dim(2);
@@ -131,7 +158,11 @@ final class ReplacementBlocks {
         for (Tensor x : inputs) {
             Tensor[] o = branchOutputs(original, Variable.constant(x));
             want.add(o);
-            Tensor so = o[0].square().sum(0, false), sr = branchOutputs(replacement, Variable.constant(x))[0].square().sum(0, false);
+            Tensor so = o[0].square().sum(0, false),
+                    sr =
+                            branchOutputs(replacement, Variable.constant(x))[0]
+                                    .square()
+                                    .sum(0, false);
             num = num == null ? so : num.add(so);
             den = den == null ? sr : den.add(sr);
         }
@@ -140,7 +171,11 @@ final class ReplacementBlocks {
         num = null;
         den = null;
         for (int i = 0; i < inputs.size(); i++) {
-            Tensor so = want.get(i)[1].square().sum(0, false), sr = branchOutputs(replacement, Variable.constant(inputs.get(i)), scale)[1].square().sum(0, false);
+            Tensor so = want.get(i)[1].square().sum(0, false),
+                    sr =
+                            branchOutputs(replacement, Variable.constant(inputs.get(i)), scale)[1]
+                                    .square()
+                                    .sum(0, false);
             num = num == null ? so : num.add(so);
             den = den == null ? sr : den.add(sr);
         }

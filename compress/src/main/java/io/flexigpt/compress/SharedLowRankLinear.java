@@ -20,10 +20,12 @@ final class SharedLowRankLinear extends Projection {
 
     public SharedLowRankLinear(Variable base, Tensor a, Tensor b) {
         if (a.rank() != 2 || b.rank() != 2 || a.dim(0) != b.dim(1)) {
-            throw new IllegalArgumentException("adapter shapes A " + java.util.Arrays.toString(a.shape()) + " and B " + java.util.Arrays.toString(b.shape()) + " do not chain");
+            throw new IllegalArgumentException("adapter shapes A " + java.util.Arrays.toString(a.shape()) + " and B "
+                    + java.util.Arrays.toString(b.shape()) + " do not chain");
         }
         if (base != null && (base.dim(0) != b.dim(0) || base.dim(1) != a.dim(1))) {
-            throw new IllegalArgumentException("base " + java.util.Arrays.toString(base.shape()) + " does not match adapter B A of shape [" + b.dim(0) + ", " + a.dim(1) + "]");
+            throw new IllegalArgumentException("base " + java.util.Arrays.toString(base.shape())
+                    + " does not match adapter B A of shape [" + b.dim(0) + ", " + a.dim(1) + "]");
         }
         this.base = base == null ? null : parameter("weight", base);
         this.a = parameter(HfNames.ADAPTER_A, a);

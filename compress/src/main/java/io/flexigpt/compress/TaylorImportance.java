@@ -28,7 +28,11 @@ final class TaylorImportance implements ImportanceMetric {
             for (int b = 0; b < data.inputs().size(); b++) {
                 Variable logits = model.forward(data.inputs().get(b));
                 int n = logits.dim(0) * logits.dim(1);
-                Functions.crossEntropy(logits.reshape(n, -1), CalibrationData.flatten(data.targets().get(b))).mul(1.0 / data.inputs().size()).backward();
+                Functions.crossEntropy(
+                                logits.reshape(n, -1),
+                                CalibrationData.flatten(data.targets().get(b)))
+                        .mul(1.0 / data.inputs().size())
+                        .backward();
             }
             double[] s = new double[model.blocks().size()];
             for (int i = 0; i < s.length; i++) {

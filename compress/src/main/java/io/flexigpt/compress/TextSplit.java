@@ -15,8 +15,8 @@ public record TextSplit(List<String> train, List<String> validation, List<String
 
     public TextSplit {
         if (train.isEmpty() || validation.isEmpty() || test.isEmpty()) {
-            throw new IllegalArgumentException("a split needs at least one document in each part; got " + train.size() + " train, "
-                    + validation.size() + " validation, " + test.size() + " test");
+            throw new IllegalArgumentException("a split needs at least one document in each part; got " + train.size()
+                    + " train, " + validation.size() + " validation, " + test.size() + " test");
         }
     }
 
@@ -43,12 +43,17 @@ public record TextSplit(List<String> train, List<String> validation, List<String
      */
     public static TextSplit of(String text, String separator) {
         List<String> docs = TokenDataset.documents(text, separator);
-        if (docs.size() < 3) throw new IllegalArgumentException("the text holds " + docs.size() + " document(s); train, validation and test need at least 3");
+        if (docs.size() < 3)
+            throw new IllegalArgumentException(
+                    "the text holds " + docs.size() + " document(s); train, validation and test need at least 3");
         int test = Math.max(1, (int) Math.round(docs.size() * TEST_FRACTION));
         int validation = Math.max(1, (int) Math.round(docs.size() * VALIDATION_FRACTION));
         int cut = docs.size() - test - validation;
-        if (cut < 1) throw new IllegalArgumentException("the text holds " + docs.size() + " documents: too few for train, validation and test");
-        return new TextSplit(docs.subList(0, cut), docs.subList(cut, cut + validation), docs.subList(cut + validation, docs.size()));
+        if (cut < 1)
+            throw new IllegalArgumentException(
+                    "the text holds " + docs.size() + " documents: too few for train, validation and test");
+        return new TextSplit(
+                docs.subList(0, cut), docs.subList(cut, cut + validation), docs.subList(cut + validation, docs.size()));
     }
 
     /**
@@ -62,6 +67,7 @@ public record TextSplit(List<String> train, List<String> validation, List<String
 
     /** The recovery data: training documents to sample windows from, validation documents as the held-out part. */
     public TokenDataset recoveryData(Tokenizer tokenizer) {
-        return new TokenDataset(TokenDataset.encodeAll(train, tokenizer), TokenDataset.encodeAll(validation, tokenizer));
+        return new TokenDataset(
+                TokenDataset.encodeAll(train, tokenizer), TokenDataset.encodeAll(validation, tokenizer));
     }
 }

@@ -21,9 +21,28 @@ final class CharTokenizer implements Tokenizer {
         return sb.toString();
     }
 
-    @Override public int vocabSize() { return 40; }
-    @Override public int bosId() { return 1; }
-    @Override public int eosId() { return 2; }
-    @Override public String piece(int id) { return Integer.toString(id); }
-    @Override public byte[] tokenBytes(int previousId, int id) { return piece(id).getBytes(StandardCharsets.UTF_8); }
+    @Override
+    public int vocabSize() {
+        return 40;
+    }
+
+    @Override
+    public int bosId() {
+        return 1;
+    }
+
+    @Override
+    public int eosId() {
+        return 2;
+    }
+
+    @Override
+    public String piece(int id) {
+        return Integer.toString(id);
+    }
+
+    @Override
+    public byte[] tokenBytes(int previousId, int id) {
+        return piece(id).getBytes(StandardCharsets.UTF_8);
+    }
 }

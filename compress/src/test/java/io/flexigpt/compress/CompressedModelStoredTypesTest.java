@@ -42,11 +42,32 @@ class CompressedModelStoredTypesTest {
     void frozenTensorsKeepTheTeachersBf16AndTrainedOnesStayF32() throws IOException {
         LlamaModel teacher = bf16Teacher();
         CalibrationData calibration = TinyModels.calibration(teacher, 4, 10, 2, 3);
-        LlamaModel student = FlexiGpt.compress(teacher, new BlockInfluence().score(teacher, calibration), calibration,
-                FlexiGptConfig.standard(0.4, RankSpec.of(2))).model();
-        TokenDataset data = new TokenDataset(TinyModels.tokens(teacher.config().vocabSize(), 300, 1), TinyModels.tokens(teacher.config().vocabSize(), 100, 2));
-        Recovery.train(teacher, student, data, TrainConfig.builder().steps(3).batchSize(2).seqLen(12).lr(1e-2).minLr(1e-3).warmupSteps(1).seed(4)
-                .build(), 1.0, 1.0, null, null);
+        LlamaModel student = FlexiGpt.compress(
+                        teacher,
+                        new BlockInfluence().score(teacher, calibration),
+                        calibration,
+                        FlexiGptConfig.standard(0.4, RankSpec.of(2)))
+                .model();
+        TokenDataset data = new TokenDataset(
+                TinyModels.tokens(teacher.config().vocabSize(), 300, 1),
+                TinyModels.tokens(teacher.config().vocabSize(), 100, 2));
+        Recovery.train(
+                teacher,
+                student,
+                data,
+                TrainConfig.builder()
+                        .steps(3)
+                        .batchSize(2)
+                        .seqLen(12)
+                        .lr(1e-2)
+                        .minLr(1e-3)
+                        .warmupSteps(1)
+                        .seed(4)
+                        .build(),
+                1.0,
+                1.0,
+                null,
+                null);
 
         Path dir = tmp.resolve("student");
         CompressedModels.save(dir, student, "flexigpt");
@@ -62,11 +83,15 @@ class CompressedModelStoredTypesTest {
             }
         }
         Path file = dir.resolve("model.safetensors");
-        long header = java.nio.ByteBuffer.wrap(Files.readAllBytes(file), 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        long header = java.nio.ByteBuffer.wrap(Files.readAllBytes(file), 0, 8)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .getLong();
         assertEquals(8 + header + expectedBytes, Files.size(file), "2 bytes per frozen value, 4 per trained one");
         assertTrue(expectedBytes < 0.8 * f32Bytes, expectedBytes + " data bytes against " + f32Bytes + " in F32");
         LlamaModel loaded = CompressedModels.load(dir);
-        float[] want = student.logits(TinyModels.PROBE).toFloatArray(), got = loaded.logits(TinyModels.PROBE).toFloatArray();
-        for (int i = 0; i < want.length; i++) assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "logit " + i);
+        float[] want = student.logits(TinyModels.PROBE).toFloatArray(),
+                got = loaded.logits(TinyModels.PROBE).toFloatArray();
+        for (int i = 0; i < want.length; i++)
+            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "logit " + i);
     }
 }

@@ -3,12 +3,11 @@ package io.flexigpt.compress;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexigpt.autograd.Variable;
+import io.flexigpt.io.Json;
 import io.flexigpt.nn.LlamaModel;
-import io.flexigpt.nn.TransformerBlock;
 import io.flexigpt.nn.io.HfCheckpoint;
 import io.flexigpt.tensor.Rng;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.io.Json;
 import io.flexigpt.tensor.io.SafeTensorsFile;
 import io.flexigpt.tensor.io.SafeTensorsWriter;
 import io.flexigpt.tensor.io.StoredType;
@@ -48,18 +47,30 @@ class CompressedModelsTest {
         Path dir = tmp.resolve(method);
         CompressedModels.save(dir, model, method);
         LlamaModel loaded = CompressedModels.load(dir);
-        assertEquals(0.0, loaded.logits(TinyModels.PROBE).maxAbsDiff(model.logits(TinyModels.PROBE)), method + ": bit-identical logits");
+        assertEquals(
+                0.0,
+                loaded.logits(TinyModels.PROBE).maxAbsDiff(model.logits(TinyModels.PROBE)),
+                method + ": bit-identical logits");
         assertEquals(model.parameterCount(), loaded.parameterCount(), method);
-        assertEquals(ParameterAccount.of(model).computePerToken(), ParameterAccount.of(loaded).computePerToken(), method + ": the same sharing");
+        assertEquals(
+                ParameterAccount.of(model).computePerToken(),
+                ParameterAccount.of(loaded).computePerToken(),
+                method + ": the same sharing");
         try (SafeTensorsFile f = SafeTensorsFile.open(dir.resolve("model.safetensors"))) {
             assertEquals(model.parameters().size(), f.names().size(), method + ": each distinct tensor once");
         }
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(List.of("config.json", "model.safetensors"), files.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary files left");
+            assertEquals(
+                    List.of("config.json", "model.safetensors"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "no temporary files left");
         }
         for (int i = 0; i < model.blocks().size(); i++) {
             if (model.blocks().get(i).attention().q() instanceof SharedLowRankLinear q) {
-                SharedLowRankLinear lq = assertInstanceOf(SharedLowRankLinear.class, loaded.blocks().get(i).attention().q(), "block " + i + " kind");
+                SharedLowRankLinear lq = assertInstanceOf(
+                        SharedLowRankLinear.class,
+                        loaded.blocks().get(i).attention().q(),
+                        "block " + i + " kind");
                 assertEquals(q.base() == null, lq.base() == null);
                 assertEquals(q.adapterRank(), lq.adapterRank());
             }
@@ -71,7 +82,10 @@ class CompressedModelsTest {
     private static void train(LlamaModel model) {
         Rng rng = new Rng(8);
         for (Map.Entry<String, Variable> e : model.namedParameters().entrySet()) {
-            if (e.getKey().endsWith("lora_B") || e.getKey().endsWith("_output_scale")) e.getValue().value().copyFromInPlace(rng.normal(0.5f, 0.3f, e.getValue().shape()));
+            if (e.getKey().endsWith("lora_B") || e.getKey().endsWith("_output_scale"))
+                e.getValue()
+                        .value()
+                        .copyFromInPlace(rng.normal(0.5f, 0.3f, e.getValue().shape()));
         }
     }
 
@@ -83,11 +97,21 @@ class CompressedModelsTest {
         CompressionResult flexi = FlexiGpt.compress(teacher, SCORES, data, standard);
         LlamaModel loaded = roundTrip(flexi.model(), "flexigpt");
         for (int p : flexi.plan().pruned()) {
-            SharedLowRankLinear q = (SharedLowRankLinear) loaded.blocks().get(p).attention().q();
-            assertSame(Projections.linear(loaded.blocks().get(flexi.sources().get(p)), "q_proj").weight(), q.base());
+            SharedLowRankLinear q =
+                    (SharedLowRankLinear) loaded.blocks().get(p).attention().q();
+            assertSame(
+                    Projections.linear(loaded.blocks().get(flexi.sources().get(p)), "q_proj")
+                            .weight(),
+                    q.base());
         }
-        roundTrip(FlexiGpt.compress(teacher, SCORES, data, standard.withOutputScales(false)).model(), "no-scales");
-        roundTrip(FlexiGpt.compress(teacher, SCORES, data, standard.withSharing(false)).model(), "no-sharing");
+        roundTrip(
+                FlexiGpt.compress(teacher, SCORES, data, standard.withOutputScales(false))
+                        .model(),
+                "no-scales");
+        roundTrip(
+                FlexiGpt.compress(teacher, SCORES, data, standard.withSharing(false))
+                        .model(),
+                "no-sharing");
         roundTrip(Baselines.shortGpt(teacher, SCORES, 0.4, true, true).model(), "shortgpt");
         roundTrip(teacher, "plain");
         LlamaModel grown = Extension.extend(teacher, new int[] {1, 3}, RankSpec.of(2), 3);
@@ -97,21 +121,29 @@ class CompressedModelsTest {
 
     @Test
     void aTrainedDropLoraModelKeepsItsAdapters() throws IOException {
-        LlamaModel model = Baselines.dropLora(teacher(), SCORES, 0.4, true, true, 5000, 1).model();
+        LlamaModel model =
+                Baselines.dropLora(teacher(), SCORES, 0.4, true, true, 5000, 1).model();
         train(model);
         LlamaModel loaded = roundTrip(model, "drop-lora");
-        SharedLowRankLinear q = (SharedLowRankLinear) loaded.blocks().get(0).attention().q();
-        assertSame(Projections.get(loaded.blocks().get(0), "q_proj").namedParameters().get("weight"), q.base());
+        SharedLowRankLinear q =
+                (SharedLowRankLinear) loaded.blocks().get(0).attention().q();
+        assertSame(
+                Projections.get(loaded.blocks().get(0), "q_proj")
+                        .namedParameters()
+                        .get("weight"),
+                q.base());
     }
 
     @Test
     void savingAgainReplacesTheModel() throws IOException {
         Path dir = tmp.resolve("m");
         CompressedModels.save(dir, teacher(), "plain");
-        LlamaModel second = Baselines.shortGpt(teacher(), SCORES, 0.4, true, true).model();
+        LlamaModel second =
+                Baselines.shortGpt(teacher(), SCORES, 0.4, true, true).model();
         CompressedModels.save(dir, second, "shortgpt");
         assertEquals(3, CompressedModels.load(dir).blocks().size());
-        assertEquals(0.0, CompressedModels.load(dir).logits(TinyModels.PROBE).maxAbsDiff(second.logits(TinyModels.PROBE)));
+        assertEquals(
+                0.0, CompressedModels.load(dir).logits(TinyModels.PROBE).maxAbsDiff(second.logits(TinyModels.PROBE)));
     }
 
     // ---------------------------------------------------------------- bad input
@@ -119,19 +151,30 @@ class CompressedModelsTest {
     private Path saved(String name) throws IOException {
         Path dir = tmp.resolve(name);
         LlamaModel teacher = teacher();
-        CompressedModels.save(dir, FlexiGpt.compress(teacher, SCORES, TinyModels.calibration(teacher, 2, 8, 2, 3), FlexiGptConfig.standard(0.4, RankSpec.of(3))).model(), "flexigpt");
+        CompressedModels.save(
+                dir,
+                FlexiGpt.compress(
+                                teacher,
+                                SCORES,
+                                TinyModels.calibration(teacher, 2, 8, 2, 3),
+                                FlexiGptConfig.standard(0.4, RankSpec.of(3)))
+                        .model(),
+                "flexigpt");
         return dir;
     }
 
     /** Loading {@code dir} fails quickly with an IOException whose message names {@code file} and contains {@code expected}. */
     private static void assertRejected(Path dir, Path file, String expected) {
-        IOException e = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(IOException.class, () -> CompressedModels.load(dir)));
+        IOException e = assertTimeoutPreemptively(
+                Duration.ofSeconds(20), () -> assertThrows(IOException.class, () -> CompressedModels.load(dir)));
         assertTrue(e.getMessage().contains(file.toString()), "names the file: " + e.getMessage());
         assertTrue(e.getMessage().contains(expected), "says '" + expected + "': " + e.getMessage());
     }
 
     /** Rewrites the saved tensors file after {@code edit} changes its tensors and its flexigpt metadata. */
-    private static void rewrite(Path dir, Consumer<Map<String, Tensor>> tensorEdit, Consumer<Map<String, Object>> metaEdit) throws IOException {
+    private static void rewrite(
+            Path dir, Consumer<Map<String, Tensor>> tensorEdit, Consumer<Map<String, Object>> metaEdit)
+            throws IOException {
         Path file = dir.resolve("model.safetensors");
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         Map<String, Object> meta;
@@ -187,7 +230,8 @@ class CompressedModelsTest {
         Path dir = saved("other-config");
         Path config = dir.resolve("config.json");
         String text = Files.readString(config);
-        String changed = text.replaceFirst("\"max_position_embeddings\"\\s*:\\s*\\d+", "\"max_position_embeddings\": 48");
+        String changed =
+                text.replaceFirst("\"max_position_embeddings\"\\s*:\\s*\\d+", "\"max_position_embeddings\": 48");
         assertNotEquals(text, changed, "the test edits the context length");
         Files.writeString(config, changed);
         assertRejected(dir, config, "does not belong to");
@@ -232,7 +276,8 @@ class CompressedModelsTest {
         assertRejected(dir, dir.resolve("model.safetensors"), "lacks adapter tensors");
 
         dir = saved("no-adapter-unshared");
-        rewrite(dir, t -> t.remove("model.layers.1.mlp.up_proj.lora_B"), m -> block(m, 1).put("source", -1));
+        rewrite(dir, t -> t.remove("model.layers.1.mlp.up_proj.lora_B"), m -> block(m, 1)
+                .put("source", -1));
         assertRejected(dir, dir.resolve("model.safetensors"), "lacks adapter tensors");
 
         dir = saved("bad-shape");
@@ -248,7 +293,10 @@ class CompressedModelsTest {
     void adaptersOfABlockTheMetadataCallsPlainAreRejected() throws IOException {
         Path dir = saved("stray");
         rewrite(dir, t -> t.put("model.layers.0.self_attn.q_proj.lora_A", Tensor.zeros(2, TinyModels.DIM)), m -> {});
-        assertRejected(dir, dir.resolve("model.safetensors"), "'model.layers.0.self_attn.q_proj.lora_A' belongs to no shared block");
+        assertRejected(
+                dir,
+                dir.resolve("model.safetensors"),
+                "'model.layers.0.self_attn.q_proj.lora_A' belongs to no shared block");
     }
 
     @Test

@@ -10,7 +10,6 @@ import io.flexigpt.autograd.Variable;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.TransformerBlock;
 import io.flexigpt.tensor.Rng;
-import io.flexigpt.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,7 +26,8 @@ import org.quicktheories.generators.Generate;
 class ExtensionTest {
 
     static Gen<int[]> insertionPoints() {
-        return Generate.intArrays(integers().between(1, 4), integers().between(0, 3)).describedAs(java.util.Arrays::toString);
+        return Generate.intArrays(integers().between(1, 4), integers().between(0, 3))
+                .describedAs(java.util.Arrays::toString);
     }
 
     @Test
@@ -56,10 +56,16 @@ class ExtensionTest {
                 }
                 TransformerBlock source = grown.blocks().get(i - 1 - countInsertedBefore(expectedSource, i));
                 for (String m : Projections.NAMES) {
-                    assertSame(Projections.linear(source, m).weight(), ((SharedLowRankLinear) Projections.get(b, m)).base(), "block " + i + " " + m);
+                    assertSame(
+                            Projections.linear(source, m).weight(),
+                            ((SharedLowRankLinear) Projections.get(b, m)).base(),
+                            "block " + i + " " + m);
                 }
                 try (NoGrad ignored = NoGrad.enter()) {
-                    assertEquals(0.0, b.forward(x, 0, null).value().maxAbsDiff(x.value()), "inserted block " + i + " is the identity");
+                    assertEquals(
+                            0.0,
+                            b.forward(x, 0, null).value().maxAbsDiff(x.value()),
+                            "inserted block " + i + " is the identity");
                 }
             }
             assertEquals(0.0, grown.logits(TinyModels.PROBE).maxAbsDiff(base.logits(TinyModels.PROBE)));
@@ -74,7 +80,13 @@ class ExtensionTest {
     }
 
     private static void assertSameWeightsAs(TransformerBlock expected, TransformerBlock actual) {
-        for (String m : Projections.NAMES) assertEquals(0.0, Projections.linear(actual, m).weight().value().maxAbsDiff(Projections.linear(expected, m).weight().value()));
+        for (String m : Projections.NAMES)
+            assertEquals(
+                    0.0,
+                    Projections.linear(actual, m)
+                            .weight()
+                            .value()
+                            .maxAbsDiff(Projections.linear(expected, m).weight().value()));
     }
 
     @Test
@@ -83,7 +95,8 @@ class ExtensionTest {
         LlamaModel grown = Extension.extend(base, new int[] {1}, RankSpec.of(2), 4);
         TransformerBlock added = grown.blocks().get(2);
         for (Map.Entry<String, Variable> e : grown.namedParameters().entrySet()) {
-            boolean own = e.getKey().startsWith("model.layers.2.") && !e.getKey().endsWith("_proj.weight");
+            boolean own =
+                    e.getKey().startsWith("model.layers.2.") && !e.getKey().endsWith("_proj.weight");
             assertEquals(own, e.getValue().requiresGrad(), e.getKey());
         }
         for (Variable v : base.parameters()) assertTrue(v.requiresGrad(), "the base model's flags are untouched");
@@ -100,7 +113,8 @@ class ExtensionTest {
     @Test
     void anInsertionPointOutsideTheModelIsRejected() {
         LlamaModel base = TinyModels.random(3, 1);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Extension.extend(base, new int[] {0, 3}, RankSpec.of(2), 1));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> Extension.extend(base, new int[] {0, 3}, RankSpec.of(2), 1));
         assertTrue(e.getMessage().contains("block 3 of 3"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Extension.extend(base, new int[] {-1}, RankSpec.of(2), 1));
     }
@@ -112,7 +126,10 @@ class ExtensionTest {
             assertEquals(count, after.length);
             for (int k = 0; k < count; k++) {
                 assertTrue(after[k] >= 0 && after[k] < blocks, Arrays.toString(after));
-                if (k > 0) assertTrue(count <= blocks ? after[k] > after[k - 1] : after[k] >= after[k - 1], Arrays.toString(after));
+                if (k > 0)
+                    assertTrue(
+                            count <= blocks ? after[k] > after[k - 1] : after[k] >= after[k - 1],
+                            Arrays.toString(after));
             }
         });
     }

@@ -62,7 +62,8 @@ class ImportanceMetricsTest {
             LlamaModel model = TinyModels.withIdentityBlock(TinyModels.random(4, seed), block);
             double[] s = ImportanceMetric.byName(name).score(model, TinyModels.calibration(model, 4, 10, 2, seed));
             assertEquals(0.0, s[block], 1e-12, name + " of the identity block");
-            for (int i = 0; i < s.length; i++) if (i != block) assertNotEquals(0.0, s[i], name + " of ordinary block " + i);
+            for (int i = 0; i < s.length; i++)
+                if (i != block) assertNotEquals(0.0, s[i], name + " of ordinary block " + i);
         });
     }
 
@@ -74,7 +75,8 @@ class ImportanceMetricsTest {
             double[] s = ImportanceMetric.byName(name).score(model, data);
             PruningPlan plan = PruningPlan.lowestScores(model, s, 0.2, false, false);
             assertArrayEquals(new int[] {2}, plan.pruned(), name + " scores " + java.util.Arrays.toString(s));
-            for (int i = 0; i < s.length; i++) if (i != 2) assertTrue(s[i] > 1e-4, name + " of block " + i + " = " + s[i]);
+            for (int i = 0; i < s.length; i++)
+                if (i != 2) assertTrue(s[i] > 1e-4, name + " of block " + i + " = " + s[i]);
         }
     }
 
@@ -85,7 +87,9 @@ class ImportanceMetricsTest {
             for (int[][] batch : data.inputs()) {
                 model.forward(batch, 0, null, (i, in, out) -> {
                     int d = in.dim(2);
-                    states.computeIfAbsent(i, k -> new ArrayList<>()).add(new double[][] {in.value().toDoubleArray(), out.value().toDoubleArray(), {d}});
+                    states.computeIfAbsent(i, k -> new ArrayList<>()).add(new double[][] {
+                        in.value().toDoubleArray(), out.value().toDoubleArray(), {d}
+                    });
                 });
             }
         }
@@ -98,7 +102,8 @@ class ImportanceMetricsTest {
             LlamaModel model = TinyModels.random(3, seed);
             CalibrationData data = TinyModels.calibration(model, windows, 9, 3, seed);
             double[] bi = new BlockInfluence().score(model, data), l2 = new RelativeL2().score(model, data);
-            for (Map.Entry<Integer, List<double[][]>> e : hiddenStates(model, data).entrySet()) {
+            for (Map.Entry<Integer, List<double[][]>> e :
+                    hiddenStates(model, data).entrySet()) {
                 double cosSum = 0, relSum = 0;
                 int tokens = 0;
                 for (double[][] io : e.getValue()) {
@@ -134,7 +139,8 @@ class ImportanceMetricsTest {
             double[] taylor = new TaylorImportance().score(model, data);
             double eps = 2e-3;
             for (int i = 0; i < taylor.length; i++) {
-                double slope = (data.loss(scaledBlock(model, i, 1 + eps)) - data.loss(scaledBlock(model, i, 1 - eps))) / (2 * eps);
+                double slope = (data.loss(scaledBlock(model, i, 1 + eps)) - data.loss(scaledBlock(model, i, 1 - eps)))
+                        / (2 * eps);
                 assertEquals(Math.abs(slope), taylor[i], 5e-4 + 0.02 * taylor[i], "block " + i);
             }
         });
@@ -144,7 +150,8 @@ class ImportanceMetricsTest {
     private static LlamaModel scaledBlock(LlamaModel model, int block, double factor) {
         Map<String, Tensor> changes = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
-            if (e.getKey().startsWith("model.layers." + block + ".")) changes.put(e.getKey(), e.getValue().mul(factor));
+            if (e.getKey().startsWith("model.layers." + block + "."))
+                changes.put(e.getKey(), e.getValue().mul(factor));
         }
         return TinyModels.edited(model, changes);
     }
@@ -166,8 +173,12 @@ class ImportanceMetricsTest {
 
     @Test
     void metricsAreFoundByTheirNamesAndAnUnknownNameListsTheChoices() {
-        for (String name : NAMES) assertEquals(name, ImportanceMetric.byName(name).name());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImportanceMetric.byName("cosine"));
-        assertTrue(e.getMessage().contains("'cosine'") && e.getMessage().contains("bi, ppl, l2 or taylor"), e.getMessage());
+        for (String name : NAMES)
+            assertEquals(name, ImportanceMetric.byName(name).name());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ImportanceMetric.byName("cosine"));
+        assertTrue(
+                e.getMessage().contains("'cosine'") && e.getMessage().contains("bi, ppl, l2 or taylor"),
+                e.getMessage());
     }
 }

@@ -15,11 +15,18 @@ class LaterSourceRoundTripTest {
     @Test
     void aReplacementSharingALaterBlockRoundTripsBitExactly(@TempDir Path dir) throws Exception {
         LlamaModel teacher = TinyModels.withCopiedBlock(TinyModels.random(5, 21), 4, 1);
-        CompressionResult r = CompressionMethod.FLEXIGPT.apply(teacher, BaselinesTest.SCORES, TinyModels.calibration(teacher, 4, 8, 2, 1), 0.4, RankSpec.of(2), CompressionMethod.DEFAULT_SEED);
+        CompressionResult r = CompressionMethod.FLEXIGPT.apply(
+                teacher,
+                BaselinesTest.SCORES,
+                TinyModels.calibration(teacher, 4, 8, 2, 1),
+                0.4,
+                RankSpec.of(2),
+                CompressionMethod.DEFAULT_SEED);
         assertEquals(4, r.sources().get(1), "block 1 is a copy of block 4, so it shares it: " + r.sources());
         CompressedModels.save(dir, r.model(), "flexigpt");
         LlamaModel loaded = CompressedModels.load(dir);
         assertEquals(0.0, loaded.logits(TinyModels.PROBE).maxAbsDiff(r.model().logits(TinyModels.PROBE)));
-        assertEquals(r.model().parameterCount(), loaded.parameterCount(), "the same sharing: each distinct tensor once");
+        assertEquals(
+                r.model().parameterCount(), loaded.parameterCount(), "the same sharing: each distinct tensor once");
     }
 }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.flexigpt.autograd.Variable;
 import io.flexigpt.eval.perplexity.PerplexityResult;
 import io.flexigpt.eval.perplexity.PerplexitySettings;
-import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.io.FormatException;
+import io.flexigpt.nn.LlamaModel;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,13 +21,20 @@ class NonFiniteResultsTest {
         w.value().setInPlace(Double.NaN, 0);
         CompressedModels.save(dir.resolve("m"), model, "test");
         FormatException e = assertThrows(FormatException.class, () -> CompressedModels.load(dir.resolve("m")));
-        assertTrue(e.getMessage().contains(dir.resolve("m").resolve("model.safetensors").toString()) && e.getMessage().contains("'model.norm.weight'")
-                && e.getMessage().contains("NaN or infinite"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                                .contains(dir.resolve("m")
+                                        .resolve("model.safetensors")
+                                        .toString())
+                        && e.getMessage().contains("'model.norm.weight'")
+                        && e.getMessage().contains("NaN or infinite"),
+                e.getMessage());
     }
 
     @Test
     void aNonFinitePerplexityIsAnError() {
-        ArithmeticException e = assertThrows(ArithmeticException.class,
+        ArithmeticException e = assertThrows(
+                ArithmeticException.class,
                 () -> new PerplexityResult(PerplexitySettings.nonOverlapping(8, 1), 1, 10, 10, Double.NaN, 2, 20));
         assertTrue(e.getMessage().contains("NaN"), e.getMessage());
     }

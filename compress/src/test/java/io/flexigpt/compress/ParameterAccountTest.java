@@ -20,7 +20,9 @@ import org.quicktheories.generators.Generate;
 class ParameterAccountTest {
 
     static Gen<RankSpec> ranks() {
-        return Generate.oneOf(integers().between(1, 30).map(RankSpec::of), doubles().between(0.05, 1.0).map(RankSpec::fraction));
+        return Generate.oneOf(
+                integers().between(1, 30).map(RankSpec::of),
+                doubles().between(0.05, 1.0).map(RankSpec::fraction));
     }
 
     /** {@code Σ_m r_m (in_m + out_m)} over the seven projections of a plain block of {@code c}. */
@@ -50,20 +52,33 @@ class ParameterAccountTest {
     void flexiGptStoresSharedWeightsOnceAndCountsAdaptersAsRankTimesInPlusOut() {
         qt(12).forAll(ranks(), booleans().all(), booleans().all(), longs().all())
                 .checkAssert((rank, sharing, scales, seed) -> {
-            LlamaModel teacher = TinyModels.random(5, seed);
-            CalibrationData calibration = scales ? TinyModels.calibration(teacher, 2, 8, 2, seed) : null;
-            FlexiGptConfig cfg = FlexiGptConfig.standard(0.4, rank).withSharing(sharing).withOutputScales(scales);
-            CompressionResult r = FlexiGpt.compress(teacher, new double[] {9, 1, 2, 8, 7}, calibration, cfg);
-            LlamaConfig c = teacher.config();
-            int n = r.plan().pruned().length;
-            long adapters = n * adapterParameters(c, rank), ownVectors = n * (2L + (scales ? 2 : 0)) * c.dim();
-            ParameterAccount a = ParameterAccount.of(r.model());
-            assertEquals(2, n);
-            assertEquals(adapters, a.adapters());
-            assertEquals(teacher.parameterCount() - n * TinyModels.projectionWeights(c) + adapters + (scales ? 2L * n * c.dim() : 0), a.stored());
-            assertEquals(a.stored() + (sharing ? n * TinyModels.projectionWeights(c) : 0), a.computePerToken(), "a shared weight computes once per block using it");
-            assertEquals(adapters + ownVectors, a.trainable(), "adapters, norm gains and output scales of the replacements");
-        });
+                    LlamaModel teacher = TinyModels.random(5, seed);
+                    CalibrationData calibration = scales ? TinyModels.calibration(teacher, 2, 8, 2, seed) : null;
+                    FlexiGptConfig cfg = FlexiGptConfig.standard(0.4, rank)
+                            .withSharing(sharing)
+                            .withOutputScales(scales);
+                    CompressionResult r = FlexiGpt.compress(teacher, new double[] {9, 1, 2, 8, 7}, calibration, cfg);
+                    LlamaConfig c = teacher.config();
+                    int n = r.plan().pruned().length;
+                    long adapters = n * adapterParameters(c, rank), ownVectors = n * (2L + (scales ? 2 : 0)) * c.dim();
+                    ParameterAccount a = ParameterAccount.of(r.model());
+                    assertEquals(2, n);
+                    assertEquals(adapters, a.adapters());
+                    assertEquals(
+                            teacher.parameterCount()
+                                    - n * TinyModels.projectionWeights(c)
+                                    + adapters
+                                    + (scales ? 2L * n * c.dim() : 0),
+                            a.stored());
+                    assertEquals(
+                            a.stored() + (sharing ? n * TinyModels.projectionWeights(c) : 0),
+                            a.computePerToken(),
+                            "a shared weight computes once per block using it");
+                    assertEquals(
+                            adapters + ownVectors,
+                            a.trainable(),
+                            "adapters, norm gains and output scales of the replacements");
+                });
     }
 
     @Test
@@ -87,13 +102,15 @@ class ParameterAccountTest {
             LlamaModel teacher = TinyModels.random(4, seed);
             LlamaConfig c = teacher.config();
             long perRank = 3 * (4L * c.dim() + 2L * (c.dim() + c.kvDim()) + 3L * (c.dim() + c.hiddenDim()));
-            CompressionResult r = Baselines.dropLora(teacher, new double[] {4, 1, 3, 2}, 0.25, true, true, budgetPerBlockRank * perRank, seed);
+            CompressionResult r = Baselines.dropLora(
+                    teacher, new double[] {4, 1, 3, 2}, 0.25, true, true, budgetPerBlockRank * perRank, seed);
             ParameterAccount a = ParameterAccount.of(r.model());
             long expected = 0;
             for (TransformerBlock b : r.model().blocks().asList()) {
                 for (String m : Projections.NAMES) {
                     Projection p = Projections.get(b, m);
-                    expected += (long) Math.min(budgetPerBlockRank, Math.min(p.inFeatures(), p.outFeatures())) * (p.inFeatures() + p.outFeatures());
+                    expected += (long) Math.min(budgetPerBlockRank, Math.min(p.inFeatures(), p.outFeatures()))
+                            * (p.inFeatures() + p.outFeatures());
                 }
             }
             assertEquals(expected, a.adapters());

@@ -59,7 +59,9 @@ class PlainModelsTest {
     static void assertSameFunction(LlamaModel expected, LlamaModel actual, String what) {
         Tensor want = expected.logits(PROBE), got = actual.logits(PROBE);
         double scale = want.abs().max(-1, false).max(0, false).item();
-        assertTrue(got.maxAbsDiff(want) <= 1e-5 * scale, what + ": max logit difference " + got.maxAbsDiff(want) + " at scale " + scale);
+        assertTrue(
+                got.maxAbsDiff(want) <= 1e-5 * scale,
+                what + ": max logit difference " + got.maxAbsDiff(want) + " at scale " + scale);
         assertArrayEquals(greedy(expected), greedy(actual), what + ": greedy tokens");
     }
 
@@ -72,10 +74,29 @@ class PlainModelsTest {
     }
 
     private static LlamaModel recovered() throws IOException {
-        CompressionResult r = FlexiGpt.compress(teacher, new BlockInfluence().score(teacher, calibration), calibration, FlexiGptConfig.standard(0.4, RankSpec.of(4)));
+        CompressionResult r = FlexiGpt.compress(
+                teacher,
+                new BlockInfluence().score(teacher, calibration),
+                calibration,
+                FlexiGptConfig.standard(0.4, RankSpec.of(4)));
         LlamaModel student = r.model();
-        Recovery.train(teacher, student, data, TrainConfig.builder().steps(4).batchSize(2).seqLen(32).lr(1e-3).minLr(1e-4).warmupSteps(1).seed(3)
-                .build(), 1.0, 1.0, null, null);
+        Recovery.train(
+                teacher,
+                student,
+                data,
+                TrainConfig.builder()
+                        .steps(4)
+                        .batchSize(2)
+                        .seqLen(32)
+                        .lr(1e-3)
+                        .minLr(1e-4)
+                        .warmupSteps(1)
+                        .seed(3)
+                        .build(),
+                1.0,
+                1.0,
+                null,
+                null);
         return student;
     }
 
@@ -86,7 +107,8 @@ class PlainModelsTest {
         for (TransformerBlock b : student.blocks().asList()) {
             if (b.attention().o() instanceof SharedLowRankLinear s) {
                 assertNotNull(s.base(), "FlexiGPT shares a base");
-                assertTrue(s.adapterB().value().abs().max(0, false).max(0, false).item() > 0, "adapters are non-zero");
+                assertTrue(
+                        s.adapterB().value().abs().max(0, false).max(0, false).item() > 0, "adapters are non-zero");
                 assertNotNull(b.attentionScale(), "output scales to fold");
                 shared++;
             }
@@ -98,32 +120,51 @@ class PlainModelsTest {
         LlamaModel plain = PlainModels.merge(compressed);
         assertPlain(plain);
         assertEquals(teacher.config(), plain.config());
-        assertTrue(plain.parameterCount() > compressed.parameterCount(), "a plain model gives up the saving of sharing");
+        assertTrue(
+                plain.parameterCount() > compressed.parameterCount(), "a plain model gives up the saving of sharing");
         assertSameFunction(compressed, plain, "merged");
 
         Path gguf = tmp.resolve("flexigpt.gguf");
-        GgufWriter.write(gguf, plain.toCheckpoint(), GgufVocabulary.of(tokenizer, null, 512), StoredType.F32, "flexigpt");
+        GgufWriter.write(
+                gguf, plain.toCheckpoint(), GgufVocabulary.of(tokenizer, null, 512), StoredType.F32, "flexigpt");
         assertSameFunction(compressed, LlamaModel.fromCheckpoint(Checkpoints.load(gguf)), "GGUF F32");
         HfExport.write(tmp.resolve("hf"), plain.toCheckpoint(), StoredType.F32, Map.of());
-        assertSameFunction(compressed, LlamaModel.fromCheckpoint(Checkpoints.load(tmp.resolve("hf"))), "Hugging Face F32");
+        assertSameFunction(
+                compressed, LlamaModel.fromCheckpoint(Checkpoints.load(tmp.resolve("hf"))), "Hugging Face F32");
         Path f16 = tmp.resolve("flexigpt-f16.gguf");
-        GgufWriter.write(f16, plain.toCheckpoint(), GgufVocabulary.of(tokenizer, null, 512), StoredType.F16, "flexigpt");
-        assertArrayEquals(greedy(compressed), greedy(LlamaModel.fromCheckpoint(Checkpoints.load(f16))), "GGUF F16: greedy tokens");
+        GgufWriter.write(
+                f16, plain.toCheckpoint(), GgufVocabulary.of(tokenizer, null, 512), StoredType.F16, "flexigpt");
+        assertArrayEquals(
+                greedy(compressed),
+                greedy(LlamaModel.fromCheckpoint(Checkpoints.load(f16))),
+                "GGUF F16: greedy tokens");
     }
 
     @Test
     void dropLoraMergesIntoASmallerPlainModel() {
-        LlamaModel model = Baselines.dropLora(teacher, new double[] {9, 1, 5, 2, 8}, 0.4, true, true, 5000, 1).model();
+        LlamaModel model = Baselines.dropLora(teacher, new double[] {9, 1, 5, 2, 8}, 0.4, true, true, 5000, 1)
+                .model();
         Rng rng = new Rng(8);
         for (Map.Entry<String, Variable> e : model.namedParameters().entrySet()) {
-            if (e.getKey().endsWith("lora_B")) e.getValue().value().copyFromInPlace(rng.normal(0f, 0.05f, e.getValue().shape()));
+            if (e.getKey().endsWith("lora_B"))
+                e.getValue()
+                        .value()
+                        .copyFromInPlace(rng.normal(0f, 0.05f, e.getValue().shape()));
         }
         LlamaModel plain = PlainModels.merge(model);
         assertPlain(plain);
         assertEquals(3, plain.blocks().size());
-        assertEquals(teacher.config().withLayers(3).parameterCount(), plain.parameterCount(), "exactly a 3-block Llama model");
+        assertEquals(
+                teacher.config().withLayers(3).parameterCount(),
+                plain.parameterCount(),
+                "exactly a 3-block Llama model");
         assertSameFunction(model, plain, "drop + LoRA");
-        assertTrue(plain.logits(PROBE).maxAbsDiff(Baselines.shortGpt(teacher, new double[] {9, 1, 5, 2, 8}, 0.4, true, true).model().logits(PROBE)) > 1e-3,
+        assertTrue(
+                plain.logits(PROBE)
+                                .maxAbsDiff(Baselines.shortGpt(teacher, new double[] {9, 1, 5, 2, 8}, 0.4, true, true)
+                                        .model()
+                                        .logits(PROBE))
+                        > 1e-3,
                 "the adapters are merged, not dropped");
     }
 
@@ -133,7 +174,13 @@ class PlainModelsTest {
         LlamaModel plain = PlainModels.merge(grown);
         assertPlain(plain);
         assertEquals(7, plain.blocks().size());
-        assertEquals(0.0, plain.logits(PROBE).maxAbsDiff(teacher.logits(PROBE)), "zero output scales fold into zero o_proj / down_proj rows");
-        assertEquals(0.0, teacher.logits(PROBE).maxAbsDiff(PlainModels.merge(teacher).logits(PROBE)), "a plain model merges to itself");
+        assertEquals(
+                0.0,
+                plain.logits(PROBE).maxAbsDiff(teacher.logits(PROBE)),
+                "zero output scales fold into zero o_proj / down_proj rows");
+        assertEquals(
+                0.0,
+                teacher.logits(PROBE).maxAbsDiff(PlainModels.merge(teacher).logits(PROBE)),
+                "a plain model merges to itself");
     }
 }

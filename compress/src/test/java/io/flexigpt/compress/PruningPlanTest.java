@@ -33,26 +33,35 @@ class PruningPlanTest {
     @Test
     void prunesTheRoundedNumberOfLowestScoredUnprotectedBlocks() {
         record Case(int layers, long seed, double rate, boolean protectFirst, boolean protectLast) {}
-        Gen<Case> cases = in -> new Case(integers().between(2, 8).generate(in), longs().all().generate(in),
-                doubles().between(0, 1).generate(in), booleans().all().generate(in),
+        Gen<Case> cases = in -> new Case(
+                integers().between(2, 8).generate(in),
+                longs().all().generate(in),
+                doubles().between(0, 1).generate(in),
+                booleans().all().generate(in),
                 booleans().all().generate(in));
         qt(300).forAll(cases)
-                .checkAssert(c -> prunesTheRoundedNumberOfLowestScoredUnprotectedBlocks(c.layers(), c.seed(), c.rate(), c.protectFirst(), c.protectLast()));
+                .checkAssert(c -> prunesTheRoundedNumberOfLowestScoredUnprotectedBlocks(
+                        c.layers(), c.seed(), c.rate(), c.protectFirst(), c.protectLast()));
     }
 
-    private void prunesTheRoundedNumberOfLowestScoredUnprotectedBlocks(int layers, long seed, double rate, boolean protectFirst, boolean protectLast) {
+    private void prunesTheRoundedNumberOfLowestScoredUnprotectedBlocks(
+            int layers, long seed, double rate, boolean protectFirst, boolean protectLast) {
         LlamaModel model = model(layers);
         double[] s = scores(layers, seed);
         int n = (int) Math.round(rate * layers);
         int candidates = layers - (protectFirst ? 1 : 0) - (protectLast ? 1 : 0);
         if (n > candidates || n == layers) {
-            assertThrows(IllegalArgumentException.class, () -> PruningPlan.lowestScores(model, s, rate, protectFirst, protectLast));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> PruningPlan.lowestScores(model, s, rate, protectFirst, protectLast));
             return;
         }
         PruningPlan plan = PruningPlan.lowestScores(model, s, rate, protectFirst, protectLast);
 
         assertEquals(n, plan.pruned().length);
-        int[] all = IntStream.concat(Arrays.stream(plan.pruned()), Arrays.stream(plan.kept())).sorted().toArray();
+        int[] all = IntStream.concat(Arrays.stream(plan.pruned()), Arrays.stream(plan.kept()))
+                .sorted()
+                .toArray();
         assertArrayEquals(IntStream.range(0, layers).toArray(), all, "pruned and kept partition the blocks");
         assertArrayEquals(Arrays.stream(plan.pruned()).sorted().toArray(), plan.pruned(), "pruned is sorted");
         if (protectFirst) assertNotEquals(0, n == 0 ? -1 : plan.pruned()[0]);
@@ -87,29 +96,43 @@ class PruningPlanTest {
     @Test
     void invalidRatesAreRejectedWithTheRateInTheMessage() {
         for (double rate : new double[] {-0.1, 1.0, 1.5, Double.NaN}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PruningPlan.lowestScores(model(4), scores(4, 1), rate, false, false));
-            assertTrue(e.getMessage().contains("rate") && e.getMessage().contains(Double.toString(rate)), e.getMessage());
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> PruningPlan.lowestScores(model(4), scores(4, 1), rate, false, false));
+            assertTrue(
+                    e.getMessage().contains("rate") && e.getMessage().contains(Double.toString(rate)), e.getMessage());
         }
     }
 
     @Test
     void impossibleRequestsNameWhatIsWrong() {
-        IllegalArgumentException count = assertThrows(IllegalArgumentException.class, () -> PruningPlan.lowestScores(model(4), scores(3, 1), 0.5, false, false));
+        IllegalArgumentException count = assertThrows(
+                IllegalArgumentException.class,
+                () -> PruningPlan.lowestScores(model(4), scores(3, 1), 0.5, false, false));
         assertTrue(count.getMessage().contains("3 scores for 4 blocks"), count.getMessage());
-        IllegalArgumentException protectedBoth = assertThrows(IllegalArgumentException.class, () -> PruningPlan.lowestScores(model(2), scores(2, 1), 0.5, true, true));
+        IllegalArgumentException protectedBoth = assertThrows(
+                IllegalArgumentException.class,
+                () -> PruningPlan.lowestScores(model(2), scores(2, 1), 0.5, true, true));
         assertTrue(protectedBoth.getMessage().contains("protected"), protectedBoth.getMessage());
-        IllegalArgumentException all = assertThrows(IllegalArgumentException.class, () -> PruningPlan.lowestScores(model(4), scores(4, 1), 0.9, false, false));
+        IllegalArgumentException all = assertThrows(
+                IllegalArgumentException.class,
+                () -> PruningPlan.lowestScores(model(4), scores(4, 1), 0.9, false, false));
         assertTrue(all.getMessage().contains("all 4 blocks"), all.getMessage());
-        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class, () -> PruningPlan.lowestScores(model(4), new double[] {1, Double.NaN, 2, 3}, 0.25, false, false));
+        IllegalArgumentException nan = assertThrows(
+                IllegalArgumentException.class,
+                () -> PruningPlan.lowestScores(model(4), new double[] {1, Double.NaN, 2, 3}, 0.25, false, false));
         assertTrue(nan.getMessage().contains("block 1") && nan.getMessage().contains("NaN"), nan.getMessage());
     }
 
     @Test
     void anExplicitPlanRejectsBlocksThatDoNotExistOrRepeat() {
-        IllegalArgumentException range = assertThrows(IllegalArgumentException.class, () -> PruningPlan.of(model(5), new int[] {1, 7}));
-        assertTrue(range.getMessage().contains("block 7") && range.getMessage().contains("5 blocks"), range.getMessage());
+        IllegalArgumentException range =
+                assertThrows(IllegalArgumentException.class, () -> PruningPlan.of(model(5), new int[] {1, 7}));
+        assertTrue(
+                range.getMessage().contains("block 7") && range.getMessage().contains("5 blocks"), range.getMessage());
         assertThrows(IllegalArgumentException.class, () -> PruningPlan.of(model(5), new int[] {-1}));
-        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> PruningPlan.of(model(5), new int[] {2, 2}));
+        IllegalArgumentException twice =
+                assertThrows(IllegalArgumentException.class, () -> PruningPlan.of(model(5), new int[] {2, 2}));
         assertTrue(twice.getMessage().contains("block 2") && twice.getMessage().contains("twice"), twice.getMessage());
     }
 }

@@ -28,7 +28,16 @@ import org.junit.jupiter.api.Test;
  */
 class SharedTeacherTensorsTest {
     /** Weight decay and a large step make any update of a shared tensor visible in the teacher's logits. */
-    static final TrainConfig RECOVERY = TrainConfig.builder().steps(4).batchSize(2).seqLen(12).lr(5e-2).minLr(5e-3).warmupSteps(1).weightDecay(0.1).seed(3).build();
+    static final TrainConfig RECOVERY = TrainConfig.builder()
+            .steps(4)
+            .batchSize(2)
+            .seqLen(12)
+            .lr(5e-2)
+            .minLr(5e-3)
+            .warmupSteps(1)
+            .weightDecay(0.1)
+            .seed(3)
+            .build();
 
     static Set<Tensor> tensors(LlamaModel m) {
         Set<Tensor> s = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -37,7 +46,9 @@ class SharedTeacherTensorsTest {
     }
 
     static TokenDataset data(LlamaModel m) {
-        return new TokenDataset(TinyModels.tokens(m.config().vocabSize(), 400, 11), TinyModels.tokens(m.config().vocabSize(), 100, 12));
+        return new TokenDataset(
+                TinyModels.tokens(m.config().vocabSize(), 400, 11),
+                TinyModels.tokens(m.config().vocabSize(), 100, 12));
     }
 
     /** Trains the student against the teacher and checks the teacher's logits and tensors did not change while the student's trainable tensors did. */
@@ -54,36 +65,56 @@ class SharedTeacherTensorsTest {
 
         Tensor logitsAfter = teacher.logits(TinyModels.PROBE);
         float[] a = logitsBefore.toFloatArray(), b = logitsAfter.toFloatArray();
-        for (int i = 0; i < a.length; i++) assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]), "teacher logit " + i);
-        teacher.stateDict().forEach((k, v) -> assertEquals(0.0, v.maxAbsDiff(stateBefore.get(k)), "teacher tensor " + k));
+        for (int i = 0; i < a.length; i++)
+            assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]), "teacher logit " + i);
+        teacher.stateDict()
+                .forEach((k, v) -> assertEquals(0.0, v.maxAbsDiff(stateBefore.get(k)), "teacher tensor " + k));
         double moved = 0;
-        for (int i = 0; i < trainable.size(); i++) moved += trainable.get(i).value().maxAbsDiff(trainableBefore.get(i));
+        for (int i = 0; i < trainable.size(); i++)
+            moved += trainable.get(i).value().maxAbsDiff(trainableBefore.get(i));
         assertTrue(moved > 0, "recovery changed the student's trainable tensors");
         Set<Tensor> teacherTensors = tensors(teacher);
-        for (Variable v : trainable) assertTrue(!teacherTensors.contains(v.value()), "a trainable tensor is the teacher's");
+        for (Variable v : trainable)
+            assertTrue(!teacherTensors.contains(v.value()), "a trainable tensor is the teacher's");
     }
 
     @Test
     void flexiGptStudentReusesTheTeachersTensorsAndOnlyItsNewOnesAreTrainable() throws IOException {
         LlamaModel teacher = TinyModels.random(5, 3);
         CalibrationData calibration = TinyModels.calibration(teacher, 4, 10, 2, 3);
-        CompressionResult r = FlexiGpt.compress(teacher, new BlockInfluence().score(teacher, calibration), calibration,
+        CompressionResult r = FlexiGpt.compress(
+                teacher,
+                new BlockInfluence().score(teacher, calibration),
+                calibration,
                 FlexiGptConfig.standard(0.4, RankSpec.of(2)));
         LlamaModel student = r.model();
-        assertSame(teacher.embedding().weight().value(), student.embedding().weight().value(), "embedding shared");
+        assertSame(
+                teacher.embedding().weight().value(),
+                student.embedding().weight().value(),
+                "embedding shared");
         for (int k : r.plan().kept()) {
             TransformerBlock t = teacher.blocks().get(k), s = student.blocks().get(k);
-            t.namedParameters().forEach((name, v) -> assertSame(v.value(), s.namedParameters().get(name).value(), "kept block " + k + " " + name));
+            t.namedParameters()
+                    .forEach((name, v) -> assertSame(
+                            v.value(), s.namedParameters().get(name).value(), "kept block " + k + " " + name));
             assertNotSame(t.attention().q(), s.attention().q(), "the student's modules are its own");
         }
         Set<Tensor> teacherTensors = tensors(teacher);
         for (int p : r.plan().pruned()) {
-            SharedLowRankLinear q = (SharedLowRankLinear) student.blocks().get(p).attention().q();
+            SharedLowRankLinear q =
+                    (SharedLowRankLinear) student.blocks().get(p).attention().q();
             int source = r.sources().get(p);
-            if (source >= 0) assertSame(Projections.linear(teacher.blocks().get(source), "q_proj").weight().value(), q.base().value(), "shared base of block " + p);
+            if (source >= 0)
+                assertSame(
+                        Projections.linear(teacher.blocks().get(source), "q_proj")
+                                .weight()
+                                .value(),
+                        q.base().value(),
+                        "shared base of block " + p);
         }
         long fresh = 0;
-        for (Variable v : student.parameters()) if (!teacherTensors.contains(v.value())) fresh += v.value().numel();
+        for (Variable v : student.parameters())
+            if (!teacherTensors.contains(v.value())) fresh += v.value().numel();
         assertEquals(student.trainableParameterCount(), fresh, "only the trainable tensors are new");
         assertRecoveryLeavesTeacherUnchanged(teacher, student);
     }
@@ -93,7 +124,10 @@ class SharedTeacherTensorsTest {
         LlamaModel teacher = TinyModels.random(4, 5);
         CalibrationData calibration = TinyModels.calibration(teacher, 4, 10, 2, 5);
         double[] importance = new BlockInfluence().score(teacher, calibration);
-        assertRecoveryLeavesTeacherUnchanged(teacher, Baselines.dropLora(teacher, importance, 0.25, false, false, 200, 7).model());
+        assertRecoveryLeavesTeacherUnchanged(
+                teacher,
+                Baselines.dropLora(teacher, importance, 0.25, false, false, 200, 7)
+                        .model());
         assertRecoveryLeavesTeacherUnchanged(teacher, Extension.extend(teacher, new int[] {1}, RankSpec.of(2), 9));
     }
 
@@ -107,8 +141,10 @@ class SharedTeacherTensorsTest {
         Map<String, Tensor> changed = new LinkedHashMap<>(same);
         changed.put("model.norm.weight", same.get("model.norm.weight").add(1));
         Tensor before = teacher.logits(TinyModels.PROBE);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> student.loadStateDict(changed, true));
-        assertTrue(e.getMessage().contains("'model.norm.weight'") && e.getMessage().contains("frozen"), e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> student.loadStateDict(changed, true));
+        assertTrue(
+                e.getMessage().contains("'model.norm.weight'") && e.getMessage().contains("frozen"), e.getMessage());
         assertEquals(0.0, teacher.logits(TinyModels.PROBE).maxAbsDiff(before));
     }
 }

@@ -2,11 +2,11 @@ package io.flexigpt.compress;
 
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
-import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.nn.io.Checkpoints;
 import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.tensor.Rng;
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.testing.TestData;
 import java.io.IOException;
@@ -22,8 +22,17 @@ final class TinyModels {
 
     /** dim 16, 4 heads over 2 kv heads, SwiGLU width 24, vocabulary 40. */
     static LlamaConfig config(int layers) {
-        return LlamaConfig.builder().dim(DIM).layers(layers).heads(4).kvHeads(2).hiddenDim(HIDDEN).vocabSize(VOCAB).maxSeqLen(64).tiedEmbeddings(true)
-                .ropeLayout(RopeLayout.INTERLEAVED).build();
+        return LlamaConfig.builder()
+                .dim(DIM)
+                .layers(layers)
+                .heads(4)
+                .kvHeads(2)
+                .hiddenDim(HIDDEN)
+                .vocabSize(VOCAB)
+                .maxSeqLen(64)
+                .tiedEmbeddings(true)
+                .ropeLayout(RopeLayout.INTERLEAVED)
+                .build();
     }
 
     /**
@@ -51,8 +60,13 @@ final class TinyModels {
     static LlamaModel withIdentityBlock(LlamaModel model, int index) {
         String p = "model.layers." + index + ".";
         LlamaConfig c = model.config();
-        return edited(model, Map.of(p + "self_attn.o_proj.weight", Tensor.zeros(c.dim(), c.dim()),
-                p + "mlp.down_proj.weight", Tensor.zeros(c.dim(), c.hiddenDim())));
+        return edited(
+                model,
+                Map.of(
+                        p + "self_attn.o_proj.weight",
+                        Tensor.zeros(c.dim(), c.dim()),
+                        p + "mlp.down_proj.weight",
+                        Tensor.zeros(c.dim(), c.hiddenDim())));
     }
 
     /** A copy of {@code model} in which every weight of block {@code target} is that of block {@code source}. */
@@ -60,7 +74,9 @@ final class TinyModels {
         Map<String, Tensor> sd = model.stateDict(), changes = new LinkedHashMap<>();
         String from = "model.layers." + source + ".", to = "model.layers." + target + ".";
         for (Map.Entry<String, Tensor> e : sd.entrySet()) {
-            if (e.getKey().startsWith(from)) changes.put(to + e.getKey().substring(from.length()), e.getValue().copy());
+            if (e.getKey().startsWith(from))
+                changes.put(
+                        to + e.getKey().substring(from.length()), e.getValue().copy());
         }
         return edited(model, changes);
     }
@@ -75,7 +91,8 @@ final class TinyModels {
 
     /** Calibration windows over random tokens of {@code model}'s vocabulary. */
     static CalibrationData calibration(LlamaModel model, int windows, int seqLen, int batchSize, long seed) {
-        return CalibrationData.sample(tokens(model.config().vocabSize(), 500, seed), windows, seqLen, batchSize, seed + 1);
+        return CalibrationData.sample(
+                tokens(model.config().vocabSize(), 500, seed), windows, seqLen, batchSize, seed + 1);
     }
 
     static final int[] PROBE = {1, 7, 3, 22, 39, 0, 15, 15, 8, 31, 2, 17};
@@ -88,7 +105,8 @@ final class TinyModels {
     /** Calibration windows of real TinyStories validation text, tokenised with stories260K's tokenizer. */
     static CalibrationData storiesCalibration(int windows, int seqLen, int batchSize, long seed) throws IOException {
         Tokenizer tok = Llama2cTokenizer.load(TestData.file("models/stories260K/tok512.bin"));
-        String text = Files.readString(TestData.file("text/tinystories/tinystories_val_head.txt")).substring(0, 20_000);
+        String text = Files.readString(TestData.file("text/tinystories/tinystories_val_head.txt"))
+                .substring(0, 20_000);
         return CalibrationData.sample(tok.encode(text, true, false), windows, seqLen, batchSize, seed);
     }
 

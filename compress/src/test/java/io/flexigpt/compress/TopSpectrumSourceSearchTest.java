@@ -22,11 +22,13 @@ import org.junit.jupiter.api.Test;
 class TopSpectrumSourceSearchTest {
 
     /** The kept block with the smallest residual for {@code p} among all other blocks, by {@code method}. */
-    private static int bestSource(List<TransformerBlock> blocks, int p, RankSpec rank, SpectrumMethod method, double[] errors) {
+    private static int bestSource(
+            List<TransformerBlock> blocks, int p, RankSpec rank, SpectrumMethod method, double[] errors) {
         int best = -1;
         for (int s = 0; s < blocks.size(); s++) {
             if (s == p) continue;
-            errors[s] = LowRankResidual.measure(blocks.get(p), blocks.get(s), rank, method).error();
+            errors[s] = LowRankResidual.measure(blocks.get(p), blocks.get(s), rank, method)
+                    .error();
             if (best < 0 || errors[s] < errors[best]) best = s;
         }
         return best;
@@ -42,7 +44,8 @@ class TopSpectrumSourceSearchTest {
                 int have = bestSource(blocks, p, rank, SpectrumMethod.RANDOMIZED, randomized);
                 assertEquals(want, have, "rank " + r + ", pruned block " + p);
                 for (int s = 0; s < blocks.size(); s++) {
-                    if (s != p) assertEquals(exact[s], randomized[s], 1e-3 * exact[s], "E(" + p + ", " + s + ") at rank " + r);
+                    if (s != p)
+                        assertEquals(exact[s], randomized[s], 1e-3 * exact[s], "E(" + p + ", " + s + ") at rank " + r);
                 }
             }
         }
@@ -63,8 +66,12 @@ class TopSpectrumSourceSearchTest {
         LlamaModel teacher = TinyModels.stories260K();
         int r = 8;
         List<long[]> calls = new ArrayList<>();
-        CompressionResult result = FlexiGpt.compress(teacher, new double[] {5, 1, 4, 2, 3}, null,
-                FlexiGptConfig.standard(0.4, RankSpec.of(r)).withOutputScales(false), (done, total) -> calls.add(new long[] {done, total}));
+        CompressionResult result = FlexiGpt.compress(
+                teacher,
+                new double[] {5, 1, 4, 2, 3},
+                null,
+                FlexiGptConfig.standard(0.4, RankSpec.of(r)).withOutputScales(false),
+                (done, total) -> calls.add(new long[] {done, total}));
         int[] pruned = result.plan().pruned();
         long pairs = (long) pruned.length * (result.plan().kept().length + 1);
         assertEquals(pairs, calls.size(), "one report per measured pair");
@@ -74,14 +81,25 @@ class TopSpectrumSourceSearchTest {
             TransformerBlock replacement = result.model().blocks().get(p);
             for (String m : Projections.NAMES) {
                 SharedLowRankLinear linear = (SharedLowRankLinear) Projections.get(replacement, m);
-                Tensor wp = Projections.linear(teacher.blocks().get(p), m).weight().value();
-                Tensor d = wp.sub(Projections.linear(teacher.blocks().get(source), m).weight().value()).to(DType.F64);
+                Tensor wp =
+                        Projections.linear(teacher.blocks().get(p), m).weight().value();
+                Tensor d = wp.sub(Projections.linear(teacher.blocks().get(source), m)
+                                .weight()
+                                .value())
+                        .to(DType.F64);
                 int rank = RankSpec.of(r).rankFor(wp);
-                Tensor ba = linear.adapterB().value().to(DType.F64).matmul(linear.adapterA().value().to(DType.F64));
-                double optimal = Linalg.tailEnergy(d, rank), residual = d.sub(ba).square().sum();
-                assertTrue(residual <= (1 + 1e-3) * optimal + 1e-9, m + " of block " + p + ": ||D - B A||² " + residual + " vs optimal " + optimal);
+                Tensor ba = linear.adapterB()
+                        .value()
+                        .to(DType.F64)
+                        .matmul(linear.adapterA().value().to(DType.F64));
+                double optimal = Linalg.tailEnergy(d, rank),
+                        residual = d.sub(ba).square().sum();
+                assertTrue(
+                        residual <= (1 + 1e-3) * optimal + 1e-9,
+                        m + " of block " + p + ": ||D - B A||² " + residual + " vs optimal " + optimal);
                 Tensor best = Linalg.svd(d, rank).reconstruct();
-                double distance = Math.sqrt(ba.sub(best).square().sum() / best.square().sum());
+                double distance =
+                        Math.sqrt(ba.sub(best).square().sum() / best.square().sum());
                 assertTrue(distance < 2e-2, m + " of block " + p + ": B A is [D]_r up to " + distance);
             }
         }

@@ -26,7 +26,16 @@ import org.junit.jupiter.api.Test;
  */
 class TrainableStructureTest {
     static final double[] SCORES = {9, 1, 5, 2, 8};
-    static final TrainConfig STEPS = TrainConfig.builder().steps(3).batchSize(2).seqLen(12).lr(5e-2).minLr(5e-3).warmupSteps(1).weightDecay(0.1).seed(5).build();
+    static final TrainConfig STEPS = TrainConfig.builder()
+            .steps(3)
+            .batchSize(2)
+            .seqLen(12)
+            .lr(5e-2)
+            .minLr(5e-3)
+            .warmupSteps(1)
+            .weightDecay(0.1)
+            .seed(5)
+            .build();
 
     private static Set<Variable> identitySet(Collection<Variable> vs) {
         Set<Variable> s = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -48,7 +57,8 @@ class TrainableStructureTest {
 
     /** A replacement block's own tensors: its norm gains, output scales and adapters. */
     private static List<Variable> replacementParts(TransformerBlock block) {
-        List<Variable> out = new ArrayList<>(List.of(block.attentionNorm().weight(), block.mlpNorm().weight()));
+        List<Variable> out = new ArrayList<>(
+                List.of(block.attentionNorm().weight(), block.mlpNorm().weight()));
         if (block.attentionScale() != null) out.add(block.attentionScale());
         if (block.mlpScale() != null) out.add(block.mlpScale());
         out.addAll(adapters(block));
@@ -59,7 +69,8 @@ class TrainableStructureTest {
     private static List<Variable> bases(LlamaModel model) {
         List<Variable> out = new ArrayList<>();
         for (TransformerBlock b : model.blocks().asList()) {
-            for (Projection p : b.projections().values()) if (p instanceof SharedLowRankLinear s && s.base() != null) out.add(s.base());
+            for (Projection p : b.projections().values())
+                if (p instanceof SharedLowRankLinear s && s.base() != null) out.add(s.base());
         }
         return out;
     }
@@ -73,7 +84,8 @@ class TrainableStructureTest {
     void flexiGptLeavesExactlyTheReplacementsOwnTensorsTrainable() {
         CompressionResult r = flexiGpt(TinyModels.random(5, 3));
         List<Variable> expected = new ArrayList<>();
-        for (int p : r.plan().pruned()) expected.addAll(replacementParts(r.model().blocks().get(p)));
+        for (int p : r.plan().pruned())
+            expected.addAll(replacementParts(r.model().blocks().get(p)));
         assertEquals(identitySet(expected), identitySet(r.model().trainableParameters()));
         assertFalse(bases(r.model()).isEmpty(), "the replacements share base weights");
         for (Variable base : bases(r.model())) assertFalse(base.requiresGrad(), "a shared base is frozen");
@@ -81,7 +93,8 @@ class TrainableStructureTest {
 
     @Test
     void dropLoraLeavesExactlyTheAdaptersTrainable() {
-        LlamaModel student = Baselines.dropLora(TinyModels.random(5, 3), SCORES, 0.4, true, true, 5000, 1).model();
+        LlamaModel student = Baselines.dropLora(TinyModels.random(5, 3), SCORES, 0.4, true, true, 5000, 1)
+                .model();
         List<Variable> expected = new ArrayList<>();
         for (TransformerBlock b : student.blocks().asList()) expected.addAll(adapters(b));
         assertEquals(7 * 2 * student.blocks().size(), expected.size());
@@ -93,15 +106,24 @@ class TrainableStructureTest {
     void extensionLeavesExactlyTheInsertedBlocksOwnTensorsTrainable() {
         LlamaModel grown = Extension.extend(TinyModels.random(3, 4), new int[] {0, 2}, RankSpec.of(2), 3);
         List<Variable> expected = new ArrayList<>();
-        for (int inserted : new int[] {1, 4}) expected.addAll(replacementParts(grown.blocks().get(inserted)));
+        for (int inserted : new int[] {1, 4})
+            expected.addAll(replacementParts(grown.blocks().get(inserted)));
         assertEquals(identitySet(expected), identitySet(grown.trainableParameters()));
     }
 
     /** A replacement block that also registers its shared bases under adapter names and an adapter under a weight's name. */
     static final class MisleadinglyNamedBlock extends TransformerBlock {
         MisleadinglyNamedBlock(TransformerBlock b) {
-            super(b.attentionNorm(), b.attention(), b.mlpNorm(), b.mlp(), b.attentionScale().value(), b.mlpScale().value(), b.normalisedBranches());
-            SharedLowRankLinear q = (SharedLowRankLinear) b.attention().q(), k = (SharedLowRankLinear) b.attention().k();
+            super(
+                    b.attentionNorm(),
+                    b.attention(),
+                    b.mlpNorm(),
+                    b.mlp(),
+                    b.attentionScale().value(),
+                    b.mlpScale().value(),
+                    b.normalisedBranches());
+            SharedLowRankLinear q = (SharedLowRankLinear) b.attention().q(),
+                    k = (SharedLowRankLinear) b.attention().k();
             parameter("lora_A", q.base());
             parameter("lora_B", k.base());
             parameter("frozen.weight", q.adapterA());
@@ -113,17 +135,27 @@ class TrainableStructureTest {
         CompressionResult r = flexiGpt(TinyModels.random(5, 3));
         LlamaModel student = r.model();
         int p = r.plan().pruned()[0];
-        MisleadinglyNamedBlock block = new MisleadinglyNamedBlock(student.blocks().get(p));
+        MisleadinglyNamedBlock block =
+                new MisleadinglyNamedBlock(student.blocks().get(p));
         student.blocks().replace(p, block);
         String prefix = "model.layers." + p + ".";
-        assertSame(((SharedLowRankLinear) block.attention().q()).base(), student.namedParameters().get(prefix + "lora_A"));
-        assertSame(((SharedLowRankLinear) block.attention().q()).adapterA(), student.namedParameters().get(prefix + "frozen.weight"));
+        assertSame(
+                ((SharedLowRankLinear) block.attention().q()).base(),
+                student.namedParameters().get(prefix + "lora_A"));
+        assertSame(
+                ((SharedLowRankLinear) block.attention().q()).adapterA(),
+                student.namedParameters().get(prefix + "frozen.weight"));
 
         FlexiGpt.freezeAllButReplacements(student, r.plan().pruned());
         List<Variable> expected = new ArrayList<>();
-        for (int i : r.plan().pruned()) expected.addAll(replacementParts(student.blocks().get(i)));
-        assertFalse(student.namedParameters().get(prefix + "lora_A").requiresGrad(), "a base named like an adapter stays frozen");
-        assertTrue(student.namedParameters().get(prefix + "frozen.weight").requiresGrad(), "an adapter named like a weight trains");
+        for (int i : r.plan().pruned())
+            expected.addAll(replacementParts(student.blocks().get(i)));
+        assertFalse(
+                student.namedParameters().get(prefix + "lora_A").requiresGrad(),
+                "a base named like an adapter stays frozen");
+        assertTrue(
+                student.namedParameters().get(prefix + "frozen.weight").requiresGrad(),
+                "an adapter named like a weight trains");
         assertEquals(identitySet(expected), identitySet(student.trainableParameters()));
 
         List<Variable> bases = bases(student);
@@ -134,9 +166,11 @@ class TrainableStructureTest {
         TokenDataset data = new TokenDataset(TinyModels.tokens(vocab, 400, 11), TinyModels.tokens(vocab, 100, 12));
         new Trainer(student, data, STEPS, io.flexigpt.nn.train.LossFunction.crossEntropy(), null, null).run();
 
-        for (int i = 0; i < bases.size(); i++) assertEquals(0.0, bases.get(i).value().maxAbsDiff(basesBefore.get(i)), "shared base " + i + " unchanged");
+        for (int i = 0; i < bases.size(); i++)
+            assertEquals(0.0, bases.get(i).value().maxAbsDiff(basesBefore.get(i)), "shared base " + i + " unchanged");
         double moved = 0;
-        for (int i = 0; i < expected.size(); i++) moved += expected.get(i).value().maxAbsDiff(trainableBefore.get(i));
+        for (int i = 0; i < expected.size(); i++)
+            moved += expected.get(i).value().maxAbsDiff(trainableBefore.get(i));
         assertTrue(moved > 0, "training changed the replacements' own tensors");
     }
 }

@@ -14,8 +14,7 @@ import java.util.Map;
  * @param n number of items (tasks) or scored tokens (perplexity) behind the value
  */
 public record EvalResult(
-        String model, String task, String metric, double value, double stderr, long n,
-        Map<String, Object> settings) {
+        String model, String task, String metric, double value, double stderr, long n, Map<String, Object> settings) {
 
     public EvalResult {
         if (model == null || task == null || metric == null) {
@@ -48,8 +47,7 @@ public record EvalResult(
         if (v instanceof Enum<?>) {
             return ((Enum<?>) v).name().toLowerCase(Locale.ROOT);
         }
-        if (v == null || v instanceof String || v instanceof Long || v instanceof Double
-                || v instanceof Boolean) {
+        if (v == null || v instanceof String || v instanceof Long || v instanceof Double || v instanceof Boolean) {
             return v;
         }
         throw new IllegalArgumentException(

@@ -29,7 +29,8 @@ public final class LlamaScoringModel implements ScoringModel {
     public LlamaScoringModel(LanguageModel model, Tokenizer tokenizer, int maxContext) {
         LlamaConfig config = model.config();
         if (maxContext < 1 || maxContext > config.maxSeqLen()) {
-            throw new IllegalArgumentException("maxContext " + maxContext + " must be in [1, " + config.maxSeqLen() + "]");
+            throw new IllegalArgumentException(
+                    "maxContext " + maxContext + " must be in [1, " + config.maxSeqLen() + "]");
         }
         this.model = model;
         this.vocab = config.vocabSize();
@@ -72,7 +73,8 @@ public final class LlamaScoringModel implements ScoringModel {
             int[] seq = batch.get(b);
             int from = scoreFrom[firstIndex + b];
             if (seq.length - 1 > maxContext || from < 1 || from >= seq.length) {
-                throw new IllegalArgumentException("sequence " + (firstIndex + b) + " of " + seq.length + " tokens with scoreFrom " + from + " does not fit a context of " + maxContext);
+                throw new IllegalArgumentException("sequence " + (firstIndex + b) + " of " + seq.length
+                        + " tokens with scoreFrom " + from + " does not fit a context of " + maxContext);
             }
             System.arraycopy(seq, 0, inputs[b], 0, seq.length - 1);
         }

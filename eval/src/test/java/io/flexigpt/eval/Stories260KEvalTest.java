@@ -41,7 +41,8 @@ class Stories260KEvalTest {
 
     @Test
     void scoringOnADeviceGivesTheScoresOfTheTensorPath() throws IOException {
-        LlamaScoringModel device = new LlamaScoringModel(new DeviceModel(llama, new CpuBackend()), model.tokenizer(), 64);
+        LlamaScoringModel device =
+                new LlamaScoringModel(new DeviceModel(llama, new CpuBackend()), model.tokenizer(), 64);
         List<int[]> sequences = new ArrayList<>();
         for (String p : heldOutParagraphs(5)) {
             int[] ids = model.tokenizer().encode(p, true, false);
@@ -68,10 +69,16 @@ class Stories260KEvalTest {
     @Test
     void perplexityOnHeldOutTinyStoriesInBothWindowModes() throws IOException {
         List<String> docs = List.of(String.join("\n\n", heldOutParagraphs(60)));
-        PerplexityResult disjoint = new PerplexityEvaluator(model, PerplexitySettings.nonOverlapping(256, 8)).evaluate(docs, ProgressListener.NONE);
-        PerplexityResult sliding = new PerplexityEvaluator(model, PerplexitySettings.sliding(256, 128, 8)).evaluate(docs, ProgressListener.NONE);
-        assertTrue(disjoint.tokenPerplexity() > 1 && disjoint.tokenPerplexity() < 20, "a TinyStories model on TinyStories text: " + disjoint.tokenPerplexity());
-        assertTrue(sliding.tokenPerplexity() <= disjoint.tokenPerplexity() * 1.001, "more context cannot hurt much: " + sliding.tokenPerplexity());
+        PerplexityResult disjoint = new PerplexityEvaluator(model, PerplexitySettings.nonOverlapping(256, 8))
+                .evaluate(docs, ProgressListener.NONE);
+        PerplexityResult sliding = new PerplexityEvaluator(model, PerplexitySettings.sliding(256, 128, 8))
+                .evaluate(docs, ProgressListener.NONE);
+        assertTrue(
+                disjoint.tokenPerplexity() > 1 && disjoint.tokenPerplexity() < 20,
+                "a TinyStories model on TinyStories text: " + disjoint.tokenPerplexity());
+        assertTrue(
+                sliding.tokenPerplexity() <= disjoint.tokenPerplexity() * 1.001,
+                "more context cannot hurt much: " + sliding.tokenPerplexity());
     }
 
     @Test
@@ -100,12 +107,14 @@ class Stories260KEvalTest {
         for (double v : new double[] {r.wordPerplexity(), r.bytePerplexity(), r.bitsPerByte(), r.tokenPerplexity()}) {
             assertTrue(Double.isFinite(v) && v > 0, r.toString());
         }
-        assertTrue(r.tokenPerplexity() > 20, "a TinyStories model is far from home on Wikipedia: " + r.tokenPerplexity());
+        assertTrue(
+                r.tokenPerplexity() > 20, "a TinyStories model is far from home on Wikipedia: " + r.tokenPerplexity());
     }
 
     @Test
     void everyTaskRunsEndToEnd() throws IOException {
-        ZeroShotEvaluator evaluator = new ZeroShotEvaluator(model, new ZeroShotSettings(16, true, 40, ZeroShotSettings.DEFAULT_SEED));
+        ZeroShotEvaluator evaluator =
+                new ZeroShotEvaluator(model, new ZeroShotSettings(16, true, 40, ZeroShotSettings.DEFAULT_SEED));
         for (String name : Tasks.NAMES) {
             Task task = Tasks.load(name, TestData.root().resolve("tasks"));
             TaskResult result = evaluator.evaluate(task, ProgressListener.NONE);

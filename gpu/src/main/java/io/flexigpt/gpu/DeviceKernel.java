@@ -65,7 +65,10 @@ final class DeviceKernel<K extends Kernel> {
             execute(Range.create(device, 1, 1));
             maxGroupSize = Math.min(device.getMaxWorkGroupSize(), kernel.getKernelMaxWorkGroupSize(device));
         } catch (QueryFailedException | RuntimeException e) {
-            throw new BackendUnavailableException(name() + " does not run through OpenCL on " + device.getName().trim() + ": " + e.getMessage(), e);
+            throw new BackendUnavailableException(
+                    name() + " does not run through OpenCL on "
+                            + device.getName().trim() + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -122,13 +125,18 @@ final class DeviceKernel<K extends Kernel> {
 
     /** Launches over {@code range} and checks it ran through OpenCL on the device. */
     void execute(Range range) {
-        if (!range.isValid()) throw new IllegalStateException(name() + ": invalid launch range " + range + " for " + device.getName().trim());
+        if (!range.isValid())
+            throw new IllegalStateException(name() + ": invalid launch range " + range + " for "
+                    + device.getName().trim());
         synchronized (kernel.getClass()) { // Aparapi records the device used per kernel class
             try {
                 kernel.execute(range);
             } catch (AssertionError e) { // Aparapi's way of refusing a fallback for a device-bound range
                 pendingOutputs.clear();
-                throw new IllegalStateException(name() + " did not execute through OpenCL on " + device.getName().trim() + ": " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        name() + " did not execute through OpenCL on "
+                                + device.getName().trim() + ": " + e.getMessage(),
+                        e);
             }
             requireRanOnDevice();
         }
@@ -147,8 +155,9 @@ final class DeviceKernel<K extends Kernel> {
         boolean failed = manager.getPreferences(kernel).getFailedDevices().contains(device);
         if (failed || last == null || last != profile.getDeviceProfile(device)) {
             pendingOutputs.clear();
-            throw new IllegalStateException(name() + " did not execute through OpenCL on " + device.getName().trim() + " (Aparapi used "
-                    + (last == null ? "no device" : last) + "); results from Aparapi's Java fallback are refused");
+            throw new IllegalStateException(name() + " did not execute through OpenCL on "
+                    + device.getName().trim() + " (Aparapi used " + (last == null ? "no device" : last)
+                    + "); results from Aparapi's Java fallback are refused");
         }
     }
 

@@ -27,7 +27,12 @@ final class Kernels {
     private final DeviceKernel<ElementwiseKernel> elementwise;
     private final DeviceKernel<ElementwiseKernel>.Slot elementA, elementB, elementOut;
     private final DeviceKernel<AttentionKernel> attention;
-    private final DeviceKernel<AttentionKernel>.Slot attentionQ, attentionK, attentionV, attentionKCache, attentionVCache, attentionOut;
+    private final DeviceKernel<AttentionKernel>.Slot attentionQ,
+            attentionK,
+            attentionV,
+            attentionKCache,
+            attentionVCache,
+            attentionOut;
     private final OpenClBuffer unusedOperand;
 
     Kernels(OpenCLDevice device, int maxTile, Object lock) throws BackendUnavailableException {
@@ -70,11 +75,17 @@ final class Kernels {
         attentionOut = attention.slot(x -> ak.out = x);
         unusedOperand = new OpenClBuffer(1, lock);
         for (DeviceKernel<?> k : all()) k.warmUp();
-        tile = LaunchGeometry.matmulTile(matmul.maxGroupSize(), MatmulKernel.OUTPUTS_PER_ITEM, MatmulKernel.MIN_TILE, device.getLocalMemSize(),
+        tile = LaunchGeometry.matmulTile(
+                matmul.maxGroupSize(),
+                MatmulKernel.OUTPUTS_PER_ITEM,
+                MatmulKernel.MIN_TILE,
+                device.getLocalMemSize(),
                 maxTile);
-        if (tile * tile / MatmulKernel.OUTPUTS_PER_ITEM > matmul.maxGroupSize() || 2L * tile * tile * Float.BYTES > device.getLocalMemSize()) {
-            throw new BackendUnavailableException(device.getName().trim() + " is too small for the smallest matmul tile (" + tile + "×" + tile
-                    + "): work-groups up to " + matmul.maxGroupSize() + ", " + device.getLocalMemSize() + " bytes of local memory");
+        if (tile * tile / MatmulKernel.OUTPUTS_PER_ITEM > matmul.maxGroupSize()
+                || 2L * tile * tile * Float.BYTES > device.getLocalMemSize()) {
+            throw new BackendUnavailableException(device.getName().trim()
+                    + " is too small for the smallest matmul tile (" + tile + "×" + tile + "): work-groups up to "
+                    + matmul.maxGroupSize() + ", " + device.getLocalMemSize() + " bytes of local memory");
         }
         mk.setTile(tile);
         wk.setTile(tile);
@@ -119,9 +130,14 @@ final class Kernels {
     }
 
     private void launch(DeviceKernel<MatmulKernel> kernel, MatmulShape s) {
-        kernel.execute(Range.create3D(device, LaunchGeometry.roundUp(s.n(), tile) / MatmulKernel.COLUMNS_PER_ITEM,
-                LaunchGeometry.roundUp(s.m(), tile) / MatmulKernel.ROWS_PER_ITEM, s.batch(), tile / MatmulKernel.COLUMNS_PER_ITEM,
-                tile / MatmulKernel.ROWS_PER_ITEM, 1));
+        kernel.execute(Range.create3D(
+                device,
+                LaunchGeometry.roundUp(s.n(), tile) / MatmulKernel.COLUMNS_PER_ITEM,
+                LaunchGeometry.roundUp(s.m(), tile) / MatmulKernel.ROWS_PER_ITEM,
+                s.batch(),
+                tile / MatmulKernel.COLUMNS_PER_ITEM,
+                tile / MatmulKernel.ROWS_PER_ITEM,
+                1));
     }
 
     void softmax(RowsShape s, OpenClBuffer x, OpenClBuffer out) {
@@ -174,8 +190,15 @@ final class Kernels {
         elementwise.execute(range1D(elementwise, a.length()));
     }
 
-    void attention(AttentionShape s, OpenClBuffer q, OpenClBuffer kk, OpenClBuffer v, OpenClBuffer kCache, OpenClBuffer vCache, int cacheOffset,
-                   OpenClBuffer out) {
+    void attention(
+            AttentionShape s,
+            OpenClBuffer q,
+            OpenClBuffer kk,
+            OpenClBuffer v,
+            OpenClBuffer kCache,
+            OpenClBuffer vCache,
+            int cacheOffset,
+            OpenClBuffer out) {
         AttentionKernel k = attention.kernel;
         k.queries = s.queries();
         k.keys = s.keys();

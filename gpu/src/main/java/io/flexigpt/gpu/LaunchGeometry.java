@@ -22,7 +22,8 @@ final class LaunchGeometry {
      */
     static int matmulTile(int maxGroup, int outputsPerItem, int minTile, long localMemoryBytes, int maxTile) {
         int tile = minTile;
-        while (tile * 2 <= maxTile && (long) (tile * 2) * (tile * 2) / outputsPerItem <= maxGroup
+        while (tile * 2 <= maxTile
+                && (long) (tile * 2) * (tile * 2) / outputsPerItem <= maxGroup
                 && 2L * (tile * 2) * (tile * 2) * Float.BYTES <= localMemoryBytes) {
             tile *= 2;
         }

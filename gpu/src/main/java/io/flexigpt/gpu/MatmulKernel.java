@@ -34,9 +34,14 @@ final class MatmulKernel extends Kernel {
     int transB;
     /** Where matrix 0 of B starts in {@link #b} (a slice of the packed weights). */
     int bOffset;
+
     int tile;
-    @Local float[] tileA = new float[1];
-    @Local float[] tileB = new float[1];
+
+    @Local
+    float[] tileA = new float[1];
+
+    @Local
+    float[] tileB = new float[1];
 
     void setTile(int side) {
         tile = side;
@@ -121,7 +126,9 @@ final class MatmulKernel extends Kernel {
         float acc76 = 0f;
         float acc77 = 0f;
         for (int t0 = 0; t0 < k; t0 += tile) {
-            for (int w = 0; w < 64; w++) { // one loop, not two nested: PoCL 3.1's region builder asserts on the nested form
+            for (int w = 0;
+                    w < 64;
+                    w++) { // one loop, not two nested: PoCL 3.1's region builder asserts on the nested form
                 int r = ly + (w >> 3) * items;
                 int cc = lx + (w & 7) * items;
                 int ar = rowBase + r;
@@ -160,14 +167,70 @@ final class MatmulKernel extends Kernel {
                 float b5 = tileB[bi + 5 * items];
                 float b6 = tileB[bi + 6 * items];
                 float b7 = tileB[bi + 7 * items];
-                acc00 += a0 * b0; acc01 += a0 * b1; acc02 += a0 * b2; acc03 += a0 * b3; acc04 += a0 * b4; acc05 += a0 * b5; acc06 += a0 * b6; acc07 += a0 * b7;
-                acc10 += a1 * b0; acc11 += a1 * b1; acc12 += a1 * b2; acc13 += a1 * b3; acc14 += a1 * b4; acc15 += a1 * b5; acc16 += a1 * b6; acc17 += a1 * b7;
-                acc20 += a2 * b0; acc21 += a2 * b1; acc22 += a2 * b2; acc23 += a2 * b3; acc24 += a2 * b4; acc25 += a2 * b5; acc26 += a2 * b6; acc27 += a2 * b7;
-                acc30 += a3 * b0; acc31 += a3 * b1; acc32 += a3 * b2; acc33 += a3 * b3; acc34 += a3 * b4; acc35 += a3 * b5; acc36 += a3 * b6; acc37 += a3 * b7;
-                acc40 += a4 * b0; acc41 += a4 * b1; acc42 += a4 * b2; acc43 += a4 * b3; acc44 += a4 * b4; acc45 += a4 * b5; acc46 += a4 * b6; acc47 += a4 * b7;
-                acc50 += a5 * b0; acc51 += a5 * b1; acc52 += a5 * b2; acc53 += a5 * b3; acc54 += a5 * b4; acc55 += a5 * b5; acc56 += a5 * b6; acc57 += a5 * b7;
-                acc60 += a6 * b0; acc61 += a6 * b1; acc62 += a6 * b2; acc63 += a6 * b3; acc64 += a6 * b4; acc65 += a6 * b5; acc66 += a6 * b6; acc67 += a6 * b7;
-                acc70 += a7 * b0; acc71 += a7 * b1; acc72 += a7 * b2; acc73 += a7 * b3; acc74 += a7 * b4; acc75 += a7 * b5; acc76 += a7 * b6; acc77 += a7 * b7;
+                acc00 += a0 * b0;
+                acc01 += a0 * b1;
+                acc02 += a0 * b2;
+                acc03 += a0 * b3;
+                acc04 += a0 * b4;
+                acc05 += a0 * b5;
+                acc06 += a0 * b6;
+                acc07 += a0 * b7;
+                acc10 += a1 * b0;
+                acc11 += a1 * b1;
+                acc12 += a1 * b2;
+                acc13 += a1 * b3;
+                acc14 += a1 * b4;
+                acc15 += a1 * b5;
+                acc16 += a1 * b6;
+                acc17 += a1 * b7;
+                acc20 += a2 * b0;
+                acc21 += a2 * b1;
+                acc22 += a2 * b2;
+                acc23 += a2 * b3;
+                acc24 += a2 * b4;
+                acc25 += a2 * b5;
+                acc26 += a2 * b6;
+                acc27 += a2 * b7;
+                acc30 += a3 * b0;
+                acc31 += a3 * b1;
+                acc32 += a3 * b2;
+                acc33 += a3 * b3;
+                acc34 += a3 * b4;
+                acc35 += a3 * b5;
+                acc36 += a3 * b6;
+                acc37 += a3 * b7;
+                acc40 += a4 * b0;
+                acc41 += a4 * b1;
+                acc42 += a4 * b2;
+                acc43 += a4 * b3;
+                acc44 += a4 * b4;
+                acc45 += a4 * b5;
+                acc46 += a4 * b6;
+                acc47 += a4 * b7;
+                acc50 += a5 * b0;
+                acc51 += a5 * b1;
+                acc52 += a5 * b2;
+                acc53 += a5 * b3;
+                acc54 += a5 * b4;
+                acc55 += a5 * b5;
+                acc56 += a5 * b6;
+                acc57 += a5 * b7;
+                acc60 += a6 * b0;
+                acc61 += a6 * b1;
+                acc62 += a6 * b2;
+                acc63 += a6 * b3;
+                acc64 += a6 * b4;
+                acc65 += a6 * b5;
+                acc66 += a6 * b6;
+                acc67 += a6 * b7;
+                acc70 += a7 * b0;
+                acc71 += a7 * b1;
+                acc72 += a7 * b2;
+                acc73 += a7 * b3;
+                acc74 += a7 * b4;
+                acc75 += a7 * b5;
+                acc76 += a7 * b6;
+                acc77 += a7 * b7;
             }
             localBarrier();
         }

@@ -161,7 +161,8 @@ public final class OpenClBackend implements ComputeBackend {
     }
 
     @Override
-    public synchronized void causalAttention(AttentionShape s, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, KvCacheSlice cache, DeviceBuffer out) {
+    public synchronized void causalAttention(
+            AttentionShape s, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, KvCacheSlice cache, DeviceBuffer out) {
         s.check(q, k, v, cache, out);
         requireOpen();
         kernels.attention(s, own(q), own(k), own(v), out(cache.keys()), out(cache.values()), cache.offset(), out(out));
@@ -176,7 +177,8 @@ public final class OpenClBackend implements ComputeBackend {
 
     /** An output operand: a writable buffer of this backend. */
     private OpenClBuffer out(DeviceBuffer b) {
-        if (b instanceof OpenClConstant) throw new IllegalArgumentException("a constant buffer cannot be an op's output");
+        if (b instanceof OpenClConstant)
+            throw new IllegalArgumentException("a constant buffer cannot be an op's output");
         return own(b);
     }
 

@@ -19,6 +19,8 @@ public final class OpenClBackendProvider implements ComputeBackendProvider {
 
     @Override
     public List<String> describeDevices() throws BackendUnavailableException {
-        return OpenClDevices.usable().stream().map(d -> OpenClDevices.describe(d).toString()).toList();
+        return OpenClDevices.usable().stream()
+                .map(d -> OpenClDevices.describe(d).toString())
+                .toList();
     }
 }

@@ -16,7 +16,8 @@ final class OpenClBuffer implements DeviceBuffer {
     DeviceKernel.Slot writer;
 
     OpenClBuffer(int length, Object lock) {
-        if (length < 1) throw new IllegalArgumentException("OpenCL buffers hold at least one float, asked for " + length);
+        if (length < 1)
+            throw new IllegalArgumentException("OpenCL buffers hold at least one float, asked for " + length);
         this.host = new float[length];
         this.lock = lock;
     }

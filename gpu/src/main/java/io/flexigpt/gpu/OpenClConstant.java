@@ -14,7 +14,8 @@ final class OpenClConstant implements DeviceBuffer {
     private OpenClBuffer copy;
 
     OpenClConstant(WeightStore store, float[] values, Object lock) {
-        if (values.length < 1) throw new IllegalArgumentException("OpenCL buffers hold at least one float, asked for 0");
+        if (values.length < 1)
+            throw new IllegalArgumentException("OpenCL buffers hold at least one float, asked for 0");
         this.store = store;
         this.offset = store.add(values);
         this.length = values.length;

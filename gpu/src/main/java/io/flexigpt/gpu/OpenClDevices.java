@@ -39,14 +39,20 @@ public final class OpenClDevices {
             throw new BackendUnavailableException("the OpenCL runtime could not be loaded: " + e, e);
         }
         if (devices.isEmpty()) {
-            throw new BackendUnavailableException("no OpenCL device found (is an ICD such as pocl-opencl-icd installed?)");
+            throw new BackendUnavailableException(
+                    "no OpenCL device found (is an ICD such as pocl-opencl-icd installed?)");
         }
         devices.sort(Comparator.comparing((OpenCLDevice d) -> d.getType() != Device.TYPE.GPU));
         return devices;
     }
 
     static OpenClDeviceInfo describe(OpenCLDevice d) {
-        return new OpenClDeviceInfo(d.getName().trim(), String.valueOf(d.getType()), d.getMaxComputeUnits(), d.getLocalMemSize(),
-                d.getMaxWorkGroupSize(), d.getGlobalMemSize());
+        return new OpenClDeviceInfo(
+                d.getName().trim(),
+                String.valueOf(d.getType()),
+                d.getMaxComputeUnits(),
+                d.getLocalMemSize(),
+                d.getMaxWorkGroupSize(),
+                d.getGlobalMemSize());
     }
 }

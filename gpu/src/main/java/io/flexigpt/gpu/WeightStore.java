@@ -19,8 +19,8 @@ final class WeightStore {
     /** Appends {@code values} and returns where they start. */
     int add(float[] values) {
         if (values.length > Integer.MAX_VALUE - 8 - used) {
-            throw new IllegalStateException("the OpenCL weight store holds at most 2^31 floats (8 GiB); " + used + " are used and "
-                    + values.length + " more were asked for");
+            throw new IllegalStateException("the OpenCL weight store holds at most 2^31 floats (8 GiB); " + used
+                    + " are used and " + values.length + " more were asked for");
         }
         int needed = used + values.length;
         if (needed > packed.length()) {

@@ -57,7 +57,8 @@ final class OpenClTestSupport {
         for (int i = 0; i < got.length; i++) {
             double tol = abs + rel * Math.abs(expected[i]);
             if (!(Math.abs(got[i] - expected[i]) <= tol)) {
-                Assertions.fail(what + ": element " + i + " is " + got[i] + ", reference " + expected[i] + " (tolerance " + tol + ")");
+                Assertions.fail(what + ": element " + i + " is " + got[i] + ", reference " + expected[i]
+                        + " (tolerance " + tol + ")");
             }
         }
     }

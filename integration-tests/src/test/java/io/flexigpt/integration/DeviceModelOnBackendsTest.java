@@ -51,7 +51,8 @@ class DeviceModelOnBackendsTest {
                 openclMissing = e.getMessage();
             }
         }
-        if (openclMissing != null && "true".equals(System.getenv("CI"))) fail("no usable OpenCL device under CI: " + openclMissing);
+        if (openclMissing != null && "true".equals(System.getenv("CI")))
+            fail("no usable OpenCL device under CI: " + openclMissing);
     }
 
     @AfterAll
@@ -64,7 +65,8 @@ class DeviceModelOnBackendsTest {
         Tensor expected = m.logits(TOKENS), got = new DeviceModel(m, be).logits(TOKENS);
         double diff = got.maxAbsDiff(expected);
         assertTrue(diff < 2e-3, be.name() + ": max logit difference " + diff);
-        assertEquals(0.0, expected.argmax(-1, false).maxAbsDiff(got.argmax(-1, false)), be.name() + ": same greedy tokens");
+        assertEquals(
+                0.0, expected.argmax(-1, false).maxAbsDiff(got.argmax(-1, false)), be.name() + ": same greedy tokens");
     }
 
     @Test
@@ -85,7 +87,9 @@ class DeviceModelOnBackendsTest {
             copied[pass] = cl.bytesCopiedToDevice() - before;
         }
         long weights = device.parameterFloats() * Float.BYTES;
-        assertTrue(copied[0] - copied[1] >= weights, "the first pass uploads the " + weights + " bytes of weights: " + copied[0] + " vs " + copied[1]);
+        assertTrue(
+                copied[0] - copied[1] >= weights,
+                "the first pass uploads the " + weights + " bytes of weights: " + copied[0] + " vs " + copied[1]);
         assertEquals(copied[1], copied[2], "later passes copy activations only, the same bytes each time");
         LanguageModel.Session session = device.session(512);
         session.append(TOKENS, false);
@@ -95,9 +99,12 @@ class DeviceModelOnBackendsTest {
             session.append(new int[] {TOKENS[t % TOKENS.length]}, false);
             step[t] = cl.bytesCopiedToDevice() - before;
         }
-        for (int t = 1; t < step.length; t++) assertEquals(step[0], step[t], "decoding step " + t + " copies as much as the first");
+        for (int t = 1; t < step.length; t++)
+            assertEquals(step[0], step[t], "decoding step " + t + " copies as much as the first");
         long cacheBytes = 2L * model.config().nLayers() * 512 * model.config().kvDim() * Float.BYTES;
-        assertTrue(step[0] < cacheBytes / 4, "a decoding step copies " + step[0] + " bytes, far less than the " + cacheBytes + " of the KV cache");
+        assertTrue(
+                step[0] < cacheBytes / 4,
+                "a decoding step copies " + step[0] + " bytes, far less than the " + cacheBytes + " of the KV cache");
         SamplingConfig greedy = new SamplingConfig(0, 1, 0, 0);
         int[] expected = new Generator(model).generate(new int[] {1}, 60, greedy, null, null);
         int[] got = new Generator(new DeviceModel(model, opencl)).generate(new int[] {1}, 60, greedy, null, null);
@@ -107,9 +114,14 @@ class DeviceModelOnBackendsTest {
     @Test
     void aCompressedModelRunsOnEveryBackend() throws Exception {
         var tokenizer = Llama2cTokenizer.load(TestData.file("models/stories260K/tok512.bin"));
-        String text = Files.readString(TestData.file("text/tinystories/tinystories_val_head.txt")).substring(0, 20_000);
-        CalibrationData calibration = CalibrationData.sample(TokenDataset.encode(text, tokenizer, null, 0.2).train(), 4, 64, 4, 7);
-        CompressionResult r = FlexiGpt.compress(model, new BlockInfluence().score(model, calibration), calibration,
+        String text = Files.readString(TestData.file("text/tinystories/tinystories_val_head.txt"))
+                .substring(0, 20_000);
+        CalibrationData calibration = CalibrationData.sample(
+                TokenDataset.encode(text, tokenizer, null, 0.2).train(), 4, 64, 4, 7);
+        CompressionResult r = FlexiGpt.compress(
+                model,
+                new BlockInfluence().score(model, calibration),
+                calibration,
                 FlexiGptConfig.standard(0.4, RankSpec.fraction(0.25)));
         compareLogits(r.model(), cpu);
         if (opencl != null) compareLogits(r.model(), opencl);

@@ -7,9 +7,9 @@ import static org.quicktheories.generators.SourceDSL.*;
 import io.flexigpt.nn.LanguageModel;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
-import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.nn.device.DeviceModel;
 import io.flexigpt.tensor.Rng;
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.backend.ComputeBackend;
 import io.flexigpt.tensor.backend.CpuBackend;
@@ -43,12 +43,27 @@ class LlamaModelOnOpenClTest {
 
     /** A random model with unit-variance activations: weights ~ N(0, 1/in), norm gains ~ N(1, 0.25). */
     static LlamaModel model(int heads, int kvHeads, int layers, boolean interleaved, long seed) {
-        LlamaConfig c = LlamaConfig.builder().dim(heads * 8).layers(layers).heads(heads).kvHeads(kvHeads).hiddenDim(43).vocabSize(37).maxSeqLen(24).tiedEmbeddings(seed % 2 == 0).ropeLayout(interleaved ? RopeLayout.INTERLEAVED : RopeLayout.ROTATE_HALF).build();
+        LlamaConfig c = LlamaConfig.builder()
+                .dim(heads * 8)
+                .layers(layers)
+                .heads(heads)
+                .kvHeads(kvHeads)
+                .hiddenDim(43)
+                .vocabSize(37)
+                .maxSeqLen(24)
+                .tiedEmbeddings(seed % 2 == 0)
+                .ropeLayout(interleaved ? RopeLayout.INTERLEAVED : RopeLayout.ROTATE_HALF)
+                .build();
         Rng rng = new Rng(seed);
         Map<String, Tensor> weights = new LinkedHashMap<>();
-        for (Map.Entry<String, Tensor> e : LlamaModel.random(c, seed).stateDict().entrySet()) {
+        for (Map.Entry<String, Tensor> e :
+                LlamaModel.random(c, seed).stateDict().entrySet()) {
             int[] shape = e.getValue().shape();
-            weights.put(e.getKey(), shape.length == 1 ? rng.normal(1, 0.5f, shape) : rng.normal(0, (float) (1 / Math.sqrt(shape[1])), shape));
+            weights.put(
+                    e.getKey(),
+                    shape.length == 1
+                            ? rng.normal(1, 0.5f, shape)
+                            : rng.normal(0, (float) (1 / Math.sqrt(shape[1])), shape));
         }
         return LlamaModel.fromWeights(c, weights);
     }
@@ -66,20 +81,29 @@ class LlamaModelOnOpenClTest {
         float[] e = expected.toFloatArray(), a = actual.toFloatArray();
         for (int i = 0; i < e.length; i++) {
             double tolerance = 1e-4 * (1 + Math.abs(e[i]));
-            if (!(Math.abs(a[i] - e[i]) <= tolerance)) fail(what + ": element " + i + " is " + a[i] + ", reference " + e[i] + " (tolerance " + tolerance + ")");
+            if (!(Math.abs(a[i] - e[i]) <= tolerance))
+                fail(what + ": element " + i + " is " + a[i] + ", reference " + e[i] + " (tolerance " + tolerance
+                        + ")");
         }
     }
 
     @Test
     void logitsOnOpenClMatchTheCpuBackendAndTheTensorPath() {
-        qt(6).forAll(integers().between(1, 19), integers().between(1, 2), integers().between(1, 2), longs().all())
+        qt(6).forAll(
+                        integers().between(1, 19),
+                        integers().between(1, 2),
+                        integers().between(1, 2),
+                        longs().all())
                 .checkAssert((seq, kvHeads, group, seed) -> {
-            LlamaModel model = model(kvHeads * group, kvHeads, 1 + (int) Math.floorMod(seed, 2L), seed % 3 != 0, seed);
-            int[] t = tokens(seed + 1, seq);
-            Tensor onOpenCl = new DeviceModel(model, opencl).logits(t);
-            assertClose(new DeviceModel(model, new CpuBackend()).logits(t), onOpenCl, "logits, seq " + seq);
-            assertTrue(onOpenCl.maxAbsDiff(model.logits(t)) < 2e-3, "against the tensor path: " + onOpenCl.maxAbsDiff(model.logits(t)));
-        });
+                    LlamaModel model =
+                            model(kvHeads * group, kvHeads, 1 + (int) Math.floorMod(seed, 2L), seed % 3 != 0, seed);
+                    int[] t = tokens(seed + 1, seq);
+                    Tensor onOpenCl = new DeviceModel(model, opencl).logits(t);
+                    assertClose(new DeviceModel(model, new CpuBackend()).logits(t), onOpenCl, "logits, seq " + seq);
+                    assertTrue(
+                            onOpenCl.maxAbsDiff(model.logits(t)) < 2e-3,
+                            "against the tensor path: " + onOpenCl.maxAbsDiff(model.logits(t)));
+                });
     }
 
     @Test
@@ -90,6 +114,7 @@ class LlamaModelOnOpenClTest {
         Tensor full = device.logits(t);
         LanguageModel.Session session = device.session(t.length);
         assertClose(full.slice(0, 0, 5), session.append(Arrays.copyOf(t, 5), true), "prefix");
-        for (int i = 5; i < t.length; i++) assertClose(full.slice(0, i, i + 1), session.append(new int[] {t[i]}, false), "position " + i);
+        for (int i = 5; i < t.length; i++)
+            assertClose(full.slice(0, i, i + 1), session.append(new int[] {t[i]}, false), "position " + i);
     }
 }

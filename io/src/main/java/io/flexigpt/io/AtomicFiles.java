@@ -42,7 +42,8 @@ public final class AtomicFiles {
                 ch.force(true);
             } catch (IOException e) {
                 if (e instanceof FileSystemException || e instanceof FormatException) throw e;
-                throw (IOException) new FileSystemException(file.toString(), null, "writing failed: " + e.getMessage()).initCause(e);
+                throw (IOException) new FileSystemException(file.toString(), null, "writing failed: " + e.getMessage())
+                        .initCause(e);
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

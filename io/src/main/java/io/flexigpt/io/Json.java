@@ -45,7 +45,8 @@ public final class Json {
     }
 
     /** The object under {@code key}. */
-    public static Map<String, Object> getObject(Map<String, Object> map, String key, String source) throws FormatException {
+    public static Map<String, Object> getObject(Map<String, Object> map, String key, String source)
+            throws FormatException {
         return object(require(map, key, source), "'" + key + "'", source);
     }
 
@@ -80,13 +81,15 @@ public final class Json {
     }
 
     /** The string under {@code key}, or {@code fallback} when the key is absent or null. */
-    public static String optString(Map<String, Object> map, String key, String fallback, String source) throws FormatException {
+    public static String optString(Map<String, Object> map, String key, String fallback, String source)
+            throws FormatException {
         Object v = map.get(key);
         return v == null ? fallback : asString(v, key, source);
     }
 
     /** The integer under {@code key}, or {@code fallback} when the key is absent or null. */
-    public static long optLong(Map<String, Object> map, String key, long fallback, String source) throws FormatException {
+    public static long optLong(Map<String, Object> map, String key, long fallback, String source)
+            throws FormatException {
         Object v = map.get(key);
         return v == null ? fallback : asLong(v, key, source);
     }
@@ -98,13 +101,15 @@ public final class Json {
     }
 
     /** The number under {@code key}, or {@code fallback} when the key is absent or null. */
-    public static double optDouble(Map<String, Object> map, String key, double fallback, String source) throws FormatException {
+    public static double optDouble(Map<String, Object> map, String key, double fallback, String source)
+            throws FormatException {
         Object v = map.get(key);
         return v == null ? fallback : asDouble(v, key, source);
     }
 
     /** The boolean under {@code key}, or {@code fallback} when the key is absent or null. */
-    public static boolean optBoolean(Map<String, Object> map, String key, boolean fallback, String source) throws FormatException {
+    public static boolean optBoolean(Map<String, Object> map, String key, boolean fallback, String source)
+            throws FormatException {
         Object v = map.get(key);
         return v == null ? fallback : asBoolean(v, key, source);
     }
@@ -116,13 +121,15 @@ public final class Json {
 
     private static long asLong(Object v, String key, String source) throws FormatException {
         if (v instanceof Long) return (Long) v;
-        if (v instanceof Double && (Double) v == Math.rint((Double) v) && Math.abs((Double) v) < 0x1p53) return (long) (double) (Double) v;
+        if (v instanceof Double && (Double) v == Math.rint((Double) v) && Math.abs((Double) v) < 0x1p53)
+            return (long) (double) (Double) v;
         throw new FormatException(source + ": '" + key + "' must be an integer, found " + describe(v));
     }
 
     private static int asInt(Object v, String key, String source) throws FormatException {
         long n = asLong(v, key, source);
-        if (n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) throw new FormatException(source + ": '" + key + "' = " + n + " does not fit a 32-bit integer");
+        if (n < Integer.MIN_VALUE || n > Integer.MAX_VALUE)
+            throw new FormatException(source + ": '" + key + "' = " + n + " does not fit a 32-bit integer");
         return (int) n;
     }
 

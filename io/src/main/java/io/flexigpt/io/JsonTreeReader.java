@@ -72,7 +72,10 @@ final class JsonTreeReader {
     private void end() throws FormatException {
         try {
             JsonToken extra = parser.nextToken();
-            if (extra != null) throw error(parser.currentTokenLocation(), "unexpected '" + Json.abbreviate(parser.getString()) + "' after the JSON value");
+            if (extra != null)
+                throw error(
+                        parser.currentTokenLocation(),
+                        "unexpected '" + Json.abbreviate(parser.getString()) + "' after the JSON value");
         } catch (JacksonException e) {
             throw error(e, "after the JSON value: ");
         }
@@ -80,23 +83,35 @@ final class JsonTreeReader {
 
     private Object value(JsonToken token) throws FormatException {
         switch (token) {
-            case START_OBJECT: return object();
-            case START_ARRAY: return array();
-            case VALUE_STRING: return parser.getString();
-            case VALUE_TRUE: return Boolean.TRUE;
-            case VALUE_FALSE: return Boolean.FALSE;
-            case VALUE_NULL: return null;
+            case START_OBJECT:
+                return object();
+            case START_ARRAY:
+                return array();
+            case VALUE_STRING:
+                return parser.getString();
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return null;
             case VALUE_NUMBER_INT:
                 JsonParser.NumberType type = parser.getNumberType();
-                if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG) return parser.getLongValue();
+                if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG)
+                    return parser.getLongValue();
                 return finite(parser.getDoubleValue());
-            case VALUE_NUMBER_FLOAT: return finite(parser.getDoubleValue());
-            default: throw error(parser.currentTokenLocation(), "expected a value, found " + token);
+            case VALUE_NUMBER_FLOAT:
+                return finite(parser.getDoubleValue());
+            default:
+                throw error(parser.currentTokenLocation(), "expected a value, found " + token);
         }
     }
 
     private Double finite(double d) throws FormatException {
-        if (Double.isInfinite(d)) throw error(parser.currentTokenLocation(), "number " + Json.abbreviate(parser.getString()) + " is outside the double range");
+        if (Double.isInfinite(d))
+            throw error(
+                    parser.currentTokenLocation(),
+                    "number " + Json.abbreviate(parser.getString()) + " is outside the double range");
         return d;
     }
 
@@ -104,7 +119,8 @@ final class JsonTreeReader {
         LinkedHashMap<String, Object> map = new LinkedHashMap<>();
         for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
             String key = parser.currentName();
-            if (map.containsKey(key)) throw error(parser.currentTokenLocation(), "duplicate key \"" + Json.abbreviate(key) + "\"");
+            if (map.containsKey(key))
+                throw error(parser.currentTokenLocation(), "duplicate key \"" + Json.abbreviate(key) + "\"");
             map.put(key, value(parser.nextToken()));
         }
         return map;
@@ -126,8 +142,10 @@ final class JsonTreeReader {
     }
 
     private FormatException error(TokenStreamLocation at, String message, Throwable cause) {
-        return new FormatException(source + ": line " + at.getLineNr() + ", column " + at.getColumnNr() + ", at " + path(parser.streamReadContext())
-                + ": " + message, cause);
+        return new FormatException(
+                source + ": line " + at.getLineNr() + ", column " + at.getColumnNr() + ", at "
+                        + path(parser.streamReadContext()) + ": " + message,
+                cause);
     }
 
     /** Jackson's message without its pointers into Jackson (the limit's getter, an unknown source). */
@@ -147,11 +165,14 @@ final class JsonTreeReader {
         }
         Collections.reverse(steps);
         if (steps.size() <= SHOWN_STEPS) return "$" + String.join("", steps);
-        return "$" + String.join("", steps.subList(0, SHOWN_STEPS / 2)) + "..." + String.join("", steps.subList(steps.size() - SHOWN_STEPS / 2, steps.size()));
+        return "$" + String.join("", steps.subList(0, SHOWN_STEPS / 2)) + "..."
+                + String.join("", steps.subList(steps.size() - SHOWN_STEPS / 2, steps.size()));
     }
 
     private static String member(String name) {
-        boolean plain = !name.isEmpty() && Character.isJavaIdentifierStart(name.charAt(0)) && name.chars().allMatch(Character::isJavaIdentifierPart);
+        boolean plain = !name.isEmpty()
+                && Character.isJavaIdentifierStart(name.charAt(0))
+                && name.chars().allMatch(Character::isJavaIdentifierPart);
         return plain ? "." + name : "[" + Json.write(name) + "]";
     }
 }

@@ -27,9 +27,9 @@ final class JsonTreeWriter {
     static {
         DefaultIndenter twoSpaces = new DefaultIndenter("  ", "\n");
         INDENTED = new DefaultPrettyPrinter(Separators.createDefaultInstance()
-                .withObjectNameValueSpacing(Separators.Spacing.AFTER)
-                .withObjectEmptySeparator("")
-                .withArrayEmptySeparator(""))
+                        .withObjectNameValueSpacing(Separators.Spacing.AFTER)
+                        .withObjectEmptySeparator("")
+                        .withArrayEmptySeparator(""))
                 .withObjectIndenter(twoSpaces)
                 .withArrayIndenter(twoSpaces);
     }
@@ -71,7 +71,8 @@ final class JsonTreeWriter {
         } else if (v instanceof Map) {
             g.writeStartObject();
             for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-                if (!(e.getKey() instanceof String)) throw new IllegalArgumentException("JSON object keys must be strings, found " + e.getKey());
+                if (!(e.getKey() instanceof String))
+                    throw new IllegalArgumentException("JSON object keys must be strings, found " + e.getKey());
                 g.writeName((String) e.getKey());
                 value(g, e.getValue());
             }

@@ -32,7 +32,8 @@ public final class Leftovers {
     public static int removeStale(Path dir, String prefix, String suffix) throws IOException {
         if (!Files.isDirectory(dir)) return 0;
         List<Path> stale = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, p -> isStale(p.getFileName().toString(), prefix, suffix))) {
+        try (DirectoryStream<Path> entries =
+                Files.newDirectoryStream(dir, p -> isStale(p.getFileName().toString(), prefix, suffix))) {
             for (Path p : entries) stale.add(p);
         }
         for (Path p : stale) {
@@ -46,16 +47,19 @@ public final class Leftovers {
     }
 
     static boolean isStale(String name, String prefix, String suffix) {
-        if (!name.startsWith(prefix) || !name.endsWith(suffix) || name.length() < prefix.length() + suffix.length()) return false;
+        if (!name.startsWith(prefix) || !name.endsWith(suffix) || name.length() < prefix.length() + suffix.length())
+            return false;
         String middle = name.substring(prefix.length(), name.length() - suffix.length());
         int dash = middle.indexOf('-');
-        if (dash < 1 || dash > 18 || !middle.substring(0, dash).chars().allMatch(c -> c >= '0' && c <= '9')) return false;
+        if (dash < 1 || dash > 18 || !middle.substring(0, dash).chars().allMatch(c -> c >= '0' && c <= '9'))
+            return false;
         try {
             UUID.fromString(middle.substring(dash + 1));
         } catch (IllegalArgumentException e) {
             return false;
         }
         long pid = Long.parseLong(middle.substring(0, dash));
-        return pid != ProcessHandle.current().pid() && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return pid != ProcessHandle.current().pid()
+                && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 }

@@ -28,11 +28,16 @@ class AtomicFilesTest {
     void aFailedWriteKeepsTheOldFileAndLeavesNothingBehind() throws IOException {
         Path file = dir.resolve("model.bin");
         AtomicFiles.write(file, new byte[] {1, 2, 3});
-        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(file, ch -> {
-            AtomicFiles.writeFully(ch, ByteBuffer.wrap(new byte[] {9, 9}));
-            throw new IOException("disk full");
-        }));
-        assertEquals(file.toAbsolutePath() + ": writing failed: disk full", e.getMessage(), "names the file and keeps the reason");
+        IOException e = assertThrows(
+                IOException.class,
+                () -> AtomicFiles.write(file, ch -> {
+                    AtomicFiles.writeFully(ch, ByteBuffer.wrap(new byte[] {9, 9}));
+                    throw new IOException("disk full");
+                }));
+        assertEquals(
+                file.toAbsolutePath() + ": writing failed: disk full",
+                e.getMessage(),
+                "names the file and keeps the reason");
         assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(file));
         assertEquals(1, entries(dir));
     }

@@ -16,9 +16,15 @@ class ContentDigestTest {
         new Random(7).nextBytes(big);
         Path f = dir.resolve("f.bin");
         Files.write(f, big);
-        assertEquals(ContentDigest.sha256().bytes(big).text("x").hex(64), ContentDigest.sha256().file(f).text("x").hex(64));
-        assertNotEquals(ContentDigest.sha256().text("ab").text("c").hex(64), ContentDigest.sha256().text("a").text("bc").hex(64));
+        assertEquals(
+                ContentDigest.sha256().bytes(big).text("x").hex(64),
+                ContentDigest.sha256().file(f).text("x").hex(64));
+        assertNotEquals(
+                ContentDigest.sha256().text("ab").text("c").hex(64),
+                ContentDigest.sha256().text("a").text("bc").hex(64));
         big[299_999] ^= 1;
-        assertNotEquals(ContentDigest.sha256().bytes(big).hex(64), ContentDigest.sha256().file(f).hex(64));
+        assertNotEquals(
+                ContentDigest.sha256().bytes(big).hex(64),
+                ContentDigest.sha256().file(f).hex(64));
     }
 }

@@ -20,7 +20,9 @@ public final class Embedding extends Module {
     public Variable forward(int[] ids) {
         int vocab = weight.dim(0);
         for (int i = 0; i < ids.length; i++) {
-            if (ids[i] < 0 || ids[i] >= vocab) throw new IndexOutOfBoundsException("Embedding: token id " + ids[i] + " at position " + i + " out of range for vocabulary " + vocab);
+            if (ids[i] < 0 || ids[i] >= vocab)
+                throw new IndexOutOfBoundsException("Embedding: token id " + ids[i] + " at position " + i
+                        + " out of range for vocabulary " + vocab);
         }
         return Functions.embedding(weight, ids);
     }

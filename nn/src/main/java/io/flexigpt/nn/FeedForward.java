@@ -13,11 +13,17 @@ public final class FeedForward extends Module {
         this.down = module("down_proj", down);
     }
 
-    public Projection gate() { return gate; }
+    public Projection gate() {
+        return gate;
+    }
 
-    public Projection up() { return up; }
+    public Projection up() {
+        return up;
+    }
 
-    public Projection down() { return down; }
+    public Projection down() {
+        return down;
+    }
 
     public Variable forward(Variable x) {
         return down.forward(Functions.swiglu(gate.forward(x), up.forward(x)));

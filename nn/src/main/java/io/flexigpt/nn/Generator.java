@@ -28,7 +28,8 @@ public final class Generator {
      * model's (padded) vocabulary, whose extra ids have no text.
      */
     public Generator limitedTo(int vocabulary) {
-        if (vocabulary < 1 || vocabulary > sampled) throw new IllegalArgumentException("limitedTo: " + vocabulary + " is not in 1.." + sampled);
+        if (vocabulary < 1 || vocabulary > sampled)
+            throw new IllegalArgumentException("limitedTo: " + vocabulary + " is not in 1.." + sampled);
         return new Generator(model, vocabulary);
     }
 
@@ -36,7 +37,8 @@ public final class Generator {
      * Generates after {@code prompt} (token ids, usually starting with BOS); {@code onToken} receives each new
      * token id as it is chosen and may return false to stop. Returns the new token ids (without the prompt).
      */
-    public int[] generate(int[] prompt, int maxNewTokens, SamplingConfig sampling, int[] stopTokens, IntPredicate onToken) {
+    public int[] generate(
+            int[] prompt, int maxNewTokens, SamplingConfig sampling, int[] stopTokens, IntPredicate onToken) {
         return run(prompt, maxNewTokens, sampling, stopTokens, onToken).tokens();
     }
 
@@ -45,7 +47,8 @@ public final class Generator {
      * {@code decodeNanos} for the {@code decodePasses} single-position passes after it; {@code stopToken} is
      * the stop token that ended it, or -1.
      */
-    public record Result(int[] tokens, int promptTokens, long prefillNanos, int decodePasses, long decodeNanos, int stopToken) {
+    public record Result(
+            int[] tokens, int promptTokens, long prefillNanos, int decodePasses, long decodeNanos, int stopToken) {
         /** Prompt tokens per second of prefill. */
         public double prefillTokensPerSecond() {
             return prefillNanos == 0 ? 0 : promptTokens * 1e9 / prefillNanos;
@@ -59,10 +62,14 @@ public final class Generator {
 
     /** As {@link #generate}, with the timings of the prefill and the decoding. */
     public Result run(int[] prompt, int maxNewTokens, SamplingConfig sampling, int[] stopTokens, IntPredicate onToken) {
-        if (prompt.length == 0) throw new IllegalArgumentException("generate: the prompt needs at least one token (e.g. BOS)");
-        if (maxNewTokens < 0) throw new IllegalArgumentException("generate: maxNewTokens must be >= 0, got " + maxNewTokens);
+        if (prompt.length == 0)
+            throw new IllegalArgumentException("generate: the prompt needs at least one token (e.g. BOS)");
+        if (maxNewTokens < 0)
+            throw new IllegalArgumentException("generate: maxNewTokens must be >= 0, got " + maxNewTokens);
         int context = model.config().maxSeqLen();
-        if (prompt.length >= context) throw new IllegalArgumentException("generate: prompt of " + prompt.length + " tokens fills the context of " + context);
+        if (prompt.length >= context)
+            throw new IllegalArgumentException(
+                    "generate: prompt of " + prompt.length + " tokens fills the context of " + context);
         int capacity = (int) Math.min(context, (long) prompt.length + maxNewTokens);
         Sampler sampler = new Sampler(sampling);
         int[] history = Arrays.copyOf(prompt, capacity);
@@ -72,7 +79,10 @@ public final class Generator {
         float[] logits = lastLogits(session, prompt);
         long prefilled = System.nanoTime();
         while (prompt.length + produced < capacity) {
-            int next = sampler.next(logits.length > sampled ? Arrays.copyOf(logits, sampled) : logits, history, prompt.length + produced);
+            int next = sampler.next(
+                    logits.length > sampled ? Arrays.copyOf(logits, sampled) : logits,
+                    history,
+                    prompt.length + produced);
             if (contains(stopTokens, next)) {
                 stop = next;
                 break;
@@ -84,7 +94,13 @@ public final class Generator {
             passes++;
         }
         long end = System.nanoTime();
-        return new Result(Arrays.copyOfRange(history, prompt.length, prompt.length + produced), prompt.length, prefilled - start, passes, end - prefilled, stop);
+        return new Result(
+                Arrays.copyOfRange(history, prompt.length, prompt.length + produced),
+                prompt.length,
+                prefilled - start,
+                passes,
+                end - prefilled,
+                stop);
     }
 
     private static float[] lastLogits(LanguageModel.Session session, int[] tokens) {

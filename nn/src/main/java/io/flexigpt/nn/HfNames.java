@@ -22,7 +22,8 @@ public final class HfNames {
     /** A low-rank adapter's factors {@code A [r, in]} and {@code B [out, r]}, relative to its projection (PEFT's names). */
     public static final String ADAPTER_A = "lora_A", ADAPTER_B = "lora_B";
     /** The seven projections of a block: attention's four, then the MLP's three. */
-    public static final List<String> PROJECTIONS = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
+    public static final List<String> PROJECTIONS =
+            List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
 
     /** The prefix of block {@code layer}'s tensors: {@code model.layers.N.}. */
     public static String block(int layer) {
@@ -32,7 +33,9 @@ public final class HfNames {
     /** A projection's module path inside its block: {@code self_attn.q_proj} or {@code mlp.gate_proj}. */
     public static String projectionPath(String projection) {
         int i = PROJECTIONS.indexOf(projection);
-        if (i < 0) throw new IllegalArgumentException("unknown projection '" + projection + "'; expected one of " + PROJECTIONS);
+        if (i < 0)
+            throw new IllegalArgumentException(
+                    "unknown projection '" + projection + "'; expected one of " + PROJECTIONS);
         return (i < 4 ? "self_attn." : "mlp.") + projection;
     }
 
@@ -50,11 +53,20 @@ public final class HfNames {
     public static int[] projectionShape(LlamaConfig c, String projection) {
         int d = c.dim(), kv = c.kvDim(), h = c.hiddenDim();
         switch (projection) {
-            case "q_proj": case "o_proj": return new int[] {d, d};
-            case "k_proj": case "v_proj": return new int[] {kv, d};
-            case "gate_proj": case "up_proj": return new int[] {h, d};
-            case "down_proj": return new int[] {d, h};
-            default: throw new IllegalArgumentException("unknown projection '" + projection + "'; expected one of " + PROJECTIONS);
+            case "q_proj":
+            case "o_proj":
+                return new int[] {d, d};
+            case "k_proj":
+            case "v_proj":
+                return new int[] {kv, d};
+            case "gate_proj":
+            case "up_proj":
+                return new int[] {h, d};
+            case "down_proj":
+                return new int[] {d, h};
+            default:
+                throw new IllegalArgumentException(
+                        "unknown projection '" + projection + "'; expected one of " + PROJECTIONS);
         }
     }
 

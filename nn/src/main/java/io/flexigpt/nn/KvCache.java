@@ -28,14 +28,17 @@ public final class KvCache {
         void write(Tensor k, Tensor v, int position) {
             int time = k.dim(2);
             if (k.dim(0) != batch) {
-                throw new IllegalArgumentException("KV cache holds " + batch + " sequences, got a batch of " + k.dim(0));
+                throw new IllegalArgumentException(
+                        "KV cache holds " + batch + " sequences, got a batch of " + k.dim(0));
             }
             if (position != 0 && position != filled) {
-                throw new IllegalArgumentException("KV cache is filled up to position " + filled + ": writing at position " + position
-                        + " would leave positions unfilled; continue at " + filled + " or start over at 0");
+                throw new IllegalArgumentException(
+                        "KV cache is filled up to position " + filled + ": writing at position " + position
+                                + " would leave positions unfilled; continue at " + filled + " or start over at 0");
             }
             if (position + time > capacity) {
-                throw new IllegalStateException("KV cache full: positions " + position + ".." + (position + time) + " exceed capacity " + capacity);
+                throw new IllegalStateException("KV cache full: positions " + position + ".." + (position + time)
+                        + " exceed capacity " + capacity);
             }
             if (keys == null || (position == 0 && keys.dtype() != k.dtype())) {
                 keys = Tensor.zeros(k.dtype(), batch, kvHeads, capacity, headDim);

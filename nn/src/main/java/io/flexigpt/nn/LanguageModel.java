@@ -20,7 +20,8 @@ public interface LanguageModel {
         Tensor out = null;
         for (int b = 0; b < rows.length; b++) {
             if (rows[b].length != rows[0].length) {
-                throw new IllegalArgumentException("all sequences of a batch need the same length: row " + b + " has " + rows[b].length + ", row 0 has " + rows[0].length);
+                throw new IllegalArgumentException("all sequences of a batch need the same length: row " + b + " has "
+                        + rows[b].length + ", row 0 has " + rows[0].length);
             }
             Tensor row = logits(rows[b]);
             if (out == null) out = Tensor.zeros(row.dtype(), rows.length, row.dim(0), row.dim(1));
@@ -41,7 +42,8 @@ public interface LanguageModel {
         private int position;
 
         protected Session(int capacity, int context) {
-            if (capacity < 1 || capacity > context) throw new IllegalArgumentException("capacity " + capacity + " must be in [1, " + context + "]");
+            if (capacity < 1 || capacity > context)
+                throw new IllegalArgumentException("capacity " + capacity + " must be in [1, " + context + "]");
             this.capacity = capacity;
         }
 
@@ -61,7 +63,8 @@ public interface LanguageModel {
         public final Tensor append(int[] tokens, boolean allRows) {
             if (tokens.length == 0) throw new IllegalArgumentException("append: no tokens");
             if (position + tokens.length > capacity) {
-                throw new IllegalStateException("session full: " + position + " + " + tokens.length + " tokens exceed its capacity of " + capacity);
+                throw new IllegalStateException("session full: " + position + " + " + tokens.length
+                        + " tokens exceed its capacity of " + capacity);
             }
             Tensor logits = run(tokens, position, allRows);
             position += tokens.length;

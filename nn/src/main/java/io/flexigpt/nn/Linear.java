@@ -9,7 +9,9 @@ public final class Linear extends Projection {
     private final Variable weight;
 
     public Linear(Tensor weight) {
-        if (weight.rank() != 2) throw new IllegalArgumentException("Linear: weight must be 2-D [out, in], got " + java.util.Arrays.toString(weight.shape()));
+        if (weight.rank() != 2)
+            throw new IllegalArgumentException(
+                    "Linear: weight must be 2-D [out, in], got " + java.util.Arrays.toString(weight.shape()));
         this.weight = parameter("weight", weight);
     }
 

@@ -14,13 +14,16 @@ public record LinearTerm(double scale, List<Variable> factors) {
     public LinearTerm {
         factors = List.copyOf(factors);
         if (factors.isEmpty()) throw new IllegalArgumentException("a linear term needs at least one factor");
-        if (!Double.isFinite(scale)) throw new IllegalArgumentException("a linear term's scale must be finite, got " + scale);
+        if (!Double.isFinite(scale))
+            throw new IllegalArgumentException("a linear term's scale must be finite, got " + scale);
         for (int i = 0; i < factors.size(); i++) {
             if (factors.get(i).rank() != 2) {
-                throw new IllegalArgumentException("factor " + i + " of a linear term must be 2-D, got " + Arrays.toString(factors.get(i).shape()));
+                throw new IllegalArgumentException("factor " + i + " of a linear term must be 2-D, got "
+                        + Arrays.toString(factors.get(i).shape()));
             }
             if (i > 0 && factors.get(i - 1).dim(1) != factors.get(i).dim(0)) {
-                throw new IllegalArgumentException("factors " + (i - 1) + " " + Arrays.toString(factors.get(i - 1).shape()) + " and " + i + " "
+                throw new IllegalArgumentException("factors " + (i - 1) + " "
+                        + Arrays.toString(factors.get(i - 1).shape()) + " and " + i + " "
                         + Arrays.toString(factors.get(i).shape()) + " of a linear term do not chain");
             }
         }
@@ -42,7 +45,8 @@ public record LinearTerm(double scale, List<Variable> factors) {
     /** {@code scale · x (F₁ ⋯ Fₙ)ᵀ} for {@code x [..., in]}. */
     Variable apply(Variable x) {
         Variable y = x;
-        for (int i = factors.size() - 1; i >= 0; i--) y = y.matmul(factors.get(i).t());
+        for (int i = factors.size() - 1; i >= 0; i--)
+            y = y.matmul(factors.get(i).t());
         return scale == 1 ? y : y.mul(scale);
     }
 }

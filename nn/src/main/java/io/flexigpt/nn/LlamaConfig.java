@@ -7,8 +7,18 @@ import io.flexigpt.tensor.RopeLayout;
  * with a clear message instead of an out-of-memory error. Build one with {@link #builder()}, or derive one
  * with {@link #toBuilder()} and the {@code withX} methods.
  */
-public record LlamaConfig(int dim, int nLayers, int nHeads, int nKvHeads, int hiddenDim, int vocabSize,
-                          int maxSeqLen, float ropeTheta, float normEps, boolean tiedEmbeddings, RopeLayout ropeLayout) {
+public record LlamaConfig(
+        int dim,
+        int nLayers,
+        int nHeads,
+        int nKvHeads,
+        int hiddenDim,
+        int vocabSize,
+        int maxSeqLen,
+        float ropeTheta,
+        float normEps,
+        boolean tiedEmbeddings,
+        RopeLayout ropeLayout) {
     /** Upper bounds far beyond any model this library can hold in memory. */
     static final int MAX_DIM = 1 << 16, MAX_LAYERS = 1 << 10, MAX_VOCAB = 1 << 22, MAX_SEQ = 1 << 22;
 
@@ -20,17 +30,22 @@ public record LlamaConfig(int dim, int nLayers, int nHeads, int nKvHeads, int hi
         check("hiddenDim", hiddenDim, 4 * MAX_DIM);
         check("vocabSize", vocabSize, MAX_VOCAB);
         check("maxSeqLen", maxSeqLen, MAX_SEQ);
-        if (dim % nHeads != 0) throw new IllegalArgumentException("dim " + dim + " is not a multiple of nHeads " + nHeads);
-        if (nHeads % nKvHeads != 0) throw new IllegalArgumentException("nHeads " + nHeads + " is not a multiple of nKvHeads " + nKvHeads);
-        if ((dim / nHeads) % 2 != 0) throw new IllegalArgumentException("head size " + dim / nHeads + " must be even for rotary embeddings");
+        if (dim % nHeads != 0)
+            throw new IllegalArgumentException("dim " + dim + " is not a multiple of nHeads " + nHeads);
+        if (nHeads % nKvHeads != 0)
+            throw new IllegalArgumentException("nHeads " + nHeads + " is not a multiple of nKvHeads " + nKvHeads);
+        if ((dim / nHeads) % 2 != 0)
+            throw new IllegalArgumentException("head size " + dim / nHeads + " must be even for rotary embeddings");
         if (!(ropeTheta > 0) || !(normEps > 0) || !Float.isFinite(ropeTheta) || !Float.isFinite(normEps)) {
-            throw new IllegalArgumentException("ropeTheta and normEps must be positive and finite, got " + ropeTheta + " and " + normEps);
+            throw new IllegalArgumentException(
+                    "ropeTheta and normEps must be positive and finite, got " + ropeTheta + " and " + normEps);
         }
         if (ropeLayout == null) throw new IllegalArgumentException("ropeLayout is required");
     }
 
     private static void check(String name, int value, int max) {
-        if (value <= 0 || value > max) throw new IllegalArgumentException(name + " = " + value + " is outside [1, " + max + "]");
+        if (value <= 0 || value > max)
+            throw new IllegalArgumentException(name + " = " + value + " is outside [1, " + max + "]");
     }
 
     public int headDim() {
@@ -62,8 +77,18 @@ public record LlamaConfig(int dim, int nLayers, int nHeads, int nKvHeads, int hi
 
     /** A builder holding this configuration's values. */
     public Builder toBuilder() {
-        return builder().dim(dim).layers(nLayers).heads(nHeads).kvHeads(nKvHeads).hiddenDim(hiddenDim).vocabSize(vocabSize).maxSeqLen(maxSeqLen)
-                .ropeTheta(ropeTheta).normEps(normEps).tiedEmbeddings(tiedEmbeddings).ropeLayout(ropeLayout);
+        return builder()
+                .dim(dim)
+                .layers(nLayers)
+                .heads(nHeads)
+                .kvHeads(nKvHeads)
+                .hiddenDim(hiddenDim)
+                .vocabSize(vocabSize)
+                .maxSeqLen(maxSeqLen)
+                .ropeTheta(ropeTheta)
+                .normEps(normEps)
+                .tiedEmbeddings(tiedEmbeddings)
+                .ropeLayout(ropeLayout);
     }
 
     /** Collects a configuration's values by name; {@link #build()} validates them. */
@@ -75,31 +100,76 @@ public record LlamaConfig(int dim, int nLayers, int nHeads, int nKvHeads, int hi
 
         private Builder() {}
 
-        public Builder dim(int v) { dim = v; return this; }
+        public Builder dim(int v) {
+            dim = v;
+            return this;
+        }
 
-        public Builder layers(int v) { layers = v; return this; }
+        public Builder layers(int v) {
+            layers = v;
+            return this;
+        }
 
-        public Builder heads(int v) { heads = v; return this; }
+        public Builder heads(int v) {
+            heads = v;
+            return this;
+        }
 
         /** Key/value heads for grouped-query attention (default: as many as {@link #heads(int)}). */
-        public Builder kvHeads(int v) { kvHeads = v; kvHeadsSet = true; return this; }
+        public Builder kvHeads(int v) {
+            kvHeads = v;
+            kvHeadsSet = true;
+            return this;
+        }
 
-        public Builder hiddenDim(int v) { hiddenDim = v; return this; }
+        public Builder hiddenDim(int v) {
+            hiddenDim = v;
+            return this;
+        }
 
-        public Builder vocabSize(int v) { vocabSize = v; return this; }
+        public Builder vocabSize(int v) {
+            vocabSize = v;
+            return this;
+        }
 
-        public Builder maxSeqLen(int v) { maxSeqLen = v; return this; }
+        public Builder maxSeqLen(int v) {
+            maxSeqLen = v;
+            return this;
+        }
 
-        public Builder ropeTheta(float v) { ropeTheta = v; return this; }
+        public Builder ropeTheta(float v) {
+            ropeTheta = v;
+            return this;
+        }
 
-        public Builder normEps(float v) { normEps = v; return this; }
+        public Builder normEps(float v) {
+            normEps = v;
+            return this;
+        }
 
-        public Builder tiedEmbeddings(boolean v) { tiedEmbeddings = v; return this; }
+        public Builder tiedEmbeddings(boolean v) {
+            tiedEmbeddings = v;
+            return this;
+        }
 
-        public Builder ropeLayout(RopeLayout v) { ropeLayout = v; return this; }
+        public Builder ropeLayout(RopeLayout v) {
+            ropeLayout = v;
+            return this;
+        }
 
         public LlamaConfig build() {
-            return new LlamaConfig(dim, layers, heads, kvHeadsSet ? kvHeads : heads, hiddenDim, vocabSize, maxSeqLen, ropeTheta, normEps, tiedEmbeddings, ropeLayout);
+            return new LlamaConfig(
+                    dim,
+                    layers,
+                    heads,
+                    kvHeadsSet ? kvHeads : heads,
+                    hiddenDim,
+                    vocabSize,
+                    maxSeqLen,
+                    ropeTheta,
+                    normEps,
+                    tiedEmbeddings,
+                    ropeLayout);
         }
     }
 

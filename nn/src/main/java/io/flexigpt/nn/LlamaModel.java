@@ -33,7 +33,8 @@ public final class LlamaModel extends Module implements LanguageModel {
         }
     }
 
-    private LlamaModel(LlamaConfig config, Embedding embed, List<TransformerBlock> blocks, RmsNorm norm, Linear lmHead) {
+    private LlamaModel(
+            LlamaConfig config, Embedding embed, List<TransformerBlock> blocks, RmsNorm norm, Linear lmHead) {
         this.baseConfig = config;
         this.model = module("model", new Backbone(embed, new BlockList(blocks), norm));
         this.lmHead = lmHead == null ? null : module("lm_head", lmHead);
@@ -49,9 +50,14 @@ public final class LlamaModel extends Module implements LanguageModel {
         WeightSource w = new WeightSource(weights);
         List<TransformerBlock> blocks = new ArrayList<>();
         for (int i = 0; i < config.nLayers(); i++) blocks.add(block(config, i, w));
-        Linear head = config.tiedEmbeddings() ? null : new Linear(w.take(HfNames.LM_HEAD, config.vocabSize(), config.dim()));
-        LlamaModel m = new LlamaModel(config, new Embedding(w.take(HfNames.EMBEDDING, config.vocabSize(), config.dim())), blocks,
-                new RmsNorm(w.take(HfNames.FINAL_NORM, config.dim()), config.normEps()), head);
+        Linear head =
+                config.tiedEmbeddings() ? null : new Linear(w.take(HfNames.LM_HEAD, config.vocabSize(), config.dim()));
+        LlamaModel m = new LlamaModel(
+                config,
+                new Embedding(w.take(HfNames.EMBEDDING, config.vocabSize(), config.dim())),
+                blocks,
+                new RmsNorm(w.take(HfNames.FINAL_NORM, config.dim()), config.normEps()),
+                head);
         w.requireAllUsed();
         return m;
     }
@@ -72,7 +78,8 @@ public final class LlamaModel extends Module implements LanguageModel {
         for (Map.Entry<String, int[]> e : HfNames.shapes(config).entrySet()) {
             String name = e.getKey();
             boolean gain = e.getValue().length == 1;
-            boolean residual = name.endsWith(HfNames.projectionWeight("o_proj")) || name.endsWith(HfNames.projectionWeight("down_proj"));
+            boolean residual = name.endsWith(HfNames.projectionWeight("o_proj"))
+                    || name.endsWith(HfNames.projectionWeight("down_proj"));
             w.put(name, gain ? Tensor.ones(e.getValue()) : rng.normal(0, residual ? residualStd : std, e.getValue()));
         }
         return fromWeights(config, w);
@@ -82,11 +89,15 @@ public final class LlamaModel extends Module implements LanguageModel {
     static TransformerBlock block(LlamaConfig c, int layer, WeightSource w) {
         String prefix = HfNames.block(layer);
         Map<String, Linear> p = new LinkedHashMap<>();
-        for (String m : HfNames.PROJECTIONS) p.put(m, new Linear(w.take(prefix + HfNames.projectionWeight(m), HfNames.projectionShape(c, m))));
+        for (String m : HfNames.PROJECTIONS)
+            p.put(m, new Linear(w.take(prefix + HfNames.projectionWeight(m), HfNames.projectionShape(c, m))));
         Attention attention = new Attention(c, p.get("q_proj"), p.get("k_proj"), p.get("v_proj"), p.get("o_proj"));
         FeedForward mlp = new FeedForward(p.get("gate_proj"), p.get("up_proj"), p.get("down_proj"));
-        return new TransformerBlock(new RmsNorm(w.take(prefix + HfNames.ATTENTION_NORM, c.dim()), c.normEps()), attention,
-                new RmsNorm(w.take(prefix + HfNames.MLP_NORM, c.dim()), c.normEps()), mlp);
+        return new TransformerBlock(
+                new RmsNorm(w.take(prefix + HfNames.ATTENTION_NORM, c.dim()), c.normEps()),
+                attention,
+                new RmsNorm(w.take(prefix + HfNames.MLP_NORM, c.dim()), c.normEps()),
+                mlp);
     }
 
     /** The configuration, with the layer count of the current block stack. */
@@ -114,12 +125,15 @@ public final class LlamaModel extends Module implements LanguageModel {
 
     /** Hidden states after the embedding, {@code [batch, time, dim]}. */
     public Variable embed(int[][] tokens) {
-        if (tokens.length == 0) throw new IllegalArgumentException("a batch needs at least one row of tokens, got none");
+        if (tokens.length == 0)
+            throw new IllegalArgumentException("a batch needs at least one row of tokens, got none");
         int batch = tokens.length, time = tokens[0].length;
         if (time == 0) throw new IllegalArgumentException("a sequence needs at least one token, got an empty row 0");
         int[] flat = new int[batch * time];
         for (int b = 0; b < batch; b++) {
-            if (tokens[b].length != time) throw new IllegalArgumentException("all sequences of a batch need the same length: row " + b + " has " + tokens[b].length + ", row 0 has " + time);
+            if (tokens[b].length != time)
+                throw new IllegalArgumentException("all sequences of a batch need the same length: row " + b + " has "
+                        + tokens[b].length + ", row 0 has " + time);
             System.arraycopy(tokens[b], 0, flat, b * time, time);
         }
         return model.embedTokens.forward(flat).reshape(batch, time, baseConfig.dim());
@@ -135,8 +149,8 @@ public final class LlamaModel extends Module implements LanguageModel {
         int time = tokens[0].length, context = baseConfig.maxSeqLen();
         if (position < 0) throw new IllegalArgumentException("position must be >= 0, got " + position);
         if ((long) position + time > context) {
-            throw new IllegalArgumentException(time + " tokens at position " + position + " reach position " + ((long) position + time)
-                    + ", beyond the model's context (maxSeqLen) of " + context);
+            throw new IllegalArgumentException(time + " tokens at position " + position + " reach position "
+                    + ((long) position + time) + ", beyond the model's context (maxSeqLen) of " + context);
         }
         BlockList layers = model.layers;
         for (int i = 0; i < layers.size(); i++) {
@@ -193,9 +207,12 @@ public final class LlamaModel extends Module implements LanguageModel {
 
         Tensor take(String name, int... shape) {
             Tensor t = weights.get(name);
-            if (t == null) throw new IllegalArgumentException("missing tensor '" + name + "' (expected shape " + java.util.Arrays.toString(shape) + ")");
+            if (t == null)
+                throw new IllegalArgumentException(
+                        "missing tensor '" + name + "' (expected shape " + java.util.Arrays.toString(shape) + ")");
             if (!java.util.Arrays.equals(t.shape(), shape)) {
-                throw new IllegalArgumentException("tensor '" + name + "' has shape " + java.util.Arrays.toString(t.shape()) + ", expected " + java.util.Arrays.toString(shape));
+                throw new IllegalArgumentException("tensor '" + name + "' has shape "
+                        + java.util.Arrays.toString(t.shape()) + ", expected " + java.util.Arrays.toString(shape));
             }
             used.add(name);
             return t.contiguous();
@@ -203,7 +220,8 @@ public final class LlamaModel extends Module implements LanguageModel {
 
         void requireAllUsed() {
             for (String name : weights.keySet()) {
-                if (!used.contains(name)) throw new IllegalArgumentException("unexpected tensor '" + name + "' in checkpoint");
+                if (!used.contains(name))
+                    throw new IllegalArgumentException("unexpected tensor '" + name + "' in checkpoint");
             }
         }
     }

@@ -99,7 +99,8 @@ public abstract class Module {
     /** Parameter values under their names (shared tensors appear under every name, as the same instance). */
     public Map<String, Tensor> stateDict() {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Variable> e : namedParameters().entrySet()) out.put(e.getKey(), e.getValue().value());
+        for (Map.Entry<String, Variable> e : namedParameters().entrySet())
+            out.put(e.getKey(), e.getValue().value());
         return out;
     }
 
@@ -114,26 +115,34 @@ public abstract class Module {
         Map<String, Variable> mine = namedParameters();
         for (Map.Entry<String, Variable> e : mine.entrySet()) {
             Tensor t = state.get(e.getKey());
-            if (t == null) throw new IllegalArgumentException("state dict has no tensor '" + e.getKey() + "' (expected shape " + Arrays.toString(e.getValue().shape()) + ")");
+            if (t == null)
+                throw new IllegalArgumentException("state dict has no tensor '" + e.getKey() + "' (expected shape "
+                        + Arrays.toString(e.getValue().shape()) + ")");
             if (!Arrays.equals(t.shape(), e.getValue().shape())) {
-                throw new IllegalArgumentException("state dict tensor '" + e.getKey() + "' has shape " + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(e.getValue().shape()));
+                throw new IllegalArgumentException(
+                        "state dict tensor '" + e.getKey() + "' has shape " + Arrays.toString(t.shape()) + ", expected "
+                                + Arrays.toString(e.getValue().shape()));
             }
         }
         for (Map.Entry<String, Variable> e : mine.entrySet()) {
             Tensor t = state.get(e.getKey()), v = e.getValue().value();
             if (!e.getValue().requiresGrad() && t != v && v.maxAbsDiff(t) != 0) {
-                throw new IllegalArgumentException("state dict tensor '" + e.getKey() + "' differs from the frozen parameter of that name"
-                        + " (frozen tensors may be shared with another model and are never overwritten; unfreeze it to load new values)");
+                throw new IllegalArgumentException(
+                        "state dict tensor '" + e.getKey() + "' differs from the frozen parameter of that name"
+                                + " (frozen tensors may be shared with another model and are never overwritten; unfreeze it to load new values)");
             }
         }
         if (strict) {
             for (String name : state.keySet()) {
-                if (!mine.containsKey(name)) throw new IllegalArgumentException("state dict tensor '" + name + "' matches no parameter of " + getClass().getSimpleName());
+                if (!mine.containsKey(name))
+                    throw new IllegalArgumentException("state dict tensor '" + name + "' matches no parameter of "
+                            + getClass().getSimpleName());
             }
         }
         for (Map.Entry<String, Variable> e : mine.entrySet()) {
             Tensor t = state.get(e.getKey());
-            if (t != e.getValue().value() && e.getValue().requiresGrad()) e.getValue().value().copyFromInPlace(t);
+            if (t != e.getValue().value() && e.getValue().requiresGrad())
+                e.getValue().value().copyFromInPlace(t);
         }
     }
 }

@@ -9,7 +9,7 @@ package io.flexigpt.nn;
 public interface ProgressListener {
 
     /** A listener that ignores progress. */
-    ProgressListener NONE = (done, total) -> { };
+    ProgressListener NONE = (done, total) -> {};
 
     /** {@code done} of {@code total} units are finished; called with non-decreasing {@code done}. */
     void progress(long done, long total);

@@ -73,7 +73,9 @@ public final class Sampler {
      */
     double[] weights(float[] logits, int best) {
         double max = logits[best];
-        if (max == Double.POSITIVE_INFINITY) throw new IllegalArgumentException("logit at position " + best + " is +Infinity: sampling needs finite logits");
+        if (max == Double.POSITIVE_INFINITY)
+            throw new IllegalArgumentException(
+                    "logit at position " + best + " is +Infinity: sampling needs finite logits");
         double[] p = new double[logits.length];
         for (int i = 0; i < p.length; i++) {
             // min-p on the temperature-1 probabilities: p_i / p_max = exp(logit_i - max logit)
@@ -122,7 +124,8 @@ public final class Sampler {
             }
         }
         if (max == Float.NEGATIVE_INFINITY) {
-            throw new IllegalArgumentException("all " + logits.length + " logits are -Infinity: no token has finite probability");
+            throw new IllegalArgumentException(
+                    "all " + logits.length + " logits are -Infinity: no token has finite probability");
         }
         return best;
     }

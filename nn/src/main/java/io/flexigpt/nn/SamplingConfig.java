@@ -10,7 +10,8 @@ package io.flexigpt.nn;
  * the most likely one's (0 = off; measured at temperature 1, as llama.cpp's min-p), drawn with a seeded
  * generator.
  */
-public record SamplingConfig(double temperature, double topP, int topK, long seed, double minP, double repeatPenalty, int repeatLastN) {
+public record SamplingConfig(
+        double temperature, double topP, int topK, long seed, double minP, double repeatPenalty, int repeatLastN) {
     public SamplingConfig {
         if (!(temperature >= 0)) throw new IllegalArgumentException("temperature must be >= 0, got " + temperature);
         if (!(topP > 0 && topP <= 1)) throw new IllegalArgumentException("topP must be in (0, 1], got " + topP);
@@ -19,7 +20,8 @@ public record SamplingConfig(double temperature, double topP, int topK, long see
         if (!(repeatPenalty > 0 && repeatPenalty < Double.POSITIVE_INFINITY)) {
             throw new IllegalArgumentException("repeatPenalty must be positive and finite, got " + repeatPenalty);
         }
-        if (repeatLastN < -1) throw new IllegalArgumentException("repeatLastN must be -1 (all), 0 (off) or positive, got " + repeatLastN);
+        if (repeatLastN < -1)
+            throw new IllegalArgumentException("repeatLastN must be -1 (all), 0 (off) or positive, got " + repeatLastN);
     }
 
     /** Temperature, top-p and top-k sampling without min-p or repetition penalty. */

@@ -17,7 +17,9 @@ final class TensorSession extends LanguageModel.Session {
     @Override
     protected Tensor run(int[] tokens, int position, boolean allRows) {
         try (NoGrad ignored = NoGrad.enter()) {
-            Tensor logits = model.forward(new int[][] {tokens}, position, cache, null).value().select(0, 0);
+            Tensor logits = model.forward(new int[][] {tokens}, position, cache, null)
+                    .value()
+                    .select(0, 0);
             return allRows ? logits : logits.slice(0, tokens.length - 1, tokens.length);
         }
     }

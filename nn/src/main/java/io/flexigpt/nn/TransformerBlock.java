@@ -27,7 +27,13 @@ public class TransformerBlock extends Module {
     }
 
     /** A block whose residual-branch outputs are multiplied by the given per-channel scales {@code [dim]}. */
-    public TransformerBlock(RmsNorm attentionNorm, Attention attention, RmsNorm mlpNorm, FeedForward mlp, Tensor attentionScale, Tensor mlpScale) {
+    public TransformerBlock(
+            RmsNorm attentionNorm,
+            Attention attention,
+            RmsNorm mlpNorm,
+            FeedForward mlp,
+            Tensor attentionScale,
+            Tensor mlpScale) {
         this(attentionNorm, attention, mlpNorm, mlp, attentionScale, mlpScale, false);
     }
 
@@ -36,8 +42,14 @@ public class TransformerBlock extends Module {
      * block's norm epsilon) before its scale, which then acts as that normalisation's gain. Both scales are
      * required then.
      */
-    public TransformerBlock(RmsNorm attentionNorm, Attention attention, RmsNorm mlpNorm, FeedForward mlp, Tensor attentionScale, Tensor mlpScale,
-                            boolean normalisedBranches) {
+    public TransformerBlock(
+            RmsNorm attentionNorm,
+            Attention attention,
+            RmsNorm mlpNorm,
+            FeedForward mlp,
+            Tensor attentionScale,
+            Tensor mlpScale,
+            boolean normalisedBranches) {
         if (normalisedBranches && (attentionScale == null || mlpScale == null)) {
             throw new IllegalArgumentException("normalised branches need both output gains");
         }
@@ -50,13 +62,21 @@ public class TransformerBlock extends Module {
         this.mlpScale = mlpScale == null ? null : parameter(HfNames.MLP_SCALE, mlpScale);
     }
 
-    public final RmsNorm attentionNorm() { return attentionNorm; }
+    public final RmsNorm attentionNorm() {
+        return attentionNorm;
+    }
 
-    public final Attention attention() { return attention; }
+    public final Attention attention() {
+        return attention;
+    }
 
-    public final RmsNorm mlpNorm() { return mlpNorm; }
+    public final RmsNorm mlpNorm() {
+        return mlpNorm;
+    }
 
-    public final FeedForward mlp() { return mlp; }
+    public final FeedForward mlp() {
+        return mlp;
+    }
 
     /** The seven projections under their Hugging Face names, in the order of {@link HfNames#PROJECTIONS}. */
     public final Map<String, Projection> projections() {
@@ -80,16 +100,24 @@ public class TransformerBlock extends Module {
     }
 
     /** The attention branch's output scale, or null. */
-    public final Variable attentionScale() { return attentionScale; }
+    public final Variable attentionScale() {
+        return attentionScale;
+    }
 
     /** The MLP branch's output scale, or null. */
-    public final Variable mlpScale() { return mlpScale; }
+    public final Variable mlpScale() {
+        return mlpScale;
+    }
 
     /** Whether each branch output is RMS-normalised before its scale. */
-    public final boolean normalisedBranches() { return normalisedBranches; }
+    public final boolean normalisedBranches() {
+        return normalisedBranches;
+    }
 
     /** The epsilon of the branch-output normalisation (that of the block's norms). */
-    public final double branchNormEps() { return attentionNorm.eps(); }
+    public final double branchNormEps() {
+        return attentionNorm.eps();
+    }
 
     /** {@code x [batch, time, dim]} at positions {@code position..}; {@code cache} may be null. */
     public final Variable forward(Variable x, int position, KvCache.Layer cache) {

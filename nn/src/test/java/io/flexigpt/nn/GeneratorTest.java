@@ -1,10 +1,10 @@
 package io.flexigpt.nn;
 
-import io.flexigpt.tensor.RopeLayout;
 import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.quicktheories.generators.SourceDSL.*;
 
+import io.flexigpt.tensor.RopeLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,13 +26,19 @@ class GeneratorTest {
     @Test
     void generatedTokensEqualANaiveLoopOverFullForwards() {
         record Case(LlamaConfig config, int promptLength, int maxNew, boolean greedy, long seed) {}
-        Gen<Case> cases = in -> new Case(configs().generate(in), integers().between(1, 5).generate(in),
-                integers().between(1, 8).generate(in), booleans().all().generate(in), longs().all().generate(in));
+        Gen<Case> cases = in -> new Case(
+                configs().generate(in),
+                integers().between(1, 5).generate(in),
+                integers().between(1, 8).generate(in),
+                booleans().all().generate(in),
+                longs().all().generate(in));
         qt(80).forAll(cases)
-                .checkAssert(c -> generatedTokensEqualANaiveLoopOverFullForwards(c.config(), c.promptLength(), c.maxNew(), c.greedy(), c.seed()));
+                .checkAssert(c -> generatedTokensEqualANaiveLoopOverFullForwards(
+                        c.config(), c.promptLength(), c.maxNew(), c.greedy(), c.seed()));
     }
 
-    private void generatedTokensEqualANaiveLoopOverFullForwards(LlamaConfig config, int promptLength, int maxNew, boolean greedy, long seed) {
+    private void generatedTokensEqualANaiveLoopOverFullForwards(
+            LlamaConfig config, int promptLength, int maxNew, boolean greedy, long seed) {
         LlamaModel model = TinyModels.model(config, seed);
         int[] prompt = TinyModels.tokens(seed, promptLength, config.vocabSize());
         SamplingConfig sampling = greedy ? SamplingConfig.greedy() : new SamplingConfig(1.0, 0.9, 0, seed);
@@ -60,7 +66,9 @@ class GeneratorTest {
         LlamaModel model = TinyModels.model(SMALL.withLayers(3), 2);
         model.blocks().remove(1);
         int[] prompt = {4, 1, 7};
-        assertArrayEquals(naive(model, prompt, 5, SamplingConfig.greedy()), new Generator(model).generate(prompt, 5, SamplingConfig.greedy(), null, null));
+        assertArrayEquals(
+                naive(model, prompt, 5, SamplingConfig.greedy()),
+                new Generator(model).generate(prompt, 5, SamplingConfig.greedy(), null, null));
     }
 
     @Test
@@ -69,7 +77,9 @@ class GeneratorTest {
         SamplingConfig sampling = new SamplingConfig(1.5, 1, 0, 99);
         int[] first = new Generator(model).generate(new int[] {1}, 10, sampling, null, null);
         assertArrayEquals(first, new Generator(model).generate(new int[] {1}, 10, sampling, null, null));
-        assertFalse(Arrays.equals(first, new Generator(model).generate(new int[] {1}, 10, new SamplingConfig(1.5, 1, 0, 100), null, null)));
+        assertFalse(Arrays.equals(
+                first,
+                new Generator(model).generate(new int[] {1}, 10, new SamplingConfig(1.5, 1, 0, 100), null, null)));
     }
 
     @Test
@@ -82,7 +92,9 @@ class GeneratorTest {
         int firstStop = 0;
         while (free[firstStop] != stop) firstStop++;
         List<Integer> seen = new ArrayList<>();
-        int[] stopped = new Generator(model).generate(prompt, 10, new SamplingConfig(2, 1, 0, 1), new int[] {SMALL.vocabSize() + 5, stop}, seen::add);
+        int[] stopped = new Generator(model)
+                .generate(
+                        prompt, 10, new SamplingConfig(2, 1, 0, 1), new int[] {SMALL.vocabSize() + 5, stop}, seen::add);
         assertArrayEquals(Arrays.copyOf(free, firstStop), stopped);
         assertEquals(firstStop, seen.size(), "the stop token must not reach the callback");
     }
@@ -92,11 +104,16 @@ class GeneratorTest {
         LlamaModel model = TinyModels.model(SMALL, 6);
         Generator generator = new Generator(model);
         assertEquals(4, generator.generate(new int[] {1, 2}, 4, SamplingConfig.greedy(), null, null).length);
-        assertEquals(0, generator.generate(new int[] {1, 2}, 0, SamplingConfig.greedy(), null, id -> fail("no token expected")).length);
+        assertEquals(
+                0,
+                generator.generate(new int[] {1, 2}, 0, SamplingConfig.greedy(), null, id -> fail("no token expected"))
+                        .length);
         int[] toTheEnd = generator.generate(new int[] {1, 2, 3}, 100, new SamplingConfig(1, 1, 0, 4), null, null);
         assertEquals(SMALL.maxSeqLen() - 3, toTheEnd.length);
         assertEquals(1, generator.generate(new int[11], 100, SamplingConfig.greedy(), null, null).length);
-        assertEquals(SMALL.maxSeqLen() - 2, generator.generate(new int[] {1, 2}, Integer.MAX_VALUE, SamplingConfig.greedy(), null, null).length);
+        assertEquals(
+                SMALL.maxSeqLen() - 2,
+                generator.generate(new int[] {1, 2}, Integer.MAX_VALUE, SamplingConfig.greedy(), null, null).length);
     }
 
     @Test
@@ -115,15 +132,25 @@ class GeneratorTest {
     @Test
     void badPromptsAndLimitsAreRejectedClearly() {
         Generator generator = new Generator(TinyModels.model(SMALL, 8));
-        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> generator.generate(new int[0], 5, SamplingConfig.greedy(), null, null));
+        IllegalArgumentException empty = assertThrows(
+                IllegalArgumentException.class,
+                () -> generator.generate(new int[0], 5, SamplingConfig.greedy(), null, null));
         assertTrue(empty.getMessage().contains("at least one token"), empty.getMessage());
         for (int length : new int[] {12, 20}) {
-            IllegalArgumentException full = assertThrows(IllegalArgumentException.class, () -> generator.generate(new int[length], 5, SamplingConfig.greedy(), null, null));
-            assertTrue(full.getMessage().contains("prompt of " + length + " tokens fills the context of 12"), full.getMessage());
+            IllegalArgumentException full = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> generator.generate(new int[length], 5, SamplingConfig.greedy(), null, null));
+            assertTrue(
+                    full.getMessage().contains("prompt of " + length + " tokens fills the context of 12"),
+                    full.getMessage());
         }
-        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> generator.generate(new int[] {1, 2}, -1, SamplingConfig.greedy(), null, null));
+        IllegalArgumentException negative = assertThrows(
+                IllegalArgumentException.class,
+                () -> generator.generate(new int[] {1, 2}, -1, SamplingConfig.greedy(), null, null));
         assertTrue(negative.getMessage().contains("maxNewTokens"), negative.getMessage());
-        IndexOutOfBoundsException outside = assertThrows(IndexOutOfBoundsException.class, () -> generator.generate(new int[] {1, 13}, 5, SamplingConfig.greedy(), null, null));
+        IndexOutOfBoundsException outside = assertThrows(
+                IndexOutOfBoundsException.class,
+                () -> generator.generate(new int[] {1, 13}, 5, SamplingConfig.greedy(), null, null));
         assertTrue(outside.getMessage().contains("token id 13 at position 1"), outside.getMessage());
     }
 }

@@ -1,10 +1,10 @@
 package io.flexigpt.nn;
 
-import io.flexigpt.tensor.RopeLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexigpt.tensor.RopeLayout;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +23,9 @@ class GeneratorVocabularyLimitTest {
         System.arraycopy(out, 0, sequence, prompt.length, out.length);
         boolean limitMattered = false;
         for (int i = 0; i < out.length; i++) {
-            float[] logits = model.logits(Arrays.copyOf(sequence, prompt.length + i)).select(0, prompt.length + i - 1).toFloatArray();
+            float[] logits = model.logits(Arrays.copyOf(sequence, prompt.length + i))
+                    .select(0, prompt.length + i - 1)
+                    .toFloatArray();
             assertEquals(Sampler.argmax(Arrays.copyOf(logits, limit)), out[i], "token " + i);
             limitMattered |= Sampler.argmax(logits) >= limit;
         }
@@ -33,7 +35,9 @@ class GeneratorVocabularyLimitTest {
     @Test
     void sampledTokensStayBelowTheLimitAndALimitBeyondTheVocabularyIsRefused() {
         LlamaModel model = TinyModels.model(CONFIG, 4);
-        int[] out = new Generator(model).limitedTo(7).generate(new int[] {1}, 30, new SamplingConfig(2.0, 1, 0, 5), null, null);
+        int[] out = new Generator(model)
+                .limitedTo(7)
+                .generate(new int[] {1}, 30, new SamplingConfig(2.0, 1, 0, 5), null, null);
         for (int id : out) assertTrue(id >= 0 && id < 7, "id " + id);
         assertThrows(IllegalArgumentException.class, () -> new Generator(model).limitedTo(65));
     }

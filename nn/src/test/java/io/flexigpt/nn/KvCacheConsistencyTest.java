@@ -1,11 +1,11 @@
 package io.flexigpt.nn;
 
-import io.flexigpt.tensor.RopeLayout;
 import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.autograd.NoGrad;
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.tensor.Tensor;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -30,18 +30,28 @@ class KvCacheConsistencyTest {
     void promptThenSingleStepsMatchesFullForward() {
         qt(100).forAll(configs(), integers().between(1, 11), integers().between(1, 11), longs().all())
                 .checkAssert((config, length, promptSeed, seed) -> {
-            int prompt = 1 + promptSeed % length;
-            LlamaModel model = TinyModels.model(config, seed);
-            int[] tokens = TinyModels.tokens(seed, length, config.vocabSize());
-            Tensor full = model.logits(tokens);
-            try (NoGrad ignored = NoGrad.enter()) {
-                KvCache cache = KvCache.forModel(model, 1, length);
-                assertRowsMatch(full, 0, model.forward(new int[][] {slice(tokens, 0, prompt)}, 0, cache, null).value().select(0, 0));
-                for (int t = prompt; t < length; t++) {
-                    assertRowsMatch(full, t, model.forward(new int[][] {{tokens[t]}}, t, cache, null).value().select(0, 0));
-                }
-            }
-        });
+                    int prompt = 1 + promptSeed % length;
+                    LlamaModel model = TinyModels.model(config, seed);
+                    int[] tokens = TinyModels.tokens(seed, length, config.vocabSize());
+                    Tensor full = model.logits(tokens);
+                    try (NoGrad ignored = NoGrad.enter()) {
+                        KvCache cache = KvCache.forModel(model, 1, length);
+                        assertRowsMatch(
+                                full,
+                                0,
+                                model.forward(new int[][] {slice(tokens, 0, prompt)}, 0, cache, null)
+                                        .value()
+                                        .select(0, 0));
+                        for (int t = prompt; t < length; t++) {
+                            assertRowsMatch(
+                                    full,
+                                    t,
+                                    model.forward(new int[][] {{tokens[t]}}, t, cache, null)
+                                            .value()
+                                            .select(0, 0));
+                        }
+                    }
+                });
     }
 
     @Test
@@ -55,7 +65,12 @@ class KvCacheConsistencyTest {
                 KvCache cache = KvCache.forModel(model, 1, length + r.nextInt(3));
                 for (int start = 0; start < length; ) {
                     int end = Math.min(length, start + 1 + r.nextInt(4));
-                    assertRowsMatch(full, start, model.forward(new int[][] {slice(tokens, start, end)}, start, cache, null).value().select(0, 0));
+                    assertRowsMatch(
+                            full,
+                            start,
+                            model.forward(new int[][] {slice(tokens, start, end)}, start, cache, null)
+                                    .value()
+                                    .select(0, 0));
                     start = end;
                 }
             }
@@ -66,15 +81,21 @@ class KvCacheConsistencyTest {
     void batchedCachedDecodingMatchesEachSequenceAlone() {
         qt(40).forAll(configs(), integers().between(1, 7), longs().all()).checkAssert((config, length, seed) -> {
             LlamaModel model = TinyModels.model(config, seed);
-            int[][] rows = {TinyModels.tokens(seed, length, config.vocabSize()), TinyModels.tokens(seed + 9, length, config.vocabSize())};
+            int[][] rows = {
+                TinyModels.tokens(seed, length, config.vocabSize()),
+                TinyModels.tokens(seed + 9, length, config.vocabSize())
+            };
             Tensor[] alone = {model.logits(rows[0]), model.logits(rows[1])};
             try (NoGrad ignored = NoGrad.enter()) {
                 KvCache cache = KvCache.forModel(model, 2, length);
                 int prompt = (int) Math.floorMod(seed, (long) length) + 1;
-                Tensor first = model.forward(new int[][] {slice(rows[0], 0, prompt), slice(rows[1], 0, prompt)}, 0, cache, null).value();
+                Tensor first = model.forward(
+                                new int[][] {slice(rows[0], 0, prompt), slice(rows[1], 0, prompt)}, 0, cache, null)
+                        .value();
                 for (int b = 0; b < 2; b++) assertRowsMatch(alone[b], 0, first.select(0, b));
                 for (int t = prompt; t < length; t++) {
-                    Tensor step = model.forward(new int[][] {{rows[0][t]}, {rows[1][t]}}, t, cache, null).value();
+                    Tensor step = model.forward(new int[][] {{rows[0][t]}, {rows[1][t]}}, t, cache, null)
+                            .value();
                     for (int b = 0; b < 2; b++) assertRowsMatch(alone[b], t, step.select(0, b));
                 }
             }
@@ -86,17 +107,23 @@ class KvCacheConsistencyTest {
     void laterTokensDoNotChangeEarlierLogits() {
         qt(60).forAll(configs(), integers().between(2, 9), integers().between(0, 8), longs().all())
                 .checkAssert((config, length, changeSeed, seed) -> {
-            int changed = 1 + changeSeed % (length - 1);
-            LlamaModel model = TinyModels.model(config, seed);
-            int[] a = TinyModels.tokens(seed, length, config.vocabSize());
-            int[] b = a.clone();
-            b[changed] = (a[changed] + 1) % config.vocabSize();
-            Tensor la = model.logits(a), lb = model.logits(b);
-            for (int t = 0; t < changed; t++) {
-                assertEquals(0.0, la.select(0, t).maxAbsDiff(lb.select(0, t)), TOLERANCE, "position " + t + " changed with the token at " + changed);
-            }
-            assertTrue(la.select(0, changed).maxAbsDiff(lb.select(0, changed)) > 1e-4, "the changed token itself had no effect");
-        });
+                    int changed = 1 + changeSeed % (length - 1);
+                    LlamaModel model = TinyModels.model(config, seed);
+                    int[] a = TinyModels.tokens(seed, length, config.vocabSize());
+                    int[] b = a.clone();
+                    b[changed] = (a[changed] + 1) % config.vocabSize();
+                    Tensor la = model.logits(a), lb = model.logits(b);
+                    for (int t = 0; t < changed; t++) {
+                        assertEquals(
+                                0.0,
+                                la.select(0, t).maxAbsDiff(lb.select(0, t)),
+                                TOLERANCE,
+                                "position " + t + " changed with the token at " + changed);
+                    }
+                    assertTrue(
+                            la.select(0, changed).maxAbsDiff(lb.select(0, changed)) > 1e-4,
+                            "the changed token itself had no effect");
+                });
     }
 
     @Test
@@ -106,8 +133,10 @@ class KvCacheConsistencyTest {
             KvCache cache = KvCache.forModel(model, 1, 3);
             assertEquals(3, cache.capacity());
             model.forward(new int[][] {{1, 2, 3}}, 0, cache, null);
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> model.forward(new int[][] {{4}}, 3, cache, null));
-            assertTrue(e.getMessage().contains("KV cache full") && e.getMessage().contains("capacity 3"), e.getMessage());
+            IllegalStateException e =
+                    assertThrows(IllegalStateException.class, () -> model.forward(new int[][] {{4}}, 3, cache, null));
+            assertTrue(
+                    e.getMessage().contains("KV cache full") && e.getMessage().contains("capacity 3"), e.getMessage());
         }
     }
 
@@ -118,13 +147,22 @@ class KvCacheConsistencyTest {
         try (NoGrad ignored = NoGrad.enter()) {
             KvCache cache = KvCache.forModel(model, 1, 8);
             model.forward(new int[][] {{1, 2}}, 0, cache, null);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.forward(new int[][] {{3}}, 3, cache, null));
-            assertEquals("KV cache is filled up to position 2: writing at position 3 would leave positions unfilled; continue at 2 or start over at 0", e.getMessage());
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> model.forward(new int[][] {{3}}, 3, cache, null));
+            assertEquals(
+                    "KV cache is filled up to position 2: writing at position 3 would leave positions unfilled; continue at 2 or start over at 0",
+                    e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> model.forward(new int[][] {{3}}, 1, cache, null));
             // the failed writes changed nothing: continuing and starting over both match the full forward
-            assertRowsMatch(model.logits(tokens), 2, model.forward(new int[][] {{3, 4}}, 2, cache, null).value().select(0, 0));
+            assertRowsMatch(
+                    model.logits(tokens),
+                    2,
+                    model.forward(new int[][] {{3, 4}}, 2, cache, null).value().select(0, 0));
             int[] other = {5, 6, 0};
-            assertRowsMatch(model.logits(other), 0, model.forward(new int[][] {other}, 0, cache, null).value().select(0, 0));
+            assertRowsMatch(
+                    model.logits(other),
+                    0,
+                    model.forward(new int[][] {other}, 0, cache, null).value().select(0, 0));
         }
     }
 
@@ -133,21 +171,25 @@ class KvCacheConsistencyTest {
         LlamaModel model = TinyModels.model(TinyModels.config(1, 1, 4, 1, 8, 7, 16, false, RopeLayout.INTERLEAVED), 2);
         try (NoGrad ignored = NoGrad.enter()) {
             KvCache cache = KvCache.forModel(model, 2, 4);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.forward(new int[][] {{1}}, 0, cache, null));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> model.forward(new int[][] {{1}}, 0, cache, null));
             assertEquals("KV cache holds 2 sequences, got a batch of 1", e.getMessage());
         }
     }
 
     @Test
     void anFp64ModelDecodesInFp64() {
-        LlamaModel model = TinyModels.toF64(TinyModels.model(TinyModels.config(2, 2, 4, 2, 12, 11, 16, false, RopeLayout.ROTATE_HALF), 3));
+        LlamaModel model = TinyModels.toF64(
+                TinyModels.model(TinyModels.config(2, 2, 4, 2, 12, 11, 16, false, RopeLayout.ROTATE_HALF), 3));
         int[] tokens = TinyModels.tokens(4, 9, 11);
         Tensor full = model.logits(tokens);
         try (NoGrad ignored = NoGrad.enter()) {
             KvCache cache = KvCache.forModel(model, 1, tokens.length);
             model.forward(new int[][] {slice(tokens, 0, 3)}, 0, cache, null);
             for (int t = 3; t < tokens.length; t++) {
-                Tensor step = model.forward(new int[][] {{tokens[t]}}, t, cache, null).value().select(0, 0);
+                Tensor step = model.forward(new int[][] {{tokens[t]}}, t, cache, null)
+                        .value()
+                        .select(0, 0);
                 assertEquals(0.0, full.select(0, t).maxAbsDiff(step.select(0, 0)), 1e-12, "position " + t);
             }
         }
@@ -157,14 +199,16 @@ class KvCacheConsistencyTest {
     void aCacheOutsideNoGradIsRejected() {
         LlamaModel model = TinyModels.model(TinyModels.config(1, 1, 4, 1, 8, 7, 16, false, RopeLayout.INTERLEAVED), 2);
         KvCache cache = KvCache.forModel(model, 1, 4);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> model.forward(new int[][] {{1}}, 0, cache, null));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> model.forward(new int[][] {{1}}, 0, cache, null));
         assertTrue(e.getMessage().contains("NoGrad"), e.getMessage());
     }
 
     @Test
     void aLaterPositionWithoutACacheIsRejected() {
         LlamaModel model = TinyModels.model(TinyModels.config(1, 1, 4, 1, 8, 7, 16, false, RopeLayout.INTERLEAVED), 2);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.forward(new int[][] {{1}}, 2, null, null));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> model.forward(new int[][] {{1}}, 2, null, null));
         assertTrue(e.getMessage().contains("position 0, got 2"), e.getMessage());
     }
 
@@ -173,7 +217,9 @@ class KvCacheConsistencyTest {
             Tensor expected = full.select(0, firstRow + t), actual = part.select(0, t);
             double scale = 1 + expected.abs().max(0, false).item();
             double diff = expected.maxAbsDiff(actual);
-            assertTrue(diff <= TOLERANCE * scale, "position " + (firstRow + t) + ": cached logits differ by " + diff + " from the full forward");
+            assertTrue(
+                    diff <= TOLERANCE * scale,
+                    "position " + (firstRow + t) + ": cached logits differ by " + diff + " from the full forward");
         }
     }
 

@@ -63,59 +63,75 @@ class LinearTermTest {
 
     @Test
     void forwardIsTheInputTimesTheSumOfTheScaledProducts() {
-        qt(60).forAll(integers().between(1, 4), integers().between(1, 6), integers().between(1, 6), longs().all())
+        qt(60).forAll(
+                        integers().between(1, 4),
+                        integers().between(1, 6),
+                        integers().between(1, 6),
+                        longs().all())
                 .checkAssert((rows, in, out, seed) -> {
-            Rng rng = new Rng(seed);
-            List<LinearTerm> terms = new ArrayList<>();
-            Tensor weight = Tensor.zeros(DType.F64, out, in);
-            for (int[][] shapes : termShapes(rng, in, out)) {
-                double scale = rng.nextInt(2) == 0 ? 1 : 4 * rng.nextDouble() - 2;
-                List<Variable> factors = new ArrayList<>();
-                Tensor product = null;
-                for (int[] s : shapes) {
-                    Tensor f = rng.normal(0, 1, s);
-                    factors.add(Variable.parameter(f));
-                    product = product == null ? f.to(DType.F64) : product.matmul(f.to(DType.F64));
-                }
-                terms.add(new LinearTerm(scale, factors));
-                weight = weight.add(product.mul(scale));
-            }
-            Tensor x = rng.normal(0, 1, rows, in);
-            Tensor expected = x.to(DType.F64).matmul(weight.t());
-            Tensor got;
-            try (NoGrad ignored = NoGrad.enter()) {
-                got = new Terms(terms).forward(Variable.constant(x)).value();
-            }
-            assertArrayEquals(new int[] {rows, out}, got.shape());
-            double scale = 1 + expected.abs().max(-1, false).max(0, false).item();
-            assertTrue(got.to(DType.F64).maxAbsDiff(expected) < 1e-4 * scale, "difference " + got.to(DType.F64).maxAbsDiff(expected));
-        });
+                    Rng rng = new Rng(seed);
+                    List<LinearTerm> terms = new ArrayList<>();
+                    Tensor weight = Tensor.zeros(DType.F64, out, in);
+                    for (int[][] shapes : termShapes(rng, in, out)) {
+                        double scale = rng.nextInt(2) == 0 ? 1 : 4 * rng.nextDouble() - 2;
+                        List<Variable> factors = new ArrayList<>();
+                        Tensor product = null;
+                        for (int[] s : shapes) {
+                            Tensor f = rng.normal(0, 1, s);
+                            factors.add(Variable.parameter(f));
+                            product = product == null ? f.to(DType.F64) : product.matmul(f.to(DType.F64));
+                        }
+                        terms.add(new LinearTerm(scale, factors));
+                        weight = weight.add(product.mul(scale));
+                    }
+                    Tensor x = rng.normal(0, 1, rows, in);
+                    Tensor expected = x.to(DType.F64).matmul(weight.t());
+                    Tensor got;
+                    try (NoGrad ignored = NoGrad.enter()) {
+                        got = new Terms(terms).forward(Variable.constant(x)).value();
+                    }
+                    assertArrayEquals(new int[] {rows, out}, got.shape());
+                    double scale =
+                            1 + expected.abs().max(-1, false).max(0, false).item();
+                    assertTrue(
+                            got.to(DType.F64).maxAbsDiff(expected) < 1e-4 * scale,
+                            "difference " + got.to(DType.F64).maxAbsDiff(expected));
+                });
     }
 
     @Test
     void gradientsMatchFiniteDifferences() {
-        qt(25).forAll(integers().between(1, 3), integers().between(1, 4), integers().between(1, 4), longs().all())
+        qt(25).forAll(
+                        integers().between(1, 3),
+                        integers().between(1, 4),
+                        integers().between(1, 4),
+                        longs().all())
                 .checkAssert((rows, in, out, seed) -> {
-            Rng rng = new Rng(seed);
-            List<int[][]> shapes = termShapes(rng, in, out);
-            double[] scales = new double[shapes.size()];
-            List<Tensor> inputs = new ArrayList<>(List.of(rng.normal(0, 1, rows, in)));
-            for (int t = 0; t < shapes.size(); t++) {
-                scales[t] = 4 * rng.nextDouble() - 2;
-                for (int[] s : shapes.get(t)) inputs.add(rng.normal(0, 1, s));
-            }
-            Tensor probe = rng.normal(0, 1, rows, out).to(DType.F64);
-            GradientCheck.assertGradientsMatch(v -> {
-                List<LinearTerm> terms = new ArrayList<>();
-                int next = 1;
-                for (int t = 0; t < shapes.size(); t++) {
-                    List<Variable> factors = new ArrayList<>();
-                    for (int f = 0; f < shapes.get(t).length; f++) factors.add(v[next++]);
-                    terms.add(new LinearTerm(scales[t], factors));
-                }
-                return new Terms(terms).forward(v[0]).mul(Variable.constant(probe)).sum();
-            }, inputs.toArray(Tensor[]::new));
-        });
+                    Rng rng = new Rng(seed);
+                    List<int[][]> shapes = termShapes(rng, in, out);
+                    double[] scales = new double[shapes.size()];
+                    List<Tensor> inputs = new ArrayList<>(List.of(rng.normal(0, 1, rows, in)));
+                    for (int t = 0; t < shapes.size(); t++) {
+                        scales[t] = 4 * rng.nextDouble() - 2;
+                        for (int[] s : shapes.get(t)) inputs.add(rng.normal(0, 1, s));
+                    }
+                    Tensor probe = rng.normal(0, 1, rows, out).to(DType.F64);
+                    GradientCheck.assertGradientsMatch(
+                            v -> {
+                                List<LinearTerm> terms = new ArrayList<>();
+                                int next = 1;
+                                for (int t = 0; t < shapes.size(); t++) {
+                                    List<Variable> factors = new ArrayList<>();
+                                    for (int f = 0; f < shapes.get(t).length; f++) factors.add(v[next++]);
+                                    terms.add(new LinearTerm(scales[t], factors));
+                                }
+                                return new Terms(terms)
+                                        .forward(v[0])
+                                        .mul(Variable.constant(probe))
+                                        .sum();
+                            },
+                            inputs.toArray(Tensor[]::new));
+                });
     }
 
     @Test
@@ -123,10 +139,12 @@ class LinearTermTest {
         Variable a = Variable.parameter(Tensor.zeros(3, 4)), b = Variable.parameter(Tensor.zeros(5, 2));
         IllegalArgumentException chain = assertThrows(IllegalArgumentException.class, () -> LinearTerm.of(a, b));
         assertTrue(chain.getMessage().contains("[3, 4]") && chain.getMessage().contains("[5, 2]"), chain.getMessage());
-        IllegalArgumentException vector = assertThrows(IllegalArgumentException.class, () -> LinearTerm.of(Variable.parameter(Tensor.zeros(4))));
+        IllegalArgumentException vector =
+                assertThrows(IllegalArgumentException.class, () -> LinearTerm.of(Variable.parameter(Tensor.zeros(4))));
         assertTrue(vector.getMessage().contains("2-D") && vector.getMessage().contains("[4]"), vector.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new LinearTerm(1, List.of()));
-        IllegalArgumentException scale = assertThrows(IllegalArgumentException.class, () -> new LinearTerm(Double.NaN, List.of(a)));
+        IllegalArgumentException scale =
+                assertThrows(IllegalArgumentException.class, () -> new LinearTerm(Double.NaN, List.of(a)));
         assertTrue(scale.getMessage().contains("NaN"), scale.getMessage());
         LinearTerm product = LinearTerm.of(a, Variable.parameter(Tensor.zeros(4, 7)));
         assertEquals(3, product.outFeatures());

@@ -48,11 +48,15 @@ class ModelGradientTest {
                     p.value().setInPlace(orig, index);
                     double numeric = (plus - minus) / (2 * STEP), analytic = grad.get(index);
                     largest = Math.max(largest, Math.abs(numeric));
-                    assertTrue(Math.abs(analytic - numeric) <= TOLERANCE * (1 + Math.abs(numeric)),
-                            e.getKey() + java.util.Arrays.toString(index) + ": analytic " + analytic + ", numeric " + numeric);
+                    assertTrue(
+                            Math.abs(analytic - numeric) <= TOLERANCE * (1 + Math.abs(numeric)),
+                            e.getKey() + java.util.Arrays.toString(index) + ": analytic " + analytic + ", numeric "
+                                    + numeric);
                 }
             }
-            assertTrue(largest > 1e-3, "all sampled gradients are negligible (largest " + largest + "), the check would prove nothing");
+            assertTrue(
+                    largest > 1e-3,
+                    "all sampled gradients are negligible (largest " + largest + "), the check would prove nothing");
         });
     }
 
@@ -69,7 +73,9 @@ class ModelGradientTest {
                 double scale = g64.abs().reshape(-1).max(0, false).item();
                 double diff = g32.maxAbsDiff(g64);
                 // fp32 rounding reaches ~2e-4 of the largest entry when the model is confidently wrong (sharp softmax)
-                assertTrue(diff <= 1e-3 * scale + 1e-6, e.getKey() + ": fp32 gradient differs by " + diff + " (largest entry " + scale + ")");
+                assertTrue(
+                        diff <= 1e-3 * scale + 1e-6,
+                        e.getKey() + ": fp32 gradient differs by " + diff + " (largest entry " + scale + ")");
             }
         });
     }
@@ -78,11 +84,13 @@ class ModelGradientTest {
     static int[] pick(Variable p, String name, TokenDataset.Batch batch, Random r) {
         int[] shape = p.shape(), index = new int[shape.length];
         for (int i = 0; i < shape.length; i++) index[i] = r.nextInt(shape[i]);
-        if (name.equals("model.embed_tokens.weight") && r.nextBoolean()) index[0] = batch.inputs()[0][r.nextInt(batch.inputs()[0].length)];
+        if (name.equals("model.embed_tokens.weight") && r.nextBoolean())
+            index[0] = batch.inputs()[0][r.nextInt(batch.inputs()[0].length)];
         return index;
     }
 
-    static double evaluate(LossFunction loss, LlamaModel model, TokenDataset.Batch batch, Variable p, int[] index, double value) {
+    static double evaluate(
+            LossFunction loss, LlamaModel model, TokenDataset.Batch batch, Variable p, int[] index, double value) {
         p.value().setInPlace(value, index);
         try (NoGrad ignored = NoGrad.enter()) {
             return loss.loss(model, batch).value().item();
@@ -92,7 +100,8 @@ class ModelGradientTest {
     /** Two rows of {@code length} random inputs and targets. */
     static TokenDataset.Batch batch(LlamaConfig config, int length, long seed) {
         int v = config.vocabSize();
-        return new TokenDataset.Batch(new int[][] {TinyModels.tokens(seed, length, v), TinyModels.tokens(seed + 1, length, v)},
+        return new TokenDataset.Batch(
+                new int[][] {TinyModels.tokens(seed, length, v), TinyModels.tokens(seed + 1, length, v)},
                 new int[][] {TinyModels.tokens(seed + 2, length, v), TinyModels.tokens(seed + 3, length, v)});
     }
 }

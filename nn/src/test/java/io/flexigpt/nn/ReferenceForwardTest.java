@@ -1,10 +1,10 @@
 package io.flexigpt.nn;
 
-import io.flexigpt.tensor.RopeLayout;
 import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.quicktheories.generators.SourceDSL.*;
 
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.tensor.Tensor;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,7 +36,9 @@ class ReferenceForwardTest {
         for (int t = 0; t < expected.length; t++) {
             for (int v = 0; v < expected[t].length; v++) {
                 double e = expected[t][v], a = actual.get(t, v);
-                assertTrue(Math.abs(e - a) <= tolerance * (1 + Math.abs(e)), what + " logit [" + t + ", " + v + "] is " + a + ", reference " + e);
+                assertTrue(
+                        Math.abs(e - a) <= tolerance * (1 + Math.abs(e)),
+                        what + " logit [" + t + ", " + v + "] is " + a + ", reference " + e);
             }
         }
     }
@@ -49,7 +51,8 @@ class ReferenceForwardTest {
         for (int l = 0; l < c.nLayers(); l++) {
             String p = "model.layers." + l + ".";
             double[][] h = rmsNorm(x, vector(w.get(p + "input_layernorm.weight")), c.normEps());
-            double[][] q = project(h, w.get(p + "self_attn.q_proj.weight")), k = project(h, w.get(p + "self_attn.k_proj.weight"));
+            double[][] q = project(h, w.get(p + "self_attn.q_proj.weight")),
+                    k = project(h, w.get(p + "self_attn.k_proj.weight"));
             double[][] v = project(h, w.get(p + "self_attn.v_proj.weight"));
             for (int t = 0; t < n; t++) {
                 rope(q[t], t, hd, c.ropeTheta(), c.ropeLayout());
@@ -67,13 +70,17 @@ class ReferenceForwardTest {
                         max = Math.max(max, scores[j]);
                     }
                     for (int j = 0; j <= t; j++) sum += scores[j] = Math.exp(scores[j] - max);
-                    for (int j = 0; j <= t; j++) for (int i = 0; i < hd; i++) attn[t][qBase + i] += scores[j] / sum * v[j][kvBase + i];
+                    for (int j = 0; j <= t; j++)
+                        for (int i = 0; i < hd; i++) attn[t][qBase + i] += scores[j] / sum * v[j][kvBase + i];
                 }
             }
             add(x, project(attn, w.get(p + "self_attn.o_proj.weight")));
             double[][] h2 = rmsNorm(x, vector(w.get(p + "post_attention_layernorm.weight")), c.normEps());
-            double[][] gate = project(h2, w.get(p + "mlp.gate_proj.weight")), up = project(h2, w.get(p + "mlp.up_proj.weight"));
-            for (int t = 0; t < n; t++) for (int i = 0; i < gate[t].length; i++) gate[t][i] = gate[t][i] / (1 + Math.exp(-gate[t][i])) * up[t][i];
+            double[][] gate = project(h2, w.get(p + "mlp.gate_proj.weight")),
+                    up = project(h2, w.get(p + "mlp.up_proj.weight"));
+            for (int t = 0; t < n; t++)
+                for (int i = 0; i < gate[t].length; i++)
+                    gate[t][i] = gate[t][i] / (1 + Math.exp(-gate[t][i])) * up[t][i];
             add(x, project(gate, w.get(p + "mlp.down_proj.weight")));
         }
         double[][] out = rmsNorm(x, vector(w.get("model.norm.weight")), c.normEps());
@@ -85,7 +92,8 @@ class ReferenceForwardTest {
         for (int base = 0; base < x.length; base += hd) {
             for (int i = 0; i < hd / 2; i++) {
                 double angle = position * Math.pow(theta, -2.0 * i / hd);
-                int a = base + (layout == RopeLayout.INTERLEAVED ? 2 * i : i), b = layout == RopeLayout.INTERLEAVED ? a + 1 : a + hd / 2;
+                int a = base + (layout == RopeLayout.INTERLEAVED ? 2 * i : i),
+                        b = layout == RopeLayout.INTERLEAVED ? a + 1 : a + hd / 2;
                 double xa = x[a], xb = x[b];
                 x[a] = xa * Math.cos(angle) - xb * Math.sin(angle);
                 x[b] = xa * Math.sin(angle) + xb * Math.cos(angle);
@@ -109,7 +117,8 @@ class ReferenceForwardTest {
     static double[][] project(double[][] x, Tensor weight) {
         double[][] m = matrix(weight);
         double[][] out = new double[x.length][m.length];
-        for (int t = 0; t < x.length; t++) for (int o = 0; o < m.length; o++) for (int i = 0; i < m[o].length; i++) out[t][o] += x[t][i] * m[o][i];
+        for (int t = 0; t < x.length; t++)
+            for (int o = 0; o < m.length; o++) for (int i = 0; i < m[o].length; i++) out[t][o] += x[t][i] * m[o][i];
         return out;
     }
 

@@ -44,9 +44,13 @@ class SamplerPenaltyAndMinPTest {
             double pMax = 1 / z;
             for (int i = 0; i < logits.length; i++) {
                 double p = Math.exp((double) logits[i] - logits[best]) / z;
-                if (Math.abs(p / pMax - minP) < 1e-9 * minP) continue;  // exactly on the boundary, rounding decides
+                if (Math.abs(p / pMax - minP) < 1e-9 * minP) continue; // exactly on the boundary, rounding decides
                 assertEquals(p >= minP * pMax, w[i] > 0, "token " + i + " p=" + p + " minP*pMax=" + minP * pMax);
-                if (w[i] > 0) assertEquals(Math.exp(((double) logits[i] - logits[best]) / temperature), w[i], 1e-12 * Math.max(1, w[i]));
+                if (w[i] > 0)
+                    assertEquals(
+                            Math.exp(((double) logits[i] - logits[best]) / temperature),
+                            w[i],
+                            1e-12 * Math.max(1, w[i]));
             }
             for (int draw = 0; draw < 20; draw++) {
                 int id = sampler.next(logits);
@@ -79,15 +83,19 @@ class SamplerPenaltyAndMinPTest {
             int[] tokens = randomTokens(r, logits.length);
             double penalty = 0.5 + 2 * r.nextDouble();
             int lastN = r.nextInt(4) == 0 ? -1 : r.nextInt(40);
-            float[] out = new Sampler(new SamplingConfig(0, 1, 0, 0, 0, penalty, lastN)).penalized(logits, tokens, tokens.length);
+            float[] out = new Sampler(new SamplingConfig(0, 1, 0, 0, 0, penalty, lastN))
+                    .penalized(logits, tokens, tokens.length);
             assertArrayEquals(before, logits, "the caller's logits are not modified");
             int window = lastN < 0 ? tokens.length : Math.min(lastN, tokens.length);
             boolean[] recent = new boolean[logits.length];
             for (int i = tokens.length - window; i < tokens.length; i++) recent[tokens[i]] = true;
             for (int t = 0; t < logits.length; t++) {
-                float expected = !recent[t] ? logits[t] : logits[t] > 0 ? logits[t] / (float) penalty : logits[t] * (float) penalty;
+                float expected = !recent[t]
+                        ? logits[t]
+                        : logits[t] > 0 ? logits[t] / (float) penalty : logits[t] * (float) penalty;
                 assertEquals(expected, out[t], 0f, "token " + t);
-                if (recent[t] && penalty > 1) assertTrue(out[t] <= logits[t], "a penalty above 1 never makes a repeated token more likely");
+                if (recent[t] && penalty > 1)
+                    assertTrue(out[t] <= logits[t], "a penalty above 1 never makes a repeated token more likely");
             }
         }
     }
@@ -99,9 +107,15 @@ class SamplerPenaltyAndMinPTest {
             float[] logits = randomLogits(r);
             int[] tokens = randomTokens(r, logits.length);
             Sampler penalized = new Sampler(new SamplingConfig(0, 1, 0, 0, 0, 1.8, 64));
-            assertEquals(Sampler.argmax(penalized.penalized(logits, tokens, tokens.length)), penalized.next(logits, tokens, tokens.length));
-            assertArrayEquals(logits, new Sampler(new SamplingConfig(0, 1, 0, 0, 0, 1, 64)).penalized(logits, tokens, tokens.length));
-            assertArrayEquals(logits, new Sampler(new SamplingConfig(0, 1, 0, 0, 0, 1.8, 0)).penalized(logits, tokens, tokens.length));
+            assertEquals(
+                    Sampler.argmax(penalized.penalized(logits, tokens, tokens.length)),
+                    penalized.next(logits, tokens, tokens.length));
+            assertArrayEquals(
+                    logits,
+                    new Sampler(new SamplingConfig(0, 1, 0, 0, 0, 1, 64)).penalized(logits, tokens, tokens.length));
+            assertArrayEquals(
+                    logits,
+                    new Sampler(new SamplingConfig(0, 1, 0, 0, 0, 1.8, 0)).penalized(logits, tokens, tokens.length));
         }
         float[] logits = {2f, 1.9f, -1f};
         Sampler sampler = new Sampler(new SamplingConfig(0, 1, 0, 0, 0, 1.1, 64));
@@ -112,9 +126,17 @@ class SamplerPenaltyAndMinPTest {
 
     @Test
     void invalidSettingsAreRejectedWithTheirValue() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new SamplingConfig(1, 1, 0, 0, 1.5, 1, 0)).getMessage().contains("1.5"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new SamplingConfig(1, 1, 0, 0, 0, 0, 0)).getMessage().contains("repeatPenalty"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new SamplingConfig(1, 1, 0, 0, 0, Double.NaN, 0)).getMessage().contains("NaN"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new SamplingConfig(1, 1, 0, 0, 0, 1, -2)).getMessage().contains("-2"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new SamplingConfig(1, 1, 0, 0, 1.5, 1, 0))
+                .getMessage()
+                .contains("1.5"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new SamplingConfig(1, 1, 0, 0, 0, 0, 0))
+                .getMessage()
+                .contains("repeatPenalty"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new SamplingConfig(1, 1, 0, 0, 0, Double.NaN, 0))
+                .getMessage()
+                .contains("NaN"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new SamplingConfig(1, 1, 0, 0, 0, 1, -2))
+                .getMessage()
+                .contains("-2"));
     }
 }

@@ -16,7 +16,10 @@ import org.quicktheories.core.Gen;
 class SamplerTest {
 
     static Gen<float[]> logits() {
-        return lists().of(floats().between(-8, 8)).ofSizeBetween(1, 40).map(SamplerTest::toArray).describedAs(Arrays::toString);
+        return lists().of(floats().between(-8, 8))
+                .ofSizeBetween(1, 40)
+                .map(SamplerTest::toArray)
+                .describedAs(Arrays::toString);
     }
 
     private static float[] toArray(java.util.List<Float> values) {
@@ -41,10 +44,15 @@ class SamplerTest {
     @Test
     void aSeedFixesTheSequenceOfDraws() {
         record Case(float[] logits, double temperature, double topP, int topK, long seed) {}
-        Gen<Case> cases = in -> new Case(logits().generate(in), doubles().between(0.1, 3).generate(in),
-                doubles().between(0.05, 1).generate(in), integers().between(0, 10).generate(in), longs().all().generate(in));
+        Gen<Case> cases = in -> new Case(
+                logits().generate(in),
+                doubles().between(0.1, 3).generate(in),
+                doubles().between(0.05, 1).generate(in),
+                integers().between(0, 10).generate(in),
+                longs().all().generate(in));
         qt(100).forAll(cases)
-                .checkAssert(c -> aSeedFixesTheSequenceOfDraws(c.logits(), c.temperature(), c.topP(), c.topK(), c.seed()));
+                .checkAssert(
+                        c -> aSeedFixesTheSequenceOfDraws(c.logits(), c.temperature(), c.topP(), c.topK(), c.seed()));
     }
 
     private void aSeedFixesTheSequenceOfDraws(float[] logits, double temperature, double topP, int topK, long seed) {
@@ -60,7 +68,8 @@ class SamplerTest {
     @Test
     void differentSeedsGiveDifferentDraws() {
         float[] flat = new float[16];
-        int[] first = draws(new Sampler(new SamplingConfig(1, 1, 0, 1)), flat, 30), second = draws(new Sampler(new SamplingConfig(1, 1, 0, 2)), flat, 30);
+        int[] first = draws(new Sampler(new SamplingConfig(1, 1, 0, 1)), flat, 30),
+                second = draws(new Sampler(new SamplingConfig(1, 1, 0, 2)), flat, 30);
         assertFalse(Arrays.equals(first, second));
     }
 
@@ -68,22 +77,26 @@ class SamplerTest {
     void topPNeverLeavesTheNucleus() {
         qt(150).forAll(logits(), doubles().between(0.2, 2), doubles().between(0.01, 0.99), longs().all())
                 .checkAssert((logits, temperature, topP, seed) -> {
-            double[] p = softmax(logits, temperature);
-            double[] sorted = p.clone();
-            Arrays.sort(sorted);
-            // the smallest prefix (largest first) reaching topP; tokens tied with its last one may stand in for it
-            double cum = 0, threshold = 0;
-            for (int i = sorted.length - 1; i >= 0; i--) {
-                cum += sorted[i];
-                threshold = sorted[i];
-                if (cum >= topP + 1e-9) break;
-            }
-            Sampler sampler = new Sampler(new SamplingConfig(temperature, topP, 0, seed));
-            for (int draw = 0; draw < 50; draw++) {
-                int id = sampler.next(logits);
-                assertTrue(p[id] >= threshold - 1e-12, "token " + id + " with probability " + p[id] + " is outside the top-p " + topP + " nucleus");
-            }
-        });
+                    double[] p = softmax(logits, temperature);
+                    double[] sorted = p.clone();
+                    Arrays.sort(sorted);
+                    // the smallest prefix (largest first) reaching topP; tokens tied with its last one may stand in for
+                    // it
+                    double cum = 0, threshold = 0;
+                    for (int i = sorted.length - 1; i >= 0; i--) {
+                        cum += sorted[i];
+                        threshold = sorted[i];
+                        if (cum >= topP + 1e-9) break;
+                    }
+                    Sampler sampler = new Sampler(new SamplingConfig(temperature, topP, 0, seed));
+                    for (int draw = 0; draw < 50; draw++) {
+                        int id = sampler.next(logits);
+                        assertTrue(
+                                p[id] >= threshold - 1e-12,
+                                "token " + id + " with probability " + p[id] + " is outside the top-p " + topP
+                                        + " nucleus");
+                    }
+                });
     }
 
     @Test
@@ -97,7 +110,8 @@ class SamplerTest {
                 int id = sampler.next(logits);
                 assertTrue(logits[id] >= kth, "token " + id + " (logit " + logits[id] + ") is not among the top " + k);
             }
-            if (k == 1) assertEquals(Sampler.argmax(logits), new Sampler(new SamplingConfig(5, 1, 1, seed)).next(logits));
+            if (k == 1)
+                assertEquals(Sampler.argmax(logits), new Sampler(new SamplingConfig(5, 1, 1, seed)).next(logits));
         });
     }
 
@@ -107,9 +121,11 @@ class SamplerTest {
             float[] masked = logits.clone();
             Random r = new Random(seed);
             int kept = r.nextInt(masked.length);
-            for (int i = 0; i < masked.length; i++) if (i != kept && r.nextBoolean()) masked[i] = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < masked.length; i++)
+                if (i != kept && r.nextBoolean()) masked[i] = Float.NEGATIVE_INFINITY;
             Sampler sampler = new Sampler(new SamplingConfig(1, 1, 0, seed));
-            for (int draw = 0; draw < 50; draw++) assertNotEquals(Float.NEGATIVE_INFINITY, masked[sampler.next(masked)]);
+            for (int draw = 0; draw < 50; draw++)
+                assertNotEquals(Float.NEGATIVE_INFINITY, masked[sampler.next(masked)]);
         });
     }
 
@@ -123,7 +139,9 @@ class SamplerTest {
     @Test
     void aNanLogitIsRejectedWithItsPosition() {
         float[] logits = {0.5f, 1f, Float.NaN, 2f};
-        for (SamplingConfig config : new SamplingConfig[] {SamplingConfig.greedy(), new SamplingConfig(1, 1, 0, 3), new SamplingConfig(1, 0.9, 2, 3)}) {
+        for (SamplingConfig config : new SamplingConfig[] {
+            SamplingConfig.greedy(), new SamplingConfig(1, 1, 0, 3), new SamplingConfig(1, 0.9, 2, 3)
+        }) {
             assertMessage("logit at position 2 is NaN", () -> new Sampler(config).next(logits));
         }
         assertMessage("logit at position 0 is NaN", () -> Sampler.argmax(new float[] {Float.NaN, 1f}));
@@ -133,7 +151,8 @@ class SamplerTest {
     void allLogitsMinusInfinityIsRejected() {
         float[] logits = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
         for (SamplingConfig config : new SamplingConfig[] {SamplingConfig.greedy(), new SamplingConfig(1, 1, 0, 3)}) {
-            assertMessage("all 3 logits are -Infinity: no token has finite probability", () -> new Sampler(config).next(logits));
+            assertMessage("all 3 logits are -Infinity: no token has finite probability", () -> new Sampler(config)
+                    .next(logits));
         }
     }
 
@@ -148,7 +167,9 @@ class SamplerTest {
     void plusInfinityIsTheGreedyChoiceButCannotBeSampled() {
         float[] logits = {0f, Float.POSITIVE_INFINITY, 1f};
         assertEquals(1, new Sampler(SamplingConfig.greedy()).next(logits));
-        assertMessage("logit at position 1 is +Infinity: sampling needs finite logits", () -> new Sampler(new SamplingConfig(1, 1, 0, 3)).next(logits));
+        assertMessage(
+                "logit at position 1 is +Infinity: sampling needs finite logits",
+                () -> new Sampler(new SamplingConfig(1, 1, 0, 3)).next(logits));
     }
 
     static final float[] FIXED = {1.0f, 0.5f, 0f, -0.5f, -1f, 2f, 0.25f};
@@ -161,7 +182,9 @@ class SamplerTest {
         double[] expected = softmax(FIXED, 0.8);
         long[] counts = counts(new SamplingConfig(0.8, 1, 0, 123));
         assertTrue(chiSquare(counts, expected) < CHI2_6_999, "chi-square " + chiSquare(counts, expected));
-        assertTrue(chiSquare(counts, softmax(FIXED, 1.0)) > 10 * CHI2_6_999, "the bound cannot tell temperature 0.8 from 1.0");
+        assertTrue(
+                chiSquare(counts, softmax(FIXED, 1.0)) > 10 * CHI2_6_999,
+                "the bound cannot tell temperature 0.8 from 1.0");
     }
 
     @Test
@@ -198,7 +221,8 @@ class SamplerTest {
     static void assertChiSquare(long[] counts, double[] expected) {
         int support = 0;
         for (int i = 0; i < counts.length; i++) {
-            if (expected[i] == 0) assertEquals(0, counts[i], "token " + i + " is outside the allowed set but was drawn");
+            if (expected[i] == 0)
+                assertEquals(0, counts[i], "token " + i + " is outside the allowed set but was drawn");
             else support++;
         }
         double[] quantiles999 = {0, 10.83, 13.82, 16.27, 18.47, 20.52, 22.46};

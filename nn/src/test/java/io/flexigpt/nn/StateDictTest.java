@@ -1,11 +1,11 @@
 package io.flexigpt.nn;
 
-import io.flexigpt.tensor.RopeLayout;
 import static io.flexigpt.tensor.testing.SeededTheory.qt;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.autograd.Variable;
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.testing.TensorGens;
 import java.util.ArrayList;
@@ -49,13 +49,28 @@ class StateDictTest {
         expected.put("lm_head.weight", new int[] {v, d});
         Map<String, Tensor> state = model.stateDict();
         assertEquals(new ArrayList<>(expected.keySet()), new ArrayList<>(state.keySet()));
-        expected.forEach((name, shape) -> assertArrayEquals(shape, state.get(name).shape(), name));
+        expected.forEach(
+                (name, shape) -> assertArrayEquals(shape, state.get(name).shape(), name));
         Map<String, int[]> named = HfNames.shapes(UNTIED);
-        assertEquals(new ArrayList<>(named.keySet()), new ArrayList<>(state.keySet()), "HfNames spells the model's own names, in its order");
+        assertEquals(
+                new ArrayList<>(named.keySet()),
+                new ArrayList<>(state.keySet()),
+                "HfNames spells the model's own names, in its order");
         named.forEach((name, shape) -> assertArrayEquals(shape, state.get(name).shape(), name));
 
-        LlamaModel tied = LlamaModel.random(LlamaConfig.builder().dim(16).layers(1).heads(4).kvHeads(2).hiddenDim(12).vocabSize(11).maxSeqLen(16)
-                .tiedEmbeddings(true).ropeLayout(RopeLayout.INTERLEAVED).build(), 1);
+        LlamaModel tied = LlamaModel.random(
+                LlamaConfig.builder()
+                        .dim(16)
+                        .layers(1)
+                        .heads(4)
+                        .kvHeads(2)
+                        .hiddenDim(12)
+                        .vocabSize(11)
+                        .maxSeqLen(16)
+                        .tiedEmbeddings(true)
+                        .ropeLayout(RopeLayout.INTERLEAVED)
+                        .build(),
+                1);
         assertFalse(tied.stateDict().containsKey("lm_head.weight"));
         assertEquals(11, tied.stateDict().size());
     }
@@ -78,11 +93,20 @@ class StateDictTest {
             LlamaModel model = TinyModels.model(config, seed);
             int[] tokens = TinyModels.tokens(seed, 6, config.vocabSize());
             Tensor expected = model.logits(tokens);
-            assertEquals(0.0, LlamaModel.fromWeights(model.config(), model.stateDict()).logits(tokens).maxAbsDiff(expected));
-            assertEquals(0.0, LlamaModel.fromCheckpoint(model.toCheckpoint()).logits(tokens).maxAbsDiff(expected));
+            assertEquals(
+                    0.0,
+                    LlamaModel.fromWeights(model.config(), model.stateDict())
+                            .logits(tokens)
+                            .maxAbsDiff(expected));
+            assertEquals(
+                    0.0,
+                    LlamaModel.fromCheckpoint(model.toCheckpoint())
+                            .logits(tokens)
+                            .maxAbsDiff(expected));
 
             LlamaModel other = TinyModels.model(config, seed + 1);
-            assertTrue(other.logits(tokens).maxAbsDiff(expected) > 0, "a differently seeded model gave the same logits");
+            assertTrue(
+                    other.logits(tokens).maxAbsDiff(expected) > 0, "a differently seeded model gave the same logits");
             other.loadStateDict(model.stateDict(), true);
             assertEquals(0.0, other.logits(tokens).maxAbsDiff(expected));
         });
@@ -98,28 +122,41 @@ class StateDictTest {
         LlamaModel loaded = LlamaModel.random(UNTIED, 9);
         loaded.loadStateDict(model.stateDict(), true);
         model.stateDict().values().forEach(t -> t.mulInPlace(2));
-        assertEquals(0.0, loaded.logits(tokens).maxAbsDiff(before), "loadStateDict kept references to the source tensors");
+        assertEquals(
+                0.0, loaded.logits(tokens).maxAbsDiff(before), "loadStateDict kept references to the source tensors");
     }
 
     @Test
     void loadStateDictNamesTheMissingOrMisshapenTensor() {
         LlamaModel model = LlamaModel.random(UNTIED, 1);
-        Map<String, Tensor> state = new LinkedHashMap<>(LlamaModel.random(UNTIED, 2).stateDict());
+        Map<String, Tensor> state =
+                new LinkedHashMap<>(LlamaModel.random(UNTIED, 2).stateDict());
         state.remove("model.layers.1.mlp.up_proj.weight");
-        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> model.loadStateDict(state, false));
-        assertTrue(missing.getMessage().contains("'model.layers.1.mlp.up_proj.weight'") && missing.getMessage().contains("[12, 16]"), missing.getMessage());
+        IllegalArgumentException missing =
+                assertThrows(IllegalArgumentException.class, () -> model.loadStateDict(state, false));
+        assertTrue(
+                missing.getMessage().contains("'model.layers.1.mlp.up_proj.weight'")
+                        && missing.getMessage().contains("[12, 16]"),
+                missing.getMessage());
 
         state.put("model.layers.1.mlp.up_proj.weight", Tensor.zeros(16, 12));
-        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class, () -> model.loadStateDict(state, false));
-        assertTrue(shape.getMessage().contains("'model.layers.1.mlp.up_proj.weight'") && shape.getMessage().contains("[16, 12]")
-                && shape.getMessage().contains("expected [12, 16]"), shape.getMessage());
+        IllegalArgumentException shape =
+                assertThrows(IllegalArgumentException.class, () -> model.loadStateDict(state, false));
+        assertTrue(
+                shape.getMessage().contains("'model.layers.1.mlp.up_proj.weight'")
+                        && shape.getMessage().contains("[16, 12]")
+                        && shape.getMessage().contains("expected [12, 16]"),
+                shape.getMessage());
 
         state.put("model.layers.1.mlp.up_proj.weight", Tensor.zeros(12, 16));
         state.put("model.layers.7.mlp.up_proj.weight", Tensor.zeros(12, 16));
-        IllegalArgumentException extra = assertThrows(IllegalArgumentException.class, () -> model.loadStateDict(state, true));
+        IllegalArgumentException extra =
+                assertThrows(IllegalArgumentException.class, () -> model.loadStateDict(state, true));
         assertTrue(extra.getMessage().contains("'model.layers.7.mlp.up_proj.weight'"), extra.getMessage());
         model.loadStateDict(state, false);
-        assertEquals(0.0, model.stateDict().get("model.layers.1.mlp.up_proj.weight").abs().sum());
+        assertEquals(
+                0.0,
+                model.stateDict().get("model.layers.1.mlp.up_proj.weight").abs().sum());
     }
 
     @Test
@@ -127,15 +164,23 @@ class StateDictTest {
         LlamaModel model = LlamaModel.random(UNTIED, 1);
         int[] tokens = {1, 2, 3};
         Tensor before = model.logits(tokens);
-        Map<String, Tensor> late = new LinkedHashMap<>(LlamaModel.random(UNTIED, 2).stateDict());
+        Map<String, Tensor> late =
+                new LinkedHashMap<>(LlamaModel.random(UNTIED, 2).stateDict());
         late.put("lm_head.weight", Tensor.zeros(11, 15));
         assertThrows(IllegalArgumentException.class, () -> model.loadStateDict(late, false));
-        assertEquals(0.0, model.logits(tokens).maxAbsDiff(before), "a shape mismatch in the last tensor left earlier ones overwritten");
+        assertEquals(
+                0.0,
+                model.logits(tokens).maxAbsDiff(before),
+                "a shape mismatch in the last tensor left earlier ones overwritten");
 
-        Map<String, Tensor> unknown = new LinkedHashMap<>(LlamaModel.random(UNTIED, 2).stateDict());
+        Map<String, Tensor> unknown =
+                new LinkedHashMap<>(LlamaModel.random(UNTIED, 2).stateDict());
         unknown.put("model.layers.7.mlp.up_proj.weight", Tensor.zeros(12, 16));
         assertThrows(IllegalArgumentException.class, () -> model.loadStateDict(unknown, true));
-        assertEquals(0.0, model.logits(tokens).maxAbsDiff(before), "an unknown name under strict left the parameters overwritten");
+        assertEquals(
+                0.0,
+                model.logits(tokens).maxAbsDiff(before),
+                "an unknown name under strict left the parameters overwritten");
     }
 
     /** Two projections over one weight variable, as a shared-weight replacement would hold them. */
@@ -153,7 +198,9 @@ class StateDictTest {
     void aSharedWeightIsOneParameterUnderEveryName() {
         Variable shared = Variable.parameter(TensorGens.random(1, 3, 16));
         SharedPair pair = new SharedPair(shared);
-        assertEquals(List.of("gain", "first.weight", "second.weight"), new ArrayList<>(pair.namedParameters().keySet()));
+        assertEquals(
+                List.of("gain", "first.weight", "second.weight"),
+                new ArrayList<>(pair.namedParameters().keySet()));
         assertEquals(2, pair.parameters().size());
         assertSame(shared, pair.parameters().get(1));
         assertSame(pair.stateDict().get("first.weight"), pair.stateDict().get("second.weight"));
@@ -164,7 +211,11 @@ class StateDictTest {
         Tensor once = shared.grad().copy();
         shared.zeroGrad();
         pair.first.forward(x).add(pair.second.forward(x)).sum().backward();
-        assertEquals(0.0, shared.grad().maxAbsDiff(once.mul(2)), 1e-6, "gradients of both uses must accumulate in the shared weight");
+        assertEquals(
+                0.0,
+                shared.grad().maxAbsDiff(once.mul(2)),
+                1e-6,
+                "gradients of both uses must accumulate in the shared weight");
 
         Map<String, Tensor> state = new LinkedHashMap<>(pair.stateDict());
         state.put("first.weight", Tensor.full(0.25f, 3, 16));
@@ -175,8 +226,18 @@ class StateDictTest {
 
     @Test
     void aTiedModelUsesTheEmbeddingAsItsHead() {
-        LlamaModel tied = LlamaModel.random(LlamaConfig.builder().dim(8).layers(1).heads(2).kvHeads(1).hiddenDim(6).vocabSize(9).maxSeqLen(8)
-                .tiedEmbeddings(true).build(), 4);
+        LlamaModel tied = LlamaModel.random(
+                LlamaConfig.builder()
+                        .dim(8)
+                        .layers(1)
+                        .heads(2)
+                        .kvHeads(1)
+                        .hiddenDim(6)
+                        .vocabSize(9)
+                        .maxSeqLen(8)
+                        .tiedEmbeddings(true)
+                        .build(),
+                4);
         assertSame(tied.embedding().weight(), tied.headWeight());
         assertEquals(tied.namedParameters().size(), tied.parameters().size());
         LlamaModel untied = LlamaModel.random(UNTIED, 4);
@@ -214,22 +275,44 @@ class StateDictTest {
         Map<String, Tensor> renumbered = new LinkedHashMap<>();
         weights.forEach((k, v) -> {
             if (k.startsWith("model.layers.0.")) return;
-            renumbered.put(k.replace("model.layers.1.", "model.layers.0.").replace("model.layers.2.", "model.layers.1."), v);
+            renumbered.put(
+                    k.replace("model.layers.1.", "model.layers.0.").replace("model.layers.2.", "model.layers.1."), v);
         });
         int[] tokens = {3, 1, 4, 1, 5};
-        assertEquals(0.0, model.logits(tokens).maxAbsDiff(LlamaModel.fromWeights(UNTIED, renumbered).logits(tokens)));
+        assertEquals(
+                0.0,
+                model.logits(tokens)
+                        .maxAbsDiff(LlamaModel.fromWeights(UNTIED, renumbered).logits(tokens)));
 
         model.blocks().insert(0, removed);
-        assertEquals(0.0, model.logits(tokens).maxAbsDiff(LlamaModel.fromWeights(three, weights).logits(tokens)));
-        assertEquals(Arrays.asList(weights.keySet().toArray()), Arrays.asList(model.stateDict().keySet().toArray()));
+        assertEquals(
+                0.0,
+                model.logits(tokens)
+                        .maxAbsDiff(LlamaModel.fromWeights(three, weights).logits(tokens)));
+        assertEquals(
+                Arrays.asList(weights.keySet().toArray()),
+                Arrays.asList(model.stateDict().keySet().toArray()));
     }
 
     @Test
     void randomInitialisationIsSeededAndFollowsItsDocumentedSpread() {
-        LlamaConfig c = LlamaConfig.builder().dim(64).layers(4).heads(4).kvHeads(2).hiddenDim(128).vocabSize(256).maxSeqLen(16).build();
-        Map<String, Tensor> a = LlamaModel.random(c, 42).stateDict(), b = LlamaModel.random(c, 42).stateDict();
+        LlamaConfig c = LlamaConfig.builder()
+                .dim(64)
+                .layers(4)
+                .heads(4)
+                .kvHeads(2)
+                .hiddenDim(128)
+                .vocabSize(256)
+                .maxSeqLen(16)
+                .build();
+        Map<String, Tensor> a = LlamaModel.random(c, 42).stateDict(),
+                b = LlamaModel.random(c, 42).stateDict();
         a.forEach((k, v) -> assertEquals(0.0, v.maxAbsDiff(b.get(k)), k));
-        assertTrue(LlamaModel.random(c, 43).stateDict().get("model.embed_tokens.weight").maxAbsDiff(a.get("model.embed_tokens.weight")) > 0);
+        assertTrue(LlamaModel.random(c, 43)
+                        .stateDict()
+                        .get("model.embed_tokens.weight")
+                        .maxAbsDiff(a.get("model.embed_tokens.weight"))
+                > 0);
 
         assertEquals(0.02, std(a.get("model.embed_tokens.weight")), 0.002);
         assertEquals(0.02, std(a.get("model.layers.3.mlp.up_proj.weight")), 0.002);

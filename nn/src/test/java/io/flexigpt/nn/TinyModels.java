@@ -1,10 +1,10 @@
 package io.flexigpt.nn;
 
-import io.flexigpt.tensor.RopeLayout;
 import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.tensor.DType;
 import io.flexigpt.tensor.Rng;
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,17 +19,42 @@ public final class TinyModels {
     private TinyModels() {}
 
     /** A config with {@code nHeads = nKvHeads * group} heads of size {@code headDim}. */
-    public static LlamaConfig config(int nKvHeads, int group, int headDim, int nLayers, int hiddenDim, int vocab, int maxSeqLen, boolean tied, RopeLayout layout) {
+    public static LlamaConfig config(
+            int nKvHeads,
+            int group,
+            int headDim,
+            int nLayers,
+            int hiddenDim,
+            int vocab,
+            int maxSeqLen,
+            boolean tied,
+            RopeLayout layout) {
         int nHeads = nKvHeads * group;
-        return LlamaConfig.builder().dim(nHeads * headDim).layers(nLayers).heads(nHeads).kvHeads(nKvHeads).hiddenDim(hiddenDim).vocabSize(vocab)
-                .maxSeqLen(maxSeqLen).tiedEmbeddings(tied).ropeLayout(layout).build();
+        return LlamaConfig.builder()
+                .dim(nHeads * headDim)
+                .layers(nLayers)
+                .heads(nHeads)
+                .kvHeads(nKvHeads)
+                .hiddenDim(hiddenDim)
+                .vocabSize(vocab)
+                .maxSeqLen(maxSeqLen)
+                .tiedEmbeddings(tied)
+                .ropeLayout(layout)
+                .build();
     }
 
     /** Random small configurations: grouped-query or not, 1-2 layers, tied or not, either RoPE layout. */
     public static Gen<LlamaConfig> configs() {
-        return in -> config(integers().between(1, 2).generate(in), integers().between(1, 3).generate(in),
-                arbitrary().pick(2, 4, 6).generate(in), integers().between(1, 2).generate(in), integers().between(3, 12).generate(in),
-                integers().between(3, 19).generate(in), 32, booleans().all().generate(in), arbitrary().enumValues(RopeLayout.class).generate(in));
+        return in -> config(
+                integers().between(1, 2).generate(in),
+                integers().between(1, 3).generate(in),
+                arbitrary().pick(2, 4, 6).generate(in),
+                integers().between(1, 2).generate(in),
+                integers().between(3, 12).generate(in),
+                integers().between(3, 19).generate(in),
+                32,
+                booleans().all().generate(in),
+                arbitrary().enumValues(RopeLayout.class).generate(in));
     }
 
     /** The Hugging Face state dict of a model of {@code c}: matrices ~ N(0, std²), norm gains uniform in [0.5, 1.5). */

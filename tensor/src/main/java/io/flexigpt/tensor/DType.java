@@ -7,7 +7,10 @@ package io.flexigpt.tensor;
  * wherever they are used.
  */
 public enum DType {
-    F32(4), F64(8), BF16(2), F16(2);
+    F32(4),
+    F64(8),
+    BF16(2),
+    F16(2);
 
     private final int bytes;
 

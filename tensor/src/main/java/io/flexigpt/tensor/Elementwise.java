@@ -8,43 +8,87 @@ final class Elementwise {
     private Elementwise() {}
 
     enum Unary {
-        NEG, EXP, LOG, SQRT, RSQRT, TANH, SIGMOID, SILU, RELU, ABS, SQUARE;
+        NEG,
+        EXP,
+        LOG,
+        SQRT,
+        RSQRT,
+        TANH,
+        SIGMOID,
+        SILU,
+        RELU,
+        ABS,
+        SQUARE;
 
         double apply(double x) {
             switch (this) {
-                case NEG: return -x;
-                case EXP: return Math.exp(x);
-                case LOG: return Math.log(x);
-                case SQRT: return Math.sqrt(x);
-                case RSQRT: return 1.0 / Math.sqrt(x);
-                case TANH: return Math.tanh(x);
-                case SIGMOID: return sigmoid(x);
-                case SILU: return x * sigmoid(x);
-                case RELU: return x > 0 ? x : 0.0;
-                case ABS: return Math.abs(x);
-                case SQUARE: return x * x;
-                default: throw new AssertionError(this);
+                case NEG:
+                    return -x;
+                case EXP:
+                    return Math.exp(x);
+                case LOG:
+                    return Math.log(x);
+                case SQRT:
+                    return Math.sqrt(x);
+                case RSQRT:
+                    return 1.0 / Math.sqrt(x);
+                case TANH:
+                    return Math.tanh(x);
+                case SIGMOID:
+                    return sigmoid(x);
+                case SILU:
+                    return x * sigmoid(x);
+                case RELU:
+                    return x > 0 ? x : 0.0;
+                case ABS:
+                    return Math.abs(x);
+                case SQUARE:
+                    return x * x;
+                default:
+                    throw new AssertionError(this);
             }
         }
     }
 
     enum Binary {
-        ADD, SUB, MUL, DIV, MAX, MIN, POW, GT, GE, LT, EQ;
+        ADD,
+        SUB,
+        MUL,
+        DIV,
+        MAX,
+        MIN,
+        POW,
+        GT,
+        GE,
+        LT,
+        EQ;
 
         double apply(double a, double b) {
             switch (this) {
-                case ADD: return a + b;
-                case SUB: return a - b;
-                case MUL: return a * b;
-                case DIV: return a / b;
-                case MAX: return Math.max(a, b);
-                case MIN: return Math.min(a, b);
-                case POW: return Math.pow(a, b);
-                case GT: return a > b ? 1 : 0;
-                case GE: return a >= b ? 1 : 0;
-                case LT: return a < b ? 1 : 0;
-                case EQ: return a == b ? 1 : 0;
-                default: throw new AssertionError(this);
+                case ADD:
+                    return a + b;
+                case SUB:
+                    return a - b;
+                case MUL:
+                    return a * b;
+                case DIV:
+                    return a / b;
+                case MAX:
+                    return Math.max(a, b);
+                case MIN:
+                    return Math.min(a, b);
+                case POW:
+                    return Math.pow(a, b);
+                case GT:
+                    return a > b ? 1 : 0;
+                case GE:
+                    return a >= b ? 1 : 0;
+                case LT:
+                    return a < b ? 1 : 0;
+                case EQ:
+                    return a == b ? 1 : 0;
+                default:
+                    throw new AssertionError(this);
             }
         }
 
@@ -87,12 +131,23 @@ final class Elementwise {
     private static void unaryF32(Unary op, float[] x, int off, float[] out, int oo, int n) {
         if (VectorSupport.AVAILABLE && VectorSupport.unary(op, x, off, out, oo, n)) return;
         switch (op) {
-            case NEG: for (int i = 0; i < n; i++) out[oo + i] = -x[off + i]; break;
-            case RELU: for (int i = 0; i < n; i++) out[oo + i] = Math.max(x[off + i], 0f); break;
-            case ABS: for (int i = 0; i < n; i++) out[oo + i] = Math.abs(x[off + i]); break;
-            case SQUARE: for (int i = 0; i < n; i++) out[oo + i] = x[off + i] * x[off + i]; break;
-            case SQRT: for (int i = 0; i < n; i++) out[oo + i] = (float) Math.sqrt(x[off + i]); break;
-            default: for (int i = 0; i < n; i++) out[oo + i] = (float) op.apply(x[off + i]);
+            case NEG:
+                for (int i = 0; i < n; i++) out[oo + i] = -x[off + i];
+                break;
+            case RELU:
+                for (int i = 0; i < n; i++) out[oo + i] = Math.max(x[off + i], 0f);
+                break;
+            case ABS:
+                for (int i = 0; i < n; i++) out[oo + i] = Math.abs(x[off + i]);
+                break;
+            case SQUARE:
+                for (int i = 0; i < n; i++) out[oo + i] = x[off + i] * x[off + i];
+                break;
+            case SQRT:
+                for (int i = 0; i < n; i++) out[oo + i] = (float) Math.sqrt(x[off + i]);
+                break;
+            default:
+                for (int i = 0; i < n; i++) out[oo + i] = (float) op.apply(x[off + i]);
         }
     }
 
@@ -127,7 +182,8 @@ final class Elementwise {
         Tensor x = xStored.arithmetic();
         Tensor g = gStored.arithmetic();
         if (!java.util.Arrays.equals(x.shape, g.shape)) {
-            throw new ShapeException("siluBackward: input " + Shapes.str(x.shape) + " and gradient " + Shapes.str(g.shape) + " differ");
+            throw new ShapeException(
+                    "siluBackward: input " + Shapes.str(x.shape) + " and gradient " + Shapes.str(g.shape) + " differ");
         }
         Tensor out = Tensor.zeros(resultType(x, g), x.shape);
         if (out.f != null) {
@@ -135,7 +191,8 @@ final class Elementwise {
             float[] xs = xc.f, gs = gc.f, os = out.f;
             int xo = xc.offset, go = gc.offset;
             blocks(out.numel(), (s, e) -> {
-                int done = VectorSupport.AVAILABLE ? VectorSupport.siluBackward(xs, xo + s, gs, go + s, os, s, e - s) : 0;
+                int done =
+                        VectorSupport.AVAILABLE ? VectorSupport.siluBackward(xs, xo + s, gs, go + s, os, s, e - s) : 0;
                 for (int i = s + done; i < e; i++) {
                     double v = xs[xo + i], sg = sigmoid(v);
                     os[i] = (float) (gs[go + i] * sg * (1 + v * (1 - sg)));
@@ -154,11 +211,20 @@ final class Elementwise {
 
     private static void scalarF32Row(Binary op, float[] a, int oa, int sa, float fs, float[] o, int oo, int n) {
         switch (op) {
-            case ADD: for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] + fs; return;
-            case SUB: for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] - fs; return;
-            case MUL: for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] * fs; return;
-            case DIV: for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] / fs; return;
-            default: throw new AssertionError(op);
+            case ADD:
+                for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] + fs;
+                return;
+            case SUB:
+                for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] - fs;
+                return;
+            case MUL:
+                for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] * fs;
+                return;
+            case DIV:
+                for (int i = 0; i < n; i++) o[oo + i] = a[oa + i * sa] / fs;
+                return;
+            default:
+                throw new AssertionError(op);
         }
     }
 
@@ -173,8 +239,13 @@ final class Elementwise {
         int[] shape = Shapes.broadcast(a.shape, b.shape, op.opName());
         Tensor out = Tensor.zeros(resultType(a, b), shape);
         Tensor ea = a.expand(shape), eb = b.expand(shape);
-        if (out.f != null && a.f != null && b.f != null && java.util.Arrays.equals(a.shape, shape) && java.util.Arrays.equals(b.shape, shape)
-                && a.isContiguous() && b.isContiguous()) {
+        if (out.f != null
+                && a.f != null
+                && b.f != null
+                && java.util.Arrays.equals(a.shape, shape)
+                && java.util.Arrays.equals(b.shape, shape)
+                && a.isContiguous()
+                && b.isContiguous()) {
             float[] x = a.f, y = b.f, o = out.f;
             int xa = a.offset, yb = b.offset;
             blocks(out.numel(), (s, e) -> binaryF32Row(op, e - s, x, xa + s, 1, y, yb + s, 1, o, s));
@@ -182,7 +253,12 @@ final class Elementwise {
         }
         if (out.f != null) {
             float[] x = a.f, y = b.f, o = out.f;
-            Strided.forEach(shape, ea, eb, out, (n, ox, sx, oy, sy, oo, so) -> binaryF32Row(op, n, x, ox, sx, y, oy, sy, o, oo));
+            Strided.forEach(
+                    shape,
+                    ea,
+                    eb,
+                    out,
+                    (n, ox, sx, oy, sy, oo, so) -> binaryF32Row(op, n, x, ox, sx, y, oy, sy, o, oo));
         } else {
             Strided.forEach(shape, ea, eb, out, (n, ox, sx, oy, sy, oo, so) -> {
                 for (int i = 0; i < n; i++) out.d[oo + i] = op.apply(ea.read(ox + i * sx), eb.read(oy + i * sy));
@@ -192,24 +268,43 @@ final class Elementwise {
     }
 
     /** One row of a binary op on fp32 storage; the output row is dense. */
-    private static void binaryF32Row(Binary op, int n, float[] x, int ox, int sx, float[] y, int oy, int sy, float[] o, int oo) {
+    private static void binaryF32Row(
+            Binary op, int n, float[] x, int ox, int sx, float[] y, int oy, int sy, float[] o, int oo) {
         if (sx == 1 && sy == 1) {
             if (VectorSupport.AVAILABLE && VectorSupport.binary(op, x, ox, y, oy, o, oo, n)) return;
             switch (op) {
-                case ADD: for (int i = 0; i < n; i++) o[oo + i] = x[ox + i] + y[oy + i]; return;
-                case SUB: for (int i = 0; i < n; i++) o[oo + i] = x[ox + i] - y[oy + i]; return;
-                case MUL: for (int i = 0; i < n; i++) o[oo + i] = x[ox + i] * y[oy + i]; return;
-                case DIV: for (int i = 0; i < n; i++) o[oo + i] = x[ox + i] / y[oy + i]; return;
-                default: break;
+                case ADD:
+                    for (int i = 0; i < n; i++) o[oo + i] = x[ox + i] + y[oy + i];
+                    return;
+                case SUB:
+                    for (int i = 0; i < n; i++) o[oo + i] = x[ox + i] - y[oy + i];
+                    return;
+                case MUL:
+                    for (int i = 0; i < n; i++) o[oo + i] = x[ox + i] * y[oy + i];
+                    return;
+                case DIV:
+                    for (int i = 0; i < n; i++) o[oo + i] = x[ox + i] / y[oy + i];
+                    return;
+                default:
+                    break;
             }
         } else if (sx == 1 && sy == 0) {
             float c = y[oy];
             switch (op) {
-                case ADD: for (int i = 0; i < n; i++) o[oo + i] = x[ox + i] + c; return;
-                case SUB: for (int i = 0; i < n; i++) o[oo + i] = x[ox + i] - c; return;
-                case MUL: for (int i = 0; i < n; i++) o[oo + i] = x[ox + i] * c; return;
-                case DIV: for (int i = 0; i < n; i++) o[oo + i] = x[ox + i] / c; return;
-                default: break;
+                case ADD:
+                    for (int i = 0; i < n; i++) o[oo + i] = x[ox + i] + c;
+                    return;
+                case SUB:
+                    for (int i = 0; i < n; i++) o[oo + i] = x[ox + i] - c;
+                    return;
+                case MUL:
+                    for (int i = 0; i < n; i++) o[oo + i] = x[ox + i] * c;
+                    return;
+                case DIV:
+                    for (int i = 0; i < n; i++) o[oo + i] = x[ox + i] / c;
+                    return;
+                default:
+                    break;
             }
         }
         for (int i = 0; i < n; i++) o[oo + i] = (float) op.apply(x[ox + i * sx], y[oy + i * sy]);

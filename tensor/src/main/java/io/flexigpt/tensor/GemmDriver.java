@@ -28,7 +28,12 @@ final class GemmDriver {
 
     /** Per-thread packing buffers, grown on demand and reused. */
     private static final class Buffers {
-        float[] a = new float[0], b = new float[0], tile = new float[0], x = new float[0], sums = new float[0], wide = new float[0];
+        float[] a = new float[0],
+                b = new float[0],
+                tile = new float[0],
+                x = new float[0],
+                sums = new float[0],
+                wide = new float[0];
 
         static float[] atLeast(float[] buf, int size) {
             return buf.length >= size ? buf : new float[Math.max(size, buf.length * 2)];
@@ -37,9 +42,23 @@ final class GemmDriver {
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
-    static void sgemm(GemmKernel kern, boolean ta, boolean tb, int m, int n, int k,
-                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                      float[] c, int cOff, int ldc, boolean accumulate) {
+    static void sgemm(
+            GemmKernel kern,
+            boolean ta,
+            boolean tb,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean accumulate) {
         if (m == 0 || n == 0) return;
         if (k == 0) {
             if (!accumulate) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
@@ -56,12 +75,38 @@ final class GemmDriver {
             return;
         }
         if (!parallel) {
-            packed(kern, ta, k, a, aOff, lda, (p0, kc, j0, nc, dst) -> packB(kern, tb, b, bOff, ldb, p0, kc, j0, nc, dst),
-                    c, cOff, ldc, accumulate, 0, m, 0, n);
+            packed(
+                    kern,
+                    ta,
+                    k,
+                    a,
+                    aOff,
+                    lda,
+                    (p0, kc, j0, nc, dst) -> packB(kern, tb, b, bOff, ldb, p0, kc, j0, nc, dst),
+                    c,
+                    cOff,
+                    ldc,
+                    accumulate,
+                    0,
+                    m,
+                    0,
+                    n);
             return;
         }
-        blocked(kern, ta, m, n, k, a, aOff, lda, (p0, kc, j0, nc, dst) -> packB(kern, tb, b, bOff, ldb, p0, kc, j0, nc, dst),
-                c, cOff, ldc, accumulate);
+        blocked(
+                kern,
+                ta,
+                m,
+                n,
+                k,
+                a,
+                aOff,
+                lda,
+                (p0, kc, j0, nc, dst) -> packB(kern, tb, b, bOff, ldb, p0, kc, j0, nc, dst),
+                c,
+                cOff,
+                ldc,
+                accumulate);
     }
 
     /**
@@ -70,9 +115,24 @@ final class GemmDriver {
      * small widened block for the single-row and small paths) and meets the same kernel in the same
      * order, so the result is bit-identical to {@code sgemm} on the widened matrix.
      */
-    static void sgemmHalfB(GemmKernel kern, boolean ta, boolean tb, int m, int n, int k,
-                           float[] a, int aOff, int lda, short[] b, boolean bf16, int bOff, int ldb,
-                           float[] c, int cOff, int ldc, boolean accumulate) {
+    static void sgemmHalfB(
+            GemmKernel kern,
+            boolean ta,
+            boolean tb,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            short[] b,
+            boolean bf16,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean accumulate) {
         if (m == 0 || n == 0) return;
         if (k == 0) {
             if (!accumulate) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
@@ -105,20 +165,67 @@ final class GemmDriver {
     }
 
     /** The parallel split of a packed product: over row blocks or column blocks of C, never the reduction. */
-    private static void blocked(GemmKernel kern, boolean ta, int m, int n, int k, float[] a, int aOff, int lda, PanelPacker packer,
-                                float[] c, int cOff, int ldc, boolean accumulate) {
+    private static void blocked(
+            GemmKernel kern,
+            boolean ta,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            PanelPacker packer,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean accumulate) {
         int rowBlocks = ceilDiv(m, kern.mr), colBlocks = ceilDiv(n, kern.nr);
         if (rowBlocks >= colBlocks || rowBlocks >= 4 * Parallelism.threads()) {
-            Parallelism.forChunks(rowBlocks, 1, (s, e) -> packed(kern, ta, k, a, aOff, lda, packer, c, cOff, ldc,
-                    accumulate, s * kern.mr, Math.min(m, e * kern.mr), 0, n));
+            Parallelism.forChunks(
+                    rowBlocks,
+                    1,
+                    (s, e) -> packed(
+                            kern,
+                            ta,
+                            k,
+                            a,
+                            aOff,
+                            lda,
+                            packer,
+                            c,
+                            cOff,
+                            ldc,
+                            accumulate,
+                            s * kern.mr,
+                            Math.min(m, e * kern.mr),
+                            0,
+                            n));
         } else {
-            Parallelism.forChunks(colBlocks, 1, (s, e) -> packed(kern, ta, k, a, aOff, lda, packer, c, cOff, ldc,
-                    accumulate, 0, m, s * kern.nr, Math.min(n, e * kern.nr)));
+            Parallelism.forChunks(
+                    colBlocks,
+                    1,
+                    (s, e) -> packed(
+                            kern,
+                            ta,
+                            k,
+                            a,
+                            aOff,
+                            lda,
+                            packer,
+                            c,
+                            cOff,
+                            ldc,
+                            accumulate,
+                            0,
+                            m,
+                            s * kern.nr,
+                            Math.min(n, e * kern.nr)));
         }
     }
 
     /** Widens a {@code rows x cols} block of 16-bit values (leading dimension {@code ld}) into {@code dst} (leading dimension {@code ldDst}). */
-    private static void widen(GemmKernel kern, short[] b, boolean bf16, int off, int ld, int rows, int cols, float[] dst, int ldDst) {
+    private static void widen(
+            GemmKernel kern, short[] b, boolean bf16, int off, int ld, int rows, int cols, float[] dst, int ldDst) {
         for (int r = 0; r < rows; r++) widenRun(kern, b, bf16, off + r * ld, dst, r * ldDst, cols);
     }
 
@@ -137,8 +244,22 @@ final class GemmDriver {
      * stays in L1), meets every packed micro-panel of B. Only a last, partial micro-panel of A is
      * copied, zero-padded, to a buffer.
      */
-    private static void packed(GemmKernel kern, boolean ta, int k, float[] a, int aOff, int lda, PanelPacker packer,
-                               float[] c, int cOff, int ldc, boolean accumulate, int i0, int i1, int j0, int j1) {
+    private static void packed(
+            GemmKernel kern,
+            boolean ta,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            PanelPacker packer,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean accumulate,
+            int i0,
+            int i1,
+            int j0,
+            int j1) {
         Buffers buf = BUFFERS.get();
         int mr = kern.mr, nr = kern.nr;
         int ncMax = Math.max(nr, B_PANEL_FLOATS / KC / nr * nr);
@@ -191,7 +312,8 @@ final class GemmDriver {
         return Math.min(kern.nr, groups * kern.lanes);
     }
 
-    private static void mergeTile(float[] t, int width, float[] c, int ci, int ldc, int rows, int cols, boolean overwrite) {
+    private static void mergeTile(
+            float[] t, int width, float[] c, int ci, int ldc, int rows, int cols, boolean overwrite) {
         for (int r = 0; r < rows; r++) {
             int row = ci + r * ldc, tr = r * width;
             for (int j = 0; j < cols; j++) c[row + j] = overwrite ? t[tr + j] : c[row + j] + t[tr + j];
@@ -210,7 +332,8 @@ final class GemmDriver {
      * Packs op(B)[p0:p0+kc, j0:j0+nc] as consecutive column panels (widths from {@link #panelWidth}),
      * each holding its row of columns per p, padding zero.
      */
-    private static void packB(GemmKernel kern, boolean tb, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst) {
+    private static void packB(
+            GemmKernel kern, boolean tb, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst) {
         for (int jr = 0, width; jr < nc; jr += width) {
             width = panelWidth(kern, nc - jr);
             int cols = Math.min(width, nc - jr), base = jr * kc;
@@ -231,8 +354,18 @@ final class GemmDriver {
     }
 
     /** {@link #packB} reading 16-bit values, each widened exactly to fp32. */
-    private static void packHalfB(GemmKernel kern, boolean tb, short[] b, boolean bf16, int bOff, int ldb,
-                                  int p0, int kc, int j0, int nc, float[] dst) {
+    private static void packHalfB(
+            GemmKernel kern,
+            boolean tb,
+            short[] b,
+            boolean bf16,
+            int bOff,
+            int ldb,
+            int p0,
+            int kc,
+            int j0,
+            int nc,
+            float[] dst) {
         for (int jr = 0, width; jr < nc; jr += width) {
             width = panelWidth(kern, nc - jr);
             int cols = Math.min(width, nc - jr), base = jr * kc;
@@ -240,7 +373,8 @@ final class GemmDriver {
                 for (int j = 0; j < cols; j++) {
                     int src = bOff + (j0 + jr + j) * ldb + p0;
                     if (bf16) {
-                        for (int p = 0, d = base + j; p < kc; p++, d += width) dst[d] = Float.intBitsToFloat(b[src + p] << 16);
+                        for (int p = 0, d = base + j; p < kc; p++, d += width)
+                            dst[d] = Float.intBitsToFloat(b[src + p] << 16);
                     } else {
                         for (int p = 0, d = base + j; p < kc; p++, d += width) dst[d] = HalfFloats.f16ToF32(b[src + p]);
                     }
@@ -260,8 +394,22 @@ final class GemmDriver {
      * A small product on the calling thread, following the kernels' summation rule (per reduction
      * block, a fused multiply-add chain from zero in increasing p, then stored or added).
      */
-    private static void small(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, int lda,
-                              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+    private static void small(
+            boolean ta,
+            boolean tb,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean accumulate) {
         int aRow = ta ? 1 : lda, aCol = ta ? lda : 1, bP = tb ? 1 : ldb, bJ = tb ? ldb : 1;
         for (int i = 0; i < m; i++) {
             int ai = aOff + i * aRow, ci = cOff + i * ldc;
@@ -288,11 +436,23 @@ final class GemmDriver {
                     }
                     int at = ci + j;
                     if (overwrite) {
-                        c[at] = s0; c[at + 1] = s1; c[at + 2] = s2; c[at + 3] = s3;
-                        c[at + 4] = s4; c[at + 5] = s5; c[at + 6] = s6; c[at + 7] = s7;
+                        c[at] = s0;
+                        c[at + 1] = s1;
+                        c[at + 2] = s2;
+                        c[at + 3] = s3;
+                        c[at + 4] = s4;
+                        c[at + 5] = s5;
+                        c[at + 6] = s6;
+                        c[at + 7] = s7;
                     } else {
-                        c[at] += s0; c[at + 1] += s1; c[at + 2] += s2; c[at + 3] += s3;
-                        c[at + 4] += s4; c[at + 5] += s5; c[at + 6] += s6; c[at + 7] += s7;
+                        c[at] += s0;
+                        c[at + 1] += s1;
+                        c[at + 2] += s2;
+                        c[at + 3] += s3;
+                        c[at + 4] += s4;
+                        c[at + 5] += s5;
+                        c[at + 6] += s6;
+                        c[at + 7] += s7;
                     }
                 }
                 for (; j < n; j++) {
@@ -314,8 +474,22 @@ final class GemmDriver {
     }
 
     /** m == 1: a vector-matrix product streaming B once, split over output columns. */
-    private static void singleRow(GemmKernel kern, boolean ta, boolean tb, int n, int k, float[] a, int aOff, int lda,
-                                  float[] b, int bOff, int ldb, float[] c, int cOff, boolean accumulate, boolean parallel) {
+    private static void singleRow(
+            GemmKernel kern,
+            boolean ta,
+            boolean tb,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            boolean accumulate,
+            boolean parallel) {
         int units = ceilDiv(n, ROW_GRAIN);
         Parallelism.RangeBody body;
         if (tb) {
@@ -333,8 +507,19 @@ final class GemmDriver {
                 Buffers buf = BUFFERS.get();
                 float[] sums = buf.sums = Buffers.atLeast(buf.sums, j1 - j0);
                 for (int pc = 0; pc < k; pc += KC) {
-                    kern.rowTimesMatrix(Math.min(KC, k - pc), a, aOff + pc * xs, xs, b, bOff + pc * ldb + j0, ldb,
-                            c, cOff + j0, j1 - j0, !accumulate && pc == 0, sums);
+                    kern.rowTimesMatrix(
+                            Math.min(KC, k - pc),
+                            a,
+                            aOff + pc * xs,
+                            xs,
+                            b,
+                            bOff + pc * ldb + j0,
+                            ldb,
+                            c,
+                            cOff + j0,
+                            j1 - j0,
+                            !accumulate && pc == 0,
+                            sums);
                 }
             };
         }
@@ -347,9 +532,23 @@ final class GemmDriver {
      * transposed B, each reduction block) is widened into a per-thread buffer and handed to the
      * same kernel call with the same column grouping.
      */
-    private static void singleRowHalfB(GemmKernel kern, boolean ta, boolean tb, int n, int k, float[] a, int aOff, int lda,
-                                       short[] b, boolean bf16, int bOff, int ldb, float[] c, int cOff, boolean accumulate,
-                                       boolean parallel) {
+    private static void singleRowHalfB(
+            GemmKernel kern,
+            boolean ta,
+            boolean tb,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            short[] b,
+            boolean bf16,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            boolean accumulate,
+            boolean parallel) {
         int units = ceilDiv(n, ROW_GRAIN);
         Parallelism.RangeBody body;
         if (tb) {
@@ -376,7 +575,19 @@ final class GemmDriver {
                     for (int pc = 0; pc < k; pc += KC) {
                         int kc = Math.min(KC, k - pc);
                         widen(kern, b, bf16, bOff + pc * ldb + j0, ldb, kc, cols, w, cols);
-                        kern.rowTimesMatrix(kc, a, aOff + pc * xs, xs, w, 0, cols, c, cOff + j0, cols, !accumulate && pc == 0, sums);
+                        kern.rowTimesMatrix(
+                                kc,
+                                a,
+                                aOff + pc * xs,
+                                xs,
+                                w,
+                                0,
+                                cols,
+                                c,
+                                cOff + j0,
+                                cols,
+                                !accumulate && pc == 0,
+                                sums);
                     }
                 }
             };

@@ -30,22 +30,44 @@ abstract class GemmKernel {
      * p*aCol]}: packed panels have {@code aRow = 1, aCol = mr}, but A may also be read in place.
      * Packed B holds {@code width} values per {@code p}.
      */
-    abstract void tile(int kc, float[] ap, int ai, int aRow, int aCol, float[] bp, int bi, int width,
-                       float[] c, int ci, int ldc, boolean overwrite);
+    abstract void tile(
+            int kc,
+            float[] ap,
+            int ai,
+            int aRow,
+            int aCol,
+            float[] bp,
+            int bi,
+            int width,
+            float[] c,
+            int ci,
+            int ldc,
+            boolean overwrite);
 
     /**
      * One output row over one reduction block: {@code c[ci + j] (+)= sum_p x[xi + p*xs] * b[bi + p*ldb + j]}
      * for {@code j < cols}, {@code p < kc}. {@code sums} is scratch space of at least {@code cols} floats.
      */
-    abstract void rowTimesMatrix(int kc, float[] x, int xi, int xs, float[] b, int bi, int ldb,
-                                 float[] c, int ci, int cols, boolean overwrite, float[] sums);
+    abstract void rowTimesMatrix(
+            int kc,
+            float[] x,
+            int xi,
+            int xs,
+            float[] b,
+            int bi,
+            int ldb,
+            float[] c,
+            int ci,
+            int cols,
+            boolean overwrite,
+            float[] sums);
 
     /**
      * Dot products of a contiguous vector with {@code rows} contiguous rows:
      * {@code c[ci + j] (+)= sum_p x[xi + p] * b[bi + j*ldb + p]} for {@code p < k}.
      */
-    abstract void rowsDotVector(int k, float[] x, int xi, float[] b, int bi, int ldb,
-                                float[] c, int ci, int rows, boolean overwrite);
+    abstract void rowsDotVector(
+            int k, float[] x, int xi, float[] b, int bi, int ldb, float[] c, int ci, int rows, boolean overwrite);
 
     /** {@code dst[to + j] = } the exact fp32 value of BF16 bits {@code b[from + j]}, for {@code j < n}. */
     void widenBf16(short[] b, int from, float[] dst, int to, int n) {

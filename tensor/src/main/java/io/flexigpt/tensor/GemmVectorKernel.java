@@ -3,10 +3,10 @@ package io.flexigpt.tensor;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -24,9 +24,11 @@ final class GemmVectorKernel extends GemmKernel {
     private static final boolean QUAD_TREE = W >= 4 && Integer.bitCount(W) == 1;
     /** {@code SWAP[i]} exchanges lane l with lane {@code l ^ (W >> (i + 1))}. */
     private static final VectorShuffle<Float>[] SWAP = swaps();
+
     private static final VectorShuffle<Float> SWAP0 = swap(0), SWAP1 = swap(1), SWAP2 = swap(2), SWAP3 = swap(3);
     /** Lanes of the upper half; lanes of the second and fourth quarters. */
-    private static final VectorMask<Float> UPPER_HALF = laneMask(l -> l >= W / 2), ODD_QUARTERS = laneMask(l -> (l / Math.max(1, W / 4)) % 2 == 1);
+    private static final VectorMask<Float> UPPER_HALF = laneMask(l -> l >= W / 2),
+            ODD_QUARTERS = laneMask(l -> (l / Math.max(1, W / 4)) % 2 == 1);
 
     @SuppressWarnings("unchecked")
     private static VectorShuffle<Float>[] swaps() {
@@ -69,7 +71,19 @@ final class GemmVectorKernel extends GemmKernel {
      * deoptimise the loop when the other arrives.
      */
     @Override
-    void tile(int kc, float[] ap, int ai, int aRow, int aCol, float[] bp, int bi, int width, float[] c, int ci, int ldc, boolean overwrite) {
+    void tile(
+            int kc,
+            float[] ap,
+            int ai,
+            int aRow,
+            int aCol,
+            float[] bp,
+            int bi,
+            int width,
+            float[] c,
+            int ci,
+            int ldc,
+            boolean overwrite) {
         if (overwrite) {
             if (width == 3 * W) set3(kc, ap, ai, aRow, aCol, bp, bi, c, ci, ldc);
             else if (width == 2 * W) set2(kc, ap, ai, aRow, aCol, bp, bi, c, ci, ldc);
@@ -81,14 +95,27 @@ final class GemmVectorKernel extends GemmKernel {
         }
     }
 
-    private static void set3(int kc, float[] ap, int ai, int aRow, int aCol, float[] bp, int bi, float[] c, int ci, int ldc) {
+    private static void set3(
+            int kc, float[] ap, int ai, int aRow, int aCol, float[] bp, int bi, float[] c, int ci, int ldc) {
         int o1 = aRow, o2 = 2 * aRow, o3 = 3 * aRow, o4 = 4 * aRow, o5 = 5 * aRow;
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S),
-                c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S),
-                c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S),
-                c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S),
-                c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S),
-                c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S);
+        FloatVector c00 = FloatVector.zero(S),
+                c01 = FloatVector.zero(S),
+                c02 = FloatVector.zero(S),
+                c10 = FloatVector.zero(S),
+                c11 = FloatVector.zero(S),
+                c12 = FloatVector.zero(S),
+                c20 = FloatVector.zero(S),
+                c21 = FloatVector.zero(S),
+                c22 = FloatVector.zero(S),
+                c30 = FloatVector.zero(S),
+                c31 = FloatVector.zero(S),
+                c32 = FloatVector.zero(S),
+                c40 = FloatVector.zero(S),
+                c41 = FloatVector.zero(S),
+                c42 = FloatVector.zero(S),
+                c50 = FloatVector.zero(S),
+                c51 = FloatVector.zero(S),
+                c52 = FloatVector.zero(S);
         for (int p = 0, a = ai, b = bi; p < kc; p++, a += aCol, b += 3 * W) {
             FloatVector b0 = FloatVector.fromArray(S, bp, b);
             FloatVector b1 = FloatVector.fromArray(S, bp, b + W);
@@ -138,14 +165,21 @@ final class GemmVectorKernel extends GemmKernel {
         c52.intoArray(c, ci + 5 * ldc + 2 * W);
     }
 
-    private static void set2(int kc, float[] ap, int ai, int aRow, int aCol, float[] bp, int bi, float[] c, int ci, int ldc) {
+    private static void set2(
+            int kc, float[] ap, int ai, int aRow, int aCol, float[] bp, int bi, float[] c, int ci, int ldc) {
         int o1 = aRow, o2 = 2 * aRow, o3 = 3 * aRow, o4 = 4 * aRow, o5 = 5 * aRow;
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S),
-                c10 = FloatVector.zero(S), c11 = FloatVector.zero(S),
-                c20 = FloatVector.zero(S), c21 = FloatVector.zero(S),
-                c30 = FloatVector.zero(S), c31 = FloatVector.zero(S),
-                c40 = FloatVector.zero(S), c41 = FloatVector.zero(S),
-                c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c00 = FloatVector.zero(S),
+                c01 = FloatVector.zero(S),
+                c10 = FloatVector.zero(S),
+                c11 = FloatVector.zero(S),
+                c20 = FloatVector.zero(S),
+                c21 = FloatVector.zero(S),
+                c30 = FloatVector.zero(S),
+                c31 = FloatVector.zero(S),
+                c40 = FloatVector.zero(S),
+                c41 = FloatVector.zero(S),
+                c50 = FloatVector.zero(S),
+                c51 = FloatVector.zero(S);
         for (int p = 0, a = ai, b = bi; p < kc; p++, a += aCol, b += 2 * W) {
             FloatVector b0 = FloatVector.fromArray(S, bp, b);
             FloatVector b1 = FloatVector.fromArray(S, bp, b + W);
@@ -182,7 +216,8 @@ final class GemmVectorKernel extends GemmKernel {
         c51.intoArray(c, ci + 5 * ldc + W);
     }
 
-    private static void set1(int kc, float[] ap, int ai, int aRow, int aCol, float[] bp, int bi, float[] c, int ci, int ldc) {
+    private static void set1(
+            int kc, float[] ap, int ai, int aRow, int aCol, float[] bp, int bi, float[] c, int ci, int ldc) {
         int o1 = aRow, o2 = 2 * aRow, o3 = 3 * aRow, o4 = 4 * aRow, o5 = 5 * aRow;
         FloatVector c00 = FloatVector.zero(S),
                 c10 = FloatVector.zero(S),
@@ -213,14 +248,27 @@ final class GemmVectorKernel extends GemmKernel {
         c50.intoArray(c, ci + 5 * ldc);
     }
 
-    private static void add3(int kc, float[] ap, int ai, int aRow, int aCol, float[] bp, int bi, float[] c, int ci, int ldc) {
+    private static void add3(
+            int kc, float[] ap, int ai, int aRow, int aCol, float[] bp, int bi, float[] c, int ci, int ldc) {
         int o1 = aRow, o2 = 2 * aRow, o3 = 3 * aRow, o4 = 4 * aRow, o5 = 5 * aRow;
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S),
-                c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S),
-                c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S),
-                c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S),
-                c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S),
-                c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S);
+        FloatVector c00 = FloatVector.zero(S),
+                c01 = FloatVector.zero(S),
+                c02 = FloatVector.zero(S),
+                c10 = FloatVector.zero(S),
+                c11 = FloatVector.zero(S),
+                c12 = FloatVector.zero(S),
+                c20 = FloatVector.zero(S),
+                c21 = FloatVector.zero(S),
+                c22 = FloatVector.zero(S),
+                c30 = FloatVector.zero(S),
+                c31 = FloatVector.zero(S),
+                c32 = FloatVector.zero(S),
+                c40 = FloatVector.zero(S),
+                c41 = FloatVector.zero(S),
+                c42 = FloatVector.zero(S),
+                c50 = FloatVector.zero(S),
+                c51 = FloatVector.zero(S),
+                c52 = FloatVector.zero(S);
         for (int p = 0, a = ai, b = bi; p < kc; p++, a += aCol, b += 3 * W) {
             FloatVector b0 = FloatVector.fromArray(S, bp, b);
             FloatVector b1 = FloatVector.fromArray(S, bp, b + W);
@@ -270,14 +318,21 @@ final class GemmVectorKernel extends GemmKernel {
         c52.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * W)).intoArray(c, ci + 5 * ldc + 2 * W);
     }
 
-    private static void add2(int kc, float[] ap, int ai, int aRow, int aCol, float[] bp, int bi, float[] c, int ci, int ldc) {
+    private static void add2(
+            int kc, float[] ap, int ai, int aRow, int aCol, float[] bp, int bi, float[] c, int ci, int ldc) {
         int o1 = aRow, o2 = 2 * aRow, o3 = 3 * aRow, o4 = 4 * aRow, o5 = 5 * aRow;
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S),
-                c10 = FloatVector.zero(S), c11 = FloatVector.zero(S),
-                c20 = FloatVector.zero(S), c21 = FloatVector.zero(S),
-                c30 = FloatVector.zero(S), c31 = FloatVector.zero(S),
-                c40 = FloatVector.zero(S), c41 = FloatVector.zero(S),
-                c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c00 = FloatVector.zero(S),
+                c01 = FloatVector.zero(S),
+                c10 = FloatVector.zero(S),
+                c11 = FloatVector.zero(S),
+                c20 = FloatVector.zero(S),
+                c21 = FloatVector.zero(S),
+                c30 = FloatVector.zero(S),
+                c31 = FloatVector.zero(S),
+                c40 = FloatVector.zero(S),
+                c41 = FloatVector.zero(S),
+                c50 = FloatVector.zero(S),
+                c51 = FloatVector.zero(S);
         for (int p = 0, a = ai, b = bi; p < kc; p++, a += aCol, b += 2 * W) {
             FloatVector b0 = FloatVector.fromArray(S, bp, b);
             FloatVector b1 = FloatVector.fromArray(S, bp, b + W);
@@ -314,7 +369,8 @@ final class GemmVectorKernel extends GemmKernel {
         c51.add(FloatVector.fromArray(S, c, ci + 5 * ldc + W)).intoArray(c, ci + 5 * ldc + W);
     }
 
-    private static void add1(int kc, float[] ap, int ai, int aRow, int aCol, float[] bp, int bi, float[] c, int ci, int ldc) {
+    private static void add1(
+            int kc, float[] ap, int ai, int aRow, int aCol, float[] bp, int bi, float[] c, int ci, int ldc) {
         int o1 = aRow, o2 = 2 * aRow, o3 = 3 * aRow, o4 = 4 * aRow, o5 = 5 * aRow;
         FloatVector c00 = FloatVector.zero(S),
                 c10 = FloatVector.zero(S),
@@ -346,8 +402,19 @@ final class GemmVectorKernel extends GemmKernel {
     }
 
     @Override
-    void rowTimesMatrix(int kc, float[] x, int xi, int xs, float[] b, int bi, int ldb, float[] c, int ci, int cols,
-                        boolean overwrite, float[] sums) {
+    void rowTimesMatrix(
+            int kc,
+            float[] x,
+            int xi,
+            int xs,
+            float[] b,
+            int bi,
+            int ldb,
+            float[] c,
+            int ci,
+            int cols,
+            boolean overwrite,
+            float[] sums) {
         Arrays.fill(sums, 0, cols, 0f);
         int bound = S.loopBound(cols), p = 0;
         for (; p + 4 <= kc; p += 4) {
@@ -364,32 +431,45 @@ final class GemmVectorKernel extends GemmKernel {
                 s.intoArray(sums, j);
             }
             for (int j = bound; j < cols; j++) {
-                sums[j] = Math.fma(x3, b[r3 + j], Math.fma(x2, b[r2 + j], Math.fma(x1, b[r1 + j], Math.fma(x0, b[r0 + j], sums[j]))));
+                sums[j] = Math.fma(
+                        x3,
+                        b[r3 + j],
+                        Math.fma(x2, b[r2 + j], Math.fma(x1, b[r1 + j], Math.fma(x0, b[r0 + j], sums[j]))));
             }
         }
         for (; p < kc; p++) {
             float x0 = x[xi + p * xs];
             FloatVector v0 = FloatVector.broadcast(S, x0);
             int r0 = bi + p * ldb;
-            for (int j = 0; j < bound; j += W) FloatVector.fromArray(S, b, r0 + j).fma(v0, FloatVector.fromArray(S, sums, j)).intoArray(sums, j);
+            for (int j = 0; j < bound; j += W)
+                FloatVector.fromArray(S, b, r0 + j)
+                        .fma(v0, FloatVector.fromArray(S, sums, j))
+                        .intoArray(sums, j);
             for (int j = bound; j < cols; j++) sums[j] = Math.fma(x0, b[r0 + j], sums[j]);
         }
         if (overwrite) {
             System.arraycopy(sums, 0, c, ci, cols);
         } else {
-            for (int j = 0; j < bound; j += W) FloatVector.fromArray(S, c, ci + j).add(FloatVector.fromArray(S, sums, j)).intoArray(c, ci + j);
+            for (int j = 0; j < bound; j += W)
+                FloatVector.fromArray(S, c, ci + j)
+                        .add(FloatVector.fromArray(S, sums, j))
+                        .intoArray(c, ci + j);
             for (int j = bound; j < cols; j++) c[ci + j] += sums[j];
         }
     }
 
     @Override
-    void rowsDotVector(int k, float[] x, int xi, float[] b, int bi, int ldb, float[] c, int ci, int rows, boolean overwrite) {
+    void rowsDotVector(
+            int k, float[] x, int xi, float[] b, int bi, int ldb, float[] c, int ci, int rows, boolean overwrite) {
         int bound = S.loopBound(k);
         float[] scratch = new float[W];
         int j = 0;
         for (; j + 4 <= rows; j += 4) {
             int r0 = bi + j * ldb, r1 = r0 + ldb, r2 = r1 + ldb, r3 = r2 + ldb;
-            FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+            FloatVector s0 = FloatVector.zero(S),
+                    s1 = FloatVector.zero(S),
+                    s2 = FloatVector.zero(S),
+                    s3 = FloatVector.zero(S);
             for (int p = 0; p < bound; p += W) {
                 FloatVector xv = FloatVector.fromArray(S, x, xi + p);
                 s0 = FloatVector.fromArray(S, b, r0 + p).fma(xv, s0);
@@ -443,12 +523,24 @@ final class GemmVectorKernel extends GemmKernel {
         for (; j < rows; j++) {
             int r = bi + j * ldb;
             FloatVector s = FloatVector.zero(S);
-            for (int p = 0; p < bound; p += W) s = FloatVector.fromArray(S, b, r + p).fma(FloatVector.fromArray(S, x, xi + p), s);
+            for (int p = 0; p < bound; p += W)
+                s = FloatVector.fromArray(S, b, r + p).fma(FloatVector.fromArray(S, x, xi + p), s);
             finishDot(s, scratch, k, bound, x, xi, b, r, c, ci + j, overwrite);
         }
     }
 
-    private static void finishDot(FloatVector lanes, float[] scratch, int k, int bound, float[] x, int xi, float[] b, int row, float[] c, int at, boolean overwrite) {
+    private static void finishDot(
+            FloatVector lanes,
+            float[] scratch,
+            int k,
+            int bound,
+            float[] x,
+            int xi,
+            float[] b,
+            int row,
+            float[] c,
+            int at,
+            boolean overwrite) {
         // lanes summed in a fixed order through memory: reduceLanes may reorder (and does differ once
         // compiled), and lane(i) with a variable index is not intrinsified
         // a pairwise tree (halves added lane by lane): a fixed order, and a short dependency chain
@@ -462,7 +554,9 @@ final class GemmVectorKernel extends GemmKernel {
     }
 
     /** Shorts of the same lane count as {@link #S}, to widen BF16 bits a vector at a time. */
-    private static final VectorSpecies<Short> HALVES = VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(64, W * 16)));
+    private static final VectorSpecies<Short> HALVES =
+            VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(64, W * 16)));
+
     private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, S.vectorShape());
     private static final boolean WIDEN_VECTOR = HALVES.length() == W && INTS.length() == W;
 
@@ -471,8 +565,11 @@ final class GemmVectorKernel extends GemmKernel {
         int j = 0;
         if (WIDEN_VECTOR) {
             for (int bound = S.loopBound(n); j < bound; j += W) {
-                ShortVector.fromArray(HALVES, b, from + j).convertShape(VectorOperators.S2I, INTS, 0)
-                        .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, to + j);
+                ShortVector.fromArray(HALVES, b, from + j)
+                        .convertShape(VectorOperators.S2I, INTS, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats()
+                        .intoArray(dst, to + j);
             }
         }
         for (; j < n; j++) dst[to + j] = Float.intBitsToFloat(b[from + j] << 16);

@@ -38,7 +38,8 @@ final class Joins {
         int axis = axisArg < 0 ? axisArg + parts[0].shape.length + 1 : axisArg;
         Tensor[] expanded = new Tensor[parts.length];
         for (int i = 0; i < parts.length; i++) {
-            if (!Arrays.equals(parts[i].shape, parts[0].shape)) throw new ShapeException("stack: shapes differ: " + shapes(parts));
+            if (!Arrays.equals(parts[i].shape, parts[0].shape))
+                throw new ShapeException("stack: shapes differ: " + shapes(parts));
             expanded[i] = parts[i].unsqueeze(axis);
         }
         return concat(axis, expanded);
@@ -49,7 +50,8 @@ final class Joins {
         int sum = 0;
         for (int s : sizes) sum += s;
         if (sum != x.shape[axis]) {
-            throw new ShapeException("split: sizes " + Arrays.toString(sizes) + " do not add up to axis " + axis + " of shape " + Shapes.str(x.shape));
+            throw new ShapeException("split: sizes " + Arrays.toString(sizes) + " do not add up to axis " + axis
+                    + " of shape " + Shapes.str(x.shape));
         }
         Tensor[] out = new Tensor[sizes.length];
         int at = 0;
@@ -64,7 +66,8 @@ final class Joins {
         int axis = Shapes.axis(axisArg, x.shape.length, "indexSelect");
         int[] shape = x.shape.clone();
         shape[axis] = indices.length;
-        Tensor out = Tensor.zeros(x.dtype().isHalf() ? DType.F32 : x.dtype(), shape); // only the chosen rows are widened
+        Tensor out =
+                Tensor.zeros(x.dtype().isHalf() ? DType.F32 : x.dtype(), shape); // only the chosen rows are widened
         for (int i = 0; i < indices.length; i++) {
             checkIndex(indices[i], x.shape[axis], "indexSelect", i);
             Strided.copy(x.select(axis, indices[i]), out.select(axis, i));
@@ -79,7 +82,8 @@ final class Joins {
         int[] expected = target.shape.clone();
         expected[axis] = indices.length;
         if (!Arrays.equals(expected, src.shape)) {
-            throw new ShapeException("indexAdd: source shape " + Shapes.str(src.shape) + " does not match " + Shapes.str(expected) + " for target " + Shapes.str(target.shape));
+            throw new ShapeException("indexAdd: source shape " + Shapes.str(src.shape) + " does not match "
+                    + Shapes.str(expected) + " for target " + Shapes.str(target.shape));
         }
         for (int i = 0; i < indices.length; i++) {
             checkIndex(indices[i], target.shape[axis], "indexAdd", i);
@@ -93,7 +97,8 @@ final class Joins {
 
     static void checkIndex(int index, int bound, String op, int position) {
         if (index < 0 || index >= bound) {
-            throw new IndexOutOfBoundsException(op + ": index " + index + " (at position " + position + ") out of bounds for size " + bound);
+            throw new IndexOutOfBoundsException(
+                    op + ": index " + index + " (at position " + position + ") out of bounds for size " + bound);
         }
     }
 

@@ -23,7 +23,8 @@ public final class Linalg {
     public static Svd svd(Tensor aStored) {
         Tensor a = aStored.arithmetic();
         DMatrixRMaj m = matrix("svd", a);
-        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(m.numRows, m.numCols, true, true, true);
+        SingularValueDecomposition_F64<DMatrixRMaj> svd =
+                DecompositionFactory_DDRM.svd(m.numRows, m.numCols, true, true, true);
         decompose("svd", svd, m, a);
         DMatrixRMaj u = svd.getU(null, false);
         DMatrixRMaj w = svd.getW(null);
@@ -46,7 +47,8 @@ public final class Linalg {
         Ejml.requireMatrix("svd", a);
         int k = Math.min(a.dim(0), a.dim(1));
         if (rank < 1 || rank > k) {
-            throw new IllegalArgumentException("svd: rank " + rank + " outside 1.." + k + " for shape " + Shapes.str(a.shape));
+            throw new IllegalArgumentException(
+                    "svd: rank " + rank + " outside 1.." + k + " for shape " + Shapes.str(a.shape));
         }
         return svd(a).truncate(rank);
     }
@@ -76,7 +78,8 @@ public final class Linalg {
         Tensor a = aStored.arithmetic();
         double[] tail = tailEnergies(a);
         if (r < 0 || r >= tail.length) {
-            throw new IllegalArgumentException("tailEnergy: rank " + r + " outside 0.." + (tail.length - 1) + " for shape " + Shapes.str(a.shape));
+            throw new IllegalArgumentException(
+                    "tailEnergy: rank " + r + " outside 0.." + (tail.length - 1) + " for shape " + Shapes.str(a.shape));
         }
         return tail[r];
     }
@@ -102,13 +105,16 @@ public final class Linalg {
         int m = a.dim(0), n = a.dim(1), k = Math.min(m, n);
         if (k == 0) throw new ShapeException("topSpectrum: empty matrix of shape " + Shapes.str(a.shape));
         if (rank < 1 || rank > k) {
-            throw new IllegalArgumentException("topSpectrum: rank " + rank + " outside 1.." + k + " for shape " + Shapes.str(a.shape));
+            throw new IllegalArgumentException(
+                    "topSpectrum: rank " + rank + " outside 1.." + k + " for shape " + Shapes.str(a.shape));
         }
         double energy = RandomizedSvd.energy(a);
         if (!Double.isFinite(energy)) {
-            throw new IllegalArgumentException("topSpectrum: matrix of shape " + Shapes.str(a.shape) + " has NaN or infinite entries");
+            throw new IllegalArgumentException(
+                    "topSpectrum: matrix of shape " + Shapes.str(a.shape) + " has NaN or infinite entries");
         }
-        boolean exact = method == SpectrumMethod.EXACT || (method == SpectrumMethod.AUTO && RandomizedSvd.exactIsCheaper(m, n, rank));
+        boolean exact = method == SpectrumMethod.EXACT
+                || (method == SpectrumMethod.AUTO && RandomizedSvd.exactIsCheaper(m, n, rank));
         if (!exact) {
             Svd top = RandomizedSvd.top(a, rank);
             double kept = 0;
@@ -121,7 +127,8 @@ public final class Linalg {
         for (int i = s.length - 1; i >= rank; i--) tail += s[i] * s[i];
         Svd top = full.truncate(rank);
         DType dtype = a.dtype();
-        return new TopSpectrum(new Svd(top.u().to(dtype), top.s().to(dtype), top.vt().to(dtype)), energy, Math.min(tail, energy));
+        return new TopSpectrum(
+                new Svd(top.u().to(dtype), top.s().to(dtype), top.vt().to(dtype)), energy, Math.min(tail, energy));
     }
 
     /** The thin QR decomposition, normalised so that the diagonal of R is non-negative. */
@@ -152,15 +159,21 @@ public final class Linalg {
         Tensor a = aStored.arithmetic();
         Tensor b = bStored.arithmetic();
         boolean vector = b.rank() == 1;
-        if (a.rank() != 2 || a.dim(0) != a.dim(1) || a.dim(0) == 0 || (b.rank() != 1 && b.rank() != 2) || b.dim(0) != a.dim(0)) {
-            throw new ShapeException("solve: need a square A [n, n] and b [n] or [n, k], got A " + Shapes.str(a.shape) + ", b " + Shapes.str(b.shape));
+        if (a.rank() != 2
+                || a.dim(0) != a.dim(1)
+                || a.dim(0) == 0
+                || (b.rank() != 1 && b.rank() != 2)
+                || b.dim(0) != a.dim(0)) {
+            throw new ShapeException("solve: need a square A [n, n] and b [n] or [n, k], got A " + Shapes.str(a.shape)
+                    + ", b " + Shapes.str(b.shape));
         }
         DMatrixRMaj am = matrix("solve", a);
         DMatrixRMaj bm = matrix("solve", vector ? b.unsqueeze(1) : b);
         LUDecompositionAlt_DDRM lu = new LUDecompositionAlt_DDRM();
         LinearSolverLu_DDRM solver = new LinearSolverLu_DDRM(lu);
         if (!solver.setA(am) || isSingular(lu.getLU())) {
-            throw new ArithmeticException("solve: A of shape " + Shapes.str(a.shape) + " is singular (b " + Shapes.str(b.shape) + ")");
+            throw new ArithmeticException(
+                    "solve: A of shape " + Shapes.str(a.shape) + " is singular (b " + Shapes.str(b.shape) + ")");
         }
         DMatrixRMaj x = new DMatrixRMaj(bm.numRows, bm.numCols);
         solver.solve(bm, x);
@@ -180,7 +193,8 @@ public final class Linalg {
 
     private static double[] descendingSingularValues(String op, Tensor a) {
         DMatrixRMaj m = matrix(op, a);
-        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(m.numRows, m.numCols, false, false, true);
+        SingularValueDecomposition_F64<DMatrixRMaj> svd =
+                DecompositionFactory_DDRM.svd(m.numRows, m.numCols, false, false, true);
         decompose(op, svd, m, a);
         double[] s = Arrays.copyOf(svd.getSingularValues(), svd.numberOfSingularValues());
         Arrays.sort(s);
@@ -198,12 +212,15 @@ public final class Linalg {
         if (a.numel() == 0) throw new ShapeException(op + ": empty matrix of shape " + Shapes.str(a.shape));
         DMatrixRMaj m = Ejml.toDMatrix(a);
         for (double x : m.data) {
-            if (!Double.isFinite(x)) throw new IllegalArgumentException(op + ": matrix of shape " + Shapes.str(a.shape) + " has NaN or infinite entries");
+            if (!Double.isFinite(x))
+                throw new IllegalArgumentException(
+                        op + ": matrix of shape " + Shapes.str(a.shape) + " has NaN or infinite entries");
         }
         return m;
     }
 
-    private static void decompose(String op, DecompositionInterface<DMatrixRMaj> decomposition, DMatrixRMaj m, Tensor a) {
+    private static void decompose(
+            String op, DecompositionInterface<DMatrixRMaj> decomposition, DMatrixRMaj m, Tensor a) {
         if (!decomposition.decompose(m)) {
             throw new ArithmeticException(op + ": decomposition failed for matrix of shape " + Shapes.str(a.shape));
         }

@@ -25,8 +25,10 @@ final class MatMul {
             int r = x.shape.length;
             int rows = x.shape[r - 2], cols = x.shape[r - 1];
             int sr = x.strides[r - 2], sc = x.strides[r - 1];
-            if ((sc == 1 || cols == 1) && (rows == 1 || sr >= cols)) return new Operand(x, false, rows == 1 ? Math.max(cols, 1) : sr);
-            if ((sr == 1 || rows == 1) && (cols == 1 || sc >= rows)) return new Operand(x, true, cols == 1 ? Math.max(rows, 1) : sc);
+            if ((sc == 1 || cols == 1) && (rows == 1 || sr >= cols))
+                return new Operand(x, false, rows == 1 ? Math.max(cols, 1) : sr);
+            if ((sr == 1 || rows == 1) && (cols == 1 || sc >= rows))
+                return new Operand(x, true, cols == 1 ? Math.max(rows, 1) : sc);
             Tensor c = x.contiguous();
             return new Operand(c, false, Math.max(cols, 1));
         }
@@ -35,12 +37,14 @@ final class MatMul {
     static Tensor matmul(Tensor aStored, Tensor b) {
         Tensor a = aStored.arithmetic();
         if (a.shape.length < 2 || b.shape.length < 2) {
-            throw new ShapeException("matmul: operands need at least 2 axes, got " + Shapes.str(a.shape) + " and " + Shapes.str(b.shape));
+            throw new ShapeException("matmul: operands need at least 2 axes, got " + Shapes.str(a.shape) + " and "
+                    + Shapes.str(b.shape));
         }
         int ra = a.shape.length, rb = b.shape.length;
         int m = a.shape[ra - 2], k = a.shape[ra - 1], n = b.shape[rb - 1];
         if (b.shape[rb - 2] != k) {
-            throw new ShapeException("matmul: inner dimensions differ: " + Shapes.str(a.shape) + " @ " + Shapes.str(b.shape));
+            throw new ShapeException(
+                    "matmul: inner dimensions differ: " + Shapes.str(a.shape) + " @ " + Shapes.str(b.shape));
         }
         int[] batchA = java.util.Arrays.copyOf(a.shape, ra - 2), batchB = java.util.Arrays.copyOf(b.shape, rb - 2);
         int[] batch = Shapes.broadcast(batchA, batchB, "matmul");
@@ -66,45 +70,149 @@ final class MatMul {
         } else if (batches > 1 && strideB == 0 && !oa.trans && strideA == m * oa.ld) {
             // a shared right operand (x @ Wᵀ on [batch, time, in]): the batch's rows are one matrix
             if (dtype == DType.F32) {
-                Gemm.sgemm(false, ob.trans, batches * m, n, k, oa.t.f, offA[0], oa.ld, ob.t.f, offB[0], ob.ld, out.f, 0, n, false);
+                Gemm.sgemm(
+                        false,
+                        ob.trans,
+                        batches * m,
+                        n,
+                        k,
+                        oa.t.f,
+                        offA[0],
+                        oa.ld,
+                        ob.t.f,
+                        offB[0],
+                        ob.ld,
+                        out.f,
+                        0,
+                        n,
+                        false);
             } else {
-                Gemm.dgemm(false, ob.trans, batches * m, n, k, oa.t.d, offA[0], oa.ld, ob.t.d, offB[0], ob.ld, out.d, 0, n, false);
+                Gemm.dgemm(
+                        false,
+                        ob.trans,
+                        batches * m,
+                        n,
+                        k,
+                        oa.t.d,
+                        offA[0],
+                        oa.ld,
+                        ob.t.d,
+                        offB[0],
+                        ob.ld,
+                        out.d,
+                        0,
+                        n,
+                        false);
             }
         } else if (strideA != NOT_ARITHMETIC && strideB != NOT_ARITHMETIC) {
             if (dtype == DType.F32) {
-                Gemm.sgemmBatched(batches, oa.trans, ob.trans, m, n, k, oa.t.f, offA[0], oa.ld, strideA, ob.t.f, offB[0], ob.ld, strideB,
-                        out.f, 0, n, cStride, false);
+                Gemm.sgemmBatched(
+                        batches, oa.trans, ob.trans, m, n, k, oa.t.f, offA[0], oa.ld, strideA, ob.t.f, offB[0], ob.ld,
+                        strideB, out.f, 0, n, cStride, false);
             } else {
-                Gemm.dgemmBatched(batches, oa.trans, ob.trans, m, n, k, oa.t.d, offA[0], oa.ld, strideA, ob.t.d, offB[0], ob.ld, strideB,
-                        out.d, 0, n, cStride, false);
+                Gemm.dgemmBatched(
+                        batches, oa.trans, ob.trans, m, n, k, oa.t.d, offA[0], oa.ld, strideA, ob.t.d, offB[0], ob.ld,
+                        strideB, out.d, 0, n, cStride, false);
             }
         } else if (dtype == DType.F32) {
             float[] af = oa.t.f, bf = ob.t.f, cf = out.f;
             Parallelism.forChunks(batches, 1, (start, end) -> {
                 for (int i = start; i < end; i++) {
-                    Gemm.sgemm(oa.trans, ob.trans, m, n, k, af, offA[i], oa.ld, bf, offB[i], ob.ld, cf, i * cStride, n, false);
+                    Gemm.sgemm(
+                            oa.trans,
+                            ob.trans,
+                            m,
+                            n,
+                            k,
+                            af,
+                            offA[i],
+                            oa.ld,
+                            bf,
+                            offB[i],
+                            ob.ld,
+                            cf,
+                            i * cStride,
+                            n,
+                            false);
                 }
             });
         } else {
             for (int i = 0; i < batches; i++) {
-                Gemm.dgemm(oa.trans, ob.trans, m, n, k, oa.t.d, offA[i], oa.ld, ob.t.d, offB[i], ob.ld, out.d, i * cStride, n, false);
+                Gemm.dgemm(
+                        oa.trans,
+                        ob.trans,
+                        m,
+                        n,
+                        k,
+                        oa.t.d,
+                        offA[i],
+                        oa.ld,
+                        ob.t.d,
+                        offB[i],
+                        ob.ld,
+                        out.d,
+                        i * cStride,
+                        n,
+                        false);
             }
         }
         return out;
     }
 
     /** The fp32 product with a 16-bit B: bit-identical to the product with B's fp32 widening. */
-    private static void halfB(Operand oa, Operand ob, int batches, int m, int n, int k, int[] offA, int[] offB, int strideA, int strideB,
-                              Tensor out) {
+    private static void halfB(
+            Operand oa,
+            Operand ob,
+            int batches,
+            int m,
+            int n,
+            int k,
+            int[] offA,
+            int[] offB,
+            int strideA,
+            int strideB,
+            Tensor out) {
         boolean bf16 = ob.t.dtype() == DType.BF16;
         if (batches > 1 && strideB == 0 && !oa.trans && strideA == m * oa.ld) {
-            GemmDriver.sgemmHalfB(GemmKernels.BEST, false, ob.trans, batches * m, n, k, oa.t.f, offA[0], oa.ld, ob.t.h, bf16, offB[0], ob.ld,
-                    out.f, 0, n, false);
+            GemmDriver.sgemmHalfB(
+                    GemmKernels.BEST,
+                    false,
+                    ob.trans,
+                    batches * m,
+                    n,
+                    k,
+                    oa.t.f,
+                    offA[0],
+                    oa.ld,
+                    ob.t.h,
+                    bf16,
+                    offB[0],
+                    ob.ld,
+                    out.f,
+                    0,
+                    n,
+                    false);
             return;
         }
         for (int i = 0; i < batches; i++) {
-            GemmDriver.sgemmHalfB(GemmKernels.BEST, oa.trans, ob.trans, m, n, k, oa.t.f, offA[i], oa.ld, ob.t.h, bf16, offB[i], ob.ld,
-                    out.f, i * m * n, n, false);
+            GemmDriver.sgemmHalfB(
+                    GemmKernels.BEST,
+                    oa.trans,
+                    ob.trans,
+                    m,
+                    n,
+                    k,
+                    oa.t.f,
+                    offA[i],
+                    oa.ld,
+                    ob.t.h,
+                    bf16,
+                    offB[i],
+                    ob.ld,
+                    out.f,
+                    i * m * n,
+                    n,
+                    false);
         }
     }
 

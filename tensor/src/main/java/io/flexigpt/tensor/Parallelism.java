@@ -37,7 +37,8 @@ public final class Parallelism {
             if (t < 1) throw new NumberFormatException();
             return t;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("system property flexigpt.threads must be a positive integer, got '" + prop + "'");
+            throw new IllegalArgumentException(
+                    "system property flexigpt.threads must be a positive integer, got '" + prop + "'");
         }
     }
 
@@ -117,6 +118,7 @@ public final class Parallelism {
             if (polls < BUSY_POLLS) Thread.onSpinWait();
             else Thread.yield();
         }
+
         private static final AtomicInteger IDS = new AtomicInteger();
 
         private final Worker[] workers;

@@ -8,7 +8,8 @@ package io.flexigpt.tensor;
 public record Qr(Tensor q, Tensor r) {
     public Qr {
         if (q.rank() != 2 || r.rank() != 2 || q.dim(1) != r.dim(0)) {
-            throw new ShapeException("Qr: shapes do not fit Q R: q " + Shapes.str(q.shape) + ", r " + Shapes.str(r.shape));
+            throw new ShapeException(
+                    "Qr: shapes do not fit Q R: q " + Shapes.str(q.shape) + ", r " + Shapes.str(r.shape));
         }
     }
 }

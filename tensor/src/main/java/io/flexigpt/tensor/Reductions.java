@@ -7,7 +7,13 @@ package io.flexigpt.tensor;
 final class Reductions {
     private Reductions() {}
 
-    enum Kind { SUM, MEAN, MAX, ARGMAX, VAR }
+    enum Kind {
+        SUM,
+        MEAN,
+        MAX,
+        ARGMAX,
+        VAR
+    }
 
     /** Visits every lane along {@code axis}: {@code lane(base, stride, n, outIndex)}. */
     private interface Lane {
@@ -183,7 +189,8 @@ final class Reductions {
         if (axis == x.shape.length - 1 && x.isContiguous() && size > 0) {
             int lanes = x.numel() / size;
             Parallelism.forChunks(lanes, laneGrain(size), (start, end) -> {
-                for (int lane = start; lane < end; lane++) softmaxLane(x, x.offset + lane * size, 1, size, out, lane * size, 1, log);
+                for (int lane = start; lane < end; lane++)
+                    softmaxLane(x, x.offset + lane * size, 1, size, out, lane * size, 1, log);
             });
             return out;
         }
@@ -208,7 +215,8 @@ final class Reductions {
         if (r < 2) throw new ShapeException("causalSoftmax: expected [..., rows, keys], got " + Shapes.str(x.shape));
         int rows = x.shape[r - 2], keys = x.shape[r - 1];
         if (time < 1 || rows % time != 0 || queryOffset < 0) {
-            throw new ShapeException("causalSoftmax: " + rows + " rows are not groups of " + time + " queries (offset " + queryOffset + ") in " + Shapes.str(x.shape));
+            throw new ShapeException("causalSoftmax: " + rows + " rows are not groups of " + time + " queries (offset "
+                    + queryOffset + ") in " + Shapes.str(x.shape));
         }
         Tensor xc = x.contiguous();
         Tensor out = Tensor.zeros(x.dtype(), x.shape);
@@ -233,7 +241,8 @@ final class Reductions {
         Tensor g = gStored.arithmetic();
         int axis = Shapes.axis(axisArg, y.shape.length, "softmaxBackward");
         if (!java.util.Arrays.equals(y.shape, g.shape)) {
-            throw new ShapeException("softmaxBackward: output " + Shapes.str(y.shape) + " and gradient " + Shapes.str(g.shape) + " differ");
+            throw new ShapeException("softmaxBackward: output " + Shapes.str(y.shape) + " and gradient "
+                    + Shapes.str(g.shape) + " differ");
         }
         Tensor out = Tensor.zeros(Elementwise.resultType(y, g), y.shape);
         int n = y.shape[axis];
@@ -244,7 +253,8 @@ final class Reductions {
             Parallelism.forChunks(lanes, laneGrain(n), (start, end) -> {
                 for (int lane = start; lane < end; lane++) {
                     int yb = yc.offset + lane * n, gb = gc.offset + lane * n, ob = lane * n;
-                    double dot = VectorSupport.AVAILABLE ? VectorSupport.dot(gs, gb, ys, yb, n) : dotF32(gs, gb, ys, yb, n);
+                    double dot =
+                            VectorSupport.AVAILABLE ? VectorSupport.dot(gs, gb, ys, yb, n) : dotF32(gs, gb, ys, yb, n);
                     float d = (float) dot;
                     for (int j = 0; j < n; j++) os[ob + j] = ys[yb + j] * (gs[gb + j] - d);
                 }
@@ -271,7 +281,8 @@ final class Reductions {
         Tensor g = gStored.arithmetic();
         int d = x.shape[x.shape.length - 1];
         if (weight.shape.length != 1 || weight.shape[0] != d || !java.util.Arrays.equals(x.shape, g.shape)) {
-            throw new ShapeException("rmsNormBackward: input " + Shapes.str(x.shape) + ", weight " + Shapes.str(weight.shape) + ", gradient " + Shapes.str(g.shape));
+            throw new ShapeException("rmsNormBackward: input " + Shapes.str(x.shape) + ", weight "
+                    + Shapes.str(weight.shape) + ", gradient " + Shapes.str(g.shape));
         }
         Tensor xc = x.contiguous(), wc = weight.contiguous(), gc = g.contiguous();
         DType dt = x.f != null && weight.f != null && g.f != null ? DType.F32 : DType.F64;
@@ -328,7 +339,8 @@ final class Reductions {
         return s;
     }
 
-    private static void softmaxLane(Tensor x, int base, int stride, int n, Tensor out, int obase, int ostride, boolean log) {
+    private static void softmaxLane(
+            Tensor x, int base, int stride, int n, Tensor out, int obase, int ostride, boolean log) {
         if (n == 0) return;
         if (x.f != null && stride == 1 && out.f != null && ostride == 1) {
             softmaxLaneF32(x.f, base, n, out.f, obase, log);
@@ -383,7 +395,8 @@ final class Reductions {
         Tensor weight = weightStored.arithmetic();
         int d = x.shape[x.shape.length - 1];
         if (weight.shape.length != 1 || weight.shape[0] != d) {
-            throw new ShapeException("rmsNorm: weight shape " + Shapes.str(weight.shape) + " does not match the last axis of input " + Shapes.str(x.shape));
+            throw new ShapeException("rmsNorm: weight shape " + Shapes.str(weight.shape)
+                    + " does not match the last axis of input " + Shapes.str(x.shape));
         }
         Tensor xc = x.contiguous(), wc = weight.contiguous();
         Tensor out = Tensor.zeros(Elementwise.resultType(x, weight), x.shape);
@@ -405,7 +418,8 @@ final class Reductions {
                     ss += v * v;
                 }
                 double inv = 1.0 / Math.sqrt(ss / d + eps);
-                for (int j = 0; j < d; j++) out.write(r * d + j, xc.read(xc.offset + r * d + j) * inv * wc.read(wc.offset + j));
+                for (int j = 0; j < d; j++)
+                    out.write(r * d + j, xc.read(xc.offset + r * d + j) * inv * wc.read(wc.offset + j));
             }
         }
         return out;

@@ -126,14 +126,17 @@ public final class Rng {
      * fails when the interval is so far in the tail that 10 000 draws miss it.
      */
     public Tensor truncatedNormal(float mean, float std, float lo, float hi, int... shape) {
-        if (!(lo < hi)) throw new IllegalArgumentException("truncatedNormal: need lo < hi, got [" + lo + ", " + hi + "]");
+        if (!(lo < hi))
+            throw new IllegalArgumentException("truncatedNormal: need lo < hi, got [" + lo + ", " + hi + "]");
         float[] v = new float[Shapes.numel(shape)];
         for (int i = 0; i < v.length; i++) {
             double x;
             int tries = 0;
             do {
                 x = mean + std * nextGaussian();
-                if (++tries > 10_000) throw new IllegalArgumentException("truncatedNormal: [" + lo + ", " + hi + "] is too far in the tail of N(" + mean + ", " + std + "²)");
+                if (++tries > 10_000)
+                    throw new IllegalArgumentException("truncatedNormal: [" + lo + ", " + hi
+                            + "] is too far in the tail of N(" + mean + ", " + std + "²)");
             } while (x < lo || x > hi);
             v[i] = (float) x;
         }

@@ -38,7 +38,8 @@ final class Rope {
     static Tensor apply(Tensor xStored, int positionOffset, double theta, RopeLayout layout, boolean inverse) {
         Tensor x = xStored.arithmetic();
         if (x.shape.length != 4 || x.shape[3] % 2 != 0) {
-            throw new ShapeException("rope: expected [batch, time, heads, headDim] with even headDim, got " + Shapes.str(x.shape));
+            throw new ShapeException(
+                    "rope: expected [batch, time, heads, headDim] with even headDim, got " + Shapes.str(x.shape));
         }
         if (positionOffset < 0) throw new IllegalArgumentException("rope: negative position offset " + positionOffset);
         int b = x.shape[0], t = x.shape[1], h = x.shape[2], d = x.shape[3], half = d / 2;

@@ -13,7 +13,9 @@ final class Shapes {
         for (int s : shape) {
             if (s < 0) throw new ShapeException("negative dimension in shape " + Arrays.toString(shape));
             n *= s;
-            if (n > MAX_ELEMENTS) throw new ShapeException("shape " + Arrays.toString(shape) + " has more than " + MAX_ELEMENTS + " elements");
+            if (n > MAX_ELEMENTS)
+                throw new ShapeException(
+                        "shape " + Arrays.toString(shape) + " has more than " + MAX_ELEMENTS + " elements");
         }
         return (int) n;
     }
@@ -48,7 +50,8 @@ final class Shapes {
             int da = i - (rank - a.length) >= 0 ? a[i - (rank - a.length)] : 1;
             int db = i - (rank - b.length) >= 0 ? b[i - (rank - b.length)] : 1;
             if (da != db && da != 1 && db != 1) {
-                throw new ShapeException(op + ": shapes " + str(a) + " and " + str(b) + " cannot be broadcast together (axis " + i + ": " + da + " vs " + db + ")");
+                throw new ShapeException(op + ": shapes " + str(a) + " and " + str(b)
+                        + " cannot be broadcast together (axis " + i + ": " + da + " vs " + db + ")");
             }
             out[i] = da == 1 ? db : da;
         }

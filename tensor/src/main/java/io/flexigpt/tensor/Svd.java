@@ -8,8 +8,8 @@ package io.flexigpt.tensor;
 public record Svd(Tensor u, Tensor s, Tensor vt) {
     public Svd {
         if (u.rank() != 2 || s.rank() != 1 || vt.rank() != 2 || u.dim(1) != s.dim(0) || vt.dim(0) != s.dim(0)) {
-            throw new ShapeException("Svd: shapes do not fit U diag(s) Vᵀ: u " + Shapes.str(u.shape)
-                    + ", s " + Shapes.str(s.shape) + ", vt " + Shapes.str(vt.shape));
+            throw new ShapeException("Svd: shapes do not fit U diag(s) Vᵀ: u " + Shapes.str(u.shape) + ", s "
+                    + Shapes.str(s.shape) + ", vt " + Shapes.str(vt.shape));
         }
     }
 
@@ -23,7 +23,10 @@ public record Svd(Tensor u, Tensor s, Tensor vt) {
         if (r < 1 || r > rank()) {
             throw new IllegalArgumentException("Svd.truncate: rank " + r + " outside 1.." + rank());
         }
-        return new Svd(u.narrow(1, 0, r).contiguous(), s.narrow(0, 0, r).contiguous(), vt.narrow(0, 0, r).contiguous());
+        return new Svd(
+                u.narrow(1, 0, r).contiguous(),
+                s.narrow(0, 0, r).contiguous(),
+                vt.narrow(0, 0, r).contiguous());
     }
 
     /** {@code U diag(s) Vᵀ}, accumulated in double and returned in the dtype of {@code u}. */

@@ -20,6 +20,7 @@ public final class Tensor {
     final double[] d;
     /** BF16 or F16 bit patterns (see {@link #dtype}); null for fp32 and fp64 tensors. */
     final short[] h;
+
     private final DType dtype;
     final int offset;
     final int[] shape;
@@ -51,7 +52,8 @@ public final class Tensor {
         int[] s = shape.clone();
         int n = Shapes.numel(s);
         if (n != data.length) {
-            throw new ShapeException("of: " + data.length + " values do not fill shape " + Shapes.str(s) + " (" + n + " elements)");
+            throw new ShapeException(
+                    "of: " + data.length + " values do not fill shape " + Shapes.str(s) + " (" + n + " elements)");
         }
         return new Tensor(data, null, 0, s, Shapes.contiguousStrides(s));
     }
@@ -61,7 +63,8 @@ public final class Tensor {
         int[] s = shape.clone();
         int n = Shapes.numel(s);
         if (n != data.length) {
-            throw new ShapeException("ofDouble: " + data.length + " values do not fill shape " + Shapes.str(s) + " (" + n + " elements)");
+            throw new ShapeException("ofDouble: " + data.length + " values do not fill shape " + Shapes.str(s) + " ("
+                    + n + " elements)");
         }
         return new Tensor(null, data, 0, s, Shapes.contiguousStrides(s));
     }
@@ -85,11 +88,13 @@ public final class Tensor {
      * read-only 16-bit tensor of the given shape.
      */
     public static Tensor ofHalf(short[] bits, DType dtype, int... shape) {
-        if (!dtype.isHalf()) throw new IllegalArgumentException("ofHalf: " + dtype + " is not a 16-bit type (BF16, F16)");
+        if (!dtype.isHalf())
+            throw new IllegalArgumentException("ofHalf: " + dtype + " is not a 16-bit type (BF16, F16)");
         int[] s = shape.clone();
         int n = Shapes.numel(s);
         if (n != bits.length) {
-            throw new ShapeException("ofHalf: " + bits.length + " values do not fill shape " + Shapes.str(s) + " (" + n + " elements)");
+            throw new ShapeException(
+                    "ofHalf: " + bits.length + " values do not fill shape " + Shapes.str(s) + " (" + n + " elements)");
         }
         return new Tensor(null, null, bits, dtype, 0, s, Shapes.contiguousStrides(s));
     }
@@ -135,8 +140,9 @@ public final class Tensor {
     /** Refuses to write into a 16-bit tensor, which is read-only storage for frozen weights. */
     void requireWritable(String op) {
         if (h != null) {
-            throw new UnsupportedOperationException(op + ": a " + dtype + " tensor is read-only 16-bit storage for frozen weights; "
-                    + "write into its to(DType.F32) copy instead");
+            throw new UnsupportedOperationException(
+                    op + ": a " + dtype + " tensor is read-only 16-bit storage for frozen weights; "
+                            + "write into its to(DType.F32) copy instead");
         }
     }
 
@@ -173,13 +179,15 @@ public final class Tensor {
 
     int storageIndex(int[] index, String op) {
         if (index.length != shape.length) {
-            throw new IndexOutOfBoundsException(op + ": " + index.length + " indices for a tensor of rank " + shape.length + " " + Shapes.str(shape));
+            throw new IndexOutOfBoundsException(op + ": " + index.length + " indices for a tensor of rank "
+                    + shape.length + " " + Shapes.str(shape));
         }
         int p = offset;
         for (int i = 0; i < index.length; i++) {
             int ix = index[i];
             if (ix < 0 || ix >= shape[i]) {
-                throw new IndexOutOfBoundsException(op + ": index " + ix + " out of bounds for axis " + i + " of size " + shape[i] + " (shape " + Shapes.str(shape) + ")");
+                throw new IndexOutOfBoundsException(op + ": index " + ix + " out of bounds for axis " + i + " of size "
+                        + shape[i] + " (shape " + Shapes.str(shape) + ")");
             }
             p += ix * strides[i];
         }
@@ -211,7 +219,9 @@ public final class Tensor {
 
     /** The single value of a tensor with one element. */
     public double item() {
-        if (numel() != 1) throw new ShapeException("item: tensor of shape " + Shapes.str(shape) + " has " + numel() + " elements, expected 1");
+        if (numel() != 1)
+            throw new ShapeException(
+                    "item: tensor of shape " + Shapes.str(shape) + " has " + numel() + " elements, expected 1");
         int p = offset;
         return read(p);
     }
@@ -284,11 +294,14 @@ public final class Tensor {
         }
         int n = numel();
         if (infer >= 0) {
-            if (known == 0 || n % known != 0) throw new ShapeException("reshape: cannot reshape " + Shapes.str(shape) + " into " + Shapes.str(newShape));
+            if (known == 0 || n % known != 0)
+                throw new ShapeException(
+                        "reshape: cannot reshape " + Shapes.str(shape) + " into " + Shapes.str(newShape));
             s[infer] = n / known;
         }
         if (Shapes.numel(s) != n) {
-            throw new ShapeException("reshape: cannot reshape " + Shapes.str(shape) + " (" + n + " elements) into " + Shapes.str(newShape));
+            throw new ShapeException("reshape: cannot reshape " + Shapes.str(shape) + " (" + n + " elements) into "
+                    + Shapes.str(newShape));
         }
         Tensor c = contiguous();
         return c.view(c.offset, s, Shapes.contiguousStrides(s));
@@ -313,7 +326,9 @@ public final class Tensor {
 
     /** Reorders the axes: output axis i is input axis {@code order[i]} (a view). */
     public Tensor permute(int... order) {
-        if (order.length != shape.length) throw new ShapeException("permute: order " + Arrays.toString(order) + " does not match rank of shape " + Shapes.str(shape));
+        if (order.length != shape.length)
+            throw new ShapeException(
+                    "permute: order " + Arrays.toString(order) + " does not match rank of shape " + Shapes.str(shape));
         boolean[] seen = new boolean[order.length];
         int[] s = new int[order.length], st = new int[order.length];
         for (int i = 0; i < order.length; i++) {
@@ -330,7 +345,8 @@ public final class Tensor {
     public Tensor slice(int axis, int start, int end) {
         int a = Shapes.axis(axis, shape.length, "slice");
         if (start < 0 || end > shape[a] || start > end) {
-            throw new IndexOutOfBoundsException("slice: range [" + start + ", " + end + ") out of bounds for axis " + a + " of size " + shape[a] + " (shape " + Shapes.str(shape) + ")");
+            throw new IndexOutOfBoundsException("slice: range [" + start + ", " + end + ") out of bounds for axis " + a
+                    + " of size " + shape[a] + " (shape " + Shapes.str(shape) + ")");
         }
         int[] s = shape.clone();
         s[a] = end - start;
@@ -346,7 +362,8 @@ public final class Tensor {
     public Tensor select(int axis, int index) {
         int a = Shapes.axis(axis, shape.length, "select");
         if (index < 0 || index >= shape[a]) {
-            throw new IndexOutOfBoundsException("select: index " + index + " out of bounds for axis " + a + " of size " + shape[a] + " (shape " + Shapes.str(shape) + ")");
+            throw new IndexOutOfBoundsException("select: index " + index + " out of bounds for axis " + a + " of size "
+                    + shape[a] + " (shape " + Shapes.str(shape) + ")");
         }
         int[] s = new int[shape.length - 1], st = new int[shape.length - 1];
         for (int i = 0, j = 0; i < shape.length; i++) {
@@ -360,7 +377,8 @@ public final class Tensor {
     /** Inserts an axis of size 1 at {@code axis} (a view). */
     public Tensor unsqueeze(int axis) {
         int a = axis < 0 ? axis + shape.length + 1 : axis;
-        if (a < 0 || a > shape.length) throw new IndexOutOfBoundsException("unsqueeze: axis " + axis + " out of range for rank " + shape.length);
+        if (a < 0 || a > shape.length)
+            throw new IndexOutOfBoundsException("unsqueeze: axis " + axis + " out of range for rank " + shape.length);
         int[] s = new int[shape.length + 1], st = new int[shape.length + 1];
         for (int i = 0, j = 0; i < s.length; i++) {
             if (i == a) {
@@ -377,7 +395,9 @@ public final class Tensor {
     /** Removes an axis of size 1 (a view). */
     public Tensor squeeze(int axis) {
         int a = Shapes.axis(axis, shape.length, "squeeze");
-        if (shape[a] != 1) throw new ShapeException("squeeze: axis " + a + " has size " + shape[a] + ", expected 1 (shape " + Shapes.str(shape) + ")");
+        if (shape[a] != 1)
+            throw new ShapeException(
+                    "squeeze: axis " + a + " has size " + shape[a] + ", expected 1 (shape " + Shapes.str(shape) + ")");
         return select(a, 0);
     }
 
@@ -386,7 +406,9 @@ public final class Tensor {
      * axes get stride 0.
      */
     public Tensor expand(int... newShape) {
-        if (newShape.length < shape.length) throw new ShapeException("expand: cannot expand shape " + Shapes.str(shape) + " to fewer axes " + Shapes.str(newShape));
+        if (newShape.length < shape.length)
+            throw new ShapeException(
+                    "expand: cannot expand shape " + Shapes.str(shape) + " to fewer axes " + Shapes.str(newShape));
         int lead = newShape.length - shape.length;
         int[] s = newShape.clone(), st = new int[newShape.length];
         for (int i = 0; i < newShape.length; i++) {
@@ -397,90 +419,158 @@ public final class Tensor {
             int src = shape[i - lead];
             if (src == newShape[i]) st[i] = strides[i - lead];
             else if (src == 1) st[i] = 0;
-            else throw new ShapeException("expand: cannot expand shape " + Shapes.str(shape) + " to " + Shapes.str(newShape) + " (axis " + i + ": " + src + " vs " + newShape[i] + ")");
+            else
+                throw new ShapeException("expand: cannot expand shape " + Shapes.str(shape) + " to "
+                        + Shapes.str(newShape) + " (axis " + i + ": " + src + " vs " + newShape[i] + ")");
         }
         return view(offset, s, st);
     }
 
     // ------------------------------------------------------------------ elementwise
 
-    public Tensor add(Tensor other) { return Elementwise.binary(this, other, Elementwise.Binary.ADD); }
+    public Tensor add(Tensor other) {
+        return Elementwise.binary(this, other, Elementwise.Binary.ADD);
+    }
 
-    public Tensor sub(Tensor other) { return Elementwise.binary(this, other, Elementwise.Binary.SUB); }
+    public Tensor sub(Tensor other) {
+        return Elementwise.binary(this, other, Elementwise.Binary.SUB);
+    }
 
-    public Tensor mul(Tensor other) { return Elementwise.binary(this, other, Elementwise.Binary.MUL); }
+    public Tensor mul(Tensor other) {
+        return Elementwise.binary(this, other, Elementwise.Binary.MUL);
+    }
 
-    public Tensor div(Tensor other) { return Elementwise.binary(this, other, Elementwise.Binary.DIV); }
+    public Tensor div(Tensor other) {
+        return Elementwise.binary(this, other, Elementwise.Binary.DIV);
+    }
 
     /** Elementwise maximum (broadcasting). */
-    public Tensor maximum(Tensor other) { return Elementwise.binary(this, other, Elementwise.Binary.MAX); }
+    public Tensor maximum(Tensor other) {
+        return Elementwise.binary(this, other, Elementwise.Binary.MAX);
+    }
 
     /** Elementwise minimum (broadcasting). */
-    public Tensor minimum(Tensor other) { return Elementwise.binary(this, other, Elementwise.Binary.MIN); }
+    public Tensor minimum(Tensor other) {
+        return Elementwise.binary(this, other, Elementwise.Binary.MIN);
+    }
 
     /** Elementwise power with a tensor exponent (broadcasting). */
-    public Tensor pow(Tensor exponent) { return Elementwise.binary(this, exponent, Elementwise.Binary.POW); }
+    public Tensor pow(Tensor exponent) {
+        return Elementwise.binary(this, exponent, Elementwise.Binary.POW);
+    }
 
-    public Tensor add(double s) { return Elementwise.scalar(this, s, Elementwise.Binary.ADD, false); }
+    public Tensor add(double s) {
+        return Elementwise.scalar(this, s, Elementwise.Binary.ADD, false);
+    }
 
-    public Tensor sub(double s) { return Elementwise.scalar(this, s, Elementwise.Binary.SUB, false); }
+    public Tensor sub(double s) {
+        return Elementwise.scalar(this, s, Elementwise.Binary.SUB, false);
+    }
 
-    public Tensor mul(double s) { return Elementwise.scalar(this, s, Elementwise.Binary.MUL, false); }
+    public Tensor mul(double s) {
+        return Elementwise.scalar(this, s, Elementwise.Binary.MUL, false);
+    }
 
-    public Tensor div(double s) { return Elementwise.scalar(this, s, Elementwise.Binary.DIV, false); }
+    public Tensor div(double s) {
+        return Elementwise.scalar(this, s, Elementwise.Binary.DIV, false);
+    }
 
     /** {@code s - this}. */
-    public Tensor rsub(double s) { return Elementwise.scalar(this, s, Elementwise.Binary.SUB, true); }
+    public Tensor rsub(double s) {
+        return Elementwise.scalar(this, s, Elementwise.Binary.SUB, true);
+    }
 
-    public Tensor pow(double exponent) { return Elementwise.scalar(this, exponent, Elementwise.Binary.POW, false); }
+    public Tensor pow(double exponent) {
+        return Elementwise.scalar(this, exponent, Elementwise.Binary.POW, false);
+    }
 
-    public Tensor maximum(double s) { return Elementwise.scalar(this, s, Elementwise.Binary.MAX, false); }
+    public Tensor maximum(double s) {
+        return Elementwise.scalar(this, s, Elementwise.Binary.MAX, false);
+    }
 
-    public Tensor minimum(double s) { return Elementwise.scalar(this, s, Elementwise.Binary.MIN, false); }
+    public Tensor minimum(double s) {
+        return Elementwise.scalar(this, s, Elementwise.Binary.MIN, false);
+    }
 
     /** 1 where {@code this > other} (broadcasting), else 0. */
-    public Tensor gt(Tensor other) { return Elementwise.binary(this, other, Elementwise.Binary.GT); }
+    public Tensor gt(Tensor other) {
+        return Elementwise.binary(this, other, Elementwise.Binary.GT);
+    }
 
     /** 1 where {@code this >= other} (broadcasting), else 0. */
-    public Tensor ge(Tensor other) { return Elementwise.binary(this, other, Elementwise.Binary.GE); }
+    public Tensor ge(Tensor other) {
+        return Elementwise.binary(this, other, Elementwise.Binary.GE);
+    }
 
     /** 1 where {@code this < other} (broadcasting), else 0. */
-    public Tensor lt(Tensor other) { return Elementwise.binary(this, other, Elementwise.Binary.LT); }
+    public Tensor lt(Tensor other) {
+        return Elementwise.binary(this, other, Elementwise.Binary.LT);
+    }
 
     /** 1 where {@code this == other} (broadcasting), else 0. */
-    public Tensor eq(Tensor other) { return Elementwise.binary(this, other, Elementwise.Binary.EQ); }
+    public Tensor eq(Tensor other) {
+        return Elementwise.binary(this, other, Elementwise.Binary.EQ);
+    }
 
     /** 1 where {@code this > s}, else 0. */
-    public Tensor gt(double s) { return Elementwise.scalar(this, s, Elementwise.Binary.GT, false); }
+    public Tensor gt(double s) {
+        return Elementwise.scalar(this, s, Elementwise.Binary.GT, false);
+    }
 
     /** 1 where {@code this < s}, else 0. */
-    public Tensor lt(double s) { return Elementwise.scalar(this, s, Elementwise.Binary.LT, false); }
+    public Tensor lt(double s) {
+        return Elementwise.scalar(this, s, Elementwise.Binary.LT, false);
+    }
 
-    public Tensor neg() { return Elementwise.unary(this, Elementwise.Unary.NEG); }
+    public Tensor neg() {
+        return Elementwise.unary(this, Elementwise.Unary.NEG);
+    }
 
-    public Tensor exp() { return Elementwise.unary(this, Elementwise.Unary.EXP); }
+    public Tensor exp() {
+        return Elementwise.unary(this, Elementwise.Unary.EXP);
+    }
 
-    public Tensor log() { return Elementwise.unary(this, Elementwise.Unary.LOG); }
+    public Tensor log() {
+        return Elementwise.unary(this, Elementwise.Unary.LOG);
+    }
 
-    public Tensor sqrt() { return Elementwise.unary(this, Elementwise.Unary.SQRT); }
+    public Tensor sqrt() {
+        return Elementwise.unary(this, Elementwise.Unary.SQRT);
+    }
 
-    public Tensor rsqrt() { return Elementwise.unary(this, Elementwise.Unary.RSQRT); }
+    public Tensor rsqrt() {
+        return Elementwise.unary(this, Elementwise.Unary.RSQRT);
+    }
 
-    public Tensor tanh() { return Elementwise.unary(this, Elementwise.Unary.TANH); }
+    public Tensor tanh() {
+        return Elementwise.unary(this, Elementwise.Unary.TANH);
+    }
 
-    public Tensor sigmoid() { return Elementwise.unary(this, Elementwise.Unary.SIGMOID); }
+    public Tensor sigmoid() {
+        return Elementwise.unary(this, Elementwise.Unary.SIGMOID);
+    }
 
     /** {@code x * sigmoid(x)}. */
-    public Tensor silu() { return Elementwise.unary(this, Elementwise.Unary.SILU); }
+    public Tensor silu() {
+        return Elementwise.unary(this, Elementwise.Unary.SILU);
+    }
 
-    public Tensor relu() { return Elementwise.unary(this, Elementwise.Unary.RELU); }
+    public Tensor relu() {
+        return Elementwise.unary(this, Elementwise.Unary.RELU);
+    }
 
-    public Tensor abs() { return Elementwise.unary(this, Elementwise.Unary.ABS); }
+    public Tensor abs() {
+        return Elementwise.unary(this, Elementwise.Unary.ABS);
+    }
 
-    public Tensor square() { return Elementwise.unary(this, Elementwise.Unary.SQUARE); }
+    public Tensor square() {
+        return Elementwise.unary(this, Elementwise.Unary.SQUARE);
+    }
 
     /** {@code cond != 0 ? a : b} elementwise, broadcasting all three. */
-    public static Tensor where(Tensor cond, Tensor a, Tensor b) { return Elementwise.where(cond, a, b); }
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        return Elementwise.where(cond, a, b);
+    }
 
     /** This tensor with {@code value} wherever {@code mask} (broadcast) is non-zero. */
     public Tensor maskedFill(Tensor mask, double value) {
@@ -491,56 +581,86 @@ public final class Tensor {
     // ------------------------------------------------------------------ reductions
 
     /** Sum of all elements (accumulated in double). */
-    public double sum() { return Reductions.sumAll(this); }
+    public double sum() {
+        return Reductions.sumAll(this);
+    }
 
     /** Whether every element is finite (no NaN, no infinity). */
-    public boolean isFinite() { return Reductions.allFinite(this); }
+    public boolean isFinite() {
+        return Reductions.allFinite(this);
+    }
 
     /** Mean of all elements. */
-    public double mean() { return Reductions.sumAll(this) / numel(); }
+    public double mean() {
+        return Reductions.sumAll(this) / numel();
+    }
 
-    public Tensor sum(int axis, boolean keepDim) { return Reductions.reduce(this, axis, keepDim, Reductions.Kind.SUM, false); }
+    public Tensor sum(int axis, boolean keepDim) {
+        return Reductions.reduce(this, axis, keepDim, Reductions.Kind.SUM, false);
+    }
 
-    public Tensor mean(int axis, boolean keepDim) { return Reductions.reduce(this, axis, keepDim, Reductions.Kind.MEAN, false); }
+    public Tensor mean(int axis, boolean keepDim) {
+        return Reductions.reduce(this, axis, keepDim, Reductions.Kind.MEAN, false);
+    }
 
-    public Tensor max(int axis, boolean keepDim) { return Reductions.reduce(this, axis, keepDim, Reductions.Kind.MAX, false); }
+    public Tensor max(int axis, boolean keepDim) {
+        return Reductions.reduce(this, axis, keepDim, Reductions.Kind.MAX, false);
+    }
 
     /** Index of the maximum along {@code axis} (first on ties), as exact integer-valued fp32. */
-    public Tensor argmax(int axis, boolean keepDim) { return Reductions.reduce(this, axis, keepDim, Reductions.Kind.ARGMAX, false); }
+    public Tensor argmax(int axis, boolean keepDim) {
+        return Reductions.reduce(this, axis, keepDim, Reductions.Kind.ARGMAX, false);
+    }
 
     /** Variance along {@code axis}; {@code unbiased} divides by n-1 instead of n. */
-    public Tensor variance(int axis, boolean keepDim, boolean unbiased) { return Reductions.reduce(this, axis, keepDim, Reductions.Kind.VAR, unbiased); }
+    public Tensor variance(int axis, boolean keepDim, boolean unbiased) {
+        return Reductions.reduce(this, axis, keepDim, Reductions.Kind.VAR, unbiased);
+    }
 
     /** Numerically stable softmax along {@code axis}. */
-    public Tensor softmax(int axis) { return Reductions.softmax(this, axis, false); }
+    public Tensor softmax(int axis) {
+        return Reductions.softmax(this, axis, false);
+    }
 
     /**
      * Causal softmax over the last axis of attention scores {@code [..., rows, keys]}: row r is the query
      * at absolute position {@code queryOffset + r % time} and only keys up to that position take part;
      * later keys get probability 0. Equals masking them with -inf and taking {@link #softmax}.
      */
-    public Tensor causalSoftmax(int time, int queryOffset) { return Reductions.causalSoftmax(this, time, queryOffset); }
+    public Tensor causalSoftmax(int time, int queryOffset) {
+        return Reductions.causalSoftmax(this, time, queryOffset);
+    }
 
     /**
      * The gradient of a softmax along {@code axis} whose output is this tensor, given the gradient
      * {@code grad} of its output: {@code this * (grad - sum(grad * this, axis))}.
      */
-    public Tensor softmaxBackward(Tensor grad, int axis) { return Reductions.softmaxBackward(this, grad, axis); }
+    public Tensor softmaxBackward(Tensor grad, int axis) {
+        return Reductions.softmaxBackward(this, grad, axis);
+    }
 
     /**
      * Gradients of {@link #rmsNorm} with respect to its input (this tensor) and its weight, given the
      * gradient {@code grad} of its output: {@code {dInput, dWeight}}.
      */
-    public Tensor[] rmsNormBackward(Tensor weight, Tensor grad, double eps) { return Reductions.rmsNormBackward(this, weight, grad, eps); }
+    public Tensor[] rmsNormBackward(Tensor weight, Tensor grad, double eps) {
+        return Reductions.rmsNormBackward(this, weight, grad, eps);
+    }
 
     /** The gradient of {@link #silu} at this tensor given the gradient {@code grad} of its output: {@code grad * s (1 + x (1 - s))}, s = sigmoid(x). */
-    public Tensor siluBackward(Tensor grad) { return Elementwise.siluBackward(this, grad); }
+    public Tensor siluBackward(Tensor grad) {
+        return Elementwise.siluBackward(this, grad);
+    }
 
     /** Numerically stable log-softmax along {@code axis}. */
-    public Tensor logSoftmax(int axis) { return Reductions.softmax(this, axis, true); }
+    public Tensor logSoftmax(int axis) {
+        return Reductions.softmax(this, axis, true);
+    }
 
     /** RMSNorm over the last axis: {@code x / sqrt(mean(x^2) + eps) * weight}. */
-    public Tensor rmsNorm(Tensor weight, double eps) { return Reductions.rmsNorm(this, weight, eps); }
+    public Tensor rmsNorm(Tensor weight, double eps) {
+        return Reductions.rmsNorm(this, weight, eps);
+    }
 
     /**
      * Rotary position embedding of a {@code [batch, time, heads, headDim]} tensor whose first time step is
@@ -557,24 +677,36 @@ public final class Tensor {
      * Matrix product over the last two axes, {@code [..., m, k] @ [..., k, n]}, broadcasting the batch
      * axes. Transposed views are passed to the kernel as transposed operands, never copied.
      */
-    public Tensor matmul(Tensor other) { return MatMul.matmul(this, other); }
+    public Tensor matmul(Tensor other) {
+        return MatMul.matmul(this, other);
+    }
 
     // ------------------------------------------------------------------ joins and indexing
 
     /** Joins tensors along an existing axis. */
-    public static Tensor concat(int axis, Tensor... parts) { return Joins.concat(axis, parts); }
+    public static Tensor concat(int axis, Tensor... parts) {
+        return Joins.concat(axis, parts);
+    }
 
     /** Joins equally shaped tensors along a new axis. */
-    public static Tensor stack(int axis, Tensor... parts) { return Joins.stack(axis, parts); }
+    public static Tensor stack(int axis, Tensor... parts) {
+        return Joins.stack(axis, parts);
+    }
 
     /** Views of consecutive pieces of the given sizes along {@code axis}. */
-    public Tensor[] split(int axis, int... sizes) { return Joins.split(this, axis, sizes); }
+    public Tensor[] split(int axis, int... sizes) {
+        return Joins.split(this, axis, sizes);
+    }
 
     /** The sub-tensors at {@code indices} along {@code axis} (e.g. embedding rows), copied. */
-    public Tensor indexSelect(int axis, int... indices) { return Joins.indexSelect(this, axis, indices); }
+    public Tensor indexSelect(int axis, int... indices) {
+        return Joins.indexSelect(this, axis, indices);
+    }
 
     /** Adds slice i of {@code src} into slice {@code indices[i]} of this tensor along {@code axis}, in place. */
-    public void indexAddInPlace(int axis, int[] indices, Tensor src) { Joins.indexAddInPlace(this, axis, indices, src); }
+    public void indexAddInPlace(int axis, int[] indices, Tensor src) {
+        Joins.indexAddInPlace(this, axis, indices, src);
+    }
 
     // ------------------------------------------------------------------ in place
 
@@ -631,7 +763,8 @@ public final class Tensor {
     /** The largest absolute elementwise difference to a tensor of the same shape. */
     public double maxAbsDiff(Tensor other) {
         if (!Arrays.equals(shape, other.shape)) {
-            throw new ShapeException("maxAbsDiff: shapes " + Shapes.str(shape) + " and " + Shapes.str(other.shape) + " differ");
+            throw new ShapeException(
+                    "maxAbsDiff: shapes " + Shapes.str(shape) + " and " + Shapes.str(other.shape) + " differ");
         }
         double[] a = toDoubleArray(), b = other.toDoubleArray();
         double m = 0;

@@ -9,7 +9,8 @@ package io.flexigpt.tensor;
 public record TopSpectrum(Svd top, double energy, double tailEnergy) {
     public TopSpectrum {
         if (!(energy >= 0) || !(tailEnergy >= 0) || tailEnergy > energy) {
-            throw new IllegalArgumentException("TopSpectrum: need 0 ≤ tail energy ≤ energy, got tail " + tailEnergy + " of " + energy);
+            throw new IllegalArgumentException(
+                    "TopSpectrum: need 0 ≤ tail energy ≤ energy, got tail " + tailEnergy + " of " + energy);
         }
     }
 

@@ -46,12 +46,16 @@ final class VectorKernels {
         int i = 0, bound = S.loopBound(n);
         switch (op) {
             case EXP:
-                for (; i < bound; i += S.length()) exp(FloatVector.fromArray(S, x, ox + i)).intoArray(o, oo + i);
+                for (; i < bound; i += S.length())
+                    exp(FloatVector.fromArray(S, x, ox + i)).intoArray(o, oo + i);
                 break;
             case TANH:
                 for (; i < bound; i += S.length()) {
-                    FloatVector e = exp(FloatVector.fromArray(S, x, ox + i).mul(2f).min(88f));
-                    FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(e.add(1f))).intoArray(o, oo + i);
+                    FloatVector e =
+                            exp(FloatVector.fromArray(S, x, ox + i).mul(2f).min(88f));
+                    FloatVector.broadcast(S, 1f)
+                            .sub(FloatVector.broadcast(S, 2f).div(e.add(1f)))
+                            .intoArray(o, oo + i);
                 }
                 break;
             case SIGMOID:
@@ -77,16 +81,28 @@ final class VectorKernels {
         int i = 0, bound = S.loopBound(n);
         switch (op) {
             case ADD:
-                for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, ox + i).add(FloatVector.fromArray(S, y, oy + i)).intoArray(o, oo + i);
+                for (; i < bound; i += S.length())
+                    FloatVector.fromArray(S, x, ox + i)
+                            .add(FloatVector.fromArray(S, y, oy + i))
+                            .intoArray(o, oo + i);
                 break;
             case SUB:
-                for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, ox + i).sub(FloatVector.fromArray(S, y, oy + i)).intoArray(o, oo + i);
+                for (; i < bound; i += S.length())
+                    FloatVector.fromArray(S, x, ox + i)
+                            .sub(FloatVector.fromArray(S, y, oy + i))
+                            .intoArray(o, oo + i);
                 break;
             case MUL:
-                for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, ox + i).mul(FloatVector.fromArray(S, y, oy + i)).intoArray(o, oo + i);
+                for (; i < bound; i += S.length())
+                    FloatVector.fromArray(S, x, ox + i)
+                            .mul(FloatVector.fromArray(S, y, oy + i))
+                            .intoArray(o, oo + i);
                 break;
             case DIV:
-                for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, ox + i).div(FloatVector.fromArray(S, y, oy + i)).intoArray(o, oo + i);
+                for (; i < bound; i += S.length())
+                    FloatVector.fromArray(S, x, ox + i)
+                            .div(FloatVector.fromArray(S, y, oy + i))
+                            .intoArray(o, oo + i);
                 break;
             default:
                 return false;
@@ -138,7 +154,8 @@ final class VectorKernels {
     static double dot(float[] x, int ox, float[] y, int oy, int n) {
         int i = 0, bound = S.loopBound(n);
         FloatVector acc = FloatVector.zero(S);
-        for (; i < bound; i += S.length()) acc = FloatVector.fromArray(S, x, ox + i).fma(FloatVector.fromArray(S, y, oy + i), acc);
+        for (; i < bound; i += S.length())
+            acc = FloatVector.fromArray(S, x, ox + i).fma(FloatVector.fromArray(S, y, oy + i), acc);
         double s = sumLanes(acc);
         for (; i < n; i++) s += (double) x[ox + i] * y[oy + i];
         return s;

@@ -25,6 +25,7 @@ class FiniteTest {
 
     @Test
     void fp64ValuesWhoseSumOverflowsAreStillFinite() {
-        assertTrue(Tensor.ofDouble(new double[] {Double.MAX_VALUE, Double.MAX_VALUE}, 2).isFinite());
+        assertTrue(Tensor.ofDouble(new double[] {Double.MAX_VALUE, Double.MAX_VALUE}, 2)
+                .isFinite());
     }
 }

@@ -15,24 +15,28 @@ class GemmParallelismTest {
 
     @Test
     void chunksCoverEveryIndexOnceAndRespectTheGrain() {
-        qt(150).forAll(integers().between(0, 5000), integers().between(1, 700), integers().between(1, 4))
+        qt(150).forAll(
+                        integers().between(0, 5000),
+                        integers().between(1, 700),
+                        integers().between(1, 4))
                 .checkAssert((n, grain, threads) -> {
-            int saved = Parallelism.threads();
-            try {
-                Parallelism.setThreads(threads);
-                AtomicIntegerArray hits = new AtomicIntegerArray(n);
-                ConcurrentLinkedQueue<int[]> chunks = new ConcurrentLinkedQueue<>();
-                Parallelism.forChunks(n, grain, (s, e) -> {
-                    chunks.add(new int[] {s, e});
-                    for (int i = s; i < e; i++) hits.incrementAndGet(i);
+                    int saved = Parallelism.threads();
+                    try {
+                        Parallelism.setThreads(threads);
+                        AtomicIntegerArray hits = new AtomicIntegerArray(n);
+                        ConcurrentLinkedQueue<int[]> chunks = new ConcurrentLinkedQueue<>();
+                        Parallelism.forChunks(n, grain, (s, e) -> {
+                            chunks.add(new int[] {s, e});
+                            for (int i = s; i < e; i++) hits.incrementAndGet(i);
+                        });
+                        for (int i = 0; i < n; i++) assertEquals(1, hits.get(i), "index " + i);
+                        assertTrue(chunks.size() <= threads, chunks.size() + " chunks");
+                        if (chunks.size() > 1)
+                            for (int[] c : chunks) assertTrue(c[1] - c[0] >= grain, "chunk smaller than the grain");
+                    } finally {
+                        Parallelism.setThreads(saved);
+                    }
                 });
-                for (int i = 0; i < n; i++) assertEquals(1, hits.get(i), "index " + i);
-                assertTrue(chunks.size() <= threads, chunks.size() + " chunks");
-                if (chunks.size() > 1) for (int[] c : chunks) assertTrue(c[1] - c[0] >= grain, "chunk smaller than the grain");
-            } finally {
-                Parallelism.setThreads(saved);
-            }
-        });
     }
 
     @Test
@@ -40,9 +44,11 @@ class GemmParallelismTest {
         int saved = Parallelism.threads();
         try {
             Parallelism.setThreads(2);
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallelism.forRange(2, i -> {
-                if (i == 1) throw new IllegalStateException("chunk 1 failed");
-            }));
+            IllegalStateException e = assertThrows(
+                    IllegalStateException.class,
+                    () -> Parallelism.forRange(2, i -> {
+                        if (i == 1) throw new IllegalStateException("chunk 1 failed");
+                    }));
             assertEquals("chunk 1 failed", e.getMessage());
             int[] after = new int[2];
             Parallelism.forRange(2, i -> after[i] = i + 1);
@@ -63,7 +69,8 @@ class GemmParallelismTest {
                 int slot = t;
                 Thread th = new Thread(() -> {
                     for (int rep = 0; rep < 200; rep++) {
-                        Parallelism.forRange(4, i -> Parallelism.forChunks(10, 1, (s, e) -> sums.addAndGet(slot, e - s)));
+                        Parallelism.forRange(
+                                4, i -> Parallelism.forChunks(10, 1, (s, e) -> sums.addAndGet(slot, e - s)));
                     }
                 });
                 callers.add(th);

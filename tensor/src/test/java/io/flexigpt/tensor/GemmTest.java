@@ -31,7 +31,8 @@ class GemmTest {
             this.ld = cols + pad;
             this.data = new float[off + rows * ld + 3];
             Arrays.fill(data, SENTINEL);
-            for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) data[off + i * ld + j] = (float) (rnd.nextDouble() * 2 - 1);
+            for (int i = 0; i < rows; i++)
+                for (int j = 0; j < cols; j++) data[off + i * ld + j] = (float) (rnd.nextDouble() * 2 - 1);
         }
 
         float get(int i, int j) {
@@ -63,8 +64,12 @@ class GemmTest {
             this.k = k;
             this.ta = ta;
             this.tb = tb;
-            a = ta ? new Stored(rnd, k, m, rnd.nextInt(4), rnd.nextInt(3)) : new Stored(rnd, m, k, rnd.nextInt(4), rnd.nextInt(3));
-            b = tb ? new Stored(rnd, n, k, rnd.nextInt(4), rnd.nextInt(3)) : new Stored(rnd, k, n, rnd.nextInt(4), rnd.nextInt(3));
+            a = ta
+                    ? new Stored(rnd, k, m, rnd.nextInt(4), rnd.nextInt(3))
+                    : new Stored(rnd, m, k, rnd.nextInt(4), rnd.nextInt(3));
+            b = tb
+                    ? new Stored(rnd, n, k, rnd.nextInt(4), rnd.nextInt(3))
+                    : new Stored(rnd, k, n, rnd.nextInt(4), rnd.nextInt(3));
             c = new Stored(rnd, m, n, rnd.nextInt(4), rnd.nextInt(3));
         }
 
@@ -93,7 +98,8 @@ class GemmTest {
                     assertEquals(expected, out[c.off + i * c.ld + j], tol, "C[" + i + "][" + j + "]");
                 }
             }
-            for (int x = 0; x < out.length; x++) if (!c.inside(x)) assertEquals(SENTINEL, out[x], "written outside C at " + x);
+            for (int x = 0; x < out.length; x++)
+                if (!c.inside(x)) assertEquals(SENTINEL, out[x], "written outside C at " + x);
         }
     }
 
@@ -110,14 +116,22 @@ class GemmTest {
     @Test
     void smallProductsMatchEjml() {
         record Case(int m, int n, int k, boolean ta, boolean tb, boolean accumulate, boolean scalar, long seed) {}
-        Gen<Case> cases = in -> new Case(integers().between(1, 70).generate(in), integers().between(1, 70).generate(in),
-                integers().between(1, 70).generate(in), booleans().all().generate(in), booleans().all().generate(in),
-                booleans().all().generate(in), booleans().all().generate(in), longs().all().generate(in));
+        Gen<Case> cases = in -> new Case(
+                integers().between(1, 70).generate(in),
+                integers().between(1, 70).generate(in),
+                integers().between(1, 70).generate(in),
+                booleans().all().generate(in),
+                booleans().all().generate(in),
+                booleans().all().generate(in),
+                booleans().all().generate(in),
+                longs().all().generate(in));
         qt(300).forAll(cases)
-                .checkAssert(c -> smallProductsMatchEjml(c.m(), c.n(), c.k(), c.ta(), c.tb(), c.accumulate(), c.scalar(), c.seed()));
+                .checkAssert(c -> smallProductsMatchEjml(
+                        c.m(), c.n(), c.k(), c.ta(), c.tb(), c.accumulate(), c.scalar(), c.seed()));
     }
 
-    private void smallProductsMatchEjml(int m, int n, int k, boolean ta, boolean tb, boolean accumulate, boolean scalar, long seed) {
+    private void smallProductsMatchEjml(
+            int m, int n, int k, boolean ta, boolean tb, boolean accumulate, boolean scalar, long seed) {
         Problem p = new Problem(seed, m, n, k, ta, tb);
         p.check(p.run(kernel(scalar), accumulate), accumulate);
     }
@@ -126,14 +140,21 @@ class GemmTest {
     @Test
     void largerProductsAcrossBlockEdgesMatchEjml() {
         record Case(int m, int n, int k, boolean ta, boolean tb, boolean accumulate, long seed) {}
-        Gen<Case> cases = in -> new Case(integers().between(1, 300).generate(in), integers().between(1, 400).generate(in),
-                integers().between(200, 600).generate(in), booleans().all().generate(in), booleans().all().generate(in),
-                booleans().all().generate(in), longs().all().generate(in));
+        Gen<Case> cases = in -> new Case(
+                integers().between(1, 300).generate(in),
+                integers().between(1, 400).generate(in),
+                integers().between(200, 600).generate(in),
+                booleans().all().generate(in),
+                booleans().all().generate(in),
+                booleans().all().generate(in),
+                longs().all().generate(in));
         qt(30).forAll(cases)
-                .checkAssert(c -> largerProductsAcrossBlockEdgesMatchEjml(c.m(), c.n(), c.k(), c.ta(), c.tb(), c.accumulate(), c.seed()));
+                .checkAssert(c -> largerProductsAcrossBlockEdgesMatchEjml(
+                        c.m(), c.n(), c.k(), c.ta(), c.tb(), c.accumulate(), c.seed()));
     }
 
-    private void largerProductsAcrossBlockEdgesMatchEjml(int m, int n, int k, boolean ta, boolean tb, boolean accumulate, long seed) {
+    private void largerProductsAcrossBlockEdgesMatchEjml(
+            int m, int n, int k, boolean ta, boolean tb, boolean accumulate, long seed) {
         Problem p = new Problem(seed, m, n, k, ta, tb);
         p.check(p.run(GemmKernels.BEST, accumulate), accumulate);
     }
@@ -141,14 +162,21 @@ class GemmTest {
     @Test
     void singleRowProductsMatchEjml() {
         record Case(int n, int k, boolean ta, boolean tb, boolean accumulate, boolean scalar, long seed) {}
-        Gen<Case> cases = in -> new Case(integers().between(1, 600).generate(in), integers().between(1, 600).generate(in),
-                booleans().all().generate(in), booleans().all().generate(in), booleans().all().generate(in),
-                booleans().all().generate(in), longs().all().generate(in));
+        Gen<Case> cases = in -> new Case(
+                integers().between(1, 600).generate(in),
+                integers().between(1, 600).generate(in),
+                booleans().all().generate(in),
+                booleans().all().generate(in),
+                booleans().all().generate(in),
+                booleans().all().generate(in),
+                longs().all().generate(in));
         qt(100).forAll(cases)
-                .checkAssert(c -> singleRowProductsMatchEjml(c.n(), c.k(), c.ta(), c.tb(), c.accumulate(), c.scalar(), c.seed()));
+                .checkAssert(c ->
+                        singleRowProductsMatchEjml(c.n(), c.k(), c.ta(), c.tb(), c.accumulate(), c.scalar(), c.seed()));
     }
 
-    private void singleRowProductsMatchEjml(int n, int k, boolean ta, boolean tb, boolean accumulate, boolean scalar, long seed) {
+    private void singleRowProductsMatchEjml(
+            int n, int k, boolean ta, boolean tb, boolean accumulate, boolean scalar, long seed) {
         Problem p = new Problem(seed, 1, n, k, ta, tb);
         p.check(p.run(kernel(scalar), accumulate), accumulate);
     }
@@ -157,14 +185,22 @@ class GemmTest {
     @Test
     void vectorAndScalarKernelsAgreeBitForBit() {
         record Case(int m, int n, int k, boolean ta, boolean tb, boolean accumulate, long seed) {}
-        Gen<Case> cases = in -> new Case(integers().between(1, 80).generate(in), integers().between(1, 80).generate(in),
-                integers().between(1, 600).generate(in), booleans().all().generate(in), booleans().all().generate(in),
-                booleans().all().generate(in), longs().all().generate(in));
-        qt(150).forAll(cases).assuming(c -> !(c.m() == 1 && c.tb()))
-                .checkAssert(c -> vectorAndScalarKernelsAgreeBitForBit(c.m(), c.n(), c.k(), c.ta(), c.tb(), c.accumulate(), c.seed()));
+        Gen<Case> cases = in -> new Case(
+                integers().between(1, 80).generate(in),
+                integers().between(1, 80).generate(in),
+                integers().between(1, 600).generate(in),
+                booleans().all().generate(in),
+                booleans().all().generate(in),
+                booleans().all().generate(in),
+                longs().all().generate(in));
+        qt(150).forAll(cases)
+                .assuming(c -> !(c.m() == 1 && c.tb()))
+                .checkAssert(c -> vectorAndScalarKernelsAgreeBitForBit(
+                        c.m(), c.n(), c.k(), c.ta(), c.tb(), c.accumulate(), c.seed()));
     }
 
-    private void vectorAndScalarKernelsAgreeBitForBit(int m, int n, int k, boolean ta, boolean tb, boolean accumulate, long seed) {
+    private void vectorAndScalarKernelsAgreeBitForBit(
+            int m, int n, int k, boolean ta, boolean tb, boolean accumulate, long seed) {
         Problem p = new Problem(seed, m, n, k, ta, tb);
         assertArrayEquals(p.run(GemmKernels.SCALAR, accumulate), p.run(GemmKernels.BEST, accumulate));
     }
@@ -172,46 +208,92 @@ class GemmTest {
     /** Dot products finished four at a time on whole vectors equal those finished one by one. */
     @Test
     void singleRowDotProductsDoNotDependOnTheirNeighbours() {
-        qt(100).forAll(integers().between(1, 40), integers().between(1, 300), booleans().all(), longs().all())
+        qt(100).forAll(
+                        integers().between(1, 40),
+                        integers().between(1, 300),
+                        booleans().all(),
+                        longs().all())
                 .checkAssert((n, k, accumulate, seed) -> {
-            Problem p = new Problem(seed, 1, n, k, false, true);
-            float[] together = p.run(GemmKernels.BEST, accumulate);
-            float[] single = p.c.data.clone();
-            for (int j = 0; j < n; j++) {
-                Gemm.sgemm(false, true, 1, 1, k, p.a.data, p.a.off, p.a.ld, p.b.data, p.b.off + j * p.b.ld, p.b.ld, single, p.c.off + j, 1, accumulate);
-            }
-            assertArrayEquals(together, single);
-        });
+                    Problem p = new Problem(seed, 1, n, k, false, true);
+                    float[] together = p.run(GemmKernels.BEST, accumulate);
+                    float[] single = p.c.data.clone();
+                    for (int j = 0; j < n; j++) {
+                        Gemm.sgemm(
+                                false,
+                                true,
+                                1,
+                                1,
+                                k,
+                                p.a.data,
+                                p.a.off,
+                                p.a.ld,
+                                p.b.data,
+                                p.b.off + j * p.b.ld,
+                                p.b.ld,
+                                single,
+                                p.c.off + j,
+                                1,
+                                accumulate);
+                    }
+                    assertArrayEquals(together, single);
+                });
     }
 
     /** The single-row path yields exactly the first row of a taller product. */
     @Test
     void singleRowEqualsFirstRowOfTallerProduct() {
         record Case(int m, int n, int k, boolean ta, long seed) {}
-        Gen<Case> cases = in -> new Case(integers().between(2, 40).generate(in), integers().between(1, 300).generate(in),
-                integers().between(1, 600).generate(in), booleans().all().generate(in), longs().all().generate(in));
-        qt(100).forAll(cases).checkAssert(c -> singleRowEqualsFirstRowOfTallerProduct(c.m(), c.n(), c.k(), c.ta(), c.seed()));
+        Gen<Case> cases = in -> new Case(
+                integers().between(2, 40).generate(in),
+                integers().between(1, 300).generate(in),
+                integers().between(1, 600).generate(in),
+                booleans().all().generate(in),
+                longs().all().generate(in));
+        qt(100).forAll(cases)
+                .checkAssert(c -> singleRowEqualsFirstRowOfTallerProduct(c.m(), c.n(), c.k(), c.ta(), c.seed()));
     }
 
     private void singleRowEqualsFirstRowOfTallerProduct(int m, int n, int k, boolean ta, long seed) {
         Problem tall = new Problem(seed, m, n, k, ta, false);
         float[] full = tall.run(GemmKernels.BEST, false);
         float[] row = new float[n];
-        Gemm.sgemm(ta, false, 1, n, k, tall.a.data, tall.a.off, tall.a.ld, tall.b.data, tall.b.off, tall.b.ld, row, 0, n, false);
+        Gemm.sgemm(
+                ta,
+                false,
+                1,
+                n,
+                k,
+                tall.a.data,
+                tall.a.off,
+                tall.a.ld,
+                tall.b.data,
+                tall.b.off,
+                tall.b.ld,
+                row,
+                0,
+                n,
+                false);
         assertArrayEquals(Arrays.copyOfRange(full, tall.c.off, tall.c.off + n), row);
     }
 
     @Test
     void resultsAreBitIdenticalForOneAndTwoThreads() {
         record Case(int m, int n, int k, boolean ta, boolean tb, boolean accumulate, long seed) {}
-        Gen<Case> cases = in -> new Case(integers().between(1, 260).generate(in), integers().between(1, 400).generate(in),
-                integers().between(60, 400).generate(in), booleans().all().generate(in), booleans().all().generate(in),
-                booleans().all().generate(in), longs().all().generate(in));
+        Gen<Case> cases = in -> new Case(
+                integers().between(1, 260).generate(in),
+                integers().between(1, 400).generate(in),
+                integers().between(60, 400).generate(in),
+                booleans().all().generate(in),
+                booleans().all().generate(in),
+                booleans().all().generate(in),
+                longs().all().generate(in));
         qt(40).forAll(cases)
-                .checkAssert(c -> resultsAreBitIdenticalForOneAndTwoThreads(c.m(), c.n(), c.k(), c.ta(), c.tb(), c.accumulate(), c.seed()));
+                .checkAssert(c -> resultsAreBitIdenticalForOneAndTwoThreads(
+                        c.m(), c.n(), c.k(), c.ta(), c.tb(), c.accumulate(), c.seed()));
     }
 
-    private void resultsAreBitIdenticalForOneAndTwoThreads(int m, int n, int k, boolean ta, boolean tb, boolean accumulate, long seed) {
+    private void resultsAreBitIdenticalForOneAndTwoThreads(
+            int m, int n, int k, boolean ta, boolean tb, boolean accumulate, long seed) {
         Problem p = new Problem(seed, m, n, k, ta, tb);
         int saved = Parallelism.threads();
         try {
@@ -230,16 +312,57 @@ class GemmTest {
 
     @Test
     void batchedEqualsLoopOfSingleProducts() {
-        record Case(int batch, int m, int n, int k, boolean ta, boolean tb, boolean shareA, boolean shareB, boolean accumulate, boolean scalar, long seed) {}
-        Gen<Case> cases = in -> new Case(integers().between(0, 6).generate(in), integers().between(1, 40).generate(in),
-                integers().between(1, 40).generate(in), integers().between(1, 40).generate(in), booleans().all().generate(in),
-                booleans().all().generate(in), booleans().all().generate(in), booleans().all().generate(in),
-                booleans().all().generate(in), booleans().all().generate(in), longs().all().generate(in));
+        record Case(
+                int batch,
+                int m,
+                int n,
+                int k,
+                boolean ta,
+                boolean tb,
+                boolean shareA,
+                boolean shareB,
+                boolean accumulate,
+                boolean scalar,
+                long seed) {}
+        Gen<Case> cases = in -> new Case(
+                integers().between(0, 6).generate(in),
+                integers().between(1, 40).generate(in),
+                integers().between(1, 40).generate(in),
+                integers().between(1, 40).generate(in),
+                booleans().all().generate(in),
+                booleans().all().generate(in),
+                booleans().all().generate(in),
+                booleans().all().generate(in),
+                booleans().all().generate(in),
+                booleans().all().generate(in),
+                longs().all().generate(in));
         qt(100).forAll(cases)
-                .checkAssert(c -> batchedEqualsLoopOfSingleProducts(c.batch(), c.m(), c.n(), c.k(), c.ta(), c.tb(), c.shareA(), c.shareB(), c.accumulate(), c.scalar(), c.seed()));
+                .checkAssert(c -> batchedEqualsLoopOfSingleProducts(
+                        c.batch(),
+                        c.m(),
+                        c.n(),
+                        c.k(),
+                        c.ta(),
+                        c.tb(),
+                        c.shareA(),
+                        c.shareB(),
+                        c.accumulate(),
+                        c.scalar(),
+                        c.seed()));
     }
 
-    private void batchedEqualsLoopOfSingleProducts(int batch, int m, int n, int k, boolean ta, boolean tb, boolean shareA, boolean shareB, boolean accumulate, boolean scalar, long seed) {
+    private void batchedEqualsLoopOfSingleProducts(
+            int batch,
+            int m,
+            int n,
+            int k,
+            boolean ta,
+            boolean tb,
+            boolean shareA,
+            boolean shareB,
+            boolean accumulate,
+            boolean scalar,
+            long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         int lda = (ta ? m : k) + rnd.nextInt(3), ldb = (tb ? k : n) + rnd.nextInt(3), ldc = n + rnd.nextInt(3);
         int aStride = shareA ? 0 : (ta ? k : m) * lda + rnd.nextInt(3);
@@ -251,29 +374,74 @@ class GemmTest {
         float[] expected = c.clone(), actual = c.clone();
         GemmKernel kern = kernel(scalar);
         for (int i = 0; i < batch; i++) {
-            Gemm.sgemm(kern, ta, tb, m, n, k, a, 1 + i * aStride, lda, b, 2 + i * bStride, ldb, expected, 1 + i * cStride, ldc, accumulate);
+            Gemm.sgemm(
+                    kern,
+                    ta,
+                    tb,
+                    m,
+                    n,
+                    k,
+                    a,
+                    1 + i * aStride,
+                    lda,
+                    b,
+                    2 + i * bStride,
+                    ldb,
+                    expected,
+                    1 + i * cStride,
+                    ldc,
+                    accumulate);
         }
-        Gemm.sgemmBatched(kern, batch, ta, tb, m, n, k, a, 1, lda, aStride, b, 2, ldb, bStride, actual, 1, ldc, cStride, accumulate);
+        Gemm.sgemmBatched(
+                kern,
+                batch,
+                ta,
+                tb,
+                m,
+                n,
+                k,
+                a,
+                1,
+                lda,
+                aStride,
+                b,
+                2,
+                ldb,
+                bStride,
+                actual,
+                1,
+                ldc,
+                cStride,
+                accumulate);
         assertArrayEquals(expected, actual);
     }
 
     @Test
     void dgemmMatchesNaiveProduct() {
         record Case(int batch, int m, int n, int k, boolean ta, boolean tb, boolean accumulate, long seed) {}
-        Gen<Case> cases = in -> new Case(integers().between(1, 4).generate(in), integers().between(1, 12).generate(in),
-                integers().between(1, 12).generate(in), integers().between(1, 12).generate(in), booleans().all().generate(in),
-                booleans().all().generate(in), booleans().all().generate(in), longs().all().generate(in));
+        Gen<Case> cases = in -> new Case(
+                integers().between(1, 4).generate(in),
+                integers().between(1, 12).generate(in),
+                integers().between(1, 12).generate(in),
+                integers().between(1, 12).generate(in),
+                booleans().all().generate(in),
+                booleans().all().generate(in),
+                booleans().all().generate(in),
+                longs().all().generate(in));
         qt(100).forAll(cases)
-                .checkAssert(c -> dgemmMatchesNaiveProduct(c.batch(), c.m(), c.n(), c.k(), c.ta(), c.tb(), c.accumulate(), c.seed()));
+                .checkAssert(c -> dgemmMatchesNaiveProduct(
+                        c.batch(), c.m(), c.n(), c.k(), c.ta(), c.tb(), c.accumulate(), c.seed()));
     }
 
-    private void dgemmMatchesNaiveProduct(int batch, int m, int n, int k, boolean ta, boolean tb, boolean accumulate, long seed) {
+    private void dgemmMatchesNaiveProduct(
+            int batch, int m, int n, int k, boolean ta, boolean tb, boolean accumulate, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         int lda = (ta ? m : k) + 1, ldb = (tb ? k : n) + 2, ldc = n + 1, off = 3;
         int aStride = (ta ? k : m) * lda, bStride = (tb ? n : k) * ldb, cStride = m * ldc;
         double[] a = randomDoubles(rnd, off + batch * aStride), b = randomDoubles(rnd, off + batch * bStride);
         double[] c = randomDoubles(rnd, off + batch * cStride), out = c.clone();
-        Gemm.dgemmBatched(batch, ta, tb, m, n, k, a, off, lda, aStride, b, off, ldb, bStride, out, off, ldc, cStride, accumulate);
+        Gemm.dgemmBatched(
+                batch, ta, tb, m, n, k, a, off, lda, aStride, b, off, ldb, bStride, out, off, ldc, cStride, accumulate);
         for (int t = 0; t < batch; t++) {
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
@@ -307,14 +475,19 @@ class GemmTest {
     @Test
     void badLayoutsAreRejectedWithTheOperandNamed() {
         float[] a = new float[6], b = new float[6], c = new float[4];
-        IllegalArgumentException ld = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException ld = assertThrows(
+                IllegalArgumentException.class,
                 () -> Gemm.sgemm(false, false, 2, 2, 3, a, 0, 2, b, 0, 2, c, 0, 2, false));
         assertTrue(ld.getMessage().contains("leading dimension of A"), ld.getMessage());
-        IndexOutOfBoundsException oob = assertThrows(IndexOutOfBoundsException.class,
+        IndexOutOfBoundsException oob = assertThrows(
+                IndexOutOfBoundsException.class,
                 () -> Gemm.sgemm(false, false, 2, 2, 3, a, 0, 3, b, 1, 2, c, 0, 2, false));
         assertTrue(oob.getMessage().contains("B"), oob.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Gemm.sgemm(false, false, -1, 2, 3, a, 0, 3, b, 0, 2, c, 0, 2, false));
-        assertThrows(IndexOutOfBoundsException.class,
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Gemm.sgemm(false, false, -1, 2, 3, a, 0, 3, b, 0, 2, c, 0, 2, false));
+        assertThrows(
+                IndexOutOfBoundsException.class,
                 () -> Gemm.sgemmBatched(2, false, false, 2, 2, 3, a, 0, 3, 0, b, 0, 2, 0, c, 0, 2, 4, false));
     }
 

@@ -27,10 +27,17 @@ class HalfTensorTest {
         for (int i = 0; i < bits.length; i++) {
             float v;
             switch (r.nextInt(8)) {
-                case 0: v = 0f; break;
-                case 1: v = -0f; break;
-                case 2: v = (float) (r.nextGaussian() * (bf16 ? 1e-39 : 3e-6)); break; // subnormal range
-                default: v = (float) (r.nextGaussian() * 0.5);
+                case 0:
+                    v = 0f;
+                    break;
+                case 1:
+                    v = -0f;
+                    break;
+                case 2:
+                    v = (float) (r.nextGaussian() * (bf16 ? 1e-39 : 3e-6));
+                    break; // subnormal range
+                default:
+                    v = (float) (r.nextGaussian() * 0.5);
             }
             bits[i] = bf16 ? HalfFloats.f32ToBf16(v) : HalfFloats.f32ToF16(v);
         }
@@ -50,7 +57,11 @@ class HalfTensorTest {
     @Test
     void forwardAndBackwardProductsAreTheWidenedProducts() {
         // rows of x up to 40 (single row, partial and full micro-tiles), reductions past one 384-block, 0 included
-        qt(150).forAll(integers().between(1, 40), integers().between(0, 900), integers().between(1, 150), longs().all())
+        qt(150).forAll(
+                        integers().between(1, 40),
+                        integers().between(0, 900),
+                        integers().between(1, 150),
+                        longs().all())
                 .checkAssert((m, k, n, seed) -> {
                     Tensor w = randomHalf(seed, n, k);
                     Tensor wide = w.to(DType.F32);
@@ -63,19 +74,42 @@ class HalfTensorTest {
 
     @Test
     void bothKernelsGiveTheWidenedProductForEveryLayoutAndAccumulation() {
-        qt(120).forAll(integers().between(1, 30), integers().between(1, 500), integers().between(1, 90), longs().all())
+        qt(120).forAll(
+                        integers().between(1, 30),
+                        integers().between(1, 500),
+                        integers().between(1, 90),
+                        longs().all())
                 .checkAssert((m, k, n, seed) -> {
                     boolean ta = (seed & 2) != 0, tb = (seed & 4) != 0, accumulate = (seed & 8) != 0;
                     Tensor w = randomHalf(seed, tb ? n : k, tb ? k : n);
                     float[] wide = w.to(DType.F32).toFloatArray();
                     short[] bits = new short[wide.length];
                     System.arraycopy(w.h, 0, bits, 0, bits.length);
-                    float[] a = TensorGens.random(seed + 1, ta ? k : m, ta ? m : k).toFloatArray();
+                    float[] a =
+                            TensorGens.random(seed + 1, ta ? k : m, ta ? m : k).toFloatArray();
                     float[] start = TensorGens.random(seed + 2, m, n).toFloatArray();
                     for (GemmKernel kern : new GemmKernel[] {GemmKernels.SCALAR, GemmKernels.BEST}) {
                         float[] expected = start.clone(), actual = start.clone();
-                        GemmDriver.sgemm(kern, ta, tb, m, n, k, a, 0, ta ? m : k, wide, 0, w.dim(1), expected, 0, n, accumulate);
-                        GemmDriver.sgemmHalfB(kern, ta, tb, m, n, k, a, 0, ta ? m : k, bits, w.dtype() == DType.BF16, 0, w.dim(1), actual, 0, n, accumulate);
+                        GemmDriver.sgemm(
+                                kern, ta, tb, m, n, k, a, 0, ta ? m : k, wide, 0, w.dim(1), expected, 0, n, accumulate);
+                        GemmDriver.sgemmHalfB(
+                                kern,
+                                ta,
+                                tb,
+                                m,
+                                n,
+                                k,
+                                a,
+                                0,
+                                ta ? m : k,
+                                bits,
+                                w.dtype() == DType.BF16,
+                                0,
+                                w.dim(1),
+                                actual,
+                                0,
+                                n,
+                                accumulate);
                         assertBitIdentical(Tensor.of(expected, m, n), Tensor.of(actual, m, n));
                     }
                 });
@@ -83,7 +117,11 @@ class HalfTensorTest {
 
     @Test
     void batchedInputsAreTheWidenedProducts() {
-        qt(40).forAll(integers().between(1, 3), integers().between(1, 9), integers().between(1, 300), longs().all())
+        qt(40).forAll(
+                        integers().between(1, 3),
+                        integers().between(1, 9),
+                        integers().between(1, 300),
+                        longs().all())
                 .checkAssert((batch, time, k, seed) -> {
                     int n = 1 + (int) Math.floorMod(seed, 97L);
                     Tensor w = randomHalf(seed, n, k);
@@ -115,13 +153,15 @@ class HalfTensorTest {
         Tensor w = Tensor.ofHalf(bits, DType.BF16, 2, 3);
         assertEquals(DType.BF16, w.dtype());
         for (int i = 0; i < bits.length; i++) {
-            assertEquals(Float.floatToRawIntBits(HalfFloats.bf16ToF32(bits[i])), Float.floatToRawIntBits((float) w.get(i / 3, i % 3)));
+            assertEquals(Float.floatToRawIntBits(HalfFloats.bf16ToF32(bits[i])), Float.floatToRawIntBits((float)
+                    w.get(i / 3, i % 3)));
             assertEquals(w.get(i / 3, i % 3), w.to(DType.F32).get(i / 3, i % 3));
         }
         assertEquals(12, w.storageBytes());
         assertThrows(ShapeException.class, () -> Tensor.ofHalf(new short[5], DType.F16, 2, 3));
         assertThrows(IllegalArgumentException.class, () -> Tensor.ofHalf(new short[6], DType.F32, 2, 3));
-        ShapeException e = assertThrows(ShapeException.class, () -> Tensor.zeros(4, 2).matmul(w.t()));
+        ShapeException e =
+                assertThrows(ShapeException.class, () -> Tensor.zeros(4, 2).matmul(w.t()));
         assertTrue(e.getMessage().contains("inner dimensions"), e.getMessage());
         assertThrows(IndexOutOfBoundsException.class, () -> w.get(2, 0));
     }
@@ -137,28 +177,31 @@ class HalfTensorTest {
 
     @Test
     void everyOtherOpGivesTheResultOfTheWidenedTensor() {
-        qt(60).forAll(integers().between(1, 12), integers().between(1, 12), longs().all()).checkAssert((rows, cols, seed) -> {
-            Tensor h = randomHalf(seed, rows, cols), w = h.to(DType.F32);
-            Tensor other = TensorGens.random(seed + 1, rows, cols);
-            assertBitIdentical(w.add(other), h.add(other));
-            assertBitIdentical(other.mul(w), other.mul(h));
-            assertBitIdentical(w.exp(), h.exp());
-            assertBitIdentical(w.mul(3.0), h.mul(3.0));
-            assertBitIdentical(w.softmax(-1), h.softmax(-1));
-            assertBitIdentical(w.sum(0, false), h.sum(0, false));
-            assertBitIdentical(w.rmsNorm(Tensor.ones(cols), 1e-5), h.rmsNorm(Tensor.ones(cols), 1e-5));
-            assertBitIdentical(Tensor.concat(0, w, other), Tensor.concat(0, h, other));
-            assertBitIdentical(w.t().contiguous(), h.t().contiguous().to(DType.F32));
-            assertEquals(h.dtype(), h.t().contiguous().dtype(), "a copy keeps 16 bits");
-            assertBitIdentical(w.slice(0, rows / 2, rows).reshape(-1), h.slice(0, rows / 2, rows).reshape(-1).to(DType.F32));
-            int[] picks = {rows - 1, 0, rows / 2};
-            Tensor rowsOfH = h.indexSelect(0, picks);
-            assertEquals(DType.F32, rowsOfH.dtype(), "selected rows (embedding lookups) come out in fp32");
-            assertBitIdentical(w.indexSelect(0, picks), rowsOfH);
-            assertArrayEquals(w.toFloatArray(), h.toFloatArray());
-            assertEquals(w.sum(), h.sum());
-            assertEquals(w.isFinite(), h.isFinite());
-        });
+        qt(60).forAll(integers().between(1, 12), integers().between(1, 12), longs().all())
+                .checkAssert((rows, cols, seed) -> {
+                    Tensor h = randomHalf(seed, rows, cols), w = h.to(DType.F32);
+                    Tensor other = TensorGens.random(seed + 1, rows, cols);
+                    assertBitIdentical(w.add(other), h.add(other));
+                    assertBitIdentical(other.mul(w), other.mul(h));
+                    assertBitIdentical(w.exp(), h.exp());
+                    assertBitIdentical(w.mul(3.0), h.mul(3.0));
+                    assertBitIdentical(w.softmax(-1), h.softmax(-1));
+                    assertBitIdentical(w.sum(0, false), h.sum(0, false));
+                    assertBitIdentical(w.rmsNorm(Tensor.ones(cols), 1e-5), h.rmsNorm(Tensor.ones(cols), 1e-5));
+                    assertBitIdentical(Tensor.concat(0, w, other), Tensor.concat(0, h, other));
+                    assertBitIdentical(w.t().contiguous(), h.t().contiguous().to(DType.F32));
+                    assertEquals(h.dtype(), h.t().contiguous().dtype(), "a copy keeps 16 bits");
+                    assertBitIdentical(
+                            w.slice(0, rows / 2, rows).reshape(-1),
+                            h.slice(0, rows / 2, rows).reshape(-1).to(DType.F32));
+                    int[] picks = {rows - 1, 0, rows / 2};
+                    Tensor rowsOfH = h.indexSelect(0, picks);
+                    assertEquals(DType.F32, rowsOfH.dtype(), "selected rows (embedding lookups) come out in fp32");
+                    assertBitIdentical(w.indexSelect(0, picks), rowsOfH);
+                    assertArrayEquals(w.toFloatArray(), h.toFloatArray());
+                    assertEquals(w.sum(), h.sum());
+                    assertEquals(w.isFinite(), h.isFinite());
+                });
     }
 
     @Test
@@ -174,7 +217,8 @@ class HalfTensorTest {
                     float widened = half == DType.BF16 ? HalfFloats.bf16ToF32(expected) : HalfFloats.f16ToF32(expected);
                     assertEquals(Float.floatToRawIntBits(widened), Float.floatToRawIntBits((float) narrow.get(i)));
                 }
-                assertBitIdentical(narrow.to(DType.F32), narrow.to(DType.F32).to(half).to(DType.F32));
+                assertBitIdentical(
+                        narrow.to(DType.F32), narrow.to(DType.F32).to(half).to(DType.F32));
             }
         });
     }
@@ -187,7 +231,8 @@ class HalfTensorTest {
                 assertEquals(false, x.to(half).isFinite(), half + " " + bad);
                 assertEquals(true, x.slice(0, 0, 1).to(half).isFinite(), half + " without " + bad);
             }
-            assertEquals(true, Tensor.of(new float[] {65504f, -1e-7f}, 2).to(half).isFinite(), half + " extremes");
+            assertEquals(
+                    true, Tensor.of(new float[] {65504f, -1e-7f}, 2).to(half).isFinite(), half + " extremes");
         }
     }
 
@@ -196,10 +241,16 @@ class HalfTensorTest {
         Tensor h = randomHalf(2, 3, 4);
         float[] before = h.toFloatArray();
         Tensor ones = Tensor.ones(3, 4);
-        for (org.junit.jupiter.api.function.Executable write : java.util.List.<org.junit.jupiter.api.function.Executable>of(
-                () -> h.addInPlace(ones, 1.0), () -> h.mulInPlace(2.0), () -> h.fillInPlace(0.0), () -> h.copyFromInPlace(ones),
-                () -> h.setInPlace(1.0, 0, 0), () -> h.indexAddInPlace(0, new int[] {1}, Tensor.ones(1, 4)),
-                () -> OptimizerKernels.adamW(h, ones, Tensor.zeros(3, 4), Tensor.zeros(3, 4), 1e-3, 0.9, 0.999, 1e-8, 0, 1, 1))) {
+        for (org.junit.jupiter.api.function.Executable write :
+                java.util.List.<org.junit.jupiter.api.function.Executable>of(
+                        () -> h.addInPlace(ones, 1.0),
+                        () -> h.mulInPlace(2.0),
+                        () -> h.fillInPlace(0.0),
+                        () -> h.copyFromInPlace(ones),
+                        () -> h.setInPlace(1.0, 0, 0),
+                        () -> h.indexAddInPlace(0, new int[] {1}, Tensor.ones(1, 4)),
+                        () -> OptimizerKernels.adamW(
+                                h, ones, Tensor.zeros(3, 4), Tensor.zeros(3, 4), 1e-3, 0.9, 0.999, 1e-8, 0, 1, 1))) {
             UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, write);
             assertTrue(e.getMessage().contains("read-only 16-bit"), e.getMessage());
         }

@@ -39,9 +39,14 @@ class LinalgQrSolveTest {
     @Test
     void solutionsSatisfyTheSystem() {
         record Case(int n, int columns, int layout, long seed, boolean inDouble) {}
-        Gen<Case> cases = in -> new Case(integers().between(1, 24).generate(in), integers().between(0, 3).generate(in),
-                integers().between(0, 2).generate(in), longs().all().generate(in), booleans().all().generate(in));
-        qt(150).forAll(cases).checkAssert(c -> solutionsSatisfyTheSystem(c.n(), c.columns(), c.layout(), c.seed(), c.inDouble()));
+        Gen<Case> cases = in -> new Case(
+                integers().between(1, 24).generate(in),
+                integers().between(0, 3).generate(in),
+                integers().between(0, 2).generate(in),
+                longs().all().generate(in),
+                booleans().all().generate(in));
+        qt(150).forAll(cases)
+                .checkAssert(c -> solutionsSatisfyTheSystem(c.n(), c.columns(), c.layout(), c.seed(), c.inDouble()));
     }
 
     private void solutionsSatisfyTheSystem(int n, int columns, int layout, long seed, boolean inDouble) {
@@ -59,28 +64,46 @@ class LinalgQrSolveTest {
         assertArrayEquals(b.shape(), x.shape());
         assertEquals(inDouble ? DType.F64 : DType.F32, x.dtype());
         double scale = 1 + frobenius(bv);
-        assertMaxAbsDiff(bv, multiply(a.toDoubleArray(), x.toDoubleArray(), n, n, k), (inDouble ? 1e-9 : 1e-4) * scale, "A x = b");
+        assertMaxAbsDiff(
+                bv,
+                multiply(a.toDoubleArray(), x.toDoubleArray(), n, n, k),
+                (inDouble ? 1e-9 : 1e-4) * scale,
+                "A x = b");
     }
 
     @Test
     void qrOfARankDeficientMatrixStillReconstructs() {
         Qr qr = Linalg.qr(Tensor.of(new float[] {1, 2, 2, 4, 3, 6}, 3, 2));
-        assertMaxAbsDiff(new double[] {1, 2, 2, 4, 3, 6}, multiply(qr.q().toDoubleArray(), qr.r().toDoubleArray(), 3, 2, 2), 1e-5, "Q R = A");
+        assertMaxAbsDiff(
+                new double[] {1, 2, 2, 4, 3, 6},
+                multiply(qr.q().toDoubleArray(), qr.r().toDoubleArray(), 3, 2, 2),
+                1e-5,
+                "Q R = A");
         assertEquals(0, qr.r().get(1, 1), 1e-5);
     }
 
     @Test
     void singularAndMismatchedSystemsAreRejectedNamingShapes() {
-        ArithmeticException singular = assertThrows(ArithmeticException.class,
+        ArithmeticException singular = assertThrows(
+                ArithmeticException.class,
                 () -> Linalg.solve(Tensor.of(new float[] {1, 2, 2, 4}, 2, 2), Tensor.ones(2)));
-        assertTrue(singular.getMessage().contains("solve") && singular.getMessage().contains("[2, 2]"), singular.getMessage());
+        assertTrue(
+                singular.getMessage().contains("solve") && singular.getMessage().contains("[2, 2]"),
+                singular.getMessage());
         assertThrows(ArithmeticException.class, () -> Linalg.solve(Tensor.zeros(3, 3), Tensor.ones(3, 1)));
-        ShapeException mismatch = assertThrows(ShapeException.class, () -> Linalg.solve(Tensor.ones(3, 3), Tensor.ones(4)));
-        assertTrue(mismatch.getMessage().contains("[3, 3]") && mismatch.getMessage().contains("[4]"), mismatch.getMessage());
-        ShapeException notSquare = assertThrows(ShapeException.class, () -> Linalg.solve(Tensor.ones(3, 2), Tensor.ones(3)));
+        ShapeException mismatch =
+                assertThrows(ShapeException.class, () -> Linalg.solve(Tensor.ones(3, 3), Tensor.ones(4)));
+        assertTrue(
+                mismatch.getMessage().contains("[3, 3]")
+                        && mismatch.getMessage().contains("[4]"),
+                mismatch.getMessage());
+        ShapeException notSquare =
+                assertThrows(ShapeException.class, () -> Linalg.solve(Tensor.ones(3, 2), Tensor.ones(3)));
         assertTrue(notSquare.getMessage().contains("[3, 2]"), notSquare.getMessage());
         ShapeException notMatrix = assertThrows(ShapeException.class, () -> Linalg.qr(Tensor.ones(2, 2, 2)));
-        assertTrue(notMatrix.getMessage().contains("qr") && notMatrix.getMessage().contains("[2, 2, 2]"), notMatrix.getMessage());
+        assertTrue(
+                notMatrix.getMessage().contains("qr") && notMatrix.getMessage().contains("[2, 2, 2]"),
+                notMatrix.getMessage());
     }
 
     @Test

@@ -49,7 +49,8 @@ class LinalgSvdTest {
             double scale = 1 + frobenius(av);
             assertEquals(k + 1, tail.length);
             assertEquals(0, tail[k]);
-            assertEquals(frobenius(av) * frobenius(av), tail[0], 1e-9 * scale * scale, "tail energy at rank 0 is ‖A‖_F²");
+            assertEquals(
+                    frobenius(av) * frobenius(av), tail[0], 1e-9 * scale * scale, "tail energy at rank 0 is ‖A‖_F²");
 
             int r = 1 + (int) Math.floorMod(seed, (long) k);
             Svd best = Linalg.svd(a64, r);
@@ -60,7 +61,9 @@ class LinalgSvdTest {
 
             Svd perturbed = new Svd(perturb(best.u(), seed), best.s(), perturb(best.vt(), seed + 1));
             double otherError = frobenius(minus(av, perturbed.reconstruct().toDoubleArray()));
-            assertTrue(bestError <= otherError + 1e-9 * scale, "another rank-r approximation is no better: " + bestError + " vs " + otherError);
+            assertTrue(
+                    bestError <= otherError + 1e-9 * scale,
+                    "another rank-r approximation is no better: " + bestError + " vs " + otherError);
         });
     }
 

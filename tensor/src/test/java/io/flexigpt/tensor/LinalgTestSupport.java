@@ -18,7 +18,11 @@ final class LinalgTestSupport {
      */
     static Gen<Tensor> matrices(int maxDim) {
         Gen<Integer> dims = integers().between(1, maxDim);
-        return dims.zip(dims, longs().all(), integers().between(0, 2), booleans().all(),
+        return dims.zip(
+                        dims,
+                        longs().all(),
+                        integers().between(0, 2),
+                        booleans().all(),
                         (m, n, seed, layout, deficient) -> layout(values(seed, m, n, deficient), m, n, layout))
                 .describedAs(TensorGens::describe);
     }

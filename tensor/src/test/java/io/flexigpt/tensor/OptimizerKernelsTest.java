@@ -7,7 +7,6 @@ import static org.quicktheories.generators.SourceDSL.*;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 
-
 /**
  * The dense fp32 AdamW kernel (fp32 arithmetic, parallel chunks) against the element-by-element path
  * that strided tensors take (double arithmetic), and its independence of the thread count.
@@ -16,7 +15,11 @@ class OptimizerKernelsTest {
     record State(Tensor p, Tensor g, Tensor m, Tensor v) {
         static State random(long seed, int n) {
             Rng rng = new Rng(seed);
-            return new State(rng.normal(0, 1, n), rng.normal(0, 0.1f, n), rng.normal(0, 0.01f, n), rng.normal(0, 0.01f, n).abs());
+            return new State(
+                    rng.normal(0, 1, n),
+                    rng.normal(0, 0.1f, n),
+                    rng.normal(0, 0.01f, n),
+                    rng.normal(0, 0.01f, n).abs());
         }
 
         State copy() {
@@ -42,10 +45,15 @@ class OptimizerKernelsTest {
     @Test
     void denseFp32StepMatchesTheElementwiseDoublePath() {
         record Case(int n, int t, double lr, boolean decay, long seed) {}
-        Gen<Case> cases = in -> new Case(integers().between(2, 40_000).generate(in), integers().between(1, 50).generate(in),
-                doubles().between(1e-5, 1e-1).generate(in), booleans().all().generate(in), longs().all().generate(in));
+        Gen<Case> cases = in -> new Case(
+                integers().between(2, 40_000).generate(in),
+                integers().between(1, 50).generate(in),
+                doubles().between(1e-5, 1e-1).generate(in),
+                booleans().all().generate(in),
+                longs().all().generate(in));
         qt(40).forAll(cases)
-                .checkAssert(c -> denseFp32StepMatchesTheElementwiseDoublePath(c.n(), c.t(), c.lr(), c.decay(), c.seed()));
+                .checkAssert(
+                        c -> denseFp32StepMatchesTheElementwiseDoublePath(c.n(), c.t(), c.lr(), c.decay(), c.seed()));
     }
 
     private void denseFp32StepMatchesTheElementwiseDoublePath(int n, int t, double lr, boolean decay, long seed) {
@@ -57,7 +65,9 @@ class OptimizerKernelsTest {
         assertTrue(dense.m().maxAbsDiff(strided.m()) <= 1e-6, "m");
         assertTrue(dense.v().maxAbsDiff(strided.v()) <= 1e-7, "v");
         // the update is at most about lr per element; fp32 rounding of p itself dominates
-        assertTrue(dense.p().maxAbsDiff(strided.p()) <= 1e-6 + 1e-4 * lr, "p: " + dense.p().maxAbsDiff(strided.p()));
+        assertTrue(
+                dense.p().maxAbsDiff(strided.p()) <= 1e-6 + 1e-4 * lr,
+                "p: " + dense.p().maxAbsDiff(strided.p()));
     }
 
     @Test

@@ -28,7 +28,9 @@ class RngSequenceTest {
             Rng b = Rng.restore(state);
             state[0] ^= 1;
             assertEquals(a.nextGaussian(), b.nextGaussian());
-            assertArrayEquals(a.truncatedNormal(0, 1, -1, 1, 3, 4).toFloatArray(), b.truncatedNormal(0, 1, -1, 1, 3, 4).toFloatArray());
+            assertArrayEquals(
+                    a.truncatedNormal(0, 1, -1, 1, 3, 4).toFloatArray(),
+                    b.truncatedNormal(0, 1, -1, 1, 3, 4).toFloatArray());
             assertArrayEquals(a.permutation(20), b.permutation(20));
             assertArrayEquals(a.state(), b.state());
         });
@@ -57,21 +59,23 @@ class RngSequenceTest {
     @Test
     void tensorsHaveTheRequestedShapeAndRange() {
         qt(100).forAll(longs().all(), integers().between(1, 6), integers().between(1, 6))
-                .checkAssert((seed, rows, cols) -> {
-            Rng rng = new Rng(seed);
-            Tensor u = rng.uniform(-0.25f, 0.5f, rows, cols);
-            assertArrayEquals(new int[] {rows, cols}, u.shape());
-            for (float x : u.toFloatArray()) assertTrue(x >= -0.25f && x < 0.5f, "uniform value " + x);
-            for (float x : rng.truncatedNormal(1, 2, 0.5f, 1.5f, rows, cols).toFloatArray()) assertTrue(x >= 0.5f && x <= 1.5f);
-            assertEquals(DType.F32, rng.normal(0, 1, rows).dtype());
-            int bound = rows * cols;
-            for (int i = 0; i < 20; i++) {
-                int k = rng.nextInt(bound);
-                assertTrue(k >= 0 && k < bound);
-            }
-            double d = rng.nextDouble();
-            assertTrue(d >= 0 && d < 1);
-        });
+                .checkAssert(
+                        (seed, rows, cols) -> {
+                            Rng rng = new Rng(seed);
+                            Tensor u = rng.uniform(-0.25f, 0.5f, rows, cols);
+                            assertArrayEquals(new int[] {rows, cols}, u.shape());
+                            for (float x : u.toFloatArray()) assertTrue(x >= -0.25f && x < 0.5f, "uniform value " + x);
+                            for (float x : rng.truncatedNormal(1, 2, 0.5f, 1.5f, rows, cols)
+                                    .toFloatArray()) assertTrue(x >= 0.5f && x <= 1.5f);
+                            assertEquals(DType.F32, rng.normal(0, 1, rows).dtype());
+                            int bound = rows * cols;
+                            for (int i = 0; i < 20; i++) {
+                                int k = rng.nextInt(bound);
+                                assertTrue(k >= 0 && k < bound);
+                            }
+                            double d = rng.nextDouble();
+                            assertTrue(d >= 0 && d < 1);
+                        });
     }
 
     @Test

@@ -14,7 +14,13 @@ import org.junit.jupiter.api.Test;
 class TopSpectrumTest {
 
     /** The spectrum families of the tests. */
-    enum Spectrum { GAUSSIAN, POWER_HALF, POWER_ONE, EXPONENTIAL, GAP }
+    enum Spectrum {
+        GAUSSIAN,
+        POWER_HALF,
+        POWER_ONE,
+        EXPONENTIAL,
+        GAP
+    }
 
     /** An fp32 m×n matrix: i.i.d. N(0, 1) entries (flat, Marchenko–Pastur spectrum) or U diag(σ) Vᵀ with random orthonormal U, V. */
     static Tensor matrix(int m, int n, Spectrum spectrum, long seed) {
@@ -30,7 +36,8 @@ class TopSpectrumTest {
                 default -> i < 8 ? 10 - i : 0.5 * Math.exp(-i / (double) k);
             };
         }
-        Tensor u = Linalg.qr(rng.normal(0, 1, m, k).to(DType.F64)).q(), v = Linalg.qr(rng.normal(0, 1, n, k).to(DType.F64)).q();
+        Tensor u = Linalg.qr(rng.normal(0, 1, m, k).to(DType.F64)).q(),
+                v = Linalg.qr(rng.normal(0, 1, n, k).to(DType.F64)).q();
         return u.mul(Tensor.ofDouble(s, 1, k)).matmul(v.t()).to(DType.F32);
     }
 
@@ -50,7 +57,9 @@ class TopSpectrumTest {
                 for (int r : new int[] {4, 8, 16}) {
                     TopSpectrum t = Linalg.topSpectrum(a, r, SpectrumMethod.RANDOMIZED);
                     double rel = Math.abs(t.tailEnergy() - tails[r]) / tails[r];
-                    assertTrue(rel <= 1e-3, shape[0] + "x" + shape[1] + " " + spectrum + " r=" + r + ": relative tail error " + rel);
+                    assertTrue(
+                            rel <= 1e-3,
+                            shape[0] + "x" + shape[1] + " " + spectrum + " r=" + r + ": relative tail error " + rel);
                     assertEquals(tails[0], t.energy(), 1e-6 * tails[0], "||A||_F²");
                     assertEquals(r, t.rank());
                 }
@@ -88,8 +97,12 @@ class TopSpectrumTest {
                 assertTrue(u.t().matmul(u).maxAbsDiff(Tensor.ofDouble(identity(r), r, r)) < 1e-5, what + ": UᵀU = I");
                 assertTrue(vt.matmul(vt.t()).maxAbsDiff(Tensor.ofDouble(identity(r), r, r)) < 1e-5, what + ": VᵀV = I");
                 double optimal = exactTail(a, r);
-                double residual = a64.sub(new Svd(u, top.s().to(DType.F64), vt).reconstruct()).square().sum();
-                assertTrue(residual <= (1 + 1e-3) * optimal, what + ": ||A - Ũ Σ̃ Ṽᵀ||² " + residual + " vs optimal " + optimal);
+                double residual = a64.sub(new Svd(u, top.s().to(DType.F64), vt).reconstruct())
+                        .square()
+                        .sum();
+                assertTrue(
+                        residual <= (1 + 1e-3) * optimal,
+                        what + ": ||A - Ũ Σ̃ Ṽᵀ||² " + residual + " vs optimal " + optimal);
                 if (spectrum == Spectrum.GAP || spectrum == Spectrum.EXPONENTIAL || spectrum == Spectrum.POWER_ONE) {
                     double captured = exact.u().t().matmul(u).square().sum();
                     assertEquals(r, captured, 1e-3 * r, what + ": ||U_rᵀ Ũ_r||_F² (subspace agreement)");
@@ -117,14 +130,21 @@ class TopSpectrumTest {
         assertEquals(first.tailEnergy(), second.tailEnergy());
         assertEquals(0.0, first.top().u().maxAbsDiff(second.top().u()));
         assertEquals(0.0, first.top().vt().maxAbsDiff(second.top().vt()));
-        assertEquals(Linalg.topSpectrum(big, 8, SpectrumMethod.RANDOMIZED).tailEnergy(), first.tailEnergy(), "min(m, n) = 90 > 52: randomized");
+        assertEquals(
+                Linalg.topSpectrum(big, 8, SpectrumMethod.RANDOMIZED).tailEnergy(),
+                first.tailEnergy(),
+                "min(m, n) = 90 > 52: randomized");
     }
 
     @Test
     void fp64TransposedAndFullRankInputs() {
         Tensor a = matrix(120, 150, Spectrum.POWER_ONE, 8);
         double tail = exactTail(a, 6);
-        assertEquals(tail, Linalg.topSpectrum(a.to(DType.F64), 6, SpectrumMethod.RANDOMIZED).tailEnergy(), 1e-3 * tail);
+        assertEquals(
+                tail,
+                Linalg.topSpectrum(a.to(DType.F64), 6, SpectrumMethod.RANDOMIZED)
+                        .tailEnergy(),
+                1e-3 * tail);
         TopSpectrum transposed = Linalg.topSpectrum(a.t(), 6, SpectrumMethod.RANDOMIZED);
         assertEquals(tail, transposed.tailEnergy(), 1e-3 * tail);
         assertArrayEquals(new int[] {150, 6}, transposed.top().u().shape());
@@ -137,11 +157,15 @@ class TopSpectrumTest {
     void badInputsAreRejectedWithTheShapeAndRank() {
         Tensor a = Tensor.ones(6, 4);
         IllegalArgumentException rank = assertThrows(IllegalArgumentException.class, () -> Linalg.topSpectrum(a, 5));
-        assertTrue(rank.getMessage().contains("rank 5 outside 1..4") && rank.getMessage().contains("[6, 4]"), rank.getMessage());
+        assertTrue(
+                rank.getMessage().contains("rank 5 outside 1..4")
+                        && rank.getMessage().contains("[6, 4]"),
+                rank.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Linalg.topSpectrum(a, 0));
         assertThrows(ShapeException.class, () -> Linalg.topSpectrum(Tensor.ones(5), 1));
         Tensor nan = Tensor.ones(6, 4).add(Tensor.of(new float[] {Float.NaN}, 1, 1));
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> Linalg.topSpectrum(nan, 1, SpectrumMethod.RANDOMIZED));
+        IllegalArgumentException bad = assertThrows(
+                IllegalArgumentException.class, () -> Linalg.topSpectrum(nan, 1, SpectrumMethod.RANDOMIZED));
         assertTrue(bad.getMessage().contains("NaN or infinite"), bad.getMessage());
     }
 }

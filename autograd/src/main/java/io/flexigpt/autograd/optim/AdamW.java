@@ -28,8 +28,18 @@ public final class AdamW extends Optimizer {
     protected void update(int index, Variable p, Tensor grad, double lr, double weightDecay, int t) {
         Tensor mi = m.computeIfAbsent(index, k -> Tensor.zeros(p.value().dtype(), p.shape()));
         Tensor vi = v.computeIfAbsent(index, k -> Tensor.zeros(p.value().dtype(), p.shape()));
-        OptimizerKernels.adamW(p.value(), grad, mi, vi, lr, beta1, beta2, eps, weightDecay,
-                1 - Math.pow(beta1, t), 1 - Math.pow(beta2, t));
+        OptimizerKernels.adamW(
+                p.value(),
+                grad,
+                mi,
+                vi,
+                lr,
+                beta1,
+                beta2,
+                eps,
+                weightDecay,
+                1 - Math.pow(beta1, t),
+                1 - Math.pow(beta2, t));
     }
 
     @Override
@@ -46,7 +56,11 @@ public final class AdamW extends Optimizer {
         for (String key : saved.keySet()) {
             if (key.equals("step")) continue;
             int index = parameterIndex(key);
-            (key.endsWith(".m") ? m : v).computeIfAbsent(index, k -> Tensor.zeros(params.get(k).value().dtype(), params.get(k).shape()));
+            (key.endsWith(".m") ? m : v)
+                    .computeIfAbsent(
+                            index,
+                            k -> Tensor.zeros(
+                                    params.get(k).value().dtype(), params.get(k).shape()));
         }
     }
 }

@@ -15,7 +15,8 @@ public interface LrSchedule {
      */
     static LrSchedule warmupCosine(double peak, int warmupSteps, int totalSteps, double minLr) {
         if (warmupSteps < 0 || totalSteps <= 0 || warmupSteps > totalSteps) {
-            throw new IllegalArgumentException("warmupCosine: need 0 <= warmupSteps (" + warmupSteps + ") <= totalSteps (" + totalSteps + "), totalSteps > 0");
+            throw new IllegalArgumentException("warmupCosine: need 0 <= warmupSteps (" + warmupSteps
+                    + ") <= totalSteps (" + totalSteps + "), totalSteps > 0");
         }
         return step -> {
             if (step < warmupSteps) return peak * (step + 1) / warmupSteps;

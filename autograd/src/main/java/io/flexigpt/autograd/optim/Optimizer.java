@@ -79,10 +79,13 @@ public abstract class Optimizer {
         try {
             index = Integer.parseInt(dot < 0 ? key : key.substring(0, dot));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("optimiser state entry '" + key + "' does not start with a parameter number");
+            throw new IllegalArgumentException(
+                    "optimiser state entry '" + key + "' does not start with a parameter number");
         }
         int count = parameters().size();
-        if (index < 0 || index >= count) throw new IllegalArgumentException("optimiser state entry '" + key + "' refers to parameter " + index + " of " + count);
+        if (index < 0 || index >= count)
+            throw new IllegalArgumentException(
+                    "optimiser state entry '" + key + "' refers to parameter " + index + " of " + count);
         return index;
     }
 
@@ -90,7 +93,8 @@ public abstract class Optimizer {
     public Map<String, Tensor> state() {
         Map<String, Tensor> s = new LinkedHashMap<>();
         s.put("step", Tensor.of(new float[] {step}, 1));
-        for (Map.Entry<String, Tensor> e : buffers().entrySet()) s.put(e.getKey(), e.getValue().copy());
+        for (Map.Entry<String, Tensor> e : buffers().entrySet())
+            s.put(e.getKey(), e.getValue().copy());
         return s;
     }
 
@@ -103,7 +107,8 @@ public abstract class Optimizer {
         for (Map.Entry<String, Tensor> e : saved.entrySet()) {
             if (e.getKey().equals("step")) continue;
             Tensor dst = mine.get(e.getKey());
-            if (dst == null) throw new IllegalArgumentException("optimiser state entry '" + e.getKey() + "' matches no parameter");
+            if (dst == null)
+                throw new IllegalArgumentException("optimiser state entry '" + e.getKey() + "' matches no parameter");
             dst.copyFromInPlace(e.getValue());
         }
         step = (int) s.item();

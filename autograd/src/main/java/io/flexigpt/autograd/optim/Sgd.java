@@ -23,7 +23,9 @@ public final class Sgd extends Optimizer {
     @Override
     protected void update(int index, Variable p, Tensor grad, double lr, double weightDecay, int t) {
         // a zero buffer makes the first step's buffer the (decayed) gradient itself, as in PyTorch
-        Tensor b = momentum > 0 ? buf.computeIfAbsent(index, k -> Tensor.zeros(p.value().dtype(), p.shape())) : null;
+        Tensor b = momentum > 0
+                ? buf.computeIfAbsent(index, k -> Tensor.zeros(p.value().dtype(), p.shape()))
+                : null;
         OptimizerKernels.sgd(p.value(), grad, b, lr, momentum, nesterov, weightDecay);
     }
 
@@ -38,7 +40,11 @@ public final class Sgd extends Optimizer {
     protected void allocate(Map<String, Tensor> saved) {
         List<Variable> params = parameters();
         for (String key : saved.keySet()) {
-            if (!key.equals("step")) buf.computeIfAbsent(parameterIndex(key), k -> Tensor.zeros(params.get(k).value().dtype(), params.get(k).shape()));
+            if (!key.equals("step"))
+                buf.computeIfAbsent(
+                        parameterIndex(key),
+                        k -> Tensor.zeros(
+                                params.get(k).value().dtype(), params.get(k).shape()));
         }
     }
 }

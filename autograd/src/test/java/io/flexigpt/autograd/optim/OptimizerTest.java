@@ -21,7 +21,8 @@ class OptimizerTest {
     }
 
     /** Reference AdamW on one scalar. */
-    static double[] adamwReference(double p, double[] grads, double[] lrs, double b1, double b2, double eps, double wd) {
+    static double[] adamwReference(
+            double p, double[] grads, double[] lrs, double b1, double b2, double eps, double wd) {
         double m = 0, v = 0;
         double[] trace = new double[grads.length];
         for (int t = 1; t <= grads.length; t++) {
@@ -94,8 +95,14 @@ class OptimizerTest {
         GradClip.clipGlobalNorm(List.of(p), 1.0);
         double g0 = 30 / (50 + 1e-6), g1 = 40 / (50 + 1e-6);
         opt.step();
-        assertEquals(adamwReference(1.0, new double[] {g0}, new double[] {0.01}, 0.9, 0.999, 1e-8, 0)[0], p.value().get(0), 1e-12);
-        assertEquals(adamwReference(-2.0, new double[] {g1}, new double[] {0.01}, 0.9, 0.999, 1e-8, 0)[0], p.value().get(1), 1e-12);
+        assertEquals(
+                adamwReference(1.0, new double[] {g0}, new double[] {0.01}, 0.9, 0.999, 1e-8, 0)[0],
+                p.value().get(0),
+                1e-12);
+        assertEquals(
+                adamwReference(-2.0, new double[] {g1}, new double[] {0.01}, 0.9, 0.999, 1e-8, 0)[0],
+                p.value().get(1),
+                1e-12);
     }
 
     @Test

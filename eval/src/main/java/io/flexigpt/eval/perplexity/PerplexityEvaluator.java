@@ -1,9 +1,9 @@
 package io.flexigpt.eval.perplexity;
 
-import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.eval.ScoringModel;
 import io.flexigpt.eval.TokenScores;
 import io.flexigpt.io.FormatException;
+import io.flexigpt.nn.ProgressListener;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -94,7 +94,8 @@ public final class PerplexityEvaluator {
         }
         List<TokenScores> scores = model.score(sequences, scoreFrom);
         if (scores.size() != batch.size()) {
-            throw new IllegalStateException("model returned " + scores.size() + " results for " + batch.size() + " windows");
+            throw new IllegalStateException(
+                    "model returned " + scores.size() + " results for " + batch.size() + " windows");
         }
         double logLikelihood = 0;
         for (int b = 0; b < batch.size(); b++) {
@@ -110,7 +111,8 @@ public final class PerplexityEvaluator {
 
     private static String readUtf8(Path file) throws IOException {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(Files.readAllBytes(file)))

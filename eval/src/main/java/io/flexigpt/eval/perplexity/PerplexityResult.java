@@ -21,8 +21,13 @@ import java.util.Map;
  * @param bytes UTF-8 byte count of the documents' counted text
  */
 public record PerplexityResult(
-        PerplexitySettings settings, int documents, long tokens, long scoredTokens,
-        double negLogLikelihood, long words, long bytes) {
+        PerplexitySettings settings,
+        int documents,
+        long tokens,
+        long scoredTokens,
+        double negLogLikelihood,
+        long words,
+        long bytes) {
 
     /** Metric name of {@link #tokenPerplexity()}. */
     public static final String TOKEN_PERPLEXITY = "token_perplexity";
@@ -38,7 +43,8 @@ public record PerplexityResult(
             throw new IllegalArgumentException("no token was scored");
         }
         if (!Double.isFinite(negLogLikelihood)) {
-            throw new ArithmeticException("the model's negative log-likelihood over " + scoredTokens + " tokens is " + negLogLikelihood + "; no perplexity to report");
+            throw new ArithmeticException("the model's negative log-likelihood over " + scoredTokens + " tokens is "
+                    + negLogLikelihood + "; no perplexity to report");
         }
     }
 
@@ -93,9 +99,8 @@ public record PerplexityResult(
 
     private long wholeText(long count) {
         if (!coversEveryToken()) {
-            throw new IllegalStateException(
-                    settings.mode() + " windows scored " + scoredTokens + " of " + tokens
-                            + " tokens; whole-text metrics need every token scored (use ROLLING or SLIDING)");
+            throw new IllegalStateException(settings.mode() + " windows scored " + scoredTokens + " of " + tokens
+                    + " tokens; whole-text metrics need every token scored (use ROLLING or SLIDING)");
         }
         return count;
     }

@@ -30,8 +30,7 @@ public record PerplexitySettings(int contextLength, int stride, WindowMode mode,
             throw new IllegalArgumentException("contextLength must be at least 2, got " + contextLength);
         }
         if (stride < 1 || stride > contextLength) {
-            throw new IllegalArgumentException(
-                    "stride must be in 1.." + contextLength + ", got " + stride);
+            throw new IllegalArgumentException("stride must be in 1.." + contextLength + ", got " + stride);
         }
         if (mode != WindowMode.SLIDING && stride != contextLength) {
             throw new IllegalArgumentException(mode + " windows need stride == contextLength");

@@ -68,8 +68,12 @@ public final class WikiText {
         String s = text.replace("s '", "s'");
         s = QUOTE_NUMBER.matcher(s).replaceAll(Matcher.quoteReplacement("/'[0-9]/"));
         s = s.replace(" @-@ ", "-").replace(" @,@ ", ",").replace(" @.@ ", ".");
-        s = s.replace(" : ", ": ").replace(" ; ", "; ").replace(" . ", ". ").replace(" ! ", "! ")
-                .replace(" ? ", "? ").replace(" , ", ", ");
+        s = s.replace(" : ", ": ")
+                .replace(" ; ", "; ")
+                .replace(" . ", ". ")
+                .replace(" ! ", "! ")
+                .replace(" ? ", "? ")
+                .replace(" , ", ", ");
         s = PARENTHESES.matcher(s).replaceAll("($1)");
         s = BRACKETS.matcher(s).replaceAll("[$1]");
         s = BRACES.matcher(s).replaceAll("{$1}");

@@ -21,16 +21,27 @@ import java.util.Map;
  * @param parameters parameter accounting, one row per model
  * @param phaseSeconds wall time per phase, in display order
  */
-public record CompressionReport(String title, String summary, String importanceMetric, double[] importance, int[] pruned,
-                                List<Source> sources, Map<String, double[]> lossCurves, List<EvalResult> results,
-                                List<Parameters> parameters, Map<String, Double> phaseSeconds) {
+public record CompressionReport(
+        String title,
+        String summary,
+        String importanceMetric,
+        double[] importance,
+        int[] pruned,
+        List<Source> sources,
+        Map<String, double[]> lossCurves,
+        List<EvalResult> results,
+        List<Parameters> parameters,
+        Map<String, Double> phaseSeconds) {
 
     public CompressionReport {
-        if (title == null || summary == null || importanceMetric == null) throw new IllegalArgumentException("title, summary and importance metric are required");
+        if (title == null || summary == null || importanceMetric == null)
+            throw new IllegalArgumentException("title, summary and importance metric are required");
         importance = importance.clone();
         pruned = pruned.clone();
         for (int p : pruned) {
-            if (p < 0 || p >= importance.length) throw new IllegalArgumentException("pruned block " + p + " is not one of the " + importance.length + " blocks");
+            if (p < 0 || p >= importance.length)
+                throw new IllegalArgumentException(
+                        "pruned block " + p + " is not one of the " + importance.length + " blocks");
         }
         sources = List.copyOf(sources);
         Map<String, double[]> curves = new LinkedHashMap<>();

@@ -1,7 +1,7 @@
 package io.flexigpt.eval.report;
 
-import io.flexigpt.io.AtomicFiles;
 import io.flexigpt.eval.EvalResult;
+import io.flexigpt.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,8 +60,10 @@ public final class HtmlReport {
         html.append("<p class=\"summary\">").append(escape(report.summary())).append("</p>\n");
         html.append("<h2>Block importance</h2>\n");
         Set<Integer> pruned = Arrays.stream(report.pruned()).boxed().collect(Collectors.toSet());
-        html.append(Svg.importance(report.importanceMetric() + " per block; pruned in red: "
-                + Arrays.toString(report.pruned()), report.importance(), pruned));
+        html.append(Svg.importance(
+                report.importanceMetric() + " per block; pruned in red: " + Arrays.toString(report.pruned()),
+                report.importance(),
+                pruned));
         html.append("<h2>Shared sources</h2>\n");
         sources(html, report);
         html.append("<h2>Recovery training loss</h2>\n");
@@ -79,16 +81,28 @@ public final class HtmlReport {
         });
         int steps = curves.values().stream().mapToInt(List::size).max().orElse(0);
         int window = Math.max(1, steps / 15);
-        html.append(curves.isEmpty() ? "<p>No method was trained.</p>\n"
-                : Svg.curves("Training loss per recovery step" + (window > 1 ? " (faint: each step; solid: mean of the last " + window + ")" : ""),
-                        "step", "loss", curves, window));
+        html.append(
+                curves.isEmpty()
+                        ? "<p>No method was trained.</p>\n"
+                        : Svg.curves(
+                                "Training loss per recovery step"
+                                        + (window > 1
+                                                ? " (faint: each step; solid: mean of the last " + window + ")"
+                                                : ""),
+                                "step",
+                                "loss",
+                                curves,
+                                window));
         perplexityBars(html, report.results());
         html.append("<h2>Parameters</h2>\n");
         parameters(html, report.parameters());
         if (!report.phaseSeconds().isEmpty()) {
             html.append("<h2>Phase times</h2>\n<table>\n<tr><th>phase</th><th>seconds</th></tr>\n");
-            report.phaseSeconds().forEach((phase, seconds) -> html.append("<tr><td>").append(escape(phase)).append("</td><td>")
-                    .append(String.format(java.util.Locale.ROOT, "%.1f", seconds)).append("</td></tr>\n"));
+            report.phaseSeconds().forEach((phase, seconds) -> html.append("<tr><td>")
+                    .append(escape(phase))
+                    .append("</td><td>")
+                    .append(String.format(java.util.Locale.ROOT, "%.1f", seconds))
+                    .append("</td></tr>\n"));
             html.append("</table>\n");
         }
         html.append("<h2>All results</h2>\n");
@@ -102,25 +116,41 @@ public final class HtmlReport {
     }
 
     private static StringBuilder head(String title) {
-        StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-        html.append("<title>").append(escape(title)).append("</title>\n<style>\n").append(STYLE)
-                .append("</style>\n</head>\n<body>\n<h1>").append(escape(title)).append("</h1>\n");
+        StringBuilder html =
+                new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+        html.append("<title>")
+                .append(escape(title))
+                .append("</title>\n<style>\n")
+                .append(STYLE)
+                .append("</style>\n</head>\n<body>\n<h1>")
+                .append(escape(title))
+                .append("</h1>\n");
         return html;
     }
 
     private static void sources(StringBuilder html, CompressionReport report) {
         if (report.sources().isEmpty()) {
             html.append("<p>No replacement shares a source: the pruned blocks ")
-                    .append(escape(Arrays.toString(report.pruned()))).append(" were removed.</p>\n");
+                    .append(escape(Arrays.toString(report.pruned())))
+                    .append(" were removed.</p>\n");
             return;
         }
-        html.append("<table class=\"sources\">\n<tr><th>pruned block</th><th>shares block</th><th>E(p, s)</th><th>E(p, none)</th></tr>\n");
+        html.append(
+                "<table class=\"sources\">\n<tr><th>pruned block</th><th>shares block</th><th>E(p, s)</th><th>E(p, none)</th></tr>\n");
         for (CompressionReport.Source s : report.sources()) {
-            html.append("<tr><td>").append(s.pruned()).append("</td><td>").append(s.source() < 0 ? "none" : Integer.toString(s.source()))
-                    .append("</td><td>").append(orNa(s.error())).append("</td><td>").append(orNa(s.noSharingError())).append("</td></tr>\n");
+            html.append("<tr><td>")
+                    .append(s.pruned())
+                    .append("</td><td>")
+                    .append(s.source() < 0 ? "none" : Integer.toString(s.source()))
+                    .append("</td><td>")
+                    .append(orNa(s.error()))
+                    .append("</td><td>")
+                    .append(orNa(s.noSharingError()))
+                    .append("</td></tr>\n");
         }
-        html.append("</table>\n<p class=\"note\">E(p, s): relative error of the best low-rank approximation of block p's weights "
-                + "as block s's weights plus the adapters; E(p, none): the same without a shared base.</p>\n");
+        html.append(
+                "</table>\n<p class=\"note\">E(p, s): relative error of the best low-rank approximation of block p's weights "
+                        + "as block s's weights plus the adapters; E(p, none): the same without a shared base.</p>\n");
     }
 
     private static String orNa(double v) {
@@ -131,7 +161,8 @@ public final class HtmlReport {
         Map<String, List<EvalResult>> byMetric = new LinkedHashMap<>();
         for (EvalResult r : results) {
             if (r.metric().contains("perplexity")) {
-                byMetric.computeIfAbsent(r.task() + " " + r.metric(), k -> new ArrayList<>()).add(r);
+                byMetric.computeIfAbsent(r.task() + " " + r.metric(), k -> new ArrayList<>())
+                        .add(r);
             }
         }
         byMetric.forEach((metric, rows) -> {
@@ -140,8 +171,12 @@ public final class HtmlReport {
             double[] values = rows.stream().mapToDouble(EvalResult::value).toArray();
             double[] spreads = rows.stream().mapToDouble(EvalResult::stderr).toArray();
             boolean anySpread = Arrays.stream(spreads).anyMatch(Double::isFinite);
-            html.append(Svg.barsWithSpread(metric + " per model (lower is better)" + (anySpread ? ", ± the spread over seeds" : ""),
-                    rows.get(0).metric(), labels, values, spreads));
+            html.append(Svg.barsWithSpread(
+                    metric + " per model (lower is better)" + (anySpread ? ", ± the spread over seeds" : ""),
+                    rows.get(0).metric(),
+                    labels,
+                    values,
+                    spreads));
         });
     }
 
@@ -150,14 +185,24 @@ public final class HtmlReport {
     }
 
     private static void parameters(StringBuilder html, List<CompressionReport.Parameters> rows) {
-        html.append("<table class=\"parameters\">\n<tr><th>model</th><th>stored</th><th>merged</th><th>trainable</th><th>compute per token</th></tr>\n");
+        html.append(
+                "<table class=\"parameters\">\n<tr><th>model</th><th>stored</th><th>merged</th><th>trainable</th><th>compute per token</th></tr>\n");
         for (CompressionReport.Parameters p : rows) {
-            html.append("<tr><td>").append(escape(p.model())).append("</td><td>").append(count(p.stored())).append("</td><td>")
-                    .append(p.merged() < 0 ? "n/a" : count(p.merged())).append("</td><td>").append(count(p.trainable())).append("</td><td>")
-                    .append(count(p.computePerToken())).append("</td></tr>\n");
+            html.append("<tr><td>")
+                    .append(escape(p.model()))
+                    .append("</td><td>")
+                    .append(count(p.stored()))
+                    .append("</td><td>")
+                    .append(p.merged() < 0 ? "n/a" : count(p.merged()))
+                    .append("</td><td>")
+                    .append(count(p.trainable()))
+                    .append("</td><td>")
+                    .append(count(p.computePerToken()))
+                    .append("</td></tr>\n");
         }
-        html.append("</table>\n<p class=\"note\">stored: distinct weights saved (a shared weight once); merged: after merging "
-                + "the adapters into the weights they adapt (drop + LoRA only); compute per token: every use of a weight in a forward pass.</p>\n");
+        html.append(
+                "</table>\n<p class=\"note\">stored: distinct weights saved (a shared weight once); merged: after merging "
+                        + "the adapters into the weights they adapt (drop + LoRA only); compute per token: every use of a weight in a forward pass.</p>\n");
     }
 
     private static String count(long n) {
@@ -166,9 +211,12 @@ public final class HtmlReport {
 
     private static void results(StringBuilder html, List<EvalResult> results) {
         List<EvalResult> curves = results.stream()
-                .filter(r -> r.settings().get(COMPRESSION_RATE) instanceof Number).toList();
+                .filter(r -> r.settings().get(COMPRESSION_RATE) instanceof Number)
+                .toList();
         Set<String> drawnAsLines = curves.stream().map(HtmlReport::chartKey).collect(Collectors.toSet());
-        List<EvalResult> bars = results.stream().filter(r -> !drawnAsLines.contains(chartKey(r))).toList();
+        List<EvalResult> bars = results.stream()
+                .filter(r -> !drawnAsLines.contains(chartKey(r)))
+                .toList();
         if (!bars.isEmpty()) {
             html.append("<h2>Scores by task</h2>\n");
             barCharts(html, bars);
@@ -187,8 +235,11 @@ public final class HtmlReport {
     }
 
     static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                .replace("\"", "&quot;").replace("'", "&#39;");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;")
+                .replace("'", "&#39;");
     }
 
     private static void barCharts(StringBuilder html, List<EvalResult> results) {
@@ -197,8 +248,10 @@ public final class HtmlReport {
             byMetric.computeIfAbsent(r.metric(), k -> new ArrayList<>()).add(r);
         }
         byMetric.forEach((metric, rows) -> {
-            List<String> tasks = new ArrayList<>(new LinkedHashSet<>(rows.stream().map(EvalResult::task).toList()));
-            List<String> models = new ArrayList<>(new LinkedHashSet<>(rows.stream().map(EvalResult::model).toList()));
+            List<String> tasks = new ArrayList<>(
+                    new LinkedHashSet<>(rows.stream().map(EvalResult::task).toList()));
+            List<String> models = new ArrayList<>(
+                    new LinkedHashSet<>(rows.stream().map(EvalResult::model).toList()));
             double[][] values = new double[models.size()][tasks.size()];
             for (double[] row : values) {
                 Arrays.fill(row, Double.NaN);
@@ -213,7 +266,9 @@ public final class HtmlReport {
     private static void lineCharts(StringBuilder html, List<EvalResult> curves) {
         Map<String, Map<String, List<double[]>>> charts = new LinkedHashMap<>();
         for (EvalResult r : curves) {
-            String series = r.settings().get(METHOD) instanceof String ? (String) r.settings().get(METHOD) : r.model();
+            String series = r.settings().get(METHOD) instanceof String
+                    ? (String) r.settings().get(METHOD)
+                    : r.model();
             double rate = ((Number) r.settings().get(COMPRESSION_RATE)).doubleValue();
             charts.computeIfAbsent(chartKey(r), k -> new LinkedHashMap<>())
                     .computeIfAbsent(series, k -> new ArrayList<>())

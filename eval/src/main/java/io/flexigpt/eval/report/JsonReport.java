@@ -1,7 +1,7 @@
 package io.flexigpt.eval.report;
 
-import io.flexigpt.io.AtomicFiles;
 import io.flexigpt.eval.EvalResult;
+import io.flexigpt.io.AtomicFiles;
 import io.flexigpt.io.FormatException;
 import io.flexigpt.io.Json;
 import java.io.IOException;
@@ -83,9 +83,14 @@ public final class JsonReport {
             throw new FormatException(where + ": needs an integer \"n\" and a \"settings\" object");
         }
         try {
-            return new EvalResult(text(fields, "model", where), text(fields, "task", where),
-                    text(fields, "metric", where), decimal(fields.get("value"), where),
-                    decimal(fields.get("stderr"), where), (Long) n, (Map<String, Object>) settings);
+            return new EvalResult(
+                    text(fields, "model", where),
+                    text(fields, "task", where),
+                    text(fields, "metric", where),
+                    decimal(fields.get("value"), where),
+                    decimal(fields.get("stderr"), where),
+                    (Long) n,
+                    (Map<String, Object>) settings);
         } catch (IllegalArgumentException e) {
             throw new FormatException(where + ": " + e.getMessage(), e);
         }
@@ -112,10 +117,14 @@ public final class JsonReport {
         }
         if (value instanceof String) {
             switch ((String) value) {
-                case "Infinity": return Double.POSITIVE_INFINITY;
-                case "-Infinity": return Double.NEGATIVE_INFINITY;
-                case "NaN": return Double.NaN;
-                default: break;
+                case "Infinity":
+                    return Double.POSITIVE_INFINITY;
+                case "-Infinity":
+                    return Double.NEGATIVE_INFINITY;
+                case "NaN":
+                    return Double.NaN;
+                default:
+                    break;
             }
         }
         throw new FormatException(where + ": expected a number, found " + value);

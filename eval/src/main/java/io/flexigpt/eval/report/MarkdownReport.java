@@ -1,7 +1,7 @@
 package io.flexigpt.eval.report;
 
-import io.flexigpt.io.AtomicFiles;
 import io.flexigpt.eval.EvalResult;
+import io.flexigpt.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

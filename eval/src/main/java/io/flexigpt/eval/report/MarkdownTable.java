@@ -31,7 +31,8 @@ public final class MarkdownTable {
 
     /** Adds a row of one cell per column and returns it as a line of Markdown (without the line break). */
     public String row(Object... cells) {
-        if (cells.length != header.size()) throw new IllegalArgumentException(cells.length + " cells for " + header.size() + " columns");
+        if (cells.length != header.size())
+            throw new IllegalArgumentException(cells.length + " cells for " + header.size() + " columns");
         String line = line(cells);
         rows.append(line).append('\n');
         return line;

@@ -48,14 +48,24 @@ final class Svg {
                     continue;
                 }
                 double top = yPixel(y, v);
-                svg.append(String.format(Locale.ROOT,
+                svg.append(String.format(
+                        Locale.ROOT,
                         "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s, %s: %s</title></rect>\n",
-                        x0 + s * bar, top, Math.max(bar - 1, 1), TOP + PLOT_H - top, color(s),
-                        HtmlReport.escape(series.get(s)), HtmlReport.escape(categories.get(c)), ResultTable.format(v)));
+                        x0 + s * bar,
+                        top,
+                        Math.max(bar - 1, 1),
+                        TOP + PLOT_H - top,
+                        color(s),
+                        HtmlReport.escape(series.get(s)),
+                        HtmlReport.escape(categories.get(c)),
+                        ResultTable.format(v)));
             }
-            svg.append(String.format(Locale.ROOT,
+            svg.append(String.format(
+                    Locale.ROOT,
                     "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" class=\"tick\">%s</text>\n",
-                    LEFT + (c + 0.5) * group, TOP + PLOT_H + 18, HtmlReport.escape(shorten(categories.get(c)))));
+                    LEFT + (c + 0.5) * group,
+                    TOP + PLOT_H + 18,
+                    HtmlReport.escape(shorten(categories.get(c)))));
         }
         legend(svg, series, false);
         return close(svg);
@@ -80,22 +90,42 @@ final class Svg {
             boolean cut = pruned.contains(b);
             double top = yPixel(y, Math.max(0, scores[b]));
             double cx = LEFT + (b + 0.5) * slot;
-            svg.append(String.format(Locale.ROOT,
+            svg.append(String.format(
+                    Locale.ROOT,
                     "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"%s class=\"%s\"><title>block %d: %s%s</title></rect>\n",
-                    cx - bar / 2, top, bar, TOP + PLOT_H - top, cut ? PRUNED : KEPT,
-                    cut ? " stroke=\"#7a1f1f\" stroke-width=\"1.5\" stroke-dasharray=\"4 2\"" : "", cut ? "pruned" : "kept",
-                    b, ResultTable.format(scores[b]), cut ? " (pruned)" : ""));
+                    cx - bar / 2,
+                    top,
+                    bar,
+                    TOP + PLOT_H - top,
+                    cut ? PRUNED : KEPT,
+                    cut ? " stroke=\"#7a1f1f\" stroke-width=\"1.5\" stroke-dasharray=\"4 2\"" : "",
+                    cut ? "pruned" : "kept",
+                    b,
+                    ResultTable.format(scores[b]),
+                    cut ? " (pruned)" : ""));
             if (slot >= 34) {
-                svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" class=\"tick\">%s</text>\n",
-                        cx, top - 4, String.format(Locale.ROOT, "%.3f", scores[b])));
+                svg.append(String.format(
+                        Locale.ROOT,
+                        "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" class=\"tick\">%s</text>\n",
+                        cx,
+                        top - 4,
+                        String.format(Locale.ROOT, "%.3f", scores[b])));
             }
             if (b % labelEvery == 0) {
-                svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" class=\"tick\"%s>%d</text>\n",
-                        cx, TOP + PLOT_H + 16, cut ? " font-weight=\"bold\" fill=\"" + PRUNED + "\"" : "", b));
+                svg.append(String.format(
+                        Locale.ROOT,
+                        "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" class=\"tick\"%s>%d</text>\n",
+                        cx,
+                        TOP + PLOT_H + 16,
+                        cut ? " font-weight=\"bold\" fill=\"" + PRUNED + "\"" : "",
+                        b));
             }
         }
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" class=\"axis\">block</text>\n",
-                LEFT + PLOT_W / 2, HEIGHT - 24));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" class=\"axis\">block</text>\n",
+                LEFT + PLOT_W / 2,
+                HEIGHT - 24));
         legendEntry(svg, 0, KEPT, "kept");
         legendEntry(svg, 1, PRUNED, "pruned");
         return close(svg);
@@ -113,37 +143,70 @@ final class Svg {
         Axis y = Axis.of(0, max > 0 ? max : 1);
         StringBuilder svg = open(title);
         yGrid(svg, y);
-        svg.append(String.format(Locale.ROOT,
+        svg.append(String.format(
+                Locale.ROOT,
                 "<text x=\"14\" y=\"%d\" text-anchor=\"middle\" class=\"axis\" transform=\"rotate(-90 14 %d)\">%s</text>\n",
-                TOP + PLOT_H / 2, TOP + PLOT_H / 2, HtmlReport.escape(yLabel)));
+                TOP + PLOT_H / 2,
+                TOP + PLOT_H / 2,
+                HtmlReport.escape(yLabel)));
         double slot = (double) PLOT_W / Math.max(1, labels.size());
         double bar = Math.min(slot * 0.6, 80);
         for (int i = 0; i < labels.size(); i++) {
             double cx = LEFT + (i + 0.5) * slot;
             String label = HtmlReport.escape(labels.get(i));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" class=\"tick\">%s</text>\n",
-                    cx, TOP + PLOT_H + 18, HtmlReport.escape(shorten(labels.get(i)))));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" class=\"tick\">%s</text>\n",
+                    cx,
+                    TOP + PLOT_H + 18,
+                    HtmlReport.escape(shorten(labels.get(i)))));
             if (!Double.isFinite(values[i])) {
-                svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" class=\"tick\">n/a</text>\n",
-                        cx, TOP + PLOT_H - 6));
+                svg.append(String.format(
+                        Locale.ROOT,
+                        "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" class=\"tick\">n/a</text>\n",
+                        cx,
+                        TOP + PLOT_H - 6));
                 continue;
             }
             double top = yPixel(y, values[i]);
             boolean spread = Double.isFinite(spreads[i]);
             String value = ResultTable.format(values[i]) + (spread ? " ± " + ResultTable.format(spreads[i]) : "");
-            svg.append(String.format(Locale.ROOT,
+            svg.append(String.format(
+                    Locale.ROOT,
                     "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s: %s</title></rect>\n",
-                    cx - bar / 2, top, bar, TOP + PLOT_H - top, color(i), label, value));
+                    cx - bar / 2,
+                    top,
+                    bar,
+                    TOP + PLOT_H - top,
+                    color(i),
+                    label,
+                    value));
             double labelY = top - 5;
             if (spread) {
                 double hi = yPixel(y, values[i] + spreads[i]), lo = yPixel(y, Math.max(y.min, values[i] - spreads[i]));
-                svg.append(String.format(Locale.ROOT,
+                svg.append(String.format(
+                        Locale.ROOT,
                         "<path d=\"M%.1f %.1f L%.1f %.1f M%.1f %.1f L%.1f %.1f M%.1f %.1f L%.1f %.1f\" stroke=\"#222\" stroke-width=\"1.5\" class=\"spread\"/>\n",
-                        cx, lo, cx, hi, cx - 6, hi, cx + 6, hi, cx - 6, lo, cx + 6, lo));
+                        cx,
+                        lo,
+                        cx,
+                        hi,
+                        cx - 6,
+                        hi,
+                        cx + 6,
+                        hi,
+                        cx - 6,
+                        lo,
+                        cx + 6,
+                        lo));
                 labelY = hi - 5;
             }
-            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" class=\"tick\">%s</text>\n",
-                    cx, labelY, value));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" class=\"tick\">%s</text>\n",
+                    cx,
+                    labelY,
+                    value));
         }
         return close(svg);
     }
@@ -161,7 +224,13 @@ final class Svg {
         return lines(title, xLabel, yLabel, series, false, window);
     }
 
-    private static String lines(String title, String xLabel, String yLabel, Map<String, List<double[]>> series, boolean markers, int window) {
+    private static String lines(
+            String title,
+            String xLabel,
+            String yLabel,
+            Map<String, List<double[]>> series,
+            boolean markers,
+            int window) {
         double minX = Double.POSITIVE_INFINITY, maxX = Double.NEGATIVE_INFINITY;
         double minY = Double.POSITIVE_INFINITY, maxY = Double.NEGATIVE_INFINITY;
         for (List<double[]> points : series.values()) {
@@ -177,32 +246,56 @@ final class Svg {
         StringBuilder svg = open(title);
         yGrid(svg, y);
         for (double tick = x.min; tick <= x.max + x.step / 2; tick += x.step) {
-            svg.append(String.format(Locale.ROOT,
+            svg.append(String.format(
+                    Locale.ROOT,
                     "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" class=\"tick\">%s</text>\n",
-                    xPixel(x, tick), TOP + PLOT_H + 18, Axis.label(tick)));
+                    xPixel(x, tick),
+                    TOP + PLOT_H + 18,
+                    Axis.label(tick)));
         }
-        svg.append(String.format(Locale.ROOT,
+        svg.append(String.format(
+                Locale.ROOT,
                 "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" class=\"axis\">%s</text>\n",
-                LEFT + PLOT_W / 2, HEIGHT - 20, HtmlReport.escape(xLabel)));
-        svg.append(String.format(Locale.ROOT,
+                LEFT + PLOT_W / 2,
+                HEIGHT - 20,
+                HtmlReport.escape(xLabel)));
+        svg.append(String.format(
+                Locale.ROOT,
                 "<text x=\"14\" y=\"%d\" text-anchor=\"middle\" class=\"axis\" transform=\"rotate(-90 14 %d)\">%s</text>\n",
-                TOP + PLOT_H / 2, TOP + PLOT_H / 2, HtmlReport.escape(yLabel)));
+                TOP + PLOT_H / 2,
+                TOP + PLOT_H / 2,
+                HtmlReport.escape(yLabel)));
         int s = 0;
         for (Map.Entry<String, List<double[]>> entry : series.entrySet()) {
             List<double[]> points = entry.getValue().stream()
-                    .sorted((a, b) -> Double.compare(a[0], b[0])).toList();
-            String attributes = window > 1 ? "stroke-width=\"1\" stroke-opacity=\"0.35\" class=\"measured\"" : "stroke-width=\"2\"";
-            svg.append("<path d=\"").append(path(x, y, points)).append("\" fill=\"none\" stroke=\"").append(color(s))
-                    .append("\" ").append(attributes).append("/>\n");
+                    .sorted((a, b) -> Double.compare(a[0], b[0]))
+                    .toList();
+            String attributes =
+                    window > 1 ? "stroke-width=\"1\" stroke-opacity=\"0.35\" class=\"measured\"" : "stroke-width=\"2\"";
+            svg.append("<path d=\"")
+                    .append(path(x, y, points))
+                    .append("\" fill=\"none\" stroke=\"")
+                    .append(color(s))
+                    .append("\" ")
+                    .append(attributes)
+                    .append("/>\n");
             if (window > 1) {
-                svg.append("<path d=\"").append(path(x, y, trailingMean(points, window))).append("\" fill=\"none\" stroke=\"").append(color(s))
+                svg.append("<path d=\"")
+                        .append(path(x, y, trailingMean(points, window)))
+                        .append("\" fill=\"none\" stroke=\"")
+                        .append(color(s))
                         .append("\" stroke-width=\"2.5\" class=\"mean\"/>\n");
             }
             for (double[] p : markers ? points : List.<double[]>of()) {
-                svg.append(String.format(Locale.ROOT,
+                svg.append(String.format(
+                        Locale.ROOT,
                         "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"><title>%s: %s at %s</title></circle>\n",
-                        xPixel(x, p[0]), yPixel(y, p[1]), color(s), HtmlReport.escape(entry.getKey()),
-                        ResultTable.format(p[1]), Axis.label(p[0])));
+                        xPixel(x, p[0]),
+                        yPixel(y, p[1]),
+                        color(s),
+                        HtmlReport.escape(entry.getKey()),
+                        ResultTable.format(p[1]),
+                        Axis.label(p[0])));
             }
             s++;
         }
@@ -213,8 +306,8 @@ final class Svg {
     private static String path(Axis x, Axis y, List<double[]> points) {
         StringBuilder path = new StringBuilder();
         for (double[] p : points) {
-            path.append(path.length() == 0 ? "M" : " L").append(String.format(Locale.ROOT,
-                    "%.1f %.1f", xPixel(x, p[0]), yPixel(y, p[1])));
+            path.append(path.length() == 0 ? "M" : " L")
+                    .append(String.format(Locale.ROOT, "%.1f %.1f", xPixel(x, p[0]), yPixel(y, p[1])));
         }
         return path.toString();
     }
@@ -234,11 +327,16 @@ final class Svg {
     }
 
     private static StringBuilder open(String title) {
-        StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder svg = new StringBuilder(String.format(
+                Locale.ROOT,
                 "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">\n",
-                WIDTH, HEIGHT, WIDTH, HEIGHT, HtmlReport.escape(title)));
-        svg.append(String.format(Locale.ROOT,
-                "<text x=\"%d\" y=\"22\" class=\"title\">%s</text>\n", LEFT, HtmlReport.escape(title)));
+                WIDTH,
+                HEIGHT,
+                WIDTH,
+                HEIGHT,
+                HtmlReport.escape(title)));
+        svg.append(String.format(
+                Locale.ROOT, "<text x=\"%d\" y=\"22\" class=\"title\">%s</text>\n", LEFT, HtmlReport.escape(title)));
         return svg;
     }
 
@@ -249,24 +347,40 @@ final class Svg {
     private static void yGrid(StringBuilder svg, Axis y) {
         for (double tick = y.min; tick <= y.max + y.step / 2; tick += y.step) {
             double py = yPixel(y, tick);
-            svg.append(String.format(Locale.ROOT,
-                    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" class=\"grid\"/>\n", LEFT, py, LEFT + PLOT_W, py));
-            svg.append(String.format(Locale.ROOT,
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" class=\"grid\"/>\n",
+                    LEFT,
+                    py,
+                    LEFT + PLOT_W,
+                    py));
+            svg.append(String.format(
+                    Locale.ROOT,
                     "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" class=\"tick\">%s</text>\n",
-                    LEFT - 6, py + 4, Axis.label(tick)));
+                    LEFT - 6,
+                    py + 4,
+                    Axis.label(tick)));
         }
-        svg.append(String.format(Locale.ROOT,
+        svg.append(String.format(
+                Locale.ROOT,
                 "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"frame\"/>\n",
-                LEFT, TOP + PLOT_H, LEFT + PLOT_W, TOP + PLOT_H));
+                LEFT,
+                TOP + PLOT_H,
+                LEFT + PLOT_W,
+                TOP + PLOT_H));
     }
 
     private static void legendEntry(StringBuilder svg, int row, String fill, String name) {
         int y = TOP + 10 + row * 20;
         int x = WIDTH - RIGHT + 16;
-        svg.append(String.format(Locale.ROOT,
-                "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"12\" fill=\"%s\"/>\n", x, y - 6, fill));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"legend\">%s</text>\n",
-                x + 20, y + 4, HtmlReport.escape(name)));
+        svg.append(String.format(
+                Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"12\" fill=\"%s\"/>\n", x, y - 6, fill));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%d\" y=\"%d\" class=\"legend\">%s</text>\n",
+                x + 20,
+                y + 4,
+                HtmlReport.escape(name)));
     }
 
     private static void legend(StringBuilder svg, List<String> names, boolean asLines) {
@@ -274,15 +388,28 @@ final class Svg {
             int y = TOP + 10 + i * 20;
             int x = WIDTH - RIGHT + 16;
             if (asLines) {
-                svg.append(String.format(Locale.ROOT,
+                svg.append(String.format(
+                        Locale.ROOT,
                         "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"/>\n",
-                        x, y, x + 14, y, color(i)));
+                        x,
+                        y,
+                        x + 14,
+                        y,
+                        color(i)));
             } else {
-                svg.append(String.format(Locale.ROOT,
-                        "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"12\" fill=\"%s\"/>\n", x, y - 6, color(i)));
+                svg.append(String.format(
+                        Locale.ROOT,
+                        "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"12\" fill=\"%s\"/>\n",
+                        x,
+                        y - 6,
+                        color(i)));
             }
-            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"legend\">%s</text>\n",
-                    x + 20, y + 4, HtmlReport.escape(shorten(names.get(i)))));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%d\" y=\"%d\" class=\"legend\">%s</text>\n",
+                    x + 20,
+                    y + 4,
+                    HtmlReport.escape(shorten(names.get(i)))));
         }
     }
 

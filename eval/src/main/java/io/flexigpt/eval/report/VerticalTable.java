@@ -11,12 +11,24 @@ public final class VerticalTable {
     private VerticalTable() {}
 
     public static String table(List<EvalResult> results) {
-        MarkdownTable md = new MarkdownTable().left("task").left("metric").right("value").left(" ").right("stderr").right("n");
+        MarkdownTable md = new MarkdownTable()
+                .left("task")
+                .left("metric")
+                .right("value")
+                .left(" ")
+                .right("stderr")
+                .right("n");
         String previous = null;
         for (EvalResult r : results) {
             String task = r.task().equals(previous) ? "" : r.task();
             previous = r.task();
-            md.row(task, r.metric(), ResultTable.format(r.value()), r.hasStderr() ? "±" : "", r.hasStderr() ? ResultTable.format(r.stderr()) : "N/A", r.n());
+            md.row(
+                    task,
+                    r.metric(),
+                    ResultTable.format(r.value()),
+                    r.hasStderr() ? "±" : "",
+                    r.hasStderr() ? ResultTable.format(r.stderr()) : "N/A",
+                    r.n());
         }
         return md.toString();
     }

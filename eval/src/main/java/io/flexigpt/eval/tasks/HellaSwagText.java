@@ -23,7 +23,9 @@ final class HellaSwagText {
         }
         int first = text.codePointAt(0);
         int rest = Character.charCount(first);
-        return new StringBuilder().appendCodePoint(Character.toTitleCase(first))
-                .append(text.substring(rest).toLowerCase(Locale.ROOT)).toString();
+        return new StringBuilder()
+                .appendCodePoint(Character.toTitleCase(first))
+                .append(text.substring(rest).toLowerCase(Locale.ROOT))
+                .toString();
     }
 }

@@ -2,8 +2,8 @@ package io.flexigpt.eval.tasks;
 
 import io.flexigpt.io.FormatException;
 import io.flexigpt.io.Json;
-import java.nio.ByteBuffer;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;

@@ -23,8 +23,12 @@ public final class LmEvalOutput {
 
     /** The results document of {@code runs}; {@code config} describes the run (model, limit, bos, ...). */
     public static String results(List<TaskResult> runs, String model, Map<String, Object> config) {
-        Map<String, Object> results = new LinkedHashMap<>(), configs = new LinkedHashMap<>(), versions = new LinkedHashMap<>(),
-                nShot = new LinkedHashMap<>(), higher = new LinkedHashMap<>(), samples = new LinkedHashMap<>();
+        Map<String, Object> results = new LinkedHashMap<>(),
+                configs = new LinkedHashMap<>(),
+                versions = new LinkedHashMap<>(),
+                nShot = new LinkedHashMap<>(),
+                higher = new LinkedHashMap<>(),
+                samples = new LinkedHashMap<>();
         for (TaskResult run : runs) {
             String name = run.task().name();
             Map<String, Object> metrics = new LinkedHashMap<>();
@@ -45,7 +49,9 @@ public final class LmEvalOutput {
             results.put(name, metrics);
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("task", name);
-            c.put("output_type", run.task().scoring() == Scoring.GREEDY_CONTINUATION ? "loglikelihood" : "multiple_choice");
+            c.put(
+                    "output_type",
+                    run.task().scoring() == Scoring.GREEDY_CONTINUATION ? "loglikelihood" : "multiple_choice");
             c.put("num_fewshot", 0L);
             c.put("metric_list", metricList);
             c.put("metadata", Map.of("version", 1.0));
@@ -95,7 +101,8 @@ public final class LmEvalOutput {
             boolean greedyTask = run.task().scoring() == Scoring.GREEDY_CONTINUATION;
             line.put("pred", greedyTask ? (Object) score.greedy()[0] : (Object) (long) score.choice());
             line.put("acc", (greedyTask ? score.greedy()[0] : score.correct()) ? 1.0 : 0.0);
-            if (run.task().scoring() == Scoring.ACC_AND_ACC_NORM) line.put("acc_norm", score.correctNormalized() ? 1.0 : 0.0);
+            if (run.task().scoring() == Scoring.ACC_AND_ACC_NORM)
+                line.put("acc_norm", score.correctNormalized() ? 1.0 : 0.0);
             if (greedyTask) line.put("perplexity", number(score.logLikelihoods()[0]));
             line.put("input_tokens", tokens);
             out.append(Json.write(line)).append('\n');
@@ -107,12 +114,15 @@ public final class LmEvalOutput {
      * Writes {@code results.json} and, with {@code logSamples}, {@code samples_<task>.jsonl} per task into
      * {@code dir}, each atomically; a path ending in {@code .json} names the results file itself.
      */
-    public static void write(Path path, List<TaskResult> runs, String model, Map<String, Object> config, boolean logSamples) throws IOException {
+    public static void write(
+            Path path, List<TaskResult> runs, String model, Map<String, Object> config, boolean logSamples)
+            throws IOException {
         boolean file = path.getFileName().toString().endsWith(".json");
         Path dir = file ? path.toAbsolutePath().getParent() : path;
         AtomicFiles.writeString(file ? path : dir.resolve("results.json"), results(runs, model, config));
         if (logSamples) {
-            for (TaskResult run : runs) AtomicFiles.writeString(dir.resolve("samples_" + run.task().name() + ".jsonl"), samples(run));
+            for (TaskResult run : runs)
+                AtomicFiles.writeString(dir.resolve("samples_" + run.task().name() + ".jsonl"), samples(run));
         }
     }
 

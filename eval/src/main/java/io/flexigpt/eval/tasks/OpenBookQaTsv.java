@@ -21,8 +21,8 @@ final class OpenBookQaTsv {
         List<LineFiles.NumberedLine> lines = LineFiles.lines(file);
         if (lines.isEmpty() || !lines.get(0).text().equals(HEADER)) {
             int number = lines.isEmpty() ? 1 : lines.get(0).number();
-            throw new FormatException(file + " line " + number + ": expected the header \""
-                    + HEADER.replace("\t", "\\t") + "\"");
+            throw new FormatException(
+                    file + " line " + number + ": expected the header \"" + HEADER.replace("\t", "\\t") + "\"");
         }
         List<TaskItem> items = new ArrayList<>();
         for (LineFiles.NumberedLine line : lines.subList(1, lines.size())) {

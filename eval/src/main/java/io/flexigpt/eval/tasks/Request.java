@@ -20,9 +20,8 @@ record Request(int[] tokens, int continuationLength) {
         int kept = context.stripTrailing().length();
         continuation = context.substring(kept) + continuation;
         context = context.substring(0, kept);
-        int[] contextIds = context.isEmpty()
-                ? new int[] {tokenizer.bosId()}
-                : tokenizer.encode(context, prependBos, false);
+        int[] contextIds =
+                context.isEmpty() ? new int[] {tokenizer.bosId()} : tokenizer.encode(context, prependBos, false);
         int[] whole = context.isEmpty()
                 ? concat(contextIds, tokenizer.encode(continuation, false, false))
                 : tokenizer.encode(context + continuation, prependBos, false);
@@ -30,11 +29,11 @@ record Request(int[] tokens, int continuationLength) {
         int[] sequence = concat(contextIds, continuationIds);
         int keep = Math.min(sequence.length, maxContext + 1);
         if (continuationIds.length >= keep) {
-            throw new TooLong("continuation of " + continuationIds.length
-                    + " tokens does not fit a context of " + maxContext + " tokens");
+            throw new TooLong("continuation of " + continuationIds.length + " tokens does not fit a context of "
+                    + maxContext + " tokens");
         }
-        return new Request(Arrays.copyOfRange(sequence, sequence.length - keep, sequence.length),
-                continuationIds.length);
+        return new Request(
+                Arrays.copyOfRange(sequence, sequence.length - keep, sequence.length), continuationIds.length);
     }
 
     /** A request whose continuation alone does not fit the model's context. */

@@ -15,7 +15,13 @@ import java.util.Map;
  * @param requestTokens the token sequence of every request, item by item and choice by choice
  * @param skipped items left out because a continuation did not fit the model's context
  */
-public record TaskResult(Task task, ZeroShotSettings settings, List<ItemScore> items, int[] itemIndices, List<int[]> requestTokens, int skipped) {
+public record TaskResult(
+        Task task,
+        ZeroShotSettings settings,
+        List<ItemScore> items,
+        int[] itemIndices,
+        List<int[]> requestTokens,
+        int skipped) {
 
     /** Resamples of the bootstrap standard error of perplexity. */
     static final int BOOTSTRAP_RESAMPLES = 10_000;
@@ -44,12 +50,19 @@ public record TaskResult(Task task, ZeroShotSettings settings, List<ItemScore> i
                 .toArray();
         results.add(row(model, "acc", Stats.mean(correct), Stats.meanStderr(correct), run));
         if (task.scoring() == Scoring.ACC_AND_ACC_NORM) {
-            double[] norm = items.stream().mapToDouble(s -> s.correctNormalized() ? 1 : 0).toArray();
+            double[] norm = items.stream()
+                    .mapToDouble(s -> s.correctNormalized() ? 1 : 0)
+                    .toArray();
             results.add(row(model, "acc_norm", Stats.mean(norm), Stats.meanStderr(norm), run));
         } else if (greedyTask) {
-            double[] logLikelihoods = items.stream().mapToDouble(s -> s.logLikelihoods()[0]).toArray();
-            results.add(row(model, "perplexity", Math.exp(-Stats.mean(logLikelihoods)),
-                    Stats.bootstrapPerplexityStderr(logLikelihoods, BOOTSTRAP_RESAMPLES, settings.seed()), run));
+            double[] logLikelihoods =
+                    items.stream().mapToDouble(s -> s.logLikelihoods()[0]).toArray();
+            results.add(row(
+                    model,
+                    "perplexity",
+                    Math.exp(-Stats.mean(logLikelihoods)),
+                    Stats.bootstrapPerplexityStderr(logLikelihoods, BOOTSTRAP_RESAMPLES, settings.seed()),
+                    run));
         }
         return results;
     }

@@ -14,13 +14,20 @@ import java.util.List;
 public final class Tasks {
     /** Task names accepted by {@link #load(String, Path)}, in lm-evaluation-harness spelling. */
     public static final List<String> NAMES = List.of(
-            "arc_easy", "arc_challenge", "piqa", "winogrande", "boolq", "openbookqa", "lambada_openai",
-            "hellaswag");
+            "arc_easy", "arc_challenge", "piqa", "winogrande", "boolq", "openbookqa", "lambada_openai", "hellaswag");
 
     /** Other spellings accepted for the task names (the data folders' names). */
     static final java.util.Map<String, String> ALIASES = java.util.Map.of(
-            "arc-easy", "arc_easy", "arc-challenge", "arc_challenge", "lambada", "lambada_openai",
-            "lambada-openai", "lambada_openai", "obqa", "openbookqa");
+            "arc-easy",
+            "arc_easy",
+            "arc-challenge",
+            "arc_challenge",
+            "lambada",
+            "lambada_openai",
+            "lambada-openai",
+            "lambada_openai",
+            "obqa",
+            "openbookqa");
 
     private Tasks() {}
 
@@ -28,7 +35,8 @@ public final class Tasks {
     public static String canonicalName(String name) {
         String canonical = NAMES.contains(name) ? name : ALIASES.get(name);
         if (canonical == null) {
-            throw new IllegalArgumentException("unknown task '" + name + "'; known: " + NAMES + " (aliases: " + new java.util.TreeSet<>(ALIASES.keySet()) + ")");
+            throw new IllegalArgumentException("unknown task '" + name + "'; known: " + NAMES + " (aliases: "
+                    + new java.util.TreeSet<>(ALIASES.keySet()) + ")");
         }
         return canonical;
     }
@@ -76,8 +84,8 @@ public final class Tasks {
         List<JsonLine> lines = LineFiles.jsonLines(file);
         List<LineFiles.NumberedLine> labels = LineFiles.lines(labelsFile);
         if (labels.size() != lines.size()) {
-            throw new FormatException(labelsFile + ": has " + labels.size() + " labels but " + file
-                    + " has " + lines.size() + " items");
+            throw new FormatException(
+                    labelsFile + ": has " + labels.size() + " labels but " + file + " has " + lines.size() + " items");
         }
         List<TaskItem> items = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
@@ -88,8 +96,8 @@ public final class Tasks {
                         + ": expected label 0 or 1, found \"" + label + "\"");
             }
             String context = "Question: " + line.string("goal") + "\nAnswer:";
-            items.add(answers(line, context, List.of(line.string("sol1"), line.string("sol2")),
-                    Integer.parseInt(label)));
+            items.add(
+                    answers(line, context, List.of(line.string("sol1"), line.string("sol2")), Integer.parseInt(label)));
         }
         return new Task("piqa", Scoring.ACC_AND_ACC_NORM, items);
     }
@@ -189,7 +197,8 @@ public final class Tasks {
                 endings = line.strings("endings");
                 gold = line.integer("label");
             }
-            List<String> cleaned = endings.stream().map(HellaSwagText::preprocess).toList();
+            List<String> cleaned =
+                    endings.stream().map(HellaSwagText::preprocess).toList();
             items.add(answers(line, HellaSwagText.preprocess(context), cleaned, gold));
         }
         return new Task("hellaswag", Scoring.ACC_AND_ACC_NORM, items);

@@ -1,8 +1,8 @@
 package io.flexigpt.eval.tasks;
 
-import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.eval.ScoringModel;
 import io.flexigpt.eval.TokenScores;
+import io.flexigpt.nn.ProgressListener;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,7 +44,8 @@ public final class ZeroShotEvaluator {
             List<Request> itemRequests = new ArrayList<>();
             try {
                 for (Choice choice : item.choices()) {
-                    itemRequests.add(Request.encode(model.tokenizer(), choice, settings.prependBos(), model.maxContext()));
+                    itemRequests.add(
+                            Request.encode(model.tokenizer(), choice, settings.prependBos(), model.maxContext()));
                 }
             } catch (Request.TooLong e) {
                 skipped++;
@@ -75,7 +76,13 @@ public final class ZeroShotEvaluator {
             }
             itemScores.add(new ItemScore(logLikelihoods, greedy, normLengths, item.gold()));
         }
-        return new TaskResult(task, settings, itemScores, kept.stream().mapToInt(Integer::intValue).toArray(), tokens, skipped);
+        return new TaskResult(
+                task,
+                settings,
+                itemScores,
+                kept.stream().mapToInt(Integer::intValue).toArray(),
+                tokens,
+                skipped);
     }
 
     private TokenScores[] scoreAll(List<Request> requests, ProgressListener listener) {
@@ -106,8 +113,8 @@ public final class ZeroShotEvaluator {
                 TokenScores s = batchScores.get(b);
                 int expected = requests.get(batch.get(b)).continuationLength();
                 if (s.count() != expected) {
-                    throw new IllegalStateException("model returned " + s.count()
-                            + " scores for a continuation of " + expected + " tokens");
+                    throw new IllegalStateException(
+                            "model returned " + s.count() + " scores for a continuation of " + expected + " tokens");
                 }
                 scores[batch.get(b)] = s;
             }

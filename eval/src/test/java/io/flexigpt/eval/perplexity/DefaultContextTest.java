@@ -10,7 +10,9 @@ class DefaultContextTest {
     @Test
     void shortContextsAreUsedWhole() {
         assertEquals(512, PerplexitySettings.defaultContext(512));
-        assertEquals(PerplexitySettings.DEFAULT_CONTEXT_CAP, PerplexitySettings.defaultContext(PerplexitySettings.DEFAULT_CONTEXT_CAP));
+        assertEquals(
+                PerplexitySettings.DEFAULT_CONTEXT_CAP,
+                PerplexitySettings.defaultContext(PerplexitySettings.DEFAULT_CONTEXT_CAP));
     }
 
     @Test

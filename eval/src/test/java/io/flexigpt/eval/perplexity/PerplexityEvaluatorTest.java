@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.eval.EvalResult;
-import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.eval.testing.TableModel;
 import io.flexigpt.eval.testing.VocabTokenizer;
 import io.flexigpt.io.FormatException;
+import io.flexigpt.nn.ProgressListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,31 +63,40 @@ class PerplexityEvaluatorTest {
         assertEquals(Math.exp(-(Math.log(.5) + Math.log(.2) + Math.log(.4)) / 3), two.tokenPerplexity(), 1e-12);
         // windows of 3: [bos a b] scores a, b; [space b a] scores b|space, a|b
         PerplexityResult three = run(PerplexitySettings.nonOverlapping(3, 1), "ab ba");
-        assertEquals(Math.exp(-(Math.log(.5) + Math.log(.6) + Math.log(.4) + Math.log(.4)) / 4),
-                three.tokenPerplexity(), 1e-12);
+        assertEquals(
+                Math.exp(-(Math.log(.5) + Math.log(.6) + Math.log(.4) + Math.log(.4)) / 4),
+                three.tokenPerplexity(),
+                1e-12);
         // windows of 4 over 6 tokens: the last 2 tokens are dropped
         assertEquals(3, run(PerplexitySettings.nonOverlapping(4, 1), "ab ba").scoredTokens());
         assertFalse(two.coversEveryToken());
         assertThrows(IllegalStateException.class, two::wordPerplexity);
-        assertEquals(List.of(PerplexityResult.TOKEN_PERPLEXITY),
+        assertEquals(
+                List.of(PerplexityResult.TOKEN_PERPLEXITY),
                 two.toResults("m", "t").stream().map(EvalResult::metric).toList());
     }
 
     @Test
     void uniformModelHasPerplexityEqualToTheVocabularySize() {
-        qt(60).forAll(texts(), integers().between(2, 9), integers().between(1, 9), integers().between(1, 4))
+        qt(60).forAll(
+                        texts(),
+                        integers().between(2, 9),
+                        integers().between(1, 9),
+                        integers().between(1, 4))
                 .checkAssert((text, context, stride, batch) -> {
-            TableModel model = TableModel.uniform(AB, 9);
-            List<PerplexitySettings> all = new ArrayList<>(List.of(
-                    PerplexitySettings.rolling(context, batch), PerplexitySettings.sliding(context, Math.min(stride, context), batch)));
-            if (text.length() + 1 >= context) {
-                all.add(PerplexitySettings.nonOverlapping(context, batch));
-            }
-            for (PerplexitySettings settings : all) {
-                PerplexityResult r = new PerplexityEvaluator(model, settings).evaluate(List.of(text), ProgressListener.NONE);
-                assertEquals(AB.vocabSize(), r.tokenPerplexity(), 1e-9, settings.toString());
-            }
-        });
+                    TableModel model = TableModel.uniform(AB, 9);
+                    List<PerplexitySettings> all = new ArrayList<>(List.of(
+                            PerplexitySettings.rolling(context, batch),
+                            PerplexitySettings.sliding(context, Math.min(stride, context), batch)));
+                    if (text.length() + 1 >= context) {
+                        all.add(PerplexitySettings.nonOverlapping(context, batch));
+                    }
+                    for (PerplexitySettings settings : all) {
+                        PerplexityResult r =
+                                new PerplexityEvaluator(model, settings).evaluate(List.of(text), ProgressListener.NONE);
+                        assertEquals(AB.vocabSize(), r.tokenPerplexity(), 1e-9, settings.toString());
+                    }
+                });
     }
 
     static Gen<String> texts() {
@@ -96,25 +105,34 @@ class PerplexityEvaluatorTest {
 
     @Test
     void slidingAndRollingWindowsScoreEveryTokenExactlyOnce() {
-        qt(80).forAll(integers().between(1, 60), integers().between(2, 12), integers().between(1, 11), integers().between(1, 5))
+        qt(80).forAll(
+                        integers().between(1, 60),
+                        integers().between(2, 12),
+                        integers().between(1, 11),
+                        integers().between(1, 5))
                 .checkAssert((length, context, stride, batch) -> {
-            String alphabet = IntStream.range(0, length).mapToObj(i -> Character.toString(0x4E00 + i))
-                    .collect(Collectors.joining());
-            VocabTokenizer distinct = VocabTokenizer.chars(alphabet);
-            List<Integer> expected = IntStream.range(2, length + 2).boxed().toList();
-            List<PerplexitySettings> modes = new ArrayList<>(List.of(PerplexitySettings.rolling(context, batch)));
-            if (stride < context) {
-                modes.add(PerplexitySettings.sliding(context, stride, batch));
-            }
-            for (PerplexitySettings settings : modes) {
-                TableModel model = TableModel.uniform(distinct, 12);
-                PerplexityResult r = new PerplexityEvaluator(model, settings).evaluate(List.of(alphabet), ProgressListener.NONE);
-                assertEquals(expected, model.scoredTokens.stream().sorted().toList(), settings.toString());
-                assertEquals((long) length, r.scoredTokens());
-                assertTrue(r.coversEveryToken());
-                assertTrue(model.batchSizes.stream().allMatch(b -> b <= batch));
-            }
-        });
+                    String alphabet = IntStream.range(0, length)
+                            .mapToObj(i -> Character.toString(0x4E00 + i))
+                            .collect(Collectors.joining());
+                    VocabTokenizer distinct = VocabTokenizer.chars(alphabet);
+                    List<Integer> expected =
+                            IntStream.range(2, length + 2).boxed().toList();
+                    List<PerplexitySettings> modes =
+                            new ArrayList<>(List.of(PerplexitySettings.rolling(context, batch)));
+                    if (stride < context) {
+                        modes.add(PerplexitySettings.sliding(context, stride, batch));
+                    }
+                    for (PerplexitySettings settings : modes) {
+                        TableModel model = TableModel.uniform(distinct, 12);
+                        PerplexityResult r = new PerplexityEvaluator(model, settings)
+                                .evaluate(List.of(alphabet), ProgressListener.NONE);
+                        assertEquals(
+                                expected, model.scoredTokens.stream().sorted().toList(), settings.toString());
+                        assertEquals((long) length, r.scoredTokens());
+                        assertTrue(r.coversEveryToken());
+                        assertTrue(model.batchSizes.stream().allMatch(b -> b <= batch));
+                    }
+                });
     }
 
     @Test
@@ -125,10 +143,11 @@ class PerplexityEvaluatorTest {
             int windows = (length + 1) / context;
             PerplexitySettings settings = PerplexitySettings.nonOverlapping(context, 3);
             if (windows == 0) {
-                assertThrows(IllegalArgumentException.class,
-                        () -> new PerplexityEvaluator(model, settings).evaluate(List.of(text), ProgressListener.NONE));
+                assertThrows(IllegalArgumentException.class, () -> new PerplexityEvaluator(model, settings)
+                        .evaluate(List.of(text), ProgressListener.NONE));
             } else {
-                PerplexityResult r = new PerplexityEvaluator(model, settings).evaluate(List.of(text), ProgressListener.NONE);
+                PerplexityResult r =
+                        new PerplexityEvaluator(model, settings).evaluate(List.of(text), ProgressListener.NONE);
                 assertEquals((long) windows * (context - 1), r.scoredTokens());
             }
         });
@@ -158,8 +177,10 @@ class PerplexityEvaluatorTest {
 
     @Test
     void resultsNameEachMetricAndTheSettings() {
-        List<EvalResult> rows = run(PerplexitySettings.sliding(4, 2, 1), "ab ba").toResults("tiny", "text");
-        assertEquals(List.of("token_perplexity", "word_perplexity", "byte_perplexity", "bits_per_byte"),
+        List<EvalResult> rows =
+                run(PerplexitySettings.sliding(4, 2, 1), "ab ba").toResults("tiny", "text");
+        assertEquals(
+                List.of("token_perplexity", "word_perplexity", "byte_perplexity", "bits_per_byte"),
                 rows.stream().map(EvalResult::metric).toList());
         EvalResult word = rows.get(1);
         assertEquals(2, word.n());
@@ -183,7 +204,8 @@ class PerplexityEvaluatorTest {
         assertThrows(IllegalArgumentException.class, () -> PerplexitySettings.sliding(4, 5, 1));
         assertThrows(IllegalArgumentException.class, () -> new PerplexitySettings(4, 2, WindowMode.ROLLING, 1));
         assertThrows(IllegalArgumentException.class, () -> PerplexitySettings.rolling(1, 1));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new PerplexityEvaluator(TableModel.uniform(AB, 8), PerplexitySettings.rolling(9, 1)));
     }
 
@@ -191,11 +213,17 @@ class PerplexityEvaluatorTest {
     void aFileThatIsNotUtf8IsAFormatErrorNamingTheFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("bad.txt");
         Files.write(file, new byte[] {'a', (byte) 0xC3, '(', 'b'});
-        PerplexityEvaluator evaluator = new PerplexityEvaluator(TableModel.uniform(AB, 8), PerplexitySettings.rolling(4, 1));
-        FormatException e = assertThrows(FormatException.class, () -> evaluator.evaluateFile(file, ProgressListener.NONE));
+        PerplexityEvaluator evaluator =
+                new PerplexityEvaluator(TableModel.uniform(AB, 8), PerplexitySettings.rolling(4, 1));
+        FormatException e =
+                assertThrows(FormatException.class, () -> evaluator.evaluateFile(file, ProgressListener.NONE));
         assertTrue(e.getMessage().contains("bad.txt"), e.getMessage());
         Files.writeString(file, "ab ba");
-        assertEquals(Math.exp(FULL_NLL / 5), new PerplexityEvaluator(new TableModel(AB, 8, BIGRAM),
-                PerplexitySettings.rolling(4, 1)).evaluateFile(file, ProgressListener.NONE).tokenPerplexity(), 1e-12);
+        assertEquals(
+                Math.exp(FULL_NLL / 5),
+                new PerplexityEvaluator(new TableModel(AB, 8, BIGRAM), PerplexitySettings.rolling(4, 1))
+                        .evaluateFile(file, ProgressListener.NONE)
+                        .tokenPerplexity(),
+                1e-12);
     }
 }

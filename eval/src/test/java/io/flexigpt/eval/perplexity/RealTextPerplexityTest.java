@@ -2,8 +2,8 @@ package io.flexigpt.eval.perplexity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.eval.testing.TableModel;
+import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.tensor.testing.TestData;
@@ -20,7 +20,8 @@ class RealTextPerplexityTest {
         Tokenizer tokenizer = Llama2cTokenizer.load(TestData.file("models/stories260K/tok512.bin"));
         Path text = TestData.file("text/wikitext-2-raw/test.txt");
         TableModel model = TableModel.uniform(tokenizer, 512);
-        for (PerplexitySettings settings : List.of(PerplexitySettings.rolling(512, 64), PerplexitySettings.sliding(512, 384, 64))) {
+        for (PerplexitySettings settings :
+                List.of(PerplexitySettings.rolling(512, 64), PerplexitySettings.sliding(512, 384, 64))) {
             PerplexityResult r = new PerplexityEvaluator(model, settings).evaluateFile(text, ProgressListener.NONE);
             assertEquals(tokenizer.encode(Files.readString(text), false, false).length, r.tokens());
             assertEquals(r.tokens(), r.scoredTokens(), settings.toString());
@@ -35,7 +36,8 @@ class RealTextPerplexityTest {
     void wikitextFormatScoresDetokenizedArticlesAndCountsTheOriginalOnes() throws Exception {
         Tokenizer tokenizer = Llama2cTokenizer.load(TestData.file("models/stories260K/tok512.bin"));
         Path text = TestData.file("text/wikitext-2-raw/test.txt");
-        PerplexityResult r = new PerplexityEvaluator(TableModel.uniform(tokenizer, 512), PerplexitySettings.rolling(512, 64))
+        PerplexityResult r = new PerplexityEvaluator(
+                        TableModel.uniform(tokenizer, 512), PerplexitySettings.rolling(512, 64))
                 .evaluateFile(text, TextFormat.WIKITEXT, ProgressListener.NONE);
         long tokens = 0;
         for (String article : WikiText.articles(Files.readString(text))) {

@@ -45,15 +45,19 @@ class WikiTextTest {
     void possessivesAndContractionsJoin() {
         assertEquals("Teddy's Story", WikiText.detokenize("Teddy 's Story"));
         assertEquals("the players' union", WikiText.detokenize("the players ' union"));
-        assertEquals("it's John's car", WikiText.detokenize("it 's John 's car"),
+        assertEquals(
+                "it's John's car",
+                WikiText.detokenize("it 's John 's car"),
                 "the two apostrophes are first taken for a quoted span, as the harness does");
-        assertEquals("Kirby's Block Ball (the players' game)",
+        assertEquals(
+                "Kirby's Block Ball (the players' game)",
                 WikiText.detokenize("Kirby 's Block Ball ( the players ' game )"));
     }
 
     @Test
     void headingsDegreesNewlinesAndNumberPlaceholders() {
-        assertEquals("=== X ===\n== X ==\n==== Y ====",
+        assertEquals(
+                "=== X ===\n== X ==\n==== Y ====",
                 WikiText.detokenize("= = = X = = =\n = = X = = \n= = = = Y = = = ="));
         assertEquals(" = Robert Boulter =\n\nRobert", WikiText.detokenize(" = Robert Boulter = \n \n Robert"));
         assertEquals("20\u00b0C", WikiText.detokenize("20 \u00b0 C"));
@@ -77,8 +81,10 @@ class WikiTextTest {
     }
 
     static Gen<String> tokenizedText() {
-        Gen<String> token = arbitrary().pick("word", "s", "'s", "'", "\"", ",", ".", ":", ";", "!", "?", "(", ")",
-                "[", "]", "{", "}", "=", "\u00b0", "\n", "Du", "1", "n't");
+        Gen<String> token = arbitrary()
+                .pick(
+                        "word", "s", "'s", "'", "\"", ",", ".", ":", ";", "!", "?", "(", ")", "[", "]", "{", "}", "=",
+                        "\u00b0", "\n", "Du", "1", "n't");
         return lists().of(token).ofSizeBetween(0, 40).map(tokens -> String.join(" ", tokens));
     }
 
@@ -96,7 +102,8 @@ class WikiTextTest {
             assertTrue(article.startsWith(" = ") && !article.startsWith(" = = "), article.substring(0, 40));
             assertFalse(hasTitleAfterTheFirstLine(article), article.substring(0, 40));
         }
-        assertTrue(articles.get(28).startsWith(" = 1 rad / s and a nominal impedance k = \n"),
+        assertTrue(
+                articles.get(28).startsWith(" = 1 rad / s and a nominal impedance k = \n"),
                 "a formula line in Constant k filter looks like a title to the harness too");
     }
 
@@ -107,15 +114,20 @@ class WikiTextTest {
     @Test
     void detokenizedArticlesMatchTheHarnessRulesRunWithPythonRegularExpressions() throws Exception {
         String raw = Files.readString(TestData.file("text/wikitext-2-raw/test.txt"));
-        String joined = String.join("\u0000", WikiText.articles(raw).stream().map(WikiText::detokenize).toList());
+        String joined = String.join(
+                "\u0000",
+                WikiText.articles(raw).stream().map(WikiText::detokenize).toList());
         byte[] digest = MessageDigest.getInstance("SHA-256").digest(joined.getBytes(StandardCharsets.UTF_8));
         // The harness's splitting and detokenizer rules applied with Python 3's str and re to the same file.
-        assertEquals("b0ae50e166add20959a5406d9b3c99fe1f23819ec0a10149047149434fb85d81", HexFormat.of().formatHex(digest));
+        assertEquals(
+                "b0ae50e166add20959a5406d9b3c99fe1f23819ec0a10149047149434fb85d81",
+                HexFormat.of().formatHex(digest));
     }
 
     @Test
     void linesEndingsAreNormalisedAndLeadingTextBecomesAnArticle() {
-        assertEquals(List.of("intro", " = A = \n x \n = = B = = ", " = C = \n"),
+        assertEquals(
+                List.of("intro", " = A = \n x \n = = B = = ", " = C = \n"),
                 WikiText.articles("intro\r\n = A = \r\n x \r = = B = = \n = C = \n"));
         assertEquals(List.of(""), WikiText.articles(""));
     }

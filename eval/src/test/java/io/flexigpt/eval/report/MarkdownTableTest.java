@@ -18,11 +18,20 @@ class MarkdownTableTest {
 
     @Test
     void anyCellTextStaysInItsCell() {
-        qt(200).forAll(strings().allPossible().ofLengthBetween(0, 12), strings().allPossible().ofLengthBetween(0, 12)).checkAssert((a, b) -> {
-            String line = new MarkdownTable().left("a").right("b").row(a, b);
-            assertTrue(line.indexOf('\n') < 0 && line.indexOf('\r') < 0, "one line: " + line);
-            assertEquals(3, line.replace("\\|", "").chars().filter(c -> c == '|').count(), "three unescaped bars: " + line);
-        });
+        qt(200).forAll(
+                        strings().allPossible().ofLengthBetween(0, 12),
+                        strings().allPossible().ofLengthBetween(0, 12))
+                .checkAssert((a, b) -> {
+                    String line = new MarkdownTable().left("a").right("b").row(a, b);
+                    assertTrue(line.indexOf('\n') < 0 && line.indexOf('\r') < 0, "one line: " + line);
+                    assertEquals(
+                            3,
+                            line.replace("\\|", "")
+                                    .chars()
+                                    .filter(c -> c == '|')
+                                    .count(),
+                            "three unescaped bars: " + line);
+                });
     }
 
     @Test

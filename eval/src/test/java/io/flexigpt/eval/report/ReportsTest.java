@@ -37,12 +37,23 @@ class ReportsTest {
         rows.add(new EvalResult("dense", "boolq", "acc", 0.7, 0.008, 3270, task));
         double[][] curve = {{0, 10}, {0.25, 14}, {0.5, 30}};
         for (double[] point : curve) {
-            rows.add(new EvalResult("flexigpt-" + point[0], "wikitext-2", "token_perplexity", point[1], Double.NaN,
-                    241211, ppl).withSetting(HtmlReport.COMPRESSION_RATE, point[0]).withSetting(HtmlReport.METHOD, "FlexiGPT"));
-            rows.add(new EvalResult("shortgpt-" + point[0], "wikitext-2", "token_perplexity", point[1] * 2, Double.NaN,
-                    241211, ppl).withSetting(HtmlReport.COMPRESSION_RATE, point[0]).withSetting(HtmlReport.METHOD, "ShortGPT"));
+            rows.add(new EvalResult(
+                            "flexigpt-" + point[0], "wikitext-2", "token_perplexity", point[1], Double.NaN, 241211, ppl)
+                    .withSetting(HtmlReport.COMPRESSION_RATE, point[0])
+                    .withSetting(HtmlReport.METHOD, "FlexiGPT"));
+            rows.add(new EvalResult(
+                            "shortgpt-" + point[0],
+                            "wikitext-2",
+                            "token_perplexity",
+                            point[1] * 2,
+                            Double.NaN,
+                            241211,
+                            ppl)
+                    .withSetting(HtmlReport.COMPRESSION_RATE, point[0])
+                    .withSetting(HtmlReport.METHOD, "ShortGPT"));
         }
-        rows.add(new EvalResult("broken", "wikitext-2", "token_perplexity", Double.POSITIVE_INFINITY, Double.NaN, 1, ppl));
+        rows.add(new EvalResult(
+                "broken", "wikitext-2", "token_perplexity", Double.POSITIVE_INFINITY, Double.NaN, 1, ppl));
         return rows;
     }
 
@@ -80,14 +91,17 @@ class ReportsTest {
     void aDocumentOfAnotherKindIsAFormatError() {
         FormatException e = assertThrows(FormatException.class, () -> JsonReport.parse("{\"results\": []}", "x.json"));
         assertTrue(e.getMessage().contains("x.json"));
-        assertThrows(FormatException.class, () -> JsonReport.parse(
-                "{\"format\": \"flexigpt-eval-results\", \"results\": [{\"model\": \"m\"}]}", "x.json"));
+        assertThrows(
+                FormatException.class,
+                () -> JsonReport.parse(
+                        "{\"format\": \"flexigpt-eval-results\", \"results\": [{\"model\": \"m\"}]}", "x.json"));
     }
 
     @Test
     void markdownTableHasOneRowPerModelAndOneColumnPerTaskMetric() {
         String[] lines = MarkdownReport.table(results()).split("\n");
-        assertEquals("| model | arc_easy acc | arc_easy acc_norm | boolq acc | wikitext-2 token_perplexity |", lines[0]);
+        assertEquals(
+                "| model | arc_easy acc | arc_easy acc_norm | boolq acc | wikitext-2 token_perplexity |", lines[0]);
         assertEquals("|---|---:|---:|---:|---:|", lines[1]);
         assertEquals("| dense | 0.6500 ± 0.0100 | 0.6000 ± 0.0101 | 0.7000 ± 0.0080 |  |", lines[2]);
         assertEquals("| pruned <25%> | 0.5500 ± 0.0102 |  |  |  |", lines[3]);

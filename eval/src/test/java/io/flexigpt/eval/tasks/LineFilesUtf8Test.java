@@ -26,6 +26,10 @@ class LineFilesUtf8Test {
             assertEquals(file + " line " + badLine + ": not valid UTF-8", e.getMessage());
         }
         Path good = Files.writeString(dir.resolve("ok.jsonl"), "a\r\n\nb\n  \nc");
-        assertEquals(java.util.List.of("1:a", "3:b", "5:c"), LineFiles.lines(good).stream().map(l -> l.number() + ":" + l.text()).toList());
+        assertEquals(
+                java.util.List.of("1:a", "3:b", "5:c"),
+                LineFiles.lines(good).stream()
+                        .map(l -> l.number() + ":" + l.text())
+                        .toList());
     }
 }

@@ -15,7 +15,9 @@ class RealTokenizerRequestTest {
     @Test
     void arcRequestsDecodeBackToContextAndContinuation() throws Exception {
         Tokenizer tokenizer = Llama2cTokenizer.load(TestData.file("models/stories260K/tok512.bin"));
-        Task task = Tasks.load("arc_easy", TestData.file("tasks/arc-easy/arc_easy.jsonl").getParent().getParent());
+        Task task = Tasks.load(
+                "arc_easy",
+                TestData.file("tasks/arc-easy/arc_easy.jsonl").getParent().getParent());
         for (TaskItem item : task.items().subList(0, 50)) {
             for (Choice choice : item.choices()) {
                 Request request = Request.encode(tokenizer, choice, true, 512);
@@ -24,8 +26,12 @@ class RealTokenizerRequestTest {
                 int[] contextOnly = tokenizer.encode(choice.context(), true, false);
                 assertTrue(request.continuationLength() > 0);
                 assertEquals(contextOnly.length, request.scoreFrom());
-                assertEquals(choice.continuation().strip(),
-                        tokenizer.decode(Arrays.copyOfRange(request.tokens(), request.scoreFrom(), request.tokens().length)).strip());
+                assertEquals(
+                        choice.continuation().strip(),
+                        tokenizer
+                                .decode(Arrays.copyOfRange(
+                                        request.tokens(), request.scoreFrom(), request.tokens().length))
+                                .strip());
             }
         }
     }
@@ -33,7 +39,9 @@ class RealTokenizerRequestTest {
     @Test
     void lambadaRequestsAreLeftTruncatedToTheContext() throws Exception {
         Tokenizer tokenizer = Llama2cTokenizer.load(TestData.file("models/stories260K/tok512.bin"));
-        Task task = Tasks.load("lambada_openai", TestData.file("tasks/lambada/lambada_openai.jsonl").getParent().getParent());
+        Task task = Tasks.load(
+                "lambada_openai",
+                TestData.file("tasks/lambada/lambada_openai.jsonl").getParent().getParent());
         Choice choice = task.items().get(0).choices().get(0);
         int full = tokenizer.encode(choice.context() + choice.continuation(), true, false).length;
         Request request = Request.encode(tokenizer, choice, true, 64);

@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.eval.EvalResult;
-import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.eval.testing.TableModel;
 import io.flexigpt.eval.testing.VocabTokenizer;
+import io.flexigpt.nn.ProgressListener;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -65,8 +65,10 @@ class ZeroShotEvaluatorTest {
         assertEquals(3, r.scoreFrom());
         assertThrows(IllegalArgumentException.class, () -> Request.encode(TOK, Choice.answer("a", "xyxy"), true, 4));
         TableModel model = TableModel.uniform(TOK, 4);
-        TaskResult result = run(model, Scoring.ACC, new TaskItem(
-                List.of(Choice.answer("abababa", "x"), Choice.answer("abababa", "y")), 0));
+        TaskResult result = run(
+                model,
+                Scoring.ACC,
+                new TaskItem(List.of(Choice.answer("abababa", "x"), Choice.answer("abababa", "y")), 0));
         assertEquals(2 * Math.log(1.0 / TOK.vocabSize()), result.items().get(0).logLikelihoods()[0], 1e-12);
     }
 
@@ -92,9 +94,12 @@ class ZeroShotEvaluatorTest {
     void winograndePartialScoringComparesTheSharedContinuationAfterEachContext() {
         double[][] p = new double[TOK.vocabSize()][TOK.vocabSize()];
         p[VocabTokenizer.BOS][A] = p[VocabTokenizer.BOS][B] = .5;
-        p[A][SPACE] = .8; p[A][X] = .2;
-        p[B][SPACE] = .3; p[B][X] = .7;
-        p[SPACE][X] = .9; p[SPACE][Y] = .1;
+        p[A][SPACE] = .8;
+        p[A][X] = .2;
+        p[B][SPACE] = .3;
+        p[B][X] = .7;
+        p[SPACE][X] = .9;
+        p[SPACE][Y] = .1;
         p[X][Y] = 1;
         p[Y][X] = 1;
         TableModel model = new TableModel(TOK, 16, p);
@@ -113,11 +118,16 @@ class ZeroShotEvaluatorTest {
     void greedyContinuationTasksReportGreedyAccuracyAndPerplexity() {
         double[][] p = new double[TOK.vocabSize()][TOK.vocabSize()];
         p[VocabTokenizer.BOS][A] = 1;
-        p[A][SPACE] = .6; p[A][X] = .4;
-        p[SPACE][X] = .7; p[SPACE][Y] = .3;
-        p[X][Y] = .5; p[X][X] = .5;
+        p[A][SPACE] = .6;
+        p[A][X] = .4;
+        p[SPACE][X] = .7;
+        p[SPACE][Y] = .3;
+        p[X][Y] = .5;
+        p[X][X] = .5;
         TableModel model = new TableModel(TOK, 16, p);
-        TaskResult result = run(model, Scoring.GREEDY_CONTINUATION,
+        TaskResult result = run(
+                model,
+                Scoring.GREEDY_CONTINUATION,
                 new TaskItem(List.of(Choice.answer("a", "x")), 0),
                 new TaskItem(List.of(Choice.answer("a", "y")), 0));
         List<EvalResult> rows = result.toResults("m");
@@ -132,9 +142,12 @@ class ZeroShotEvaluatorTest {
     void requestsAreBatchedAndProgressCountsThem() {
         TableModel model = TableModel.uniform(TOK, 16);
         List<long[]> progress = new ArrayList<>();
-        TaskItem item = new TaskItem(List.of(Choice.answer("a", "x"), Choice.answer("a", "y"), Choice.answer("b", "x")), 2);
+        TaskItem item =
+                new TaskItem(List.of(Choice.answer("a", "x"), Choice.answer("a", "y"), Choice.answer("b", "x")), 2);
         new ZeroShotEvaluator(model, new ZeroShotSettings(2, true, 0, 1))
-                .evaluate(new Task("t", Scoring.ACC, List.of(item, item)), (done, total) -> progress.add(new long[] {done, total}));
+                .evaluate(
+                        new Task("t", Scoring.ACC, List.of(item, item)),
+                        (done, total) -> progress.add(new long[] {done, total}));
         assertEquals(List.of(2, 2, 2), model.batchSizes);
         assertEquals(3, progress.size());
         assertArrayEquals(new long[] {6, 6}, progress.get(2));
@@ -150,7 +163,8 @@ class ZeroShotEvaluatorTest {
         Task subset = task.subsample(10, 7);
         assertEquals(10, subset.items().size());
         assertEquals(subset.items(), task.subsample(10, 7).items());
-        List<Integer> positions = subset.items().stream().map(task.items()::indexOf).toList();
+        List<Integer> positions =
+                subset.items().stream().map(task.items()::indexOf).toList();
         assertEquals(positions.stream().sorted().toList(), positions);
         assertFalse(positions.equals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9)));
         assertFalse(subset.items().equals(task.subsample(10, 8).items()));
@@ -164,7 +178,8 @@ class ZeroShotEvaluatorTest {
     @Test
     void aTaskWithoutItemsIsRejected() {
         ZeroShotEvaluator evaluator = new ZeroShotEvaluator(TableModel.uniform(TOK, 16), ZeroShotSettings.all(1));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> evaluator.evaluate(new Task("empty", Scoring.ACC, List.of()), ProgressListener.NONE));
     }
 
@@ -178,9 +193,10 @@ class ZeroShotEvaluatorTest {
     void stderrOfAccuracyIsRootOfPTimesOneMinusPOverNMinusOne() {
         qt(50).forAll(lists().of(integers().between(0, 1)).ofSizeBetween(2, 200))
                 .checkAssert(hits -> {
-            double[] values = hits.stream().mapToDouble(Integer::doubleValue).toArray();
-            double p = Stats.mean(values);
-            assertEquals(Math.sqrt(p * (1 - p) / (values.length - 1)), Stats.meanStderr(values), 1e-12);
-        });
+                    double[] values =
+                            hits.stream().mapToDouble(Integer::doubleValue).toArray();
+                    double p = Stats.mean(values);
+                    assertEquals(Math.sqrt(p * (1 - p) / (values.length - 1)), Stats.meanStderr(values), 1e-12);
+                });
     }
 }

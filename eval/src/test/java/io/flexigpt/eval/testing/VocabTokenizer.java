@@ -20,7 +20,8 @@ public final class VocabTokenizer implements Tokenizer {
 
     /** One piece per character of {@code alphabet}. */
     public static VocabTokenizer chars(String alphabet) {
-        return new VocabTokenizer(alphabet.codePoints().mapToObj(Character::toString).toList());
+        return new VocabTokenizer(
+                alphabet.codePoints().mapToObj(Character::toString).toList());
     }
 
     @Override
@@ -33,7 +34,8 @@ public final class VocabTokenizer implements Tokenizer {
             int best = -1;
             for (int id = 2; id < pieces.size(); id++) {
                 if (text.startsWith(pieces.get(id), at)
-                        && (best < 0 || pieces.get(id).length() > pieces.get(best).length())) {
+                        && (best < 0
+                                || pieces.get(id).length() > pieces.get(best).length())) {
                     best = id;
                 }
             }

@@ -39,11 +39,13 @@ final class DeviceLayers {
     }
 
     /** {@code x + block.branchOutput(branch, scale)}. */
-    private DeviceBuffer residual(TransformerBlock block, DeviceBuffer x, DeviceBuffer branch, int rows, Variable scale) {
+    private DeviceBuffer residual(
+            TransformerBlock block, DeviceBuffer x, DeviceBuffer branch, int rows, Variable scale) {
         if (scale != null) {
             DeviceBuffer scaled = be.allocate(branch.length());
             RowsShape shape = new RowsShape(rows, scale.dim(0));
-            if (block.normalisedBranches()) be.rmsNormRows(shape, branch, weights.of(scale), (float) block.branchNormEps(), scaled);
+            if (block.normalisedBranches())
+                be.rmsNormRows(shape, branch, weights.of(scale), (float) block.branchNormEps(), scaled);
             else be.mulRows(shape, branch, weights.of(scale), scaled);
             branch = scaled;
         }
@@ -54,7 +56,8 @@ final class DeviceLayers {
 
     DeviceBuffer norm(RmsNorm norm, DeviceBuffer x, int rows) {
         DeviceBuffer out = be.allocate(x.length());
-        be.rmsNormRows(new RowsShape(rows, norm.weight().dim(0)), x, weights.of(norm.weight()), (float) norm.eps(), out);
+        be.rmsNormRows(
+                new RowsShape(rows, norm.weight().dim(0)), x, weights.of(norm.weight()), (float) norm.eps(), out);
         return out;
     }
 
@@ -69,7 +72,13 @@ final class DeviceLayers {
         be.rope(new RopeShape(rows, heads, headDim, layout, theta), positions, project(attention.q(), x, rows), qs);
         be.rope(new RopeShape(rows, kvHeads, headDim, layout, theta), positions, project(attention.k(), x, rows), ks);
         DeviceBuffer out = be.allocate(rows * heads * headDim);
-        be.causalAttention(new AttentionShape(rows, position + rows, heads, kvHeads, headDim), qs, ks, project(attention.v(), x, rows), cache, out);
+        be.causalAttention(
+                new AttentionShape(rows, position + rows, heads, kvHeads, headDim),
+                qs,
+                ks,
+                project(attention.v(), x, rows),
+                cache,
+                out);
         return project(attention.o(), out, rows);
     }
 

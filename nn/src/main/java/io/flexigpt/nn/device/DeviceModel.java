@@ -70,7 +70,8 @@ public final class DeviceModel implements LanguageModel {
             try (NoGrad ignored = NoGrad.enter()) {
                 x = backend().upload(model.embedding().forward(tokens).value().toFloatArray());
             }
-            for (int i = 0; i < model.blocks().size(); i++) x = layers.block(model.blocks().get(i), x, rows, position, cache.layer(i));
+            for (int i = 0; i < model.blocks().size(); i++)
+                x = layers.block(model.blocks().get(i), x, rows, position, cache.layer(i));
             if (!allRows && rows > 1) {
                 float[] last = new float[dim];
                 System.arraycopy(x.read(), (rows - 1) * dim, last, 0, dim);

@@ -1,7 +1,7 @@
 package io.flexigpt.nn.io;
 
-import io.flexigpt.tensor.Tensor;
 import io.flexigpt.io.FormatException;
+import io.flexigpt.tensor.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,14 +17,16 @@ public final class Checkpoints {
      * llama2.c {@code .bin} checkpoint.
      */
     public static Checkpoint load(Path path) throws IOException {
-        if (!Files.exists(path)) throw new NoSuchFileException(path.toString(), null, "no such checkpoint file or directory");
+        if (!Files.exists(path))
+            throw new NoSuchFileException(path.toString(), null, "no such checkpoint file or directory");
         if (Files.isDirectory(path)) return HfCheckpoint.read(path);
         byte[] magic = new byte[4];
         int n;
         try (InputStream in = Files.newInputStream(path)) {
             n = in.readNBytes(magic, 0, 4);
         }
-        if (n == 4 && magic[0] == 'G' && magic[1] == 'G' && magic[2] == 'U' && magic[3] == 'F') return GgufCheckpoint.read(path);
+        if (n == 4 && magic[0] == 'G' && magic[1] == 'G' && magic[2] == 'U' && magic[3] == 'F')
+            return GgufCheckpoint.read(path);
         if (n < 4) throw new FormatException(path + ": " + n + " bytes is too short to be a checkpoint");
         return Llama2cCheckpoint.read(path);
     }
@@ -34,7 +36,9 @@ public final class Checkpoints {
      * or infinite weight computes nothing useful, so every loader refuses it here, naming file and tensor.
      */
     public static Tensor requireFinite(Path file, String name, Tensor t) throws FormatException {
-        if (!t.isFinite()) throw new FormatException(file + ": tensor '" + name + "' holds NaN or infinite values; a model needs finite weights");
+        if (!t.isFinite())
+            throw new FormatException(
+                    file + ": tensor '" + name + "' holds NaN or infinite values; a model needs finite weights");
         return t;
     }
 }

@@ -11,11 +11,16 @@ final class GgufNames {
 
     /** Per-block names in llama.cpp's order: {gguf suffix, Hugging Face name relative to the block}. */
     private static final String[][] BLOCK = {
-        {"attn_norm.weight", HfNames.ATTENTION_NORM}, {"attn_q.weight", HfNames.projectionWeight("q_proj")},
-        {"attn_k.weight", HfNames.projectionWeight("k_proj")}, {"attn_v.weight", HfNames.projectionWeight("v_proj")},
-        {"attn_output.weight", HfNames.projectionWeight("o_proj")}, {"ffn_norm.weight", HfNames.MLP_NORM},
-        {"ffn_gate.weight", HfNames.projectionWeight("gate_proj")}, {"ffn_down.weight", HfNames.projectionWeight("down_proj")},
-        {"ffn_up.weight", HfNames.projectionWeight("up_proj")}};
+        {"attn_norm.weight", HfNames.ATTENTION_NORM},
+        {"attn_q.weight", HfNames.projectionWeight("q_proj")},
+        {"attn_k.weight", HfNames.projectionWeight("k_proj")},
+        {"attn_v.weight", HfNames.projectionWeight("v_proj")},
+        {"attn_output.weight", HfNames.projectionWeight("o_proj")},
+        {"ffn_norm.weight", HfNames.MLP_NORM},
+        {"ffn_gate.weight", HfNames.projectionWeight("gate_proj")},
+        {"ffn_down.weight", HfNames.projectionWeight("down_proj")},
+        {"ffn_up.weight", HfNames.projectionWeight("up_proj")}
+    };
 
     /** The tensors of a plain model with configuration {@code c}, under llama.cpp's names and in its order. */
     static List<String> inGgufOrder(LlamaConfig c) {
@@ -30,10 +35,14 @@ final class GgufNames {
     /** The Hugging Face name of a llama.cpp tensor, or null when it names no tensor of a llama model. */
     static String toHf(String gguf) {
         switch (gguf) {
-            case "token_embd.weight": return HfNames.EMBEDDING;
-            case "output_norm.weight": return HfNames.FINAL_NORM;
-            case "output.weight": return HfNames.LM_HEAD;
-            default: break;
+            case "token_embd.weight":
+                return HfNames.EMBEDDING;
+            case "output_norm.weight":
+                return HfNames.FINAL_NORM;
+            case "output.weight":
+                return HfNames.LM_HEAD;
+            default:
+                break;
         }
         if (!gguf.startsWith("blk.")) return null;
         int dot = gguf.indexOf('.', 4);

@@ -1,10 +1,10 @@
 package io.flexigpt.nn.io;
 
+import io.flexigpt.io.FormatException;
+import io.flexigpt.io.Json;
 import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.nn.tokenizer.Tokenizers;
-import io.flexigpt.io.FormatException;
-import io.flexigpt.io.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,8 +21,17 @@ import java.util.Map;
  * that is not special), 5 unused (padding up to the model's vocabulary), 6 byte. {@code unk} is -1 when there
  * is no unknown token.
  */
-public record GgufVocabulary(String model, List<String> tokens, float[] scores, int[] tokenTypes, List<String> merges, String pre,
-                             int bos, int eos, int unk, boolean addBos) {
+public record GgufVocabulary(
+        String model,
+        List<String> tokens,
+        float[] scores,
+        int[] tokenTypes,
+        List<String> merges,
+        String pre,
+        int bos,
+        int eos,
+        int unk,
+        boolean addBos) {
     static final int NORMAL = 1, UNKNOWN = 2, CONTROL = 3, USER_DEFINED = 4, UNUSED = 5, BYTE = 6;
 
     /**
@@ -31,14 +40,17 @@ public record GgufVocabulary(String model, List<String> tokens, float[] scores, 
      * any other needs the {@code tokenizer.json} it was read from ({@code tokenizerJson}, may be null otherwise).
      */
     public static GgufVocabulary of(Tokenizer tokenizer, Path tokenizerJson, int modelVocab) throws IOException {
-        if (tokenizer.vocabSize() > modelVocab) throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize() + " tokens, the model " + modelVocab);
+        if (tokenizer.vocabSize() > modelVocab)
+            throw new IllegalArgumentException(
+                    "the tokenizer has " + tokenizer.vocabSize() + " tokens, the model " + modelVocab);
         GgufVocabulary v;
         if (tokenizer instanceof Llama2cTokenizer t) {
             v = scored(t);
         } else if (tokenizerJson != null) {
             v = fromTokenizerJson(tokenizerJson, tokenizer);
         } else {
-            throw new IllegalArgumentException("a GGUF vocabulary of a " + tokenizer.getClass().getSimpleName() + " needs the tokenizer.json it was read from");
+            throw new IllegalArgumentException("a GGUF vocabulary of a "
+                    + tokenizer.getClass().getSimpleName() + " needs the tokenizer.json it was read from");
         }
         return v.padded(modelVocab);
     }
@@ -68,7 +80,11 @@ public record GgufVocabulary(String model, List<String> tokens, float[] scores, 
     }
 
     private static boolean isByteToken(String piece) {
-        return piece.length() == 6 && piece.startsWith("<0x") && piece.endsWith(">") && Character.digit(piece.charAt(3), 16) >= 0 && Character.digit(piece.charAt(4), 16) >= 0;
+        return piece.length() == 6
+                && piece.startsWith("<0x")
+                && piece.endsWith(">")
+                && Character.digit(piece.charAt(3), 16) >= 0
+                && Character.digit(piece.charAt(4), 16) >= 0;
     }
 
     /**
@@ -82,7 +98,8 @@ public record GgufVocabulary(String model, List<String> tokens, float[] scores, 
         Map<String, Object> root = Json.object(Json.parse(HfCheckpoint.readUtf8(file), src), "the top level", src);
         Map<String, Object> model = Json.getObject(root, "model", src);
         String type = Json.optString(model, "type", "BPE", src);
-        if (!type.equals("BPE")) throw new FormatException(file + ": model type '" + type + "': only BPE tokenizers can be written to GGUF");
+        if (!type.equals("BPE"))
+            throw new FormatException(file + ": model type '" + type + "': only BPE tokenizers can be written to GGUF");
         Map<String, Object> vocab = Json.getObject(model, "vocab", src);
         int n = tokenizer.vocabSize();
         String[] pieces = new String[n];
@@ -106,7 +123,7 @@ public record GgufVocabulary(String model, List<String> tokens, float[] scores, 
         int[] types = new int[n];
         int unk = -1;
         for (int i = 0; i < n; i++) {
-            if (pieces[i] == null) {  // a gap in the ids: an unused placeholder, as llama.cpp's converter writes it
+            if (pieces[i] == null) { // a gap in the ids: an unused placeholder, as llama.cpp's converter writes it
                 pieces[i] = "[PAD" + i + "]";
                 types[i] = UNUSED;
             } else if (pieces[i].equals(unkToken)) {
@@ -125,11 +142,13 @@ public record GgufVocabulary(String model, List<String> tokens, float[] scores, 
         if (mentionsByteLevel(root.get("pre_tokenizer")) || mentionsByteLevel(root.get("decoder"))) {
             String pre = Tokenizers.ggufPreName(root);
             if (pre == null) {
-                throw new FormatException(file + ": its normalizer / pre-tokenizer " + Json.write(root.get("pre_tokenizer"))
-                    + " is none that llama.cpp names in tokenizer.ggml.pre, so a GGUF of it would split text differently");
+                throw new FormatException(
+                        file + ": its normalizer / pre-tokenizer " + Json.write(root.get("pre_tokenizer"))
+                                + " is none that llama.cpp names in tokenizer.ggml.pre, so a GGUF of it would split text differently");
             }
             for (int i = 0; i < n; i++) if (types[i] == BYTE) types[i] = NORMAL;
-            return new GgufVocabulary("gpt2", tokens, null, types, merges, pre, tokenizer.bosId(), tokenizer.eosId(), unk, addBos);
+            return new GgufVocabulary(
+                    "gpt2", tokens, null, types, merges, pre, tokenizer.bosId(), tokenizer.eosId(), unk, addBos);
         }
         Map<String, Integer> ids = new HashMap<>();
         for (int i = 0; i < n; i++) ids.putIfAbsent(pieces[i], i);
@@ -139,13 +158,25 @@ public record GgufVocabulary(String model, List<String> tokens, float[] scores, 
             String m = merges.get(r);
             int space = m.indexOf(' ');
             Integer id = space < 0 ? null : ids.get(m.substring(0, space) + m.substring(space + 1));
-            if (id == null) throw new FormatException(file + ": merge " + r + " '" + m + "' makes no token of the vocabulary");
+            if (id == null)
+                throw new FormatException(file + ": merge " + r + " '" + m + "' makes no token of the vocabulary");
             if (Float.isNaN(scores[id])) scores[id] = -r;
         }
         for (int i = 0; i < n; i++) {
-            if (Float.isNaN(scores[i])) scores[i] = types[i] == NORMAL ? -(float) merges.size() - i : types[i] == UNUSED ? -1e9f : 0f;
+            if (Float.isNaN(scores[i]))
+                scores[i] = types[i] == NORMAL ? -(float) merges.size() - i : types[i] == UNUSED ? -1e9f : 0f;
         }
-        return new GgufVocabulary("llama", tokens, scores, types, null, null, tokenizer.bosId(), tokenizer.eosId(), Math.max(unk, 0), addBos);
+        return new GgufVocabulary(
+                "llama",
+                tokens,
+                scores,
+                types,
+                null,
+                null,
+                tokenizer.bosId(),
+                tokenizer.eosId(),
+                Math.max(unk, 0),
+                addBos);
     }
 
     /** Whether a pre-tokenizer or decoder node is, or contains, one of type ByteLevel. */
@@ -161,10 +192,12 @@ public record GgufVocabulary(String model, List<String> tokens, float[] scores, 
 
     private static int put(Path file, String[] pieces, String piece, Object idValue) throws FormatException {
         if (!(idValue instanceof Number num) || num.longValue() < 0 || num.longValue() >= pieces.length) {
-            throw new FormatException(file + ": token '" + piece + "' has id " + idValue + ", outside the tokenizer's " + pieces.length + " ids");
+            throw new FormatException(file + ": token '" + piece + "' has id " + idValue + ", outside the tokenizer's "
+                    + pieces.length + " ids");
         }
         int id = num.intValue();
-        if (pieces[id] != null && !pieces[id].equals(piece)) throw new FormatException(file + ": id " + id + " names both '" + pieces[id] + "' and '" + piece + "'");
+        if (pieces[id] != null && !pieces[id].equals(piece))
+            throw new FormatException(file + ": id " + id + " names both '" + pieces[id] + "' and '" + piece + "'");
         pieces[id] = piece;
         return id;
     }

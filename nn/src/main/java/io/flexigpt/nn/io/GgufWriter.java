@@ -1,9 +1,9 @@
 package io.flexigpt.nn.io;
 
+import io.flexigpt.io.AtomicFiles;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.io.AtomicFiles;
 import io.flexigpt.tensor.io.HalfFloats;
 import io.flexigpt.tensor.io.StoredType;
 import java.io.ByteArrayOutputStream;
@@ -35,12 +35,15 @@ public final class GgufWriter {
     private static final int CHUNK = 1 << 16;
 
     /** Writes {@code checkpoint} with {@code vocab} to {@code file}; {@code type} is F32 or F16 for the matrices. */
-    public static void write(Path file, Checkpoint checkpoint, GgufVocabulary vocab, StoredType type, String name) throws IOException {
-        if (type != StoredType.F32 && type != StoredType.F16) throw new IllegalArgumentException("GGUF export writes F32 or F16, not " + type);
+    public static void write(Path file, Checkpoint checkpoint, GgufVocabulary vocab, StoredType type, String name)
+            throws IOException {
+        if (type != StoredType.F32 && type != StoredType.F16)
+            throw new IllegalArgumentException("GGUF export writes F32 or F16, not " + type);
         Checkpoint c = RopePermutation.toLayout(checkpoint, RopeLayout.INTERLEAVED);
         LlamaConfig cfg = c.config();
         if (vocab.tokens().size() != cfg.vocabSize()) {
-            throw new IllegalArgumentException("the vocabulary has " + vocab.tokens().size() + " tokens, the model " + cfg.vocabSize());
+            throw new IllegalArgumentException(
+                    "the vocabulary has " + vocab.tokens().size() + " tokens, the model " + cfg.vocabSize());
         }
         Map<String, Tensor> tensors = ggufTensors(c);
         List<Integer> types = new ArrayList<>();
@@ -115,7 +118,9 @@ public final class GgufWriter {
         Map<String, Tensor> w = c.weights();
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (String name : GgufNames.inGgufOrder(c.config())) out.put(name, require(w, GgufNames.toHf(name)));
-        if (out.size() != w.size()) throw new IllegalArgumentException("the checkpoint has " + w.size() + " tensors, a plain Llama model of its config " + out.size() + ": merge it first");
+        if (out.size() != w.size())
+            throw new IllegalArgumentException("the checkpoint has " + w.size()
+                    + " tensors, a plain Llama model of its config " + out.size() + ": merge it first");
         return out;
     }
 
@@ -128,11 +133,14 @@ public final class GgufWriter {
     /** Writes one tensor's elements; a NaN or infinity is an error naming the tensor. Returns the bytes written. */
     private static long writeData(FileChannel ch, String name, Tensor t, boolean f16) throws IOException {
         float[] v = t.contiguous().toFloatArray();
-        ByteBuffer b = ByteBuffer.allocate(Math.min(v.length, CHUNK) * (f16 ? 2 : 4)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b =
+                ByteBuffer.allocate(Math.min(v.length, CHUNK) * (f16 ? 2 : 4)).order(ByteOrder.LITTLE_ENDIAN);
         for (int start = 0; start < v.length; start += CHUNK) {
             b.clear();
             for (int i = start; i < Math.min(v.length, start + CHUNK); i++) {
-                if (!Float.isFinite(v[i])) throw new IllegalArgumentException("tensor '" + name + "' holds " + v[i] + " at element " + i + "; a checkpoint must be finite");
+                if (!Float.isFinite(v[i]))
+                    throw new IllegalArgumentException("tensor '" + name + "' holds " + v[i] + " at element " + i
+                            + "; a checkpoint must be finite");
                 if (f16) b.putShort(HalfFloats.f32ToF16(v[i]));
                 else b.putFloat(v[i]);
             }

@@ -1,17 +1,16 @@
 package io.flexigpt.nn.io;
 
 import io.flexigpt.io.AtomicFiles;
+import io.flexigpt.io.FormatException;
+import io.flexigpt.io.Json;
 import io.flexigpt.nn.HfNames;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.io.FormatException;
-import io.flexigpt.io.Json;
 import io.flexigpt.tensor.io.SafeTensorsFile;
 import io.flexigpt.tensor.io.SafeTensorsWriter;
 import io.flexigpt.tensor.io.StoredType;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -29,14 +28,19 @@ public final class HfCheckpoint {
     /** The configuration in {@code dir/config.json} (q/k layout: rotate-half). */
     public static LlamaConfig readConfig(Path dir) throws IOException {
         Path configFile = dir.resolve("config.json");
-        if (!Files.exists(configFile)) throw new NoSuchFileException(configFile.toString(), null, "a Hugging Face model directory needs config.json");
+        if (!Files.exists(configFile))
+            throw new NoSuchFileException(
+                    configFile.toString(), null, "a Hugging Face model directory needs config.json");
         return HfConfig.parse(readUtf8(configFile), configFile.toString());
     }
 
     /** The file's text, or a FormatException naming it when it is not valid UTF-8. */
     static String readUtf8(Path file) throws IOException {
         try {
-            return java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+            return java.nio.charset.StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
+                    .toString();
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new FormatException(file + ": not valid UTF-8 text");
         }
@@ -54,35 +58,50 @@ public final class HfCheckpoint {
         if (Files.exists(single)) {
             readShard(single, null, weights);
         } else if (Files.exists(index)) {
-            Map<String, Object> root = Json.object(Json.parse(readUtf8(index), index.toString()), "index", index.toString());
+            Map<String, Object> root =
+                    Json.object(Json.parse(readUtf8(index), index.toString()), "index", index.toString());
             Map<String, Object> map = Json.getObject(root, "weight_map", index.toString());
             Map<String, java.util.List<String>> byShard = new LinkedHashMap<>();
             for (Map.Entry<String, Object> e : map.entrySet()) {
-                if (!(e.getValue() instanceof String)) throw new FormatException(index + ": weight_map entry '" + e.getKey() + "' must name a shard file");
+                if (!(e.getValue() instanceof String))
+                    throw new FormatException(index + ": weight_map entry '" + e.getKey() + "' must name a shard file");
                 String shard = (String) e.getValue();
-                if (shard.isEmpty() || shard.equals(".") || shard.equals("..") || shard.contains("/") || shard.contains("\\") || shard.contains(":")) {
-                    throw new FormatException(index + ": tensor '" + e.getKey() + "' is in shard '" + shard + "', which is not a file name in the model directory");
+                if (shard.isEmpty()
+                        || shard.equals(".")
+                        || shard.equals("..")
+                        || shard.contains("/")
+                        || shard.contains("\\")
+                        || shard.contains(":")) {
+                    throw new FormatException(index + ": tensor '" + e.getKey() + "' is in shard '" + shard
+                            + "', which is not a file name in the model directory");
                 }
                 if (!Files.isRegularFile(dir.resolve(shard))) {
-                    throw new FormatException(index + ": tensor '" + e.getKey() + "' is in shard '" + shard + "', which is not a file in " + dir);
+                    throw new FormatException(index + ": tensor '" + e.getKey() + "' is in shard '" + shard
+                            + "', which is not a file in " + dir);
                 }
                 byShard.computeIfAbsent(shard, k -> new java.util.ArrayList<>()).add(e.getKey());
             }
             if (byShard.isEmpty()) throw new FormatException(index + ": weight_map lists no tensor");
-            for (Map.Entry<String, java.util.List<String>> e : byShard.entrySet()) readShard(dir.resolve(e.getKey()), e.getValue(), weights);
+            for (Map.Entry<String, java.util.List<String>> e : byShard.entrySet())
+                readShard(dir.resolve(e.getKey()), e.getValue(), weights);
         } else {
-            throw new NoSuchFileException(single.toString(), null, "neither model.safetensors nor model.safetensors.index.json is in " + dir);
+            throw new NoSuchFileException(
+                    single.toString(), null, "neither model.safetensors nor model.safetensors.index.json is in " + dir);
         }
         checkShapes(dir, config, weights);
         return new Checkpoint(config, Llama2cCheckpoint.sortByLayer(weights, config), null, dir);
     }
 
-    private static void readShard(Path file, java.util.List<String> expected, Map<String, Tensor> into) throws IOException {
+    private static void readShard(Path file, java.util.List<String> expected, Map<String, Tensor> into)
+            throws IOException {
         try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
             java.util.List<String> names = expected == null ? f.names() : expected;
             for (String name : names) {
-                if (!f.contains(name)) throw new FormatException(file + ": tensor '" + name + "' listed in model.safetensors.index.json is missing from this shard");
-                if (into.put(name, Checkpoints.requireFinite(file, name, load(f, name))) != null) throw new FormatException(file + ": tensor '" + name + "' appears in more than one shard");
+                if (!f.contains(name))
+                    throw new FormatException(file + ": tensor '" + name
+                            + "' listed in model.safetensors.index.json is missing from this shard");
+                if (into.put(name, Checkpoints.requireFinite(file, name, load(f, name))) != null)
+                    throw new FormatException(file + ": tensor '" + name + "' appears in more than one shard");
             }
         }
     }
@@ -102,13 +121,17 @@ public final class HfCheckpoint {
         Map<String, int[]> expected = HfNames.shapes(c);
         for (Map.Entry<String, int[]> e : expected.entrySet()) {
             Tensor t = w.get(e.getKey());
-            if (t == null) throw new FormatException(dir + ": missing tensor '" + e.getKey() + "' (expected shape " + Arrays.toString(e.getValue()) + ")");
+            if (t == null)
+                throw new FormatException(dir + ": missing tensor '" + e.getKey() + "' (expected shape "
+                        + Arrays.toString(e.getValue()) + ")");
             if (!Arrays.equals(t.shape(), e.getValue())) {
-                throw new FormatException(dir + ": tensor '" + e.getKey() + "' has shape " + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(e.getValue()));
+                throw new FormatException(dir + ": tensor '" + e.getKey() + "' has shape " + Arrays.toString(t.shape())
+                        + ", expected " + Arrays.toString(e.getValue()));
             }
         }
         for (String name : w.keySet()) {
-            if (!expected.containsKey(name) && !name.endsWith("rotary_emb.inv_freq")) throw new FormatException(dir + ": unexpected tensor '" + name + "' for this config");
+            if (!expected.containsKey(name) && !name.endsWith("rotary_emb.inv_freq"))
+                throw new FormatException(dir + ": unexpected tensor '" + name + "' for this config");
         }
         w.keySet().removeIf(n -> n.endsWith("rotary_emb.inv_freq"));
     }

@@ -1,7 +1,7 @@
 package io.flexigpt.nn.io;
 
-import io.flexigpt.tensor.Tensor;
 import io.flexigpt.io.AtomicFiles;
+import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.io.StoredType;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,17 +17,21 @@ import java.util.Map;
 public final class HfExport {
     private HfExport() {}
 
-    public static void write(Path dir, Checkpoint checkpoint, StoredType type, Map<String, Path> tokenizerFiles) throws IOException {
+    public static void write(Path dir, Checkpoint checkpoint, StoredType type, Map<String, Path> tokenizerFiles)
+            throws IOException {
         GgufWriter.ggufTensors(checkpoint); // a plain model: every tensor is one of a Llama model's
         for (Map.Entry<String, Tensor> e : checkpoint.weights().entrySet()) requireFinite(e.getKey(), e.getValue());
         HfCheckpoint.write(dir, checkpoint, type);
-        for (Map.Entry<String, Path> f : tokenizerFiles.entrySet()) AtomicFiles.write(dir.resolve(f.getKey()), Files.readAllBytes(f.getValue()));
+        for (Map.Entry<String, Path> f : tokenizerFiles.entrySet())
+            AtomicFiles.write(dir.resolve(f.getKey()), Files.readAllBytes(f.getValue()));
     }
 
     static void requireFinite(String name, Tensor t) {
         float[] v = t.contiguous().toFloatArray();
         for (int i = 0; i < v.length; i++) {
-            if (!Float.isFinite(v[i])) throw new IllegalArgumentException("tensor '" + name + "' holds " + v[i] + " at element " + i + "; a checkpoint must be finite");
+            if (!Float.isFinite(v[i]))
+                throw new IllegalArgumentException(
+                        "tensor '" + name + "' holds " + v[i] + " at element " + i + "; a checkpoint must be finite");
         }
     }
 }

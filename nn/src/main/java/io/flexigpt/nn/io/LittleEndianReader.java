@@ -19,7 +19,9 @@ final class LittleEndianReader {
     private final Path file;
     private final long size;
     /** File bytes {@code [windowStart, windowStart + window.limit())}; its position is the read position. */
-    private final ByteBuffer window = ByteBuffer.allocate(WINDOW).order(ByteOrder.LITTLE_ENDIAN).limit(0);
+    private final ByteBuffer window =
+            ByteBuffer.allocate(WINDOW).order(ByteOrder.LITTLE_ENDIAN).limit(0);
+
     private long windowStart;
 
     LittleEndianReader(FileChannel channel, Path file) throws IOException {
@@ -46,7 +48,8 @@ final class LittleEndianReader {
     }
 
     void position(long p) throws FormatException {
-        if (p < 0 || p > size) throw new FormatException(file + ": offset " + p + " is outside the file (" + size + " bytes)");
+        if (p < 0 || p > size)
+            throw new FormatException(file + ": offset " + p + " is outside the file (" + size + " bytes)");
         if (p >= windowStart && p <= windowStart + window.limit()) {
             window.position((int) (p - windowStart));
         } else {
@@ -58,7 +61,8 @@ final class LittleEndianReader {
     /** Checks that {@code bytes} remain and, when they fit the window, that the window holds them. */
     private void need(long bytes, String what) throws IOException {
         if (bytes < 0 || bytes > remaining()) {
-            throw new FormatException(file + ": truncated at byte " + position() + ": " + what + " needs " + bytes + " bytes, " + remaining() + " remain");
+            throw new FormatException(file + ": truncated at byte " + position() + ": " + what + " needs " + bytes
+                    + " bytes, " + remaining() + " remain");
         }
         if (bytes <= window.remaining() || bytes > WINDOW) return;
         windowStart = position();
@@ -70,7 +74,9 @@ final class LittleEndianReader {
     /** Fills {@code b} (from position 0) with the file bytes from {@code start}. */
     private void fill(ByteBuffer b, long start, String what) throws IOException {
         while (b.hasRemaining()) {
-            if (channel.read(b, start + b.position()) < 0) throw new FormatException(file + ": truncated at byte " + (start + b.position()) + " while reading " + what);
+            if (channel.read(b, start + b.position()) < 0)
+                throw new FormatException(
+                        file + ": truncated at byte " + (start + b.position()) + " while reading " + what);
         }
     }
 

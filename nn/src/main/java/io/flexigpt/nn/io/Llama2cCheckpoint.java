@@ -1,10 +1,10 @@
 package io.flexigpt.nn.io;
 
+import io.flexigpt.io.FormatException;
 import io.flexigpt.nn.HfNames;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.io.FormatException;
 import io.flexigpt.tensor.io.MappedChunks;
 import io.flexigpt.tensor.io.StoredType;
 import java.io.IOException;
@@ -33,24 +33,41 @@ public final class Llama2cCheckpoint {
 
     private static Checkpoint read(Path file, FileChannel ch) throws IOException {
         LittleEndianReader r = new LittleEndianReader(ch, file);
-        int dim = r.i32("header dim"), hidden = r.i32("header hidden_dim"), layers = r.i32("header n_layers"), heads = r.i32("header n_heads");
-        int kvHeads = r.i32("header n_kv_heads"), vocabRaw = r.i32("header vocab_size"), seqLen = r.i32("header seq_len");
+        int dim = r.i32("header dim"),
+                hidden = r.i32("header hidden_dim"),
+                layers = r.i32("header n_layers"),
+                heads = r.i32("header n_heads");
+        int kvHeads = r.i32("header n_kv_heads"),
+                vocabRaw = r.i32("header vocab_size"),
+                seqLen = r.i32("header seq_len");
         boolean shared = vocabRaw > 0;
         int vocab = Math.abs(vocabRaw);
         LlamaConfig config;
         try {
-            config = LlamaConfig.builder().dim(dim).layers(layers).heads(heads).kvHeads(kvHeads).hiddenDim(hidden).vocabSize(vocab).maxSeqLen(seqLen)
-                    .tiedEmbeddings(shared).ropeLayout(RopeLayout.INTERLEAVED).build();
+            config = LlamaConfig.builder()
+                    .dim(dim)
+                    .layers(layers)
+                    .heads(heads)
+                    .kvHeads(kvHeads)
+                    .hiddenDim(hidden)
+                    .vocabSize(vocab)
+                    .maxSeqLen(seqLen)
+                    .tiedEmbeddings(shared)
+                    .ropeLayout(RopeLayout.INTERLEAVED)
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new FormatException(file + ": header at byte 0 describes no valid model: " + e.getMessage(), e);
         }
         int headDim = dim / heads, kvDim = headDim * kvHeads;
-        long weights = (long) vocab * dim + layers * (2L * dim + (long) dim * dim * 2 + 2L * kvDim * dim + 3L * dim * hidden) + dim;
+        long weights = (long) vocab * dim
+                + layers * (2L * dim + (long) dim * dim * 2 + 2L * kvDim * dim + 3L * dim * hidden)
+                + dim;
         long ropeTables = (long) seqLen * headDim;
         long expected = HEADER_BYTES + 4 * (weights + ropeTables + (shared ? 0 : (long) vocab * dim));
         if (r.size() != expected) {
-            throw new FormatException(file + ": size is " + r.size() + " bytes, but the header (dim " + dim + ", hidden " + hidden + ", layers " + layers
-                    + ", heads " + heads + "/" + kvHeads + ", vocab " + vocabRaw + ", seq_len " + seqLen + ") implies " + expected);
+            throw new FormatException(file + ": size is " + r.size() + " bytes, but the header (dim " + dim
+                    + ", hidden " + hidden + ", layers " + layers + ", heads " + heads + "/" + kvHeads + ", vocab "
+                    + vocabRaw + ", seq_len " + seqLen + ") implies " + expected);
         }
         WeightArrays a = new WeightArrays(file, ch);
         Map<String, Tensor> w = new LinkedHashMap<>();
@@ -84,8 +101,11 @@ public final class Llama2cCheckpoint {
         Tensor next(String what, int... shape) throws IOException {
             long n = 1;
             for (int s : shape) n *= s;
-            if (n > Integer.MAX_VALUE) throw new FormatException(file + ": byte " + offset + ": " + what + " has " + n + " floats, more than a tensor can hold");
-            Tensor t = Checkpoints.requireFinite(file, what, Tensor.of(MappedChunks.floats(channel, offset, (int) n, StoredType.F32), shape));
+            if (n > Integer.MAX_VALUE)
+                throw new FormatException(
+                        file + ": byte " + offset + ": " + what + " has " + n + " floats, more than a tensor can hold");
+            Tensor t = Checkpoints.requireFinite(
+                    file, what, Tensor.of(MappedChunks.floats(channel, offset, (int) n, StoredType.F32), shape));
             skip(n);
             return t;
         }

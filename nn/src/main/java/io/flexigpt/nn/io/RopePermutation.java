@@ -33,7 +33,9 @@ public final class RopePermutation {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : c.weights().entrySet()) {
             String n = e.getKey();
-            int heads = n.endsWith(HfNames.projectionWeight("q_proj")) ? cfg.nHeads() : n.endsWith(HfNames.projectionWeight("k_proj")) ? cfg.nKvHeads() : 0;
+            int heads = n.endsWith(HfNames.projectionWeight("q_proj"))
+                    ? cfg.nHeads()
+                    : n.endsWith(HfNames.projectionWeight("k_proj")) ? cfg.nKvHeads() : 0;
             Tensor t = e.getValue();
             if (heads > 0) t = layout == RopeLayout.ROTATE_HALF ? toRotateHalf(t, heads) : toInterleaved(t, heads);
             out.put(n, t);

@@ -19,9 +19,13 @@ final class AddedTokens {
 
     AddedTokens(List<Token> tokens) {
         for (Token t : tokens) {
-            if (!t.content().isEmpty()) byFirstChar.computeIfAbsent(t.content().charAt(0), c -> new ArrayList<>()).add(t);
+            if (!t.content().isEmpty())
+                byFirstChar
+                        .computeIfAbsent(t.content().charAt(0), c -> new ArrayList<>())
+                        .add(t);
         }
-        for (List<Token> list : byFirstChar.values()) list.sort(Comparator.comparingInt((Token t) -> t.content().length()).reversed());
+        for (List<Token> list : byFirstChar.values())
+            list.sort(Comparator.comparingInt((Token t) -> t.content().length()).reversed());
     }
 
     /** Receives the pieces of the text: plain segments and added tokens. */

@@ -25,13 +25,20 @@ public final class BpeTrainer {
     /** Learns a vocabulary of {@code vocabSize} tokens from the space-separated words of {@code texts} and writes it to {@code file}. */
     public static void train(List<String> texts, int vocabSize, Path file) throws IOException {
         Map<String, Integer> wordCounts = new HashMap<>();
-        for (String t : texts) for (String w : t.split(" ")) if (!w.isEmpty()) wordCounts.merge(" " + w, 1, Integer::sum);
+        for (String t : texts)
+            for (String w : t.split(" ")) if (!w.isEmpty()) wordCounts.merge(" " + w, 1, Integer::sum);
         Map<String, Integer> charCounts = new HashMap<>();
         for (Map.Entry<String, Integer> e : wordCounts.entrySet()) {
-            e.getKey().codePoints().forEach(cp -> charCounts.merge(new String(Character.toChars(cp)), e.getValue(), Integer::sum));
+            e.getKey()
+                    .codePoints()
+                    .forEach(cp -> charCounts.merge(new String(Character.toChars(cp)), e.getValue(), Integer::sum));
         }
         Set<String> pieces = new LinkedHashSet<>();
-        charCounts.entrySet().stream().filter(e -> e.getValue() >= 20).map(Map.Entry::getKey).sorted().forEach(pieces::add);
+        charCounts.entrySet().stream()
+                .filter(e -> e.getValue() >= 20)
+                .map(Map.Entry::getKey)
+                .sorted()
+                .forEach(pieces::add);
         List<List<String>> words = new ArrayList<>();
         List<Integer> counts = new ArrayList<>();
         for (Map.Entry<String, Integer> e : wordCounts.entrySet()) {
@@ -47,13 +54,17 @@ public final class BpeTrainer {
             for (int i = 0; i < words.size(); i++) {
                 List<String> w = words.get(i);
                 for (int j = 0; j + 1 < w.size(); j++) {
-                    if (pieces.contains(w.get(j)) && pieces.contains(w.get(j + 1))) pairs.merge(w.get(j) + "\u0000" + w.get(j + 1), counts.get(i), Integer::sum);
+                    if (pieces.contains(w.get(j)) && pieces.contains(w.get(j + 1)))
+                        pairs.merge(w.get(j) + "\u0000" + w.get(j + 1), counts.get(i), Integer::sum);
                 }
             }
             String best = null;
             int bestCount = 1;
             for (Map.Entry<String, Integer> e : pairs.entrySet()) {
-                if (e.getValue() > bestCount || (e.getValue() == bestCount && best != null && e.getKey().compareTo(best) < 0)) {
+                if (e.getValue() > bestCount
+                        || (e.getValue() == bestCount
+                                && best != null
+                                && e.getKey().compareTo(best) < 0)) {
                     best = e.getKey();
                     bestCount = e.getValue();
                 }
@@ -94,10 +105,17 @@ public final class BpeTrainer {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int maxLen = 1;
         for (String v : vocab) maxLen = Math.max(maxLen, v.getBytes(StandardCharsets.UTF_8).length);
-        out.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(maxLen).array());
+        out.write(ByteBuffer.allocate(4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(maxLen)
+                .array());
         for (int i = 0; i < vocab.size(); i++) {
             byte[] b = vocab.get(i).getBytes(StandardCharsets.UTF_8);
-            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(scores.get(i)).putInt(b.length).array());
+            out.write(ByteBuffer.allocate(8)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putFloat(scores.get(i))
+                    .putInt(b.length)
+                    .array());
             out.write(b);
         }
         AtomicFiles.write(file, out.toByteArray());

@@ -40,8 +40,12 @@ interface Decoder {
         run.flip();
         int count = run.remaining();
         try {
-            out.add(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(run).toString());
+            out.add(StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(run)
+                    .toString());
         } catch (CharacterCodingException e) {
             out.add("\uFFFD".repeat(count));
         }
@@ -55,12 +59,14 @@ interface Decoder {
 
     /** Removes up to {@code start} leading and {@code stop} trailing {@code content} characters from each token. */
     static Decoder strip(char content, int start, int stop) {
-        return tokens -> tokens.stream().map(t -> {
-            int from = 0, to = t.length();
-            while (from < start && from < to && t.charAt(from) == content) from++;
-            while (t.length() - to < stop && to > from && t.charAt(to - 1) == content) to--;
-            return t.substring(from, to);
-        }).toList();
+        return tokens -> tokens.stream()
+                .map(t -> {
+                    int from = 0, to = t.length();
+                    while (from < start && from < to && t.charAt(from) == content) from++;
+                    while (t.length() - to < stop && to > from && t.charAt(to - 1) == content) to--;
+                    return t.substring(from, to);
+                })
+                .toList();
     }
 
     /** Joins the tokens and maps byte-level characters back to bytes, decoded as UTF-8 (invalid bytes become U+FFFD). */

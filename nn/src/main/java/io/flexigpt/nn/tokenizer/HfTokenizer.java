@@ -30,8 +30,18 @@ public final class HfTokenizer implements Tokenizer {
     /** How a single token turns into bytes while streaming. */
     record TokenDecoding(boolean byteLevel, boolean byteFallback, Decoder perToken, boolean stripsLeadingSpace) {}
 
-    HfTokenizer(String[] pieces, boolean[] special, AddedTokens addedTokens, UnaryOperator<String> normalizer, PreTokenizer preTokenizer,
-                RankedBpe model, Decoder decoder, TokenDecoding tokenDecoding, int bos, int[] eosIds, boolean addsBos) {
+    HfTokenizer(
+            String[] pieces,
+            boolean[] special,
+            AddedTokens addedTokens,
+            UnaryOperator<String> normalizer,
+            PreTokenizer preTokenizer,
+            RankedBpe model,
+            Decoder decoder,
+            TokenDecoding tokenDecoding,
+            int bos,
+            int[] eosIds,
+            boolean addsBos) {
         this.pieces = pieces;
         this.special = special;
         this.addedTokens = addedTokens;
@@ -98,7 +108,8 @@ public final class HfTokenizer implements Tokenizer {
     }
 
     private void checkId(int id) {
-        if (id < 0 || id >= pieces.length) throw new IndexOutOfBoundsException("token id " + id + " is outside the vocabulary of " + pieces.length);
+        if (id < 0 || id >= pieces.length)
+            throw new IndexOutOfBoundsException("token id " + id + " is outside the vocabulary of " + pieces.length);
     }
 
     @Override

@@ -30,43 +30,47 @@ final class Llama2cFile {
         ByteBuffer buf = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         int maxLength = buf.getInt();
         if (maxLength <= 0 || maxLength > MAX_TOKEN_LENGTH) {
-            throw new FormatException(file + ": byte 0: max_token_length is " + maxLength + ", expected 1.." + MAX_TOKEN_LENGTH
-                + " (is this a llama2.c tokenizer file?)");
+            throw new FormatException(file + ": byte 0: max_token_length is " + maxLength + ", expected 1.."
+                    + MAX_TOKEN_LENGTH + " (is this a llama2.c tokenizer file?)");
         }
         List<byte[]> texts = new ArrayList<>();
         List<Float> scores = new ArrayList<>();
         while (expectedTokens < 0 ? buf.hasRemaining() : texts.size() < expectedTokens) {
             int id = texts.size(), offset = buf.position();
-            if (id == MAX_TOKENS) throw new FormatException(file + ": byte " + offset + ": more than " + MAX_TOKENS + " tokens");
+            if (id == MAX_TOKENS)
+                throw new FormatException(file + ": byte " + offset + ": more than " + MAX_TOKENS + " tokens");
             if (buf.remaining() < 8) {
-                throw new FormatException(file + ": byte " + offset + ": token " + id + " is truncated: expected a float32 score and an int32 length, found "
-                    + buf.remaining() + " bytes");
+                throw new FormatException(file + ": byte " + offset + ": token " + id
+                        + " is truncated: expected a float32 score and an int32 length, found " + buf.remaining()
+                        + " bytes");
             }
             float score = buf.getFloat();
             int length = buf.getInt();
             if (length < 0 || length > maxLength) {
-                throw new FormatException(file + ": byte " + (offset + 4) + ": token " + id + " has length " + length + ", expected 0.." + maxLength
-                    + " (max_token_length)");
+                throw new FormatException(file + ": byte " + (offset + 4) + ": token " + id + " has length " + length
+                        + ", expected 0.." + maxLength + " (max_token_length)");
             }
             if (buf.remaining() < length) {
-                throw new FormatException(file + ": byte " + buf.position() + ": token " + id + " is truncated: expected " + length + " bytes of text, found "
-                    + buf.remaining());
+                throw new FormatException(file + ": byte " + buf.position() + ": token " + id
+                        + " is truncated: expected " + length + " bytes of text, found " + buf.remaining());
             }
             byte[] text = new byte[length];
             buf.get(text);
             texts.add(text);
             scores.add(score);
         }
-        if (buf.hasRemaining()) throw new FormatException(file + ": byte " + buf.position() + ": unexpected data after the " + expectedTokens + " tokens");
+        if (buf.hasRemaining())
+            throw new FormatException(
+                    file + ": byte " + buf.position() + ": unexpected data after the " + expectedTokens + " tokens");
         if (texts.size() < FIRST_MERGE) {
-            throw new FormatException(file + ": byte " + buf.position() + ": the file ends after " + texts.size() + " tokens; expected at least " + FIRST_MERGE
-                + " (<unk>, BOS, EOS and the 256 byte tokens)");
+            throw new FormatException(file + ": byte " + buf.position() + ": the file ends after " + texts.size()
+                    + " tokens; expected at least " + FIRST_MERGE + " (<unk>, BOS, EOS and the 256 byte tokens)");
         }
         for (int b = 0; b < 256; b++) {
             String piece = new String(texts.get(b + 3), StandardCharsets.UTF_8);
             if (Llama2cTokenizer.byteValue(piece) != b) {
-                throw new FormatException(file + ": token " + (b + 3) + " is '" + piece + "', expected the byte token " + String.format("<0x%02X>", b)
-                    + " (llama2.c falls back to id byte + 3)");
+                throw new FormatException(file + ": token " + (b + 3) + " is '" + piece + "', expected the byte token "
+                        + String.format("<0x%02X>", b) + " (llama2.c falls back to id byte + 3)");
             }
         }
         return build(texts, scores);
@@ -92,13 +96,20 @@ final class Llama2cFile {
 
     /** Names the format of a file that is clearly something else. */
     private static void rejectOtherFormats(Path file, byte[] data) throws FormatException {
-        if (data.length < 4) throw new FormatException(file + ": " + data.length + " bytes; expected a llama2.c tokenizer starting with int32 max_token_length");
+        if (data.length < 4)
+            throw new FormatException(file + ": " + data.length
+                    + " bytes; expected a llama2.c tokenizer starting with int32 max_token_length");
         String expected = ", not a llama2.c tokenizer (int32 max_token_length, then score/length/bytes per token)";
         if (looksLikeJson(data, data.length)) throw new FormatException(file + ": byte 0: this is JSON" + expected);
-        if (data[0] == 'G' && data[1] == 'G' && data[2] == 'U' && data[3] == 'F') throw new FormatException(file + ": byte 0: this is a GGUF file" + expected);
+        if (data[0] == 'G' && data[1] == 'G' && data[2] == 'U' && data[3] == 'F')
+            throw new FormatException(file + ": byte 0: this is a GGUF file" + expected);
         if (data.length > 10) {
-            long headerLength = ByteBuffer.wrap(data, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            if (headerLength > 1 && headerLength <= data.length - 8 && data[8] == '{' && (data[9] == '"' || data[9] == '}')) {
+            long headerLength =
+                    ByteBuffer.wrap(data, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            if (headerLength > 1
+                    && headerLength <= data.length - 8
+                    && data[8] == '{'
+                    && (data[9] == '"' || data[9] == '}')) {
                 throw new FormatException(file + ": byte 8: this is a safetensors file" + expected);
             }
         }

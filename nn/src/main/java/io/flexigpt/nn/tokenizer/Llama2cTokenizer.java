@@ -18,10 +18,11 @@ import java.util.Map;
 public final class Llama2cTokenizer implements Tokenizer {
     /** llama2.c never merges into a piece whose score is not above this. */
     private static final float MIN_SCORE = -1e10f;
+
     private static final byte[] DUMMY_PREFIX = {' '};
 
     private final String[] pieces;
-    private final byte[][] outputs;  // what a piece decodes to (one byte for byte tokens)
+    private final byte[][] outputs; // what a piece decodes to (one byte for byte tokens)
     private final boolean[] byteToken;
     private final float[] scores;
     private final boolean[] control;
@@ -41,13 +42,29 @@ public final class Llama2cTokenizer implements Tokenizer {
      * @param control  pieces that decode to nothing
      * @param byteIds  the id each byte value falls back to
      */
-    Llama2cTokenizer(String[] pieces, byte[][] texts, float[] scores, boolean[] matchable, boolean[] control, int[] byteIds, int bos, int eos) {
+    Llama2cTokenizer(
+            String[] pieces,
+            byte[][] texts,
+            float[] scores,
+            boolean[] matchable,
+            boolean[] control,
+            int[] byteIds,
+            int bos,
+            int eos) {
         this(pieces, texts, scores, matchable, control, byteIds, bos, eos < 0 ? new int[0] : new int[] {eos}, true);
     }
 
     /** As above, with every id that ends generation ({@code eosIds[0]} is the EOS id) and whether encoding adds BOS by default. */
-    Llama2cTokenizer(String[] pieces, byte[][] texts, float[] scores, boolean[] matchable, boolean[] control, int[] byteIds, int bos, int[] eosIds,
-                     boolean addsBos) {
+    Llama2cTokenizer(
+            String[] pieces,
+            byte[][] texts,
+            float[] scores,
+            boolean[] matchable,
+            boolean[] control,
+            int[] byteIds,
+            int bos,
+            int[] eosIds,
+            boolean addsBos) {
         int n = pieces.length;
         int eos = eosIds.length == 0 ? -1 : eosIds[0];
         this.eosIds = eosIds.clone();
@@ -99,7 +116,8 @@ public final class Llama2cTokenizer implements Tokenizer {
      * shorter or longer is an error, so truncation at a token boundary is caught too.
      */
     public static Llama2cTokenizer load(Path file, int vocabSize) throws IOException {
-        if (vocabSize <= 0 || vocabSize > Llama2cFile.MAX_TOKENS) throw new IllegalArgumentException("vocabulary size " + vocabSize);
+        if (vocabSize <= 0 || vocabSize > Llama2cFile.MAX_TOKENS)
+            throw new IllegalArgumentException("vocabulary size " + vocabSize);
         return Llama2cFile.read(file, vocabSize);
     }
 
@@ -154,7 +172,9 @@ public final class Llama2cTokenizer implements Tokenizer {
     }
 
     private int appendCharacter(byte[] utf8, int offset, int len, int[] ids, int n) {
-        int id = len == 1 && utf8[offset] >= 0 ? asciiIds[utf8[offset]] : characterIds.get(characterKey(utf8, offset, len));
+        int id = len == 1 && utf8[offset] >= 0
+                ? asciiIds[utf8[offset]]
+                : characterIds.get(characterKey(utf8, offset, len));
         if (id >= 0) {
             ids[n++] = id;
         } else {
@@ -182,7 +202,8 @@ public final class Llama2cTokenizer implements Tokenizer {
 
     @Override
     public byte[] tokenBytes(int previousId, int id) {
-        if (id < 0 || id >= pieces.length) throw new IndexOutOfBoundsException("token id " + id + " is outside the vocabulary of " + pieces.length);
+        if (id < 0 || id >= pieces.length)
+            throw new IndexOutOfBoundsException("token id " + id + " is outside the vocabulary of " + pieces.length);
         if (control[id]) return new byte[0];
         byte[] b = outputs[id];
         boolean afterStart = previousId < 0 || previousId == bos;
@@ -228,7 +249,8 @@ public final class Llama2cTokenizer implements Tokenizer {
      * A GGUF-style vocabulary: pieces with '▁' for space; token types 2 (unknown), 3 (control), 5 (unused)
      * and empty pieces never match text, and they decode to nothing, as do BOS and the {@code eosIds}.
      */
-    static Llama2cTokenizer fromPieces(List<String> pieceList, float[] scores, int[] tokenTypes, int bos, int[] eosIds, int unk, boolean addsBos) {
+    static Llama2cTokenizer fromPieces(
+            List<String> pieceList, float[] scores, int[] tokenTypes, int bos, int[] eosIds, int unk, boolean addsBos) {
         int n = pieceList.size();
         String[] pieces = pieceList.toArray(new String[0]);
         byte[][] texts = new byte[n][];

@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
 /** Splits normalized text into the words BPE encodes separately (Hugging Face pre-tokenizers). */
 interface PreTokenizer {
     /** GPT-2's split pattern (Unicode letters, numbers and whitespace, as the original regex engine has them). */
-    Pattern GPT2_PATTERN = Pattern.compile("'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
-        Pattern.UNICODE_CHARACTER_CLASS);
+    Pattern GPT2_PATTERN = Pattern.compile(
+            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
+            Pattern.UNICODE_CHARACTER_CLASS);
 
     /** The words of {@code text}; {@code atStart} tells whether it begins the whole input. */
     List<String> split(String text, boolean atStart);
@@ -34,7 +35,8 @@ interface PreTokenizer {
     static PreTokenizer metaspace(char replacement, boolean prependAlways, boolean prependFirst, boolean split) {
         return (text, atStart) -> {
             String s = text.replace(' ', replacement);
-            if ((prependAlways || (prependFirst && atStart)) && !s.isEmpty() && s.charAt(0) != replacement) s = replacement + s;
+            if ((prependAlways || (prependFirst && atStart)) && !s.isEmpty() && s.charAt(0) != replacement)
+                s = replacement + s;
             if (!split) return List.of(s);
             List<String> words = new ArrayList<>();
             int start = 0;

@@ -23,7 +23,13 @@ final class RankedBpe {
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();
 
     /** {@code merges[r]} = {left id, right id, merged id} of the merge of rank r. */
-    RankedBpe(Map<String, Integer> vocab, int[][] merges, int unk, boolean byteFallback, boolean fuseUnk, boolean ignoreMerges) {
+    RankedBpe(
+            Map<String, Integer> vocab,
+            int[][] merges,
+            int unk,
+            boolean byteFallback,
+            boolean fuseUnk,
+            boolean ignoreMerges) {
         this.vocab = vocab;
         this.unk = unk;
         this.byteFallback = byteFallback;
@@ -77,7 +83,8 @@ final class RankedBpe {
                 ids[n++] = id;
                 continue;
             }
-            byte[] utf8 = byteFallback ? new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8) : new byte[0];
+            byte[] utf8 =
+                    byteFallback ? new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8) : new byte[0];
             boolean allBytesKnown = utf8.length > 0;
             for (byte b : utf8) allBytesKnown &= byteIds[b & 0xFF] >= 0;
             if (allBytesKnown) {

@@ -29,13 +29,24 @@ import java.util.Map;
  * @param generationBos {@code generation_config.json}'s {@code bos_token_id}, or null
  * @param generationEos {@code generation_config.json}'s {@code eos_token_id} ids, empty when absent
  */
-public record TokenizerConfig(boolean bosSet, String bosToken, boolean eosSet, String eosToken, Boolean addBos, List<AddedToken> addedTokens,
-                              List<String> extraSpecial, String chatTemplate, Integer generationBos, int[] generationEos) {
+public record TokenizerConfig(
+        boolean bosSet,
+        String bosToken,
+        boolean eosSet,
+        String eosToken,
+        Boolean addBos,
+        List<AddedToken> addedTokens,
+        List<String> extraSpecial,
+        String chatTemplate,
+        Integer generationBos,
+        int[] generationEos) {
     /** One entry of {@code added_tokens_decoder}. */
-    public record AddedToken(int id, String content, boolean special, boolean lstrip, boolean rstrip, boolean singleWord) {}
+    public record AddedToken(
+            int id, String content, boolean special, boolean lstrip, boolean rstrip, boolean singleWord) {}
 
     /** A configuration that sets nothing. */
-    public static final TokenizerConfig NONE = new TokenizerConfig(false, null, false, null, null, List.of(), List.of(), null, null, new int[0]);
+    public static final TokenizerConfig NONE =
+            new TokenizerConfig(false, null, false, null, null, List.of(), List.of(), null, null, new int[0]);
 
     /** The configuration in the directory of {@code tokenizerFile} ({@link #NONE} when neither file exists). */
     public static TokenizerConfig near(Path tokenizerFile) throws IOException {
@@ -54,10 +65,12 @@ public record TokenizerConfig(boolean bosSet, String bosToken, boolean eosSet, S
         Map<String, Object> m = readObject(file);
         String src = file.toString();
         Object addBos = m.get("add_bos_token");
-        if (addBos != null && !(addBos instanceof Boolean)) throw new FormatException(src + ": add_bos_token must be true or false, found " + Json.write(addBos));
+        if (addBos != null && !(addBos instanceof Boolean))
+            throw new FormatException(src + ": add_bos_token must be true or false, found " + Json.write(addBos));
         List<AddedToken> added = new ArrayList<>();
         if (m.get("added_tokens_decoder") != null) {
-            for (Map.Entry<String, Object> e : Json.object(m.get("added_tokens_decoder"), "added_tokens_decoder", src).entrySet()) {
+            for (Map.Entry<String, Object> e : Json.object(m.get("added_tokens_decoder"), "added_tokens_decoder", src)
+                    .entrySet()) {
                 String at = src + ": added_tokens_decoder[\"" + e.getKey() + "\"]";
                 int id;
                 try {
@@ -67,21 +80,36 @@ public record TokenizerConfig(boolean bosSet, String bosToken, boolean eosSet, S
                 }
                 if (id < 0) throw new FormatException(at + ": the token id must be non-negative");
                 Map<String, Object> t = Json.object(e.getValue(), "added_tokens_decoder entry", at);
-                added.add(new AddedToken(id, Json.getString(t, "content", at), Json.optBoolean(t, "special", false, at),
-                    Json.optBoolean(t, "lstrip", false, at), Json.optBoolean(t, "rstrip", false, at), Json.optBoolean(t, "single_word", false, at)));
+                added.add(new AddedToken(
+                        id,
+                        Json.getString(t, "content", at),
+                        Json.optBoolean(t, "special", false, at),
+                        Json.optBoolean(t, "lstrip", false, at),
+                        Json.optBoolean(t, "rstrip", false, at),
+                        Json.optBoolean(t, "single_word", false, at)));
             }
         }
         List<String> extra = new ArrayList<>();
         if (m.get("additional_special_tokens") != null) {
             List<Object> list = Json.list(m.get("additional_special_tokens"), "additional_special_tokens", src);
-            for (int i = 0; i < list.size(); i++) extra.add(tokenText(list.get(i), src + ": additional_special_tokens[" + i + "]"));
+            for (int i = 0; i < list.size(); i++)
+                extra.add(tokenText(list.get(i), src + ": additional_special_tokens[" + i + "]"));
         }
         Object template = m.get("chat_template");
         if (template != null && !(template instanceof String)) {
             template = null; // a list of named templates: none of them is the default one this project renders
         }
-        return new TokenizerConfig(m.containsKey("bos_token"), tokenText(m.get("bos_token"), src + ": bos_token"), m.containsKey("eos_token"),
-            tokenText(m.get("eos_token"), src + ": eos_token"), (Boolean) addBos, List.copyOf(added), List.copyOf(extra), (String) template, null, new int[0]);
+        return new TokenizerConfig(
+                m.containsKey("bos_token"),
+                tokenText(m.get("bos_token"), src + ": bos_token"),
+                m.containsKey("eos_token"),
+                tokenText(m.get("eos_token"), src + ": eos_token"),
+                (Boolean) addBos,
+                List.copyOf(added),
+                List.copyOf(extra),
+                (String) template,
+                null,
+                new int[0]);
     }
 
     private TokenizerConfig withGeneration(Path file) throws IOException {
@@ -96,7 +124,8 @@ public record TokenizerConfig(boolean bosSet, String bosToken, boolean eosSet, S
         } else if (e != null) {
             eos = new int[] {tokenId(e, src + ": eos_token_id")};
         }
-        return new TokenizerConfig(bosSet, bosToken, eosSet, eosToken, addBos, addedTokens, extraSpecial, chatTemplate, bos, eos);
+        return new TokenizerConfig(
+                bosSet, bosToken, eosSet, eosToken, addBos, addedTokens, extraSpecial, chatTemplate, bos, eos);
     }
 
     private static int tokenId(Object v, String at) throws FormatException {
@@ -108,6 +137,7 @@ public record TokenizerConfig(boolean bosSet, String bosToken, boolean eosSet, S
     private static String tokenText(Object v, String at) throws FormatException {
         if (v == null || v instanceof String) return (String) v;
         if (v instanceof Map<?, ?> map && map.get("content") instanceof String s) return s;
-        throw new FormatException(at + ": expected a token string, an object with \"content\", or null, found " + Json.write(v));
+        throw new FormatException(
+                at + ": expected a token string, an object with \"content\", or null, found " + Json.write(v));
     }
 }

@@ -25,7 +25,10 @@ public final class Tokenizers {
 
     /** The file {@link #load} reads for {@code path}: {@code path} itself, or the tokenizer file in a directory. */
     public static Path file(Path path) throws NoSuchFileException {
-        if (Files.isDirectory(path)) path = Files.exists(path.resolve("tokenizer.json")) ? path.resolve("tokenizer.json") : path.resolve("tokenizer.bin");
+        if (Files.isDirectory(path))
+            path = Files.exists(path.resolve("tokenizer.json"))
+                    ? path.resolve("tokenizer.json")
+                    : path.resolve("tokenizer.bin");
         if (!Files.isRegularFile(path)) throw new NoSuchFileException(path.toString(), null, "no tokenizer file");
         return path;
     }
@@ -56,7 +59,8 @@ public final class Tokenizers {
     }
 
     /** A GGUF {@code tokenizer.ggml.model = llama} vocabulary; unknown id from token type 2, else 0. */
-    public static Tokenizer fromVocabulary(List<String> pieces, float[] scores, int[] tokenTypes, int bos, int eos) throws FormatException {
+    public static Tokenizer fromVocabulary(List<String> pieces, float[] scores, int[] tokenTypes, int bos, int eos)
+            throws FormatException {
         int unk = 0;
         for (int i = 0; tokenTypes != null && i < tokenTypes.length; i++) {
             if (tokenTypes[i] == 2) {
@@ -74,23 +78,49 @@ public final class Tokenizers {
      * first) drive merging. Token types follow GGUF (1 normal, 2 unknown, 3 control, 4 user-defined,
      * 5 unused, 6 byte); {@code tokenTypes} and {@code scores} may be null when the file has none.
      */
-    public static Tokenizer fromVocabulary(List<String> pieces, float[] scores, int[] tokenTypes, int bos, int eos, int unk, String model,
-                                           List<String> merges) throws FormatException {
+    public static Tokenizer fromVocabulary(
+            List<String> pieces,
+            float[] scores,
+            int[] tokenTypes,
+            int bos,
+            int eos,
+            int unk,
+            String model,
+            List<String> merges)
+            throws FormatException {
         int n = pieces.size();
-        if (tokenTypes != null && tokenTypes.length != n) throw new FormatException("tokenizer.ggml.token_type has " + tokenTypes.length + " entries for " + n + " tokens");
-        if (scores != null && scores.length != n) throw new FormatException("tokenizer.ggml.scores has " + scores.length + " entries for " + n + " tokens");
+        if (tokenTypes != null && tokenTypes.length != n)
+            throw new FormatException(
+                    "tokenizer.ggml.token_type has " + tokenTypes.length + " entries for " + n + " tokens");
+        if (scores != null && scores.length != n)
+            throw new FormatException("tokenizer.ggml.scores has " + scores.length + " entries for " + n + " tokens");
         for (int id : new int[] {bos, eos, unk}) {
-            if (id < -1 || id >= n) throw new FormatException("special token id " + id + " is outside the vocabulary of " + n);
+            if (id < -1 || id >= n)
+                throw new FormatException("special token id " + id + " is outside the vocabulary of " + n);
         }
         switch (model) {
             case "llama":
-                return Llama2cTokenizer.fromPieces(pieces, scores == null ? new float[n] : scores, tokenTypes, bos, eos < 0 ? new int[0] : new int[] {eos}, unk,
-                    true);
+                return Llama2cTokenizer.fromPieces(
+                        pieces,
+                        scores == null ? new float[n] : scores,
+                        tokenTypes,
+                        bos,
+                        eos < 0 ? new int[0] : new int[] {eos},
+                        unk,
+                        true);
             case "gpt2":
-                if (merges == null) throw new FormatException("tokenizer.ggml.merges is required for tokenizer.ggml.model gpt2");
+                if (merges == null)
+                    throw new FormatException("tokenizer.ggml.merges is required for tokenizer.ggml.model gpt2");
                 LlamaCppPreTokenizers.Pre gpt2 = LlamaCppPreTokenizers.pre("gpt-2", false);
-                return HfTokenizerReader.byteLevel(pieces, merges, tokenTypes, bos, eos < 0 ? new int[0] : new int[] {eos}, bos >= 0,
-                    List.of(Pattern.compile(gpt2.splits().get(0), Pattern.UNICODE_CHARACTER_CLASS)), false);
+                return HfTokenizerReader.byteLevel(
+                        pieces,
+                        merges,
+                        tokenTypes,
+                        bos,
+                        eos < 0 ? new int[0] : new int[] {eos},
+                        bos >= 0,
+                        List.of(Pattern.compile(gpt2.splits().get(0), Pattern.UNICODE_CHARACTER_CLASS)),
+                        false);
             default:
                 throw new FormatException("tokenizer.ggml.model '" + model + "' is not supported (llama, gpt2)");
         }

@@ -48,11 +48,14 @@ public final class TokenDataset {
         int heldOutDocs = (int) Math.round(docs.size() * heldOutFraction);
         if (heldOutFraction > 0 && heldOutDocs == 0 && docs.size() > 1) heldOutDocs = 1;
         int cut = docs.size() - heldOutDocs;
-        if (docs.isEmpty()) throw new IllegalArgumentException("the text holds no documents (only blank lines or separators)");
+        if (docs.isEmpty())
+            throw new IllegalArgumentException("the text holds no documents (only blank lines or separators)");
         if (cut == 0) {
-            throw new IllegalArgumentException("heldOutFraction " + heldOutFraction + " of " + docs.size() + " document(s) holds out all of them: none is left for training");
+            throw new IllegalArgumentException("heldOutFraction " + heldOutFraction + " of " + docs.size()
+                    + " document(s) holds out all of them: none is left for training");
         }
-        return new TokenDataset(encodeAll(docs.subList(0, cut), tokenizer), encodeAll(docs.subList(cut, docs.size()), tokenizer));
+        return new TokenDataset(
+                encodeAll(docs.subList(0, cut), tokenizer), encodeAll(docs.subList(cut, docs.size()), tokenizer));
     }
 
     /**
@@ -60,9 +63,15 @@ public final class TokenDataset {
      * content of the text and of {@code tokenizerFile} (the file or directory {@code tokenizer} was loaded
      * from, see {@link Tokenizers#file}): a tokenizer replaced at the same path gets a new cache.
      */
-    public static TokenDataset load(Path file, Tokenizer tokenizer, Path tokenizerFile, String separator, double heldOutFraction, Path cacheDir) throws IOException {
+    public static TokenDataset load(
+            Path file, Tokenizer tokenizer, Path tokenizerFile, String separator, double heldOutFraction, Path cacheDir)
+            throws IOException {
         byte[] bytes = Files.readAllBytes(file);
-        String key = ContentDigest.sha256().bytes(bytes).file(Tokenizers.file(tokenizerFile)).text(separator + "|" + heldOutFraction).hex(24);
+        String key = ContentDigest.sha256()
+                .bytes(bytes)
+                .file(Tokenizers.file(tokenizerFile))
+                .text(separator + "|" + heldOutFraction)
+                .hex(24);
         Path cached = cacheDir.resolve("tokens-" + key + ".bin");
         if (Files.exists(cached)) {
             TokenDataset d = read(cached);
@@ -74,7 +83,8 @@ public final class TokenDataset {
             write(d, cached);
         } catch (IOException e) {
             // the cache only saves time: without it the next run encodes the text again
-            System.err.println("warning: could not write the token cache " + cached + " (" + e + "); continuing without it");
+            System.err.println(
+                    "warning: could not write the token cache " + cached + " (" + e + "); continuing without it");
         }
         return d;
     }
@@ -122,7 +132,9 @@ public final class TokenDataset {
 
     static Batch window(int[] tokens, Rng rng, int batch, int length) {
         checkWindows(batch, length);
-        if (tokens.length < length + 1) throw new IllegalArgumentException("dataset of " + tokens.length + " tokens is shorter than one window of " + (length + 1));
+        if (tokens.length < length + 1)
+            throw new IllegalArgumentException(
+                    "dataset of " + tokens.length + " tokens is shorter than one window of " + (length + 1));
         int[][] in = new int[batch][length], target = new int[batch][length];
         for (int b = 0; b < batch; b++) {
             int start = rng.nextInt(tokens.length - length);
@@ -152,7 +164,8 @@ public final class TokenDataset {
     }
 
     private static void checkFraction(double heldOutFraction) {
-        if (!(heldOutFraction >= 0 && heldOutFraction < 1)) throw new IllegalArgumentException("heldOutFraction must be in [0, 1), got " + heldOutFraction);
+        if (!(heldOutFraction >= 0 && heldOutFraction < 1))
+            throw new IllegalArgumentException("heldOutFraction must be in [0, 1), got " + heldOutFraction);
     }
 
     private static void checkWindows(int batch, int length) {
@@ -161,7 +174,8 @@ public final class TokenDataset {
     }
 
     private static void write(TokenDataset d, Path file) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(8 + 4 * (d.train.length + d.heldOut.length)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buf =
+                ByteBuffer.allocate(8 + 4 * (d.train.length + d.heldOut.length)).order(ByteOrder.LITTLE_ENDIAN);
         buf.putInt(d.train.length).putInt(d.heldOut.length);
         for (int t : d.train) buf.putInt(t);
         for (int t : d.heldOut) buf.putInt(t);

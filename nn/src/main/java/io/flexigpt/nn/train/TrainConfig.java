@@ -7,12 +7,26 @@ package io.flexigpt.nn.train;
  * {@code evalWindows} windows; a checkpoint every {@code checkpointEvery} steps (0 = only at the end).
  * Build one with {@link #builder()}, or derive one with {@link #toBuilder()}.
  */
-public record TrainConfig(int steps, int batchSize, int seqLen, double lr, double minLr, int warmupSteps,
-                          double weightDecay, double clipNorm, int evalEvery, int evalWindows, int checkpointEvery, long seed) {
+public record TrainConfig(
+        int steps,
+        int batchSize,
+        int seqLen,
+        double lr,
+        double minLr,
+        int warmupSteps,
+        double weightDecay,
+        double clipNorm,
+        int evalEvery,
+        int evalWindows,
+        int checkpointEvery,
+        long seed) {
     public TrainConfig {
-        if (steps <= 0 || batchSize <= 0 || seqLen <= 0) throw new IllegalArgumentException("steps, batchSize and seqLen must be positive");
-        if (warmupSteps < 0 || warmupSteps > steps) throw new IllegalArgumentException("warmupSteps must be in [0, steps]");
-        if (lr <= 0 || minLr < 0 || weightDecay < 0 || clipNorm <= 0) throw new IllegalArgumentException("lr and clipNorm must be positive, minLr and weightDecay >= 0");
+        if (steps <= 0 || batchSize <= 0 || seqLen <= 0)
+            throw new IllegalArgumentException("steps, batchSize and seqLen must be positive");
+        if (warmupSteps < 0 || warmupSteps > steps)
+            throw new IllegalArgumentException("warmupSteps must be in [0, steps]");
+        if (lr <= 0 || minLr < 0 || weightDecay < 0 || clipNorm <= 0)
+            throw new IllegalArgumentException("lr and clipNorm must be positive, minLr and weightDecay >= 0");
     }
 
     /**
@@ -26,8 +40,19 @@ public record TrainConfig(int steps, int batchSize, int seqLen, double lr, doubl
 
     /** A builder holding this configuration's values. */
     public Builder toBuilder() {
-        return builder().steps(steps).batchSize(batchSize).seqLen(seqLen).lr(lr).minLr(minLr).warmupSteps(warmupSteps).weightDecay(weightDecay)
-                .clipNorm(clipNorm).evalEvery(evalEvery).evalWindows(evalWindows).checkpointEvery(checkpointEvery).seed(seed);
+        return builder()
+                .steps(steps)
+                .batchSize(batchSize)
+                .seqLen(seqLen)
+                .lr(lr)
+                .minLr(minLr)
+                .warmupSteps(warmupSteps)
+                .weightDecay(weightDecay)
+                .clipNorm(clipNorm)
+                .evalEvery(evalEvery)
+                .evalWindows(evalWindows)
+                .checkpointEvery(checkpointEvery)
+                .seed(seed);
     }
 
     /** Collects a training run's settings by name; {@link #build()} validates them. */
@@ -38,33 +63,81 @@ public record TrainConfig(int steps, int batchSize, int seqLen, double lr, doubl
 
         private Builder() {}
 
-        public Builder steps(int v) { steps = v; return this; }
+        public Builder steps(int v) {
+            steps = v;
+            return this;
+        }
 
-        public Builder batchSize(int v) { batchSize = v; return this; }
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
 
-        public Builder seqLen(int v) { seqLen = v; return this; }
+        public Builder seqLen(int v) {
+            seqLen = v;
+            return this;
+        }
 
-        public Builder lr(double v) { lr = v; return this; }
+        public Builder lr(double v) {
+            lr = v;
+            return this;
+        }
 
-        public Builder minLr(double v) { minLr = v; return this; }
+        public Builder minLr(double v) {
+            minLr = v;
+            return this;
+        }
 
-        public Builder warmupSteps(int v) { warmupSteps = v; return this; }
+        public Builder warmupSteps(int v) {
+            warmupSteps = v;
+            return this;
+        }
 
-        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        public Builder weightDecay(double v) {
+            weightDecay = v;
+            return this;
+        }
 
-        public Builder clipNorm(double v) { clipNorm = v; return this; }
+        public Builder clipNorm(double v) {
+            clipNorm = v;
+            return this;
+        }
 
         /** Held-out loss every {@code v} steps (0: never), on {@link #evalWindows(int)} windows. */
-        public Builder evalEvery(int v) { evalEvery = v; return this; }
+        public Builder evalEvery(int v) {
+            evalEvery = v;
+            return this;
+        }
 
-        public Builder evalWindows(int v) { evalWindows = v; return this; }
+        public Builder evalWindows(int v) {
+            evalWindows = v;
+            return this;
+        }
 
-        public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
+        public Builder checkpointEvery(int v) {
+            checkpointEvery = v;
+            return this;
+        }
 
-        public Builder seed(long v) { seed = v; return this; }
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
 
         public TrainConfig build() {
-            return new TrainConfig(steps, batchSize, seqLen, lr, minLr, warmupSteps, weightDecay, clipNorm, evalEvery, evalWindows, checkpointEvery, seed);
+            return new TrainConfig(
+                    steps,
+                    batchSize,
+                    seqLen,
+                    lr,
+                    minLr,
+                    warmupSteps,
+                    weightDecay,
+                    clipNorm,
+                    evalEvery,
+                    evalWindows,
+                    checkpointEvery,
+                    seed);
         }
     }
 }

@@ -33,7 +33,13 @@ public final class Trainer {
     private final TrainingListener listener;
     private volatile boolean stopRequested;
 
-    public Trainer(LlamaModel model, TokenDataset data, TrainConfig config, LossFunction lossFunction, Path checkpointFile, TrainingListener listener) {
+    public Trainer(
+            LlamaModel model,
+            TokenDataset data,
+            TrainConfig config,
+            LossFunction lossFunction,
+            Path checkpointFile,
+            TrainingListener listener) {
         this.model = model;
         this.data = data;
         this.config = config;
@@ -51,8 +57,12 @@ public final class Trainer {
         List<Variable> trainable = model.trainableParameters();
         List<Variable> matrices = new ArrayList<>(), vectors = new ArrayList<>();
         for (Variable v : trainable) (v.rank() >= 2 ? matrices : vectors).add(v);
-        AdamW optimizer = new AdamW(List.of(ParamGroup.of(matrices, config.weightDecay()), ParamGroup.of(vectors, 0.0)),
-                LrSchedule.warmupCosine(config.lr(), config.warmupSteps(), config.steps(), config.minLr()), 0.9, 0.95, 1e-8);
+        AdamW optimizer = new AdamW(
+                List.of(ParamGroup.of(matrices, config.weightDecay()), ParamGroup.of(vectors, 0.0)),
+                LrSchedule.warmupCosine(config.lr(), config.warmupSteps(), config.steps(), config.minLr()),
+                0.9,
+                0.95,
+                1e-8);
         Rng rng = new Rng(config.seed());
         int start = 0;
         if (checkpointFile != null && Files.exists(checkpointFile)) {
@@ -61,7 +71,8 @@ public final class Trainer {
             start = s.step();
         }
         Map<Variable, String> names = new IdentityHashMap<>();
-        for (Map.Entry<String, Variable> e : model.namedParameters().entrySet()) names.putIfAbsent(e.getValue(), e.getKey());
+        for (Map.Entry<String, Variable> e : model.namedParameters().entrySet())
+            names.putIfAbsent(e.getValue(), e.getKey());
         int lastSaved = start;
         List<double[]> heldOut = new ArrayList<>();
         double lastLoss = Double.NaN;
@@ -84,11 +95,20 @@ public final class Trainer {
             double gradNorm = GradClip.clipGlobalNorm(trainable, config.clipNorm());
             if (!Double.isFinite(gradNorm)) {
                 String bad = firstNonFinite(trainable, names, true);
-                throw diverged(step + 1, bad != null ? "the gradient of '" + bad + "' is not finite" : "the gradient norm is " + gradNorm, lastSaved);
+                throw diverged(
+                        step + 1,
+                        bad != null
+                                ? "the gradient of '" + bad + "' is not finite"
+                                : "the gradient norm is " + gradNorm,
+                        lastSaved);
             }
             optimizer.step();
             String badWeight = firstNonFinite(trainable, names, false);
-            if (badWeight != null) throw diverged(step + 1, "parameter '" + badWeight + "' is not finite after the update (lr " + lr + ")", lastSaved);
+            if (badWeight != null)
+                throw diverged(
+                        step + 1,
+                        "parameter '" + badWeight + "' is not finite after the update (lr " + lr + ")",
+                        lastSaved);
             lastLoss = lossValue;
             step++;
             tokens += batch.tokens();
@@ -116,7 +136,9 @@ public final class Trainer {
     }
 
     private DivergenceException diverged(int step, String what, int lastSaved) {
-        String note = checkpointFile != null && Files.exists(checkpointFile) ? "; the checkpoint of step " + lastSaved + " in " + checkpointFile + " is kept" : "";
+        String note = checkpointFile != null && Files.exists(checkpointFile)
+                ? "; the checkpoint of step " + lastSaved + " in " + checkpointFile + " is kept"
+                : "";
         return new DivergenceException(step, what, note);
     }
 
@@ -131,7 +153,8 @@ public final class Trainer {
 
     /** Mean next-token cross-entropy over the first {@code evalWindows} held-out windows. */
     public double heldOutLoss() {
-        List<TokenDataset.Batch> batches = data.heldOutBatches(config.batchSize(), config.seqLen(), config.evalWindows());
+        List<TokenDataset.Batch> batches =
+                data.heldOutBatches(config.batchSize(), config.seqLen(), config.evalWindows());
         if (batches.isEmpty()) return Double.NaN;
         double sum = 0;
         long count = 0;

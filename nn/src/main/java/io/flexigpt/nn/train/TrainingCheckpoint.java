@@ -1,10 +1,10 @@
 package io.flexigpt.nn.train;
 
 import io.flexigpt.autograd.optim.Optimizer;
+import io.flexigpt.io.FormatException;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.tensor.Rng;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.io.FormatException;
 import io.flexigpt.tensor.io.SafeTensorsFile;
 import io.flexigpt.tensor.io.SafeTensorsWriter;
 import io.flexigpt.tensor.io.StoredType;
@@ -25,8 +25,10 @@ final class TrainingCheckpoint {
 
     static void write(Path file, LlamaModel model, Optimizer optimizer, Rng rng, int step) throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) tensors.put("model/" + e.getKey(), e.getValue());
-        for (Map.Entry<String, Tensor> e : optimizer.state().entrySet()) tensors.put("optim/" + e.getKey(), e.getValue());
+        for (Map.Entry<String, Tensor> e : model.stateDict().entrySet())
+            tensors.put("model/" + e.getKey(), e.getValue());
+        for (Map.Entry<String, Tensor> e : optimizer.state().entrySet())
+            tensors.put("optim/" + e.getKey(), e.getValue());
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "flexigpt-training-checkpoint");
         meta.put("step", Integer.toString(step));
@@ -41,7 +43,8 @@ final class TrainingCheckpoint {
         try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
             Map<String, String> meta = f.metadata();
             if (!"flexigpt-training-checkpoint".equals(meta.get("format"))) {
-                throw new FormatException(file + ": not a training checkpoint (metadata 'format' is " + meta.get("format") + ")");
+                throw new FormatException(
+                        file + ": not a training checkpoint (metadata 'format' is " + meta.get("format") + ")");
             }
             Map<String, Tensor> modelState = new LinkedHashMap<>(), optimState = new LinkedHashMap<>();
             for (String name : f.names()) {
@@ -57,7 +60,8 @@ final class TrainingCheckpoint {
                 for (int i = 0; i < parts.length; i++) s[i] = Long.parseLong(parts[i]);
                 return new State(Integer.parseInt(meta.get("step")), Rng.restore(s));
             } catch (IllegalArgumentException e) {
-                throw new FormatException(file + ": training checkpoint does not fit this model/run: " + e.getMessage(), e);
+                throw new FormatException(
+                        file + ": training checkpoint does not fit this model/run: " + e.getMessage(), e);
             }
         }
     }

@@ -22,7 +22,10 @@ public interface TrainingListener {
         return new TrainingListener() {
             @Override
             public void onStep(int step, int totalSteps, double loss, double lr, double tokensPerSecond) {
-                progress.progress(step, totalSteps, String.format(Locale.ROOT, "loss %.3f, %.0f tokens/s", loss, tokensPerSecond));
+                progress.progress(
+                        step,
+                        totalSteps,
+                        String.format(Locale.ROOT, "loss %.3f, %.0f tokens/s", loss, tokensPerSecond));
             }
 
             @Override

@@ -25,7 +25,8 @@ class CheckpointFuzzTest {
         void load(Path p) throws IOException;
     }
 
-    private void fuzz(byte[] original, int headerBytes, int cases, long seed, String name, Loader loader) throws IOException {
+    private void fuzz(byte[] original, int headerBytes, int cases, long seed, String name, Loader loader)
+            throws IOException {
         Random r = new Random(seed);
         Path target = dir.resolve(name);
         int rejected = 0;
@@ -36,11 +37,14 @@ class CheckpointFuzzTest {
                     b = java.util.Arrays.copyOf(original, r.nextInt(original.length));
                     break;
                 case 1:
-                    for (int k = 0; k < 1 + r.nextInt(3); k++) b[r.nextInt(Math.min(headerBytes, b.length))] ^= (byte) (1 << r.nextInt(8));
+                    for (int k = 0; k < 1 + r.nextInt(3); k++)
+                        b[r.nextInt(Math.min(headerBytes, b.length))] ^= (byte) (1 << r.nextInt(8));
                     break;
                 case 2: {
                     int at = r.nextInt(Math.max(1, Math.min(headerBytes, b.length) - 8)) & ~3;
-                    ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(at, r.nextBoolean() ? -r.nextInt(1000) : r.nextInt());
+                    ByteBuffer.wrap(b)
+                            .order(ByteOrder.LITTLE_ENDIAN)
+                            .putInt(at, r.nextBoolean() ? -r.nextInt(1000) : r.nextInt());
                     break;
                 }
                 default:
@@ -50,7 +54,9 @@ class CheckpointFuzzTest {
             try {
                 loader.load(target);
             } catch (FormatException e) {
-                assertTrue(e.getMessage().contains(target.toString()) || e.getMessage().startsWith(target.getParent().toString() + ":"),
+                assertTrue(
+                        e.getMessage().contains(target.toString())
+                                || e.getMessage().startsWith(target.getParent().toString() + ":"),
                         "message names the file (or its model directory): " + e.getMessage());
                 rejected++;
             } catch (Throwable t) {
@@ -62,13 +68,31 @@ class CheckpointFuzzTest {
 
     @Test
     void llama2cCheckpoints() throws IOException {
-        fuzz(Files.readAllBytes(TestData.file("models/stories260K/stories260K.bin")), 28, 700, 1, "fuzz.bin", Llama2cCheckpoint::read);
+        fuzz(
+                Files.readAllBytes(TestData.file("models/stories260K/stories260K.bin")),
+                28,
+                700,
+                1,
+                "fuzz.bin",
+                Llama2cCheckpoint::read);
     }
 
     @Test
     void ggufVersion1AndVersion3() throws IOException {
-        fuzz(Files.readAllBytes(TestData.file("models/stories260K/tinyllamas-stories-260k-f32.gguf")), 11_456, 600, 2, "fuzz1.gguf", GgufCheckpoint::read);
-        fuzz(Files.readAllBytes(TestData.file("models/stories260K/stories260K-q8_0.gguf")), 11_000, 500, 3, "fuzz3.gguf", GgufCheckpoint::read);
+        fuzz(
+                Files.readAllBytes(TestData.file("models/stories260K/tinyllamas-stories-260k-f32.gguf")),
+                11_456,
+                600,
+                2,
+                "fuzz1.gguf",
+                GgufCheckpoint::read);
+        fuzz(
+                Files.readAllBytes(TestData.file("models/stories260K/stories260K-q8_0.gguf")),
+                11_000,
+                500,
+                3,
+                "fuzz3.gguf",
+                GgufCheckpoint::read);
     }
 
     @Test
@@ -77,7 +101,8 @@ class CheckpointFuzzTest {
         Files.createDirectories(hf);
         byte[] config = Files.readAllBytes(TestData.file("models/stories260K-hf/config.json"));
         byte[] model = Files.readAllBytes(TestData.file("models/stories260K-hf-bf16/model.safetensors"));
-        int header = 8 + (int) ByteBuffer.wrap(model).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        int header =
+                8 + (int) ByteBuffer.wrap(model).order(ByteOrder.LITTLE_ENDIAN).getLong();
         Files.write(hf.resolve("config.json"), config);
         fuzz(model, header, 400, 4, "hf/model.safetensors", p -> HfCheckpoint.read(p.getParent()));
         Files.write(hf.resolve("model.safetensors"), model);

@@ -7,8 +7,8 @@ import static org.quicktheories.generators.SourceDSL.*;
 
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
-import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.nn.TinyModels;
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.io.StoredType;
 import io.flexigpt.tensor.testing.TensorGens;
@@ -36,21 +36,29 @@ class CheckpointRoundTripTest {
 
     @Test
     void ropePermutationPairsRowsAndInvertsExactly() {
-        qt(40).forAll(integers().between(1, 4), integers().between(1, 4), integers().between(1, 5), longs().all())
+        qt(40).forAll(
+                        integers().between(1, 4),
+                        integers().between(1, 4),
+                        integers().between(1, 5),
+                        longs().all())
                 .checkAssert((heads, halfDim, in, seed) -> {
-            int headDim = 2 * halfDim;
-            Tensor w = TensorGens.random(seed, heads * headDim, in);
-            Tensor half = RopePermutation.toRotateHalf(w, heads);
-            for (int h = 0; h < heads; h++) {
-                for (int i = 0; i < halfDim; i++) {
-                    int base = h * headDim;
-                    assertEquals(0.0, half.select(0, base + i).maxAbsDiff(w.select(0, base + 2 * i)));
-                    assertEquals(0.0, half.select(0, base + halfDim + i).maxAbsDiff(w.select(0, base + 2 * i + 1)));
-                }
-            }
-            assertEquals(0.0, RopePermutation.toInterleaved(half, heads).maxAbsDiff(w));
-            assertEquals(0.0, RopePermutation.toRotateHalf(RopePermutation.toInterleaved(w, heads), heads).maxAbsDiff(w));
-        });
+                    int headDim = 2 * halfDim;
+                    Tensor w = TensorGens.random(seed, heads * headDim, in);
+                    Tensor half = RopePermutation.toRotateHalf(w, heads);
+                    for (int h = 0; h < heads; h++) {
+                        for (int i = 0; i < halfDim; i++) {
+                            int base = h * headDim;
+                            assertEquals(0.0, half.select(0, base + i).maxAbsDiff(w.select(0, base + 2 * i)));
+                            assertEquals(
+                                    0.0, half.select(0, base + halfDim + i).maxAbsDiff(w.select(0, base + 2 * i + 1)));
+                        }
+                    }
+                    assertEquals(0.0, RopePermutation.toInterleaved(half, heads).maxAbsDiff(w));
+                    assertEquals(
+                            0.0,
+                            RopePermutation.toRotateHalf(RopePermutation.toInterleaved(w, heads), heads)
+                                    .maxAbsDiff(w));
+                });
     }
 
     @Test
@@ -58,7 +66,8 @@ class CheckpointRoundTripTest {
         qt(25).forAll(configs(), integers().between(1, 7), longs().all()).checkAssert((config, length, seed) -> {
             LlamaModel model = TinyModels.model(config, seed);
             int[] tokens = TinyModels.tokens(seed, length, config.vocabSize());
-            RopeLayout other = config.ropeLayout() == RopeLayout.INTERLEAVED ? RopeLayout.ROTATE_HALF : RopeLayout.INTERLEAVED;
+            RopeLayout other =
+                    config.ropeLayout() == RopeLayout.INTERLEAVED ? RopeLayout.ROTATE_HALF : RopeLayout.INTERLEAVED;
             Checkpoint converted = RopePermutation.toLayout(model.toCheckpoint(), other);
             assertEquals(other, converted.config().ropeLayout());
             assertSame(converted, RopePermutation.toLayout(converted, other));
@@ -74,19 +83,25 @@ class CheckpointRoundTripTest {
         int[] tokens = {1, 4, 9, 2, 7};
         Checkpoint converted = RopePermutation.toLayout(model.toCheckpoint(), RopeLayout.ROTATE_HALF);
         LlamaModel mislabelled = LlamaModel.fromWeights(config, converted.weights());
-        assertTrue(mislabelled.logits(tokens).maxAbsDiff(model.logits(tokens)) > 1e-2, "the permutation made no difference, so the test above proves nothing");
+        assertTrue(
+                mislabelled.logits(tokens).maxAbsDiff(model.logits(tokens)) > 1e-2,
+                "the permutation made no difference, so the test above proves nothing");
     }
 
     @Test
     void aSavedModelLoadsBackWithTheSameConfigAndLogits() {
         record Case(LlamaConfig config, int length, long seed) {}
-        Gen<Case> cases = in -> new Case(configs().generate(in), integers().between(1, 6).generate(in),
+        Gen<Case> cases = in -> new Case(
+                configs().generate(in),
+                integers().between(1, 6).generate(in),
                 longs().all().generate(in));
         qt(15).forAll(cases)
-                .checkAssert(c -> holds(() -> aSavedModelLoadsBackWithTheSameConfigAndLogits(c.config(), c.length(), c.seed())));
+                .checkAssert(c ->
+                        holds(() -> aSavedModelLoadsBackWithTheSameConfigAndLogits(c.config(), c.length(), c.seed())));
     }
 
-    private void aSavedModelLoadsBackWithTheSameConfigAndLogits(LlamaConfig config, int length, long seed) throws IOException {
+    private void aSavedModelLoadsBackWithTheSameConfigAndLogits(LlamaConfig config, int length, long seed)
+            throws IOException {
         Path dir = Files.createTempDirectory(root, "model");
         java.util.Random r = new java.util.Random(seed);
         float theta = (float) Math.pow(10, 1 + 6 * r.nextDouble()), eps = (float) Math.pow(10, -9 + 7 * r.nextDouble());
@@ -94,12 +109,15 @@ class CheckpointRoundTripTest {
         LlamaModel model = TinyModels.model(withTheta, seed);
         HfCheckpoint.write(dir, model.toCheckpoint(), StoredType.F32);
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(List.of("config.json", "model.safetensors"), files.map(p -> p.getFileName().toString()).sorted().toList());
+            assertEquals(
+                    List.of("config.json", "model.safetensors"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
         }
         Checkpoint loaded = Checkpoints.load(dir);
         assertEquals(withTheta.withRopeLayout(RopeLayout.ROTATE_HALF), loaded.config());
         int[] tokens = TinyModels.tokens(seed, length, config.vocabSize());
-        Tensor expected = model.logits(tokens), actual = LlamaModel.fromCheckpoint(loaded).logits(tokens);
+        Tensor expected = model.logits(tokens),
+                actual = LlamaModel.fromCheckpoint(loaded).logits(tokens);
         if (config.ropeLayout() == RopeLayout.ROTATE_HALF) assertEquals(0.0, actual.maxAbsDiff(expected));
         else assertTrue(actual.allClose(expected, 1e-5, 1e-5), "max difference " + actual.maxAbsDiff(expected));
     }

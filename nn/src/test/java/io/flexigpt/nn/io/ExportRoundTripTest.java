@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexigpt.nn.Generator;
 import io.flexigpt.nn.LlamaModel;
-import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.nn.SamplingConfig;
 import io.flexigpt.nn.tokenizer.HfTokenizer;
 import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
 import io.flexigpt.nn.tokenizer.Tokenizer;
+import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.io.StoredType;
 import io.flexigpt.tensor.testing.TestData;
@@ -31,7 +31,8 @@ class ExportRoundTripTest {
     Path tmp;
 
     static final int[] PROBE = {1, 403, 407, 261, 378, 432, 383, 286, 261, 376};
-    static final String TEXT = "Once upon a time, there was a little girl named Lily. She loved to play outside in the park. Ünïcode: 日本 🙂";
+    static final String TEXT =
+            "Once upon a time, there was a little girl named Lily. She loved to play outside in the park. Ünïcode: 日本 🙂";
 
     static int[] greedy(LlamaModel model) {
         return new Generator(model).generate(new int[] {1}, 60, SamplingConfig.greedy(), new int[] {1, 2}, id -> true);
@@ -69,15 +70,24 @@ class ExportRoundTripTest {
         assertEquals(1L, m.get("tokenizer.ggml.bos_token_id"));
         assertEquals(2L, m.get("tokenizer.ggml.eos_token_id"));
         // the same vocabulary as llama.cpp's own conversion of this model
-        Map<String, Object> reference = GgufCheckpoint.header(TestData.file("models/stories260K/stories260K-f16.gguf")).metadata();
-        for (String key : List.of("tokenizer.ggml.tokens", "tokenizer.ggml.scores", "tokenizer.ggml.token_type", "tokenizer.ggml.unknown_token_id")) {
+        Map<String, Object> reference = GgufCheckpoint.header(TestData.file("models/stories260K/stories260K-f16.gguf"))
+                .metadata();
+        for (String key : List.of(
+                "tokenizer.ggml.tokens",
+                "tokenizer.ggml.scores",
+                "tokenizer.ggml.token_type",
+                "tokenizer.ggml.unknown_token_id")) {
             assertEquals(reference.get(key), m.get(key), key);
         }
         assertEquals(0, h.dataStart() % 32);
-        for (GgufCheckpoint.TensorInfo t : h.tensors().values()) assertEquals(0, t.offset() % 32, t.name() + " aligned");
+        for (GgufCheckpoint.TensorInfo t : h.tensors().values())
+            assertEquals(0, t.offset() % 32, t.name() + " aligned");
         assertFalse(h.tensors().containsKey("output.weight"), "tied embeddings: no output tensor");
         try (Stream<Path> files = Files.list(tmp)) {
-            assertEquals(List.of("stories.gguf"), files.map(p -> p.getFileName().toString()).toList(), "no temporary files left");
+            assertEquals(
+                    List.of("stories.gguf"),
+                    files.map(p -> p.getFileName().toString()).toList(),
+                    "no temporary files left");
         }
     }
 
@@ -85,8 +95,12 @@ class ExportRoundTripTest {
     void ggufF16KeepsTheGreedyTokensAndNormsInF32() throws IOException {
         LlamaModel model = stories();
         Path file = tmp.resolve("stories-f16.gguf");
-        GgufWriter.write(file, model.toCheckpoint(), GgufVocabulary.of(Llama2cTokenizer.load(TestData.file("models/stories260K/tok512.bin")), null, 512),
-                StoredType.F16, "stories260K");
+        GgufWriter.write(
+                file,
+                model.toCheckpoint(),
+                GgufVocabulary.of(Llama2cTokenizer.load(TestData.file("models/stories260K/tok512.bin")), null, 512),
+                StoredType.F16,
+                "stories260K");
         LlamaModel loaded = LlamaModel.fromCheckpoint(Checkpoints.load(file));
         double diff = loaded.logits(PROBE).maxAbsDiff(model.logits(PROBE));
         assertTrue(diff > 0 && diff < 0.1, "F16 rounding only: " + diff);
@@ -107,13 +121,21 @@ class ExportRoundTripTest {
         LlamaModel model = LlamaModel.fromCheckpoint(source);
         HfTokenizer tok = HfTokenizer.load(hf.resolve("tokenizer.json"));
         Path file = tmp.resolve("hf.gguf");
-        GgufWriter.write(file, source, GgufVocabulary.of(tok, hf.resolve("tokenizer.json"), 512), StoredType.F32, "stories260K-hf");
+        GgufWriter.write(
+                file,
+                source,
+                GgufVocabulary.of(tok, hf.resolve("tokenizer.json"), 512),
+                StoredType.F32,
+                "stories260K-hf");
         Checkpoint c = Checkpoints.load(file);
         LlamaModel loaded = LlamaModel.fromCheckpoint(c);
         assertEquals(RopeLayout.INTERLEAVED, loaded.config().ropeLayout());
         assertTrue(loaded.logits(PROBE).maxAbsDiff(model.logits(PROBE)) < 1e-5);
         assertArrayEquals(greedy(model), greedy(loaded));
-        assertArrayEquals(tok.encode(TEXT, true, false), c.tokenizer().encode(TEXT, true, false), "score-greedy merging reproduces the BPE ranks");
+        assertArrayEquals(
+                tok.encode(TEXT, true, false),
+                c.tokenizer().encode(TEXT, true, false),
+                "score-greedy merging reproduces the BPE ranks");
     }
 
     @Test
@@ -147,10 +169,15 @@ class ExportRoundTripTest {
         Tensor q = c.weights().get("model.layers.2.self_attn.q_proj.weight");
         q.setInPlace(Float.NaN, 3, 5);
         Path file = tmp.resolve("bad.gguf");
-        GgufVocabulary vocab = GgufVocabulary.of(Llama2cTokenizer.load(TestData.file("models/stories260K/tok512.bin")), null, 512);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GgufWriter.write(file, c, vocab, StoredType.F32, "bad"));
-        assertTrue(e.getMessage().contains("blk.2.attn_q.weight") && e.getMessage().contains("NaN"), e.getMessage());
-        IllegalArgumentException h = assertThrows(IllegalArgumentException.class, () -> HfExport.write(tmp.resolve("bad-hf"), c, StoredType.F32, Map.of()));
+        GgufVocabulary vocab =
+                GgufVocabulary.of(Llama2cTokenizer.load(TestData.file("models/stories260K/tok512.bin")), null, 512);
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> GgufWriter.write(file, c, vocab, StoredType.F32, "bad"));
+        assertTrue(
+                e.getMessage().contains("blk.2.attn_q.weight") && e.getMessage().contains("NaN"), e.getMessage());
+        IllegalArgumentException h = assertThrows(
+                IllegalArgumentException.class,
+                () -> HfExport.write(tmp.resolve("bad-hf"), c, StoredType.F32, Map.of()));
         assertTrue(h.getMessage().contains("model.layers.2.self_attn.q_proj.weight"), h.getMessage());
         try (Stream<Path> files = Files.list(tmp)) {
             assertEquals(List.of(), files.toList(), "nothing written");

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GgufDirectoryTest {
     @TempDir
     Path dir;
+
     byte[] original;
     GgufCheckpoint.Header header;
 
@@ -34,7 +35,11 @@ class GgufDirectoryTest {
 
     /** Byte position of the tensor-info entry of {@code name} (its u64 length prefix), version 3 layout. */
     private int infoOf(byte[] b, String name) {
-        byte[] key = ByteBuffer.allocate(8 + name.length()).order(ByteOrder.LITTLE_ENDIAN).putLong(name.length()).put(name.getBytes(StandardCharsets.UTF_8)).array();
+        byte[] key = ByteBuffer.allocate(8 + name.length())
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(name.length())
+                .put(name.getBytes(StandardCharsets.UTF_8))
+                .array();
         outer:
         for (int i = (int) header.dataStart() - key.length; i >= 0; i--) {
             for (int k = 0; k < key.length; k++) if (b[i + k] != key[k]) continue outer;
@@ -112,10 +117,16 @@ class GgufDirectoryTest {
     @Test
     void aLayerBeyondTheBlockCountAndADuplicateAreRejected() throws IOException {
         byte[] beyond = original.clone();
-        System.arraycopy("blk.7.".getBytes(StandardCharsets.UTF_8), 0, beyond, infoOf(beyond, "blk.4.ffn_up.weight") + 8, 6);
+        System.arraycopy(
+                "blk.7.".getBytes(StandardCharsets.UTF_8), 0, beyond, infoOf(beyond, "blk.4.ffn_up.weight") + 8, 6);
         assertContains(rejected(beyond), "'blk.7.ffn_up.weight'", "5-block");
         byte[] duplicate = original.clone();
-        System.arraycopy("blk.2.".getBytes(StandardCharsets.UTF_8), 0, duplicate, infoOf(duplicate, "blk.3.ffn_up.weight") + 8, 6);
+        System.arraycopy(
+                "blk.2.".getBytes(StandardCharsets.UTF_8),
+                0,
+                duplicate,
+                infoOf(duplicate, "blk.3.ffn_up.weight") + 8,
+                6);
         assertContains(rejected(duplicate), "'blk.2.ffn_up.weight'");
     }
 }

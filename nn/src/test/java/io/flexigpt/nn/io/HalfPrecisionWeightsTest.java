@@ -41,13 +41,15 @@ class HalfPrecisionWeightsTest {
         LlamaModel model = LlamaModel.fromCheckpoint(half);
         LlamaModel reference = LlamaModel.fromCheckpoint(new Checkpoint(half.config(), widened, null, null));
         int[] tokens = {1, 403, 407, 261, 378, 432, 383, 286};
-        assertArrayEquals(reference.logits(tokens).toFloatArray(), model.logits(tokens).toFloatArray());
+        assertArrayEquals(
+                reference.logits(tokens).toFloatArray(), model.logits(tokens).toFloatArray());
 
         // saved again it stays BF16 and reloads to the same values
         HfCheckpoint.write(dir, model.toCheckpoint(), StoredType.BF16);
         Checkpoint again = Checkpoints.load(dir);
         for (Map.Entry<String, Tensor> e : half.weights().entrySet()) {
-            assertArrayEquals(e.getValue().toFloatArray(), again.weights().get(e.getKey()).toFloatArray(), e.getKey());
+            assertArrayEquals(
+                    e.getValue().toFloatArray(), again.weights().get(e.getKey()).toFloatArray(), e.getKey());
         }
     }
 
@@ -66,7 +68,10 @@ class HalfPrecisionWeightsTest {
         }
         assertTrue(matrices >= 5 * 7, "7 matrices per layer, found " + matrices);
         int[] tokens = {1, 403, 407, 261, 378, 432, 383, 286};
-        Tensor expected = LlamaModel.fromCheckpoint(new Checkpoint(half.config(), widened, null, null)).logits(tokens);
-        assertArrayEquals(expected.toFloatArray(), LlamaModel.fromCheckpoint(half).logits(tokens).toFloatArray());
+        Tensor expected = LlamaModel.fromCheckpoint(new Checkpoint(half.config(), widened, null, null))
+                .logits(tokens);
+        assertArrayEquals(
+                expected.toFloatArray(),
+                LlamaModel.fromCheckpoint(half).logits(tokens).toFloatArray());
     }
 }

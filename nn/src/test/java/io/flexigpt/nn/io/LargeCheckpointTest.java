@@ -2,9 +2,9 @@ package io.flexigpt.nn.io;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.flexigpt.io.FormatException;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.io.FormatException;
 import io.flexigpt.tensor.io.HalfFloats;
 import io.flexigpt.tensor.io.MappedChunks;
 import io.flexigpt.tensor.io.StoredType;
@@ -36,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LargeCheckpointTest {
     /** Where the data section moves to: past 4 GiB, and a multiple of any GGUF alignment. */
     static final long SHIFT = 5L << 30;
+
     static final int[] TOKENS = {1, 403, 407, 261, 378, 432, 383, 286};
 
     @TempDir
@@ -44,7 +45,8 @@ class LargeCheckpointTest {
     @Test
     void ggufTensorsPastFourGiBLoadExactly() throws IOException {
         requireSparseFiles();
-        for (String name : new String[] {"tinyllamas-stories-260k-f32.gguf", "stories260K-f16.gguf", "stories260K-q8_0.gguf"}) {
+        for (String name :
+                new String[] {"tinyllamas-stories-260k-f32.gguf", "stories260K-f16.gguf", "stories260K-q8_0.gguf"}) {
             Path original = TestData.file("models/stories260K/" + name);
             Path big = dir.resolve("big-" + name);
             try {
@@ -55,11 +57,13 @@ class LargeCheckpointTest {
                 assertEquals(expected.config(), actual.config(), name);
                 assertEquals(expected.weights().keySet(), actual.weights().keySet(), name);
                 for (Map.Entry<String, Tensor> e : expected.weights().entrySet()) {
-                    assertEquals(0, e.getValue().maxAbsDiff(actual.weights().get(e.getKey())), name + ": " + e.getKey());
+                    assertEquals(
+                            0, e.getValue().maxAbsDiff(actual.weights().get(e.getKey())), name + ": " + e.getKey());
                 }
                 assertNotNull(actual.tokenizer(), name);
                 Tensor logits = LlamaModel.fromCheckpoint(actual).logits(TOKENS);
-                assertEquals(0, logits.maxAbsDiff(LlamaModel.fromCheckpoint(expected).logits(TOKENS)), name);
+                assertEquals(
+                        0, logits.maxAbsDiff(LlamaModel.fromCheckpoint(expected).logits(TOKENS)), name);
             } finally {
                 Files.deleteIfExists(big);
             }
@@ -89,7 +93,8 @@ class LargeCheckpointTest {
                 assertArrayEquals(small, MappedChunks.floats(ch, at, small.length, StoredType.F32));
                 assertArrayEquals(small, MappedChunks.floats(ch, at + 4L * small.length, small.length, StoredType.F16));
                 assertArrayEquals(large, MappedChunks.floats(ch, at + 6L * small.length, large.length, StoredType.F32));
-                assertArrayEquals(new float[3], MappedChunks.floats(ch, 1L << 32, 3, StoredType.F32), "the hole reads as zeros");
+                assertArrayEquals(
+                        new float[3], MappedChunks.floats(ch, 1L << 32, 3, StoredType.F32), "the hole reads as zeros");
             }
         } finally {
             Files.deleteIfExists(sparse);
@@ -104,9 +109,11 @@ class LargeCheckpointTest {
     void absurdSizesInAHugeGgufFailFast() throws IOException {
         requireSparseFiles();
         byte[] original = Files.readAllBytes(TestData.file("models/stories260K/tinyllamas-stories-260k-f32.gguf"));
-        // version 1: after the key, u32 value type (array), u32 element type (string), u32 count, then the first string's u32 length
+        // version 1: after the key, u32 value type (array), u32 element type (string), u32 count, then the first
+        // string's u32 length
         int count = after(original, original.length, prefixed("tokenizer.ggml.tokens", true)) + 8;
-        assertEquals(512, ByteBuffer.wrap(original).order(ByteOrder.LITTLE_ENDIAN).getInt(count));
+        assertEquals(
+                512, ByteBuffer.wrap(original).order(ByteOrder.LITTLE_ENDIAN).getInt(count));
         Path huge = dir.resolve("huge.gguf");
         int[][] edits = {{count, 1 << 30}, {count + 4, Integer.MIN_VALUE}};
         try {
@@ -118,8 +125,13 @@ class LargeCheckpointTest {
                     f.write(b);
                     f.setLength(SHIFT);
                 }
-                FormatException e = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThrows(FormatException.class, () -> GgufCheckpoint.read(huge)));
-                assertTrue(e.getMessage().startsWith(huge + ": byte ") && e.getMessage().contains("accepted"), e.getMessage());
+                FormatException e = assertTimeoutPreemptively(
+                        Duration.ofSeconds(10),
+                        () -> assertThrows(FormatException.class, () -> GgufCheckpoint.read(huge)));
+                assertTrue(
+                        e.getMessage().startsWith(huge + ": byte ")
+                                && e.getMessage().contains("accepted"),
+                        e.getMessage());
             }
         } finally {
             Files.deleteIfExists(huge);
@@ -180,7 +192,8 @@ class LargeCheckpointTest {
     private static byte[] prefixed(String s, boolean v1) {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate((v1 ? 4 : 8) + bytes.length).order(ByteOrder.LITTLE_ENDIAN);
-        if (v1) b.putInt(bytes.length); else b.putLong(bytes.length);
+        if (v1) b.putInt(bytes.length);
+        else b.putLong(bytes.length);
         return b.put(bytes).array();
     }
 
@@ -202,7 +215,8 @@ class LargeCheckpointTest {
         long used = diskKiB(probe);
         Files.delete(probe);
         if (used >= 0 && used < 1024) return;
-        String msg = "the file system under " + dir + " does not keep sparse files sparse (a 256 MiB probe took " + used + " KiB)";
+        String msg = "the file system under " + dir + " does not keep sparse files sparse (a 256 MiB probe took " + used
+                + " KiB)";
         if ("true".equals(System.getenv("CI"))) Assertions.fail(msg);
         Assumptions.abort(msg);
     }
@@ -210,7 +224,9 @@ class LargeCheckpointTest {
     /** Disk space the file takes, in KiB, as {@code du -k} reports it; -1 if that cannot be found out. */
     private static long diskKiB(Path file) {
         try {
-            Process p = new ProcessBuilder("du", "-k", file.toString()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("du", "-k", file.toString())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (p.waitFor() != 0) return -1;
             return Long.parseLong(out.split("\\s+")[0]);

@@ -2,8 +2,8 @@ package io.flexigpt.nn.io;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.flexigpt.tensor.Tensor;
 import io.flexigpt.io.FormatException;
+import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.io.StoredType;
 import io.flexigpt.tensor.testing.TestData;
 import java.io.IOException;
@@ -23,7 +23,10 @@ class NonFiniteWeightsTest {
 
     private static void assertRefused(Path file, String tensor, Executable load) {
         FormatException e = assertThrows(FormatException.class, load::run);
-        assertTrue(e.getMessage().startsWith(file + ": tensor '" + tensor + "'") && e.getMessage().contains("NaN or infinite"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith(file + ": tensor '" + tensor + "'")
+                        && e.getMessage().contains("NaN or infinite"),
+                e.getMessage());
     }
 
     interface Executable {
@@ -33,10 +36,13 @@ class NonFiniteWeightsTest {
     @Test
     void llama2c() throws IOException {
         byte[] b = Files.readAllBytes(TestData.file("models/stories260K/stories260K.bin"));
-        int dim = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt(0), vocab = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt(20);
+        int dim = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt(0),
+                vocab = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt(20);
         for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
             byte[] m = b.clone();
-            ByteBuffer.wrap(m).order(ByteOrder.LITTLE_ENDIAN).putFloat(28 + 4 * (vocab * dim + 3), bad); // first layer's attention norm
+            ByteBuffer.wrap(m)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putFloat(28 + 4 * (vocab * dim + 3), bad); // first layer's attention norm
             Path p = dir.resolve("nan.bin");
             Files.write(p, m);
             assertRefused(p, "layer 0 input_layernorm.weight", () -> Llama2cCheckpoint.read(p));

@@ -26,11 +26,15 @@ class ShardIndexTest {
         assertEquals(5, HfCheckpoint.read(dir).config().nLayers());
         Files.copy(dir.resolve(SHARD), tmp.resolve(SHARD));
         for (String shard : new String[] {"", ".", "..", "../" + SHARD, "/" + SHARD, "missing.safetensors"}) {
-            String edited = original.replace("\"" + TENSOR + "\": \"" + SHARD + "\"", "\"" + TENSOR + "\": \"" + shard + "\"");
+            String edited =
+                    original.replace("\"" + TENSOR + "\": \"" + SHARD + "\"", "\"" + TENSOR + "\": \"" + shard + "\"");
             assertNotEquals(original, edited);
             Files.writeString(index, edited);
             FormatException e = assertThrows(FormatException.class, () -> HfCheckpoint.read(dir), shard);
-            assertTrue(e.getMessage().startsWith(index + ": ") && e.getMessage().contains("'" + TENSOR + "'") && e.getMessage().contains("shard '" + shard + "'"),
+            assertTrue(
+                    e.getMessage().startsWith(index + ": ")
+                            && e.getMessage().contains("'" + TENSOR + "'")
+                            && e.getMessage().contains("shard '" + shard + "'"),
                     e.getMessage());
         }
     }

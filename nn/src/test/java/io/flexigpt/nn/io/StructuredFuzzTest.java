@@ -2,11 +2,11 @@ package io.flexigpt.nn.io;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.flexigpt.io.FormatException;
+import io.flexigpt.io.Json;
 import io.flexigpt.nn.tokenizer.HfTokenizer;
 import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.io.FormatException;
-import io.flexigpt.io.Json;
 import io.flexigpt.tensor.testing.TestData;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -45,10 +45,15 @@ class StructuredFuzzTest {
             try {
                 Object loaded = load.load(target);
                 if (loaded instanceof Checkpoint c) {
-                    for (Map.Entry<String, Tensor> e : c.weights().entrySet()) assertTrue(e.getValue().isFinite(), what + " mutant " + i + ": " + e.getKey() + " loaded non-finite");
+                    for (Map.Entry<String, Tensor> e : c.weights().entrySet())
+                        assertTrue(
+                                e.getValue().isFinite(),
+                                what + " mutant " + i + ": " + e.getKey() + " loaded non-finite");
                 }
             } catch (FormatException e) {
-                assertTrue(e.getMessage().contains(named.toString()), what + " mutant " + i + ": message names " + named + ": " + e.getMessage());
+                assertTrue(
+                        e.getMessage().contains(named.toString()),
+                        what + " mutant " + i + ": message names " + named + ": " + e.getMessage());
                 rejected++;
             } catch (Throwable t) {
                 fail(what + " mutant " + i + " escaped with " + t, t);
@@ -62,7 +67,8 @@ class StructuredFuzzTest {
     private static byte[] nanAt(byte[] original, int at, boolean half) {
         byte[] b = original.clone();
         ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-        if (half) buf.putShort(at, (short) (at % 4 == 0 ? 0x7FC0 : 0xFF80)); // bf16 NaN or -Inf (also F16 NaN/-Inf patterns)
+        if (half)
+            buf.putShort(at, (short) (at % 4 == 0 ? 0x7FC0 : 0xFF80)); // bf16 NaN or -Inf (also F16 NaN/-Inf patterns)
         else buf.putFloat(at, at % 8 == 0 ? Float.NaN : Float.NEGATIVE_INFINITY);
         return b;
     }
@@ -74,8 +80,10 @@ class StructuredFuzzTest {
         ByteBuffer h = ByteBuffer.wrap(bin).order(ByteOrder.LITTLE_ENDIAN);
         long weightsEnd = 28 + 4L * h.getInt(20) * h.getInt(0); // end of the token embedding table
         List<byte[]> mutants = new ArrayList<>();
-        for (int i = 0; i < 100; i++) mutants.add(nanAt(bin, 28 + 4 * r.nextInt((int) (weightsEnd - 28) / 4), false)); // the embedding
-        for (int i = 0; i < 100; i++) mutants.add(nanAt(bin, 28 + 4 * r.nextInt((bin.length - 28) / 4), false)); // anywhere, rope tables included
+        for (int i = 0; i < 100; i++)
+            mutants.add(nanAt(bin, 28 + 4 * r.nextInt((int) (weightsEnd - 28) / 4), false)); // the embedding
+        for (int i = 0; i < 100; i++)
+            mutants.add(nanAt(bin, 28 + 4 * r.nextInt((bin.length - 28) / 4), false)); // anywhere, rope tables included
         Path bad = dir.resolve("nan.bin");
         int rejected = run("llama2.c NaN", bad, mutants, bad, Llama2cCheckpoint::read);
         assertTrue(rejected >= 100 + 60, "llama2.c: " + rejected + " of 200 NaN mutants rejected");
@@ -90,7 +98,10 @@ class StructuredFuzzTest {
             for (int i = 0; i < 100; i++) {
                 GgufCheckpoint.TensorInfo t = infos.get(r.nextInt(infos.size()));
                 int width = t.type() == 0 ? 4 : 2;
-                mutants.add(nanAt(g, (int) (gh.dataStart() + t.offset()) + width * r.nextInt((int) Math.min(t.elements(), 1 << 20)), width == 2));
+                mutants.add(nanAt(
+                        g,
+                        (int) (gh.dataStart() + t.offset()) + width * r.nextInt((int) Math.min(t.elements(), 1 << 20)),
+                        width == 2));
             }
             Path p = dir.resolve(name);
             int rej = run("GGUF NaN " + name, p, mutants, p, GgufCheckpoint::read);
@@ -101,10 +112,16 @@ class StructuredFuzzTest {
         Files.createDirectories(hf);
         Files.copy(TestData.file("models/stories260K-hf-bf16/config.json"), hf.resolve("config.json"));
         byte[] st = Files.readAllBytes(TestData.file("models/stories260K-hf-bf16/model.safetensors"));
-        int header = 8 + (int) ByteBuffer.wrap(st).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        int header =
+                8 + (int) ByteBuffer.wrap(st).order(ByteOrder.LITTLE_ENDIAN).getLong();
         mutants.clear();
         for (int i = 0; i < 100; i++) mutants.add(nanAt(st, header + 2 * r.nextInt((st.length - header) / 2), true));
-        int rej = run("HF NaN", hf.resolve("model.safetensors"), mutants, hf.resolve("model.safetensors"), p -> HfCheckpoint.read(p.getParent()));
+        int rej = run(
+                "HF NaN",
+                hf.resolve("model.safetensors"),
+                mutants,
+                hf.resolve("model.safetensors"),
+                p -> HfCheckpoint.read(p.getParent()));
         assertTrue(rej >= 90, "HF bf16: " + rej + " of 100 NaN mutants rejected");
     }
 
@@ -121,19 +138,34 @@ class StructuredFuzzTest {
             ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
             String name = names.get(r.nextInt(names.size()));
             int info = infoOf(b, name, (int) h.dataStart());
-            int dimsAt = info + 8 + name.length() + 4, nDims = buf.getInt(info + 8 + name.length()), typeAt = dimsAt + 8 * nDims, offsetAt = typeAt + 4;
+            int dimsAt = info + 8 + name.length() + 4,
+                    nDims = buf.getInt(info + 8 + name.length()),
+                    typeAt = dimsAt + 8 * nDims,
+                    offsetAt = typeAt + 4;
             switch (r.nextInt(6)) {
-                case 0 -> buf.putLong(offsetAt, buf.getLong(offsetAt) + (r.nextBoolean() ? 32L : 2L) * (r.nextBoolean() ? 1 : -1)); // shifted or misaligned
-                case 1 -> buf.putLong(offsetAt, h.tensors().get(names.get(r.nextInt(names.size()))).offset()); // another tensor's offset
+                case 0 ->
+                    buf.putLong(
+                            offsetAt,
+                            buf.getLong(offsetAt)
+                                    + (r.nextBoolean() ? 32L : 2L)
+                                            * (r.nextBoolean() ? 1 : -1)); // shifted or misaligned
+                case 1 ->
+                    buf.putLong(
+                            offsetAt,
+                            h.tensors().get(names.get(r.nextInt(names.size()))).offset()); // another tensor's offset
                 case 2 -> buf.putInt(typeAt, new int[] {0, 1, 8, 2, 30, -1}[r.nextInt(6)]); // another type
-                case 3 -> buf.putLong(dimsAt + 8 * r.nextInt(nDims), new long[] {32, 64, 1, 0, 1L << 40}[r.nextInt(5)]); // other dims
+                case 3 ->
+                    buf.putLong(
+                            dimsAt + 8 * r.nextInt(nDims),
+                            new long[] {32, 64, 1, 0, 1L << 40}[r.nextInt(5)]); // other dims
                 case 4 -> { // an alias or foreign layer number of the same length
                     byte[] n = name.getBytes(StandardCharsets.UTF_8);
                     if (n.length > 5 && n[4] >= '0' && n[4] <= '9') n[4] = (byte) ('0' + r.nextInt(10));
                     else n[r.nextInt(n.length)] = (byte) ('a' + r.nextInt(26));
                     System.arraycopy(n, 0, b, info + 8, n.length);
                 }
-                default -> buf.putLong(offsetAt, r.nextLong() & ((1L << r.nextInt(40)) - 1) & ~31L); // a random aligned offset
+                default ->
+                    buf.putLong(offsetAt, r.nextLong() & ((1L << r.nextInt(40)) - 1) & ~31L); // a random aligned offset
             }
             mutants.add(b);
         }
@@ -143,7 +175,11 @@ class StructuredFuzzTest {
     }
 
     private static int infoOf(byte[] b, String name, int end) {
-        byte[] key = ByteBuffer.allocate(8 + name.length()).order(ByteOrder.LITTLE_ENDIAN).putLong(name.length()).put(name.getBytes(StandardCharsets.UTF_8)).array();
+        byte[] key = ByteBuffer.allocate(8 + name.length())
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(name.length())
+                .put(name.getBytes(StandardCharsets.UTF_8))
+                .array();
         outer:
         for (int i = end - key.length; i >= 0; i--) {
             for (int k = 0; k < key.length; k++) if (b[i + k] != key[k]) continue outer;
@@ -162,9 +198,20 @@ class StructuredFuzzTest {
             ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
             int at = r.nextInt(Math.min(b.length - 4, 4000));
             switch (r.nextInt(4)) {
-                case 0 -> buf.putInt(0, new int[] {0, -1, 2_000_000_000, Integer.MAX_VALUE, 1}[r.nextInt(5)]); // max token length
-                case 1 -> buf.putInt(at, new int[] {2_000_000_000, -7, Integer.MIN_VALUE, 65_536}[r.nextInt(4)]); // a token length, probably
-                case 2 -> buf.putFloat(at, new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}[r.nextInt(3)]); // a score, probably
+                case 0 ->
+                    buf.putInt(
+                            0,
+                            new int[] {0, -1, 2_000_000_000, Integer.MAX_VALUE, 1}[r.nextInt(5)]); // max token length
+                case 1 ->
+                    buf.putInt(
+                            at,
+                            new int[] {2_000_000_000, -7, Integer.MIN_VALUE, 65_536}
+                                    [r.nextInt(4)]); // a token length, probably
+                case 2 ->
+                    buf.putFloat(
+                            at,
+                            new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}
+                                    [r.nextInt(3)]); // a score, probably
                 default -> b[at] = (byte) r.nextInt(256);
             }
             mutants.add(b);
@@ -183,7 +230,18 @@ class StructuredFuzzTest {
         List<Object[]> slots = new ArrayList<>(); // {container, key-or-index}
         collect(copy, slots);
         Object[] slot = slots.get(r.nextInt(slots.size()));
-        Object[] hostile = {null, 2_000_000_000L, -1L, 1e300, -0.0, "text", new ArrayList<>(), new LinkedHashMap<>(), true, 4_294_967_296L};
+        Object[] hostile = {
+            null,
+            2_000_000_000L,
+            -1L,
+            1e300,
+            -0.0,
+            "text",
+            new ArrayList<>(),
+            new LinkedHashMap<>(),
+            true,
+            4_294_967_296L
+        };
         Object value = hostile[r.nextInt(hostile.length)];
         if (slot[0] instanceof Map<?, ?> m) {
             if (r.nextInt(5) == 0) ((Map<String, Object>) m).remove(slot[1]);
@@ -226,7 +284,8 @@ class StructuredFuzzTest {
         Object root = Json.parse(Files.readString(file), file.toString());
         Random r = new Random(seed);
         List<byte[]> mutants = new ArrayList<>();
-        for (int i = 0; i < count; i++) mutants.add(Json.write(mutateJson(root, r)).getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < count; i++)
+            mutants.add(Json.write(mutateJson(root, r)).getBytes(StandardCharsets.UTF_8));
         return mutants;
     }
 
@@ -237,7 +296,11 @@ class StructuredFuzzTest {
         Files.copy(TestData.file("models/stories260K-hf/model.safetensors"), hf.resolve("model.safetensors"));
         Path config = hf.resolve("config.json");
         // a mutant that is valid JSON for another model is rejected by the weights' shapes, naming the directory
-        int rejected = run("config.json", config, jsonMutants(TestData.file("models/stories260K-hf/config.json"), 300, 44), hf,
+        int rejected = run(
+                "config.json",
+                config,
+                jsonMutants(TestData.file("models/stories260K-hf/config.json"), 300, 44),
+                hf,
                 p -> HfCheckpoint.read(p.getParent()));
         assertTrue(rejected >= 150, rejected + " of 300 config.json mutants rejected");
     }
@@ -245,7 +308,12 @@ class StructuredFuzzTest {
     @Test
     void tokenizerJsonNullsWrongTypesAndHugeIds() throws IOException {
         Path file = dir.resolve("tokenizer.json");
-        int rejected = run("tokenizer.json", file, jsonMutants(TestData.file("models/stories260K-hf/tokenizer.json"), 500, 45), file, HfTokenizer::load);
+        int rejected = run(
+                "tokenizer.json",
+                file,
+                jsonMutants(TestData.file("models/stories260K-hf/tokenizer.json"), 500, 45),
+                file,
+                HfTokenizer::load);
         assertTrue(rejected >= 150, rejected + " of 500 tokenizer.json mutants rejected");
     }
 }

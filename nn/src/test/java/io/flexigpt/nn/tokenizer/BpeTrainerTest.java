@@ -24,8 +24,12 @@ class BpeTrainerTest {
 
     private static List<String> corpus() {
         List<String> lines = new ArrayList<>();
-        String[] base = {"the committee has adopted the report on the budget", "we should vote on the amendments to the resolution today",
-            "the commission and the council have reached an agreement", "this is a question of the rights of the citizens of the union"};
+        String[] base = {
+            "the committee has adopted the report on the budget",
+            "we should vote on the amendments to the resolution today",
+            "the commission and the council have reached an agreement",
+            "this is a question of the rights of the citizens of the union"
+        };
         for (int i = 0; i < 40; i++) lines.add(base[i % base.length] + " " + i);
         return lines;
     }
@@ -59,12 +63,16 @@ class BpeTrainerTest {
     }
 
     static Gen<String> texts() {
-        Gen<String> english = lists().of(arbitrary().pick(CORPUS)).ofSizeBetween(0, 3).map(l -> String.join(" ", l));
-        Gen<String> any = lists().of(integers().between(0, 0x10FFFF).assuming(cp -> cp < 0xD800 || cp > 0xDFFF)).ofSizeBetween(0, 30)
+        Gen<String> english =
+                lists().of(arbitrary().pick(CORPUS)).ofSizeBetween(0, 3).map(l -> String.join(" ", l));
+        Gen<String> any = lists().of(integers().between(0, 0x10FFFF).assuming(cp -> cp < 0xD800 || cp > 0xDFFF))
+                .ofSizeBetween(0, 30)
                 .map(cps -> new String(cps.stream().mapToInt(Integer::intValue).toArray(), 0, cps.size()));
-        Gen<Character> printable = Generate.frequency(Pair.of(95, Generate.characters(' ', '~')),
+        Gen<Character> printable = Generate.frequency(
+                Pair.of(95, Generate.characters(' ', '~')),
                 Pair.of(5, arbitrary().pick('\n', '\t', '\u00e9', '\u00fc', '\u20ac')));
-        Gen<String> mixed = lists().of(printable).ofSizeBetween(0, 60)
+        Gen<String> mixed = lists().of(printable)
+                .ofSizeBetween(0, 60)
                 .map(chars -> chars.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining()));
         return Generate.oneOf(english, any, mixed);
     }

@@ -31,13 +31,18 @@ class ByteLevelBpeTokenizerTest {
         model.put("byte_fallback", false);
         model.put("vocab", vocab);
         model.put("merges", List.of("\u0120 t", "h e", List.of("\u0120t", "he"), "l o", List.of("lo", "w")));
-        Map<String, Object> added = new LinkedHashMap<>(Map.of("id", (long) END_OF_TEXT, "content", "<|endoftext|>", "special", true));
+        Map<String, Object> added =
+                new LinkedHashMap<>(Map.of("id", (long) END_OF_TEXT, "content", "<|endoftext|>", "special", true));
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("version", "1.0");
         root.put("added_tokens", List.of(added));
         root.put("normalizer", null);
-        root.put("pre_tokenizer", Map.of("type", "ByteLevel", "add_prefix_space", false, "trim_offsets", true, "use_regex", true));
-        root.put("decoder", Map.of("type", "ByteLevel", "add_prefix_space", true, "trim_offsets", true, "use_regex", true));
+        root.put(
+                "pre_tokenizer",
+                Map.of("type", "ByteLevel", "add_prefix_space", false, "trim_offsets", true, "use_regex", true));
+        root.put(
+                "decoder",
+                Map.of("type", "ByteLevel", "add_prefix_space", true, "trim_offsets", true, "use_regex", true));
         root.put("model", model);
         return root;
     }
@@ -53,7 +58,9 @@ class ByteLevelBpeTokenizerTest {
     void encodesWithRankedMergesAfterTheGpt2Split() throws IOException {
         HfTokenizer tok = tinyGpt2();
         int t = 't', e = 'e', r = 'r', space = ' ';
-        assertArrayEquals(new int[] {t, 257, space, 260, e, r, END_OF_TEXT, 258}, tok.encode("the lower<|endoftext|> the", false, false));
+        assertArrayEquals(
+                new int[] {t, 257, space, 260, e, r, END_OF_TEXT, 258},
+                tok.encode("the lower<|endoftext|> the", false, false));
         assertEquals("the lower the", tok.decode(tok.encode("the lower<|endoftext|> the", false, false)));
         assertEquals(END_OF_TEXT, tok.bosId());
         assertEquals(END_OF_TEXT, tok.eosId());
@@ -78,7 +85,8 @@ class ByteLevelBpeTokenizerTest {
         for (String word : List.of("it", "'s", " 42", "  ", " x")) {
             for (byte b : word.getBytes(java.nio.charset.StandardCharsets.UTF_8)) expected.add(b & 0xFF);
         }
-        assertArrayEquals(expected.stream().mapToInt(Integer::intValue).toArray(), tok.encode("it's 42   x", false, false));
+        assertArrayEquals(
+                expected.stream().mapToInt(Integer::intValue).toArray(), tok.encode("it's 42   x", false, false));
         assertArrayEquals(new int[] {256, 'o'}, tok.encode(" to", false, false));
     }
 
@@ -109,8 +117,15 @@ class ByteLevelBpeTokenizerTest {
             pieces.add(json.piece(i));
             types[i] = i == END_OF_TEXT ? 3 : 1;
         }
-        Tokenizer gguf = Tokenizers.fromVocabulary(pieces, null, types, END_OF_TEXT, END_OF_TEXT, -1, "gpt2",
-            List.of("\u0120 t", "h e", "\u0120t he", "l o", "lo w"));
+        Tokenizer gguf = Tokenizers.fromVocabulary(
+                pieces,
+                null,
+                types,
+                END_OF_TEXT,
+                END_OF_TEXT,
+                -1,
+                "gpt2",
+                List.of("\u0120 t", "h e", "\u0120t he", "l o", "lo w"));
         String text = "the lower<|endoftext|> the low, lot";
         assertArrayEquals(json.encode(text, true, true), gguf.encode(text, true, true));
         assertEquals(json.decode(json.encode(text, false, false)), gguf.decode(gguf.encode(text, false, false)));

@@ -39,7 +39,8 @@ class GgufVocabularyTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> convert(Path tokenizerJson) throws IOException {
-        Map<String, Object> root = (Map<String, Object>) Json.parse(Files.readString(tokenizerJson), tokenizerJson.toString());
+        Map<String, Object> root =
+                (Map<String, Object>) Json.parse(Files.readString(tokenizerJson), tokenizerJson.toString());
         Map<String, Object> model = (Map<String, Object>) root.get("model");
         Map<String, Object> vocab = (Map<String, Object>) model.get("vocab");
         List<Object> added = (List<Object>) root.get("added_tokens");
@@ -57,7 +58,8 @@ class GgufVocabularyTest {
             types[id] = Boolean.TRUE.equals(t.get("special")) ? 3L : 4L;
         }
         List<String> merges = new ArrayList<>();
-        for (Object m : (List<Object>) model.get("merges")) merges.add(m instanceof String s ? s : String.join(" ", (List<String>) m));
+        for (Object m : (List<Object>) model.get("merges"))
+            merges.add(m instanceof String s ? s : String.join(" ", (List<String>) m));
         Map<String, Object> meta = new HashMap<>();
         meta.put("tokenizer.ggml.model", "gpt2");
         meta.put("tokenizer.ggml.tokens", Arrays.asList(tokens));
@@ -83,7 +85,8 @@ class GgufVocabularyTest {
         List<Integer> ends = Arrays.stream(gguf.eosIds()).boxed().toList();
         assertEquals(List.of(vocab.get("<|end_of_text|>"), vocab.get("<|eot_id|>")), ends);
         List<String> samples = new ArrayList<>(RealTokenizersTest.paragraphs().subList(0, 150));
-        samples.add("Numbers 1234567 and 3.14159, CAPS'LL it's, tabs\t\tand\n\n\nnewlines   spaces <|eot_id|> caf\u00e9 \u4f60\u597d \ud83d\ude00");
+        samples.add(
+                "Numbers 1234567 and 3.14159, CAPS'LL it's, tabs\t\tand\n\n\nnewlines   spaces <|eot_id|> caf\u00e9 \u4f60\u597d \ud83d\ude00");
         for (String s : samples) {
             assertArrayEquals(json.encode(s, true, false), gguf.encode(s, gguf.addsBos(), false), s);
             assertEquals(json.decode(json.encode(s, true, false)), gguf.decode(gguf.encode(s, true, false)));
@@ -104,7 +107,8 @@ class GgufVocabularyTest {
         assertTrue(ends.containsAll(List.of(vocab.get("<|endoftext|>"), vocab.get("<|im_end|>"))), ends.toString());
         String digits = "In 2024 there were 1234567 stories.";
         assertArrayEquals(json.encode(digits, false, false), gguf.encode(digits, false, false));
-        for (String p : RealTokenizersTest.paragraphs().subList(0, 150)) assertArrayEquals(json.encode(p, false, false), gguf.encode(p, false, false), p);
+        for (String p : RealTokenizersTest.paragraphs().subList(0, 150))
+            assertArrayEquals(json.encode(p, false, false), gguf.encode(p, false, false), p);
     }
 
     @Test
@@ -114,7 +118,10 @@ class GgufVocabularyTest {
         int[] llama3 = Tokenizers.fromGguf(ggufMetadata(file, "llama3")).encode(digits, false, false);
         int[] qwen2 = Tokenizers.fromGguf(ggufMetadata(file, "qwen2")).encode(digits, false, false);
         assertArrayEquals(LargeRealTokenizers.get("llama3.1").encode(digits, false, false), llama3);
-        assertNotEquals(Arrays.toString(llama3), Arrays.toString(qwen2), "qwen2 splits numbers into single digits, llama3 into groups of three");
+        assertNotEquals(
+                Arrays.toString(llama3),
+                Arrays.toString(qwen2),
+                "qwen2 splits numbers into single digits, llama3 into groups of three");
         assertTrue(qwen2.length > llama3.length);
     }
 
@@ -148,13 +155,22 @@ class GgufVocabularyTest {
             scores.add((double) bin.score(i));
             types.add(i == 0 ? 2L : i <= 2 ? 3L : i <= 258 ? 6L : 1L);
         }
-        for (int pad = 0; pad < 4; pad++) {  // padding entries as converters append them: empty or unused
+        for (int pad = 0; pad < 4; pad++) { // padding entries as converters append them: empty or unused
             pieces.add(pad % 2 == 0 ? "" : "[PAD" + pad + "]");
             scores.add(-1e9);
             types.add(pad % 2 == 0 ? 1L : 5L);
         }
-        Map<String, Object> meta = new HashMap<>(Map.of("tokenizer.ggml.model", "llama", "tokenizer.ggml.tokens", pieces, "tokenizer.ggml.scores", scores,
-            "tokenizer.ggml.token_type", types, "tokenizer.ggml.add_bos_token", false));
+        Map<String, Object> meta = new HashMap<>(Map.of(
+                "tokenizer.ggml.model",
+                "llama",
+                "tokenizer.ggml.tokens",
+                pieces,
+                "tokenizer.ggml.scores",
+                scores,
+                "tokenizer.ggml.token_type",
+                types,
+                "tokenizer.ggml.add_bos_token",
+                false));
         Tokenizer gguf = Tokenizers.fromGguf(meta);
         assertEquals(516, gguf.vocabSize());
         assertFalse(gguf.addsBos());

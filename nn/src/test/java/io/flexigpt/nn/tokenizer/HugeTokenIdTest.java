@@ -20,12 +20,18 @@ class HugeTokenIdTest {
         Path original = TestData.file("models/stories260K-hf/tokenizer.json");
         for (boolean inAdded : new boolean[] {false, true}) {
             Map<String, Object> root = Json.object(Json.parse(Files.readString(original), "t"), "root", "t");
-            if (inAdded) ((Map<String, Object>) ((List<Object>) root.get("added_tokens")).get(1)).put("id", 2_000_000_000L);
-            else ((Map<String, Object>) ((Map<String, Object>) root.get("model")).get("vocab")).put("e", 2_000_000_000L);
+            if (inAdded)
+                ((Map<String, Object>) ((List<Object>) root.get("added_tokens")).get(1)).put("id", 2_000_000_000L);
+            else
+                ((Map<String, Object>) ((Map<String, Object>) root.get("model")).get("vocab")).put("e", 2_000_000_000L);
             Path file = dir.resolve("tokenizer-" + inAdded + ".json");
             Files.writeString(file, Json.write(root));
             FormatException e = assertThrows(FormatException.class, () -> HfTokenizer.load(file));
-            assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("2000000000") && e.getMessage().contains("must be below 4194304"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains(file.toString())
+                            && e.getMessage().contains("2000000000")
+                            && e.getMessage().contains("must be below 4194304"),
+                    e.getMessage());
         }
     }
 }

@@ -21,7 +21,11 @@ final class LargeRealTokenizers {
 
     static synchronized Map<String, Integer> vocabulary(String name) throws IOException {
         Map<String, Integer> v = VOCABULARIES.get(name);
-        if (v == null) VOCABULARIES.put(name, v = SpecialTokensFromConfigTest.vocabulary(TestData.file("tokenizers/" + name + "/tokenizer.json")));
+        if (v == null)
+            VOCABULARIES.put(
+                    name,
+                    v = SpecialTokensFromConfigTest.vocabulary(
+                            TestData.file("tokenizers/" + name + "/tokenizer.json")));
         return v;
     }
 }

@@ -89,10 +89,18 @@ class RealTokenizersTest {
 
     @Test
     void unicodeRoundTripsThroughByteFallback() throws IOException {
-        List<String> samples = List.of("caf\u00e9 na\u00efve \u00fcber se\u00f1or", "\u4f60\u597d\uff0c\u4e16\u754c", "\ud83d\ude00\ud83d\udc4d\ud83c\udffd emoji",
-            "mixed \u00e9\u4e2d\ud83d\ude80\n\ttabs", "\u0645\u0631\u062d\u0628\u0627 \u05e9\u05dc\u05d5\u05dd");
+        List<String> samples = List.of(
+                "caf\u00e9 na\u00efve \u00fcber se\u00f1or",
+                "\u4f60\u597d\uff0c\u4e16\u754c",
+                "\ud83d\ude00\ud83d\udc4d\ud83c\udffd emoji",
+                "mixed \u00e9\u4e2d\ud83d\ude80\n\ttabs",
+                "\u0645\u0631\u062d\u0628\u0627 \u05e9\u05dc\u05d5\u05dd");
         for (Tokenizer tok : List.of(tok512(), llama32k(), stories260kHf(), tok512AsGguf())) {
-            for (String s : samples) assertEquals(s, tok.decode(tok.encode(s, true, false)), tok.getClass().getSimpleName());
+            for (String s : samples)
+                assertEquals(
+                        s,
+                        tok.decode(tok.encode(s, true, false)),
+                        tok.getClass().getSimpleName());
         }
     }
 

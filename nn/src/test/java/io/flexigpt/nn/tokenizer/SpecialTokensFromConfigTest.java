@@ -28,9 +28,11 @@ class SpecialTokensFromConfigTest {
     /** The ids a tokenizer.json gives its vocabulary entries and added tokens. */
     @SuppressWarnings("unchecked")
     static Map<String, Integer> vocabulary(Path tokenizerJson) throws IOException {
-        Map<String, Object> root = (Map<String, Object>) Json.parse(Files.readString(tokenizerJson), tokenizerJson.toString());
+        Map<String, Object> root =
+                (Map<String, Object>) Json.parse(Files.readString(tokenizerJson), tokenizerJson.toString());
         Map<String, Integer> ids = new HashMap<>();
-        ((Map<String, Object>) ((Map<String, Object>) root.get("model")).get("vocab")).forEach((k, v) -> ids.put(k, (int) (long) (Long) v));
+        ((Map<String, Object>) ((Map<String, Object>) root.get("model")).get("vocab"))
+                .forEach((k, v) -> ids.put(k, (int) (long) (Long) v));
         for (Object t : (List<Object>) root.get("added_tokens")) {
             Map<String, Object> m = (Map<String, Object>) t;
             ids.put((String) m.get("content"), (int) (long) (Long) m.get("id"));
@@ -52,14 +54,17 @@ class SpecialTokensFromConfigTest {
         assertEquals(vocab.get("<|begin_of_text|>"), tok.bosId());
         assertEquals(vocab.get("<|eot_id|>"), tok.eosId());
         assertArrayEquals(new int[] {vocab.get("<|eot_id|>")}, tok.eosIds());
-        assertTrue(tok.addsBos(), "the post-processor prepends <|begin_of_text|> and tokenizer_config.json does not turn it off");
+        assertTrue(
+                tok.addsBos(),
+                "the post-processor prepends <|begin_of_text|> and tokenizer_config.json does not turn it off");
         // byte-level BPE: "Hello" and " world" (space written as 'Ġ') are single vocabulary entries
         int[] plain = {vocab.get("Hello"), vocab.get("\u0120world")};
         assertArrayEquals(plain, tok.encode("Hello world", false, false));
         assertArrayEquals(prepend(tok.bosId(), plain), tok.encode("Hello world", true, false));
         assertEquals("Hello world", tok.decode(tok.encode("Hello world<|eot_id|>", true, false)));
-        assertArrayEquals(new int[] {vocab.get("<|start_header_id|>"), vocab.get("user"), vocab.get("<|end_header_id|>")},
-            tok.encode("<|start_header_id|>user<|end_header_id|>", false, false));
+        assertArrayEquals(
+                new int[] {vocab.get("<|start_header_id|>"), vocab.get("user"), vocab.get("<|end_header_id|>")},
+                tok.encode("<|start_header_id|>user<|end_header_id|>", false, false));
     }
 
     @Test
@@ -110,25 +115,36 @@ class SpecialTokensFromConfigTest {
         Map<String, Integer> vocab = vocabulary(dir.resolve("tokenizer.json"));
         int end = vocab.get("</s>"), newline = vocab.get("<0x0A>");
         Files.writeString(dir.resolve("tokenizer_config.json"), "{\"bos_token\": \"<s>\", \"eos_token\": \"</s>\"}");
-        Files.writeString(dir.resolve("generation_config.json"), "{\"bos_token_id\": 1, \"eos_token_id\": [" + end + ", " + newline + "]}");
+        Files.writeString(
+                dir.resolve("generation_config.json"),
+                "{\"bos_token_id\": 1, \"eos_token_id\": [" + end + ", " + newline + "]}");
         Tokenizer tok = Tokenizers.load(dir);
         assertEquals(end, tok.eosId());
         assertArrayEquals(new int[] {end, newline}, tok.eosIds());
         assertEquals("a", tok.decode(tok.encode("a\n", false, false)), "an end id decodes to nothing");
         Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": 99999999}");
         FormatException e = assertThrows(FormatException.class, () -> Tokenizers.load(dir));
-        assertTrue(e.getMessage().contains("generation_config.json") && e.getMessage().contains("99999999"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("generation_config.json")
+                        && e.getMessage().contains("99999999"),
+                e.getMessage());
         Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": \"two\"}");
         e = assertThrows(FormatException.class, () -> Tokenizers.load(dir));
         assertTrue(e.getMessage().contains("generation_config.json: eos_token_id"), e.getMessage());
         Files.delete(dir.resolve("generation_config.json"));
         Files.writeString(dir.resolve("tokenizer_config.json"), "{\"eos_token\": \"<|no_such_token|>\"}");
         e = assertThrows(FormatException.class, () -> Tokenizers.load(dir));
-        assertTrue(e.getMessage().contains("eos_token") && e.getMessage().contains("<|no_such_token|>"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("eos_token") && e.getMessage().contains("<|no_such_token|>"), e.getMessage());
         Files.writeString(dir.resolve("tokenizer_config.json"), "{\"add_bos_token\": \"yes\"}");
         e = assertThrows(FormatException.class, () -> Tokenizers.load(dir));
-        assertTrue(e.getMessage().contains("tokenizer_config.json") && e.getMessage().contains("add_bos_token"), e.getMessage());
-        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"add_bos_token\": false, \"bos_token\": null, \"eos_token\": {\"content\": \"<unk>\"}}");
+        assertTrue(
+                e.getMessage().contains("tokenizer_config.json")
+                        && e.getMessage().contains("add_bos_token"),
+                e.getMessage());
+        Files.writeString(
+                dir.resolve("tokenizer_config.json"),
+                "{\"add_bos_token\": false, \"bos_token\": null, \"eos_token\": {\"content\": \"<unk>\"}}");
         tok = Tokenizers.load(dir);
         assertFalse(tok.addsBos());
         assertEquals(-1, tok.bosId());

@@ -21,27 +21,35 @@ class TokenizerPropertiesTest {
 
     private static synchronized Tokenizer tokenizer(String name) throws IOException {
         if (!tokenizers.containsKey(name)) {
-            tokenizers.put(name, switch (name) {
-                case "tok512" -> RealTokenizersTest.tok512();
-                case "llama32k" -> RealTokenizersTest.llama32k();
-                case "hf" -> RealTokenizersTest.stories260kHf();
-                case "gguf" -> RealTokenizersTest.tok512AsGguf();
-                case "gpt2" -> ByteLevelBpeTokenizerTest.tinyGpt2();
-                default -> throw new IllegalArgumentException(name);
-            });
+            tokenizers.put(
+                    name,
+                    switch (name) {
+                        case "tok512" -> RealTokenizersTest.tok512();
+                        case "llama32k" -> RealTokenizersTest.llama32k();
+                        case "hf" -> RealTokenizersTest.stories260kHf();
+                        case "gguf" -> RealTokenizersTest.tok512AsGguf();
+                        case "gpt2" -> ByteLevelBpeTokenizerTest.tinyGpt2();
+                        default -> throw new IllegalArgumentException(name);
+                    });
         }
         return tokenizers.get(name);
     }
 
     /** Strings of valid code points, mostly ASCII text with spaces and newlines, some from all of Unicode. */
     static Gen<String> unicode() {
-        Gen<Integer> ascii = arbitrary().pick(" abcdefghijklmnopqrstuvwxyzOT.,!'\n\t".codePoints().boxed().toList());
-        Gen<Integer> any = integers().between(1, Character.MAX_CODE_POINT)
-            .assuming(cp -> cp < Character.MIN_SURROGATE || cp > Character.MAX_SURROGATE);
+        Gen<Integer> ascii = arbitrary()
+                .pick(" abcdefghijklmnopqrstuvwxyzOT.,!'\n\t"
+                        .codePoints()
+                        .boxed()
+                        .toList());
+        Gen<Integer> any = integers()
+                .between(1, Character.MAX_CODE_POINT)
+                .assuming(cp -> cp < Character.MIN_SURROGATE || cp > Character.MAX_SURROGATE);
         Gen<Integer> accents = integers().between(0xC0, 0x17F);
         Gen<Integer> codePoints = Generate.frequency(Pair.of(5, ascii), Pair.of(2, any), Pair.of(1, accents));
-        return lists().of(codePoints).ofSizeBetween(0, 40)
-            .map(cps -> cps.stream().collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString());
+        return lists().of(codePoints).ofSizeBetween(0, 40).map(cps -> cps.stream()
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString());
     }
 
     /** The named tokenizers, loaded before a property runs, so that missing data skips the test rather than failing an example. */
@@ -60,8 +68,7 @@ class TokenizerPropertiesTest {
     void decodeInvertsEncode() throws IOException {
         String[] names = {"tok512", "llama32k", "hf", "gguf", "gpt2"};
         Map<String, Tokenizer> loaded = load(names);
-        qt(300).forAll(arbitrary().pick(names), unicode(), booleans().all())
-                .checkAssert((name, text, bos) -> {
+        qt(300).forAll(arbitrary().pick(names), unicode(), booleans().all()).checkAssert((name, text, bos) -> {
             Tokenizer tok = loaded.get(name);
             assertEquals(text, tok.decode(tok.encode(text, bos, false)), name);
         });
@@ -81,7 +88,9 @@ class TokenizerPropertiesTest {
         Map<String, Tokenizer> loaded = load("tok512", "llama32k");
         qt(100).forAll(integers().between(1, 30), unicode(), booleans().all()).checkAssert((count, unit, large) -> {
             Llama2cTokenizer tok = llama2c(loaded, large);
-            String text = unit.isEmpty() ? "a".repeat(count) : unit.repeat(Math.min(count, 80 / Math.max(1, unit.length()) + 1));
+            String text = unit.isEmpty()
+                    ? "a".repeat(count)
+                    : unit.repeat(Math.min(count, 80 / Math.max(1, unit.length()) + 1));
             assertArrayEquals(llama2cReference(tok, text), tok.encode(text, false, false));
         });
     }
@@ -90,17 +99,24 @@ class TokenizerPropertiesTest {
     void realTextWindowsMergeLikeLlama2c() throws IOException {
         Map<String, Tokenizer> loaded = load("tok512", "llama32k");
         String text = valText();
-        qt(60).forAll(integers().between(0, 790_000), integers().between(1, 400), booleans().all()).checkAssert((start, length, large) -> {
-            String window = text.substring(Math.min(start, text.length() - 1), Math.min(text.length(), start + length));
-            Llama2cTokenizer tok = llama2c(loaded, large);
-            assertArrayEquals(llama2cReference(tok, window), tok.encode(window, false, false));
-        });
+        qt(60).forAll(
+                        integers().between(0, 790_000),
+                        integers().between(1, 400),
+                        booleans().all())
+                .checkAssert((start, length, large) -> {
+                    String window =
+                            text.substring(Math.min(start, text.length() - 1), Math.min(text.length(), start + length));
+                    Llama2cTokenizer tok = llama2c(loaded, large);
+                    assertArrayEquals(llama2cReference(tok, window), tok.encode(window, false, false));
+                });
     }
 
     private static String valText;
 
     private static synchronized String valText() throws IOException {
-        if (valText == null) valText = java.nio.file.Files.readString(io.flexigpt.tensor.testing.TestData.file("text/tinystories/tinystories_val_head.txt"));
+        if (valText == null)
+            valText = java.nio.file.Files.readString(
+                    io.flexigpt.tensor.testing.TestData.file("text/tinystories/tinystories_val_head.txt"));
         return valText;
     }
 

@@ -49,8 +49,11 @@ class VocabularyGapsTest {
         HfTokenizer tok = gapped();
         assertEquals(ADDED + 1, tok.vocabSize());
         assertEquals(END_OF_TEXT, tok.eosId());
-        assertArrayEquals(new int[] {258, END_OF_TEXT, 'l', 'o', 'w', ADDED, 'x'}, tok.encode(" the<|endoftext|>low<sep>x", false, false));
-        for (int hole : new int[] {259, 260, 261, 299, 301, 304}) assertNull(tok.piece(hole), "id " + hole + " is a gap");
+        assertArrayEquals(
+                new int[] {258, END_OF_TEXT, 'l', 'o', 'w', ADDED, 'x'},
+                tok.encode(" the<|endoftext|>low<sep>x", false, false));
+        for (int hole : new int[] {259, 260, 261, 299, 301, 304})
+            assertNull(tok.piece(hole), "id " + hole + " is a gap");
         assertEquals("<sep>", tok.piece(ADDED));
     }
 
@@ -64,7 +67,10 @@ class VocabularyGapsTest {
         assertEquals(" the", streaming.next(258));
         assertEquals("", streaming.next(261));
         assertEquals("<sep>", streaming.next(ADDED));
-        assertThrows(IndexOutOfBoundsException.class, () -> tok.decode(new int[] {ADDED + 1}), "an id beyond the vocabulary is still an error");
+        assertThrows(
+                IndexOutOfBoundsException.class,
+                () -> tok.decode(new int[] {ADDED + 1}),
+                "an id beyond the vocabulary is still an error");
     }
 
     @Test

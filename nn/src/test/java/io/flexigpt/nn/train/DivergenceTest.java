@@ -16,7 +16,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A non-finite loss, gradient or weight stops training at its step and leaves the last good checkpoint alone. */
 class DivergenceTest {
-    private static final LlamaConfig CONFIG = LlamaConfig.builder().dim(16).layers(1).heads(2).hiddenDim(32).vocabSize(64).maxSeqLen(32).tiedEmbeddings(true).build();
+    private static final LlamaConfig CONFIG = LlamaConfig.builder()
+            .dim(16)
+            .layers(1)
+            .heads(2)
+            .hiddenDim(32)
+            .vocabSize(64)
+            .maxSeqLen(32)
+            .tiedEmbeddings(true)
+            .build();
 
     private static TokenDataset data() {
         int[] tokens = new int[400];
@@ -25,7 +33,16 @@ class DivergenceTest {
     }
 
     private static TrainConfig config(double lr, int steps) {
-        return TrainConfig.builder().steps(steps).batchSize(2).seqLen(8).lr(lr).minLr(lr / 10).warmupSteps(1).checkpointEvery(2).seed(5).build();
+        return TrainConfig.builder()
+                .steps(steps)
+                .batchSize(2)
+                .seqLen(8)
+                .lr(lr)
+                .minLr(lr / 10)
+                .warmupSteps(1)
+                .checkpointEvery(2)
+                .seed(5)
+                .build();
     }
 
     @Test
@@ -36,7 +53,8 @@ class DivergenceTest {
             Variable l = LossFunction.crossEntropy().loss(model, batch);
             return ++calls[0] == 4 ? l.mul(Double.NaN) : l;
         };
-        Trainer trainer = new Trainer(LlamaModel.random(CONFIG, 1), data(), config(1e-3, 10), poisonedAtFour, checkpoint, null);
+        Trainer trainer =
+                new Trainer(LlamaModel.random(CONFIG, 1), data(), config(1e-3, 10), poisonedAtFour, checkpoint, null);
         DivergenceException e = assertThrows(DivergenceException.class, trainer::run);
         assertEquals(4, e.step());
         assertTrue(e.getMessage().startsWith("training diverged at step 4: the loss is NaN"), e.getMessage());
@@ -47,19 +65,24 @@ class DivergenceTest {
     @Test
     void aNonFiniteGradientNamesItsParameter() {
         LlamaModel model = LlamaModel.random(CONFIG, 1);
-        Map.Entry<String, Variable> first = model.namedParameters().entrySet().iterator().next();
+        Map.Entry<String, Variable> first =
+                model.namedParameters().entrySet().iterator().next();
         Variable w = first.getValue();
         // sqrt(w - w) is 0 forward (the loss stays finite) but its derivative at 0 is infinite, so the gradient is NaN.
-        LossFunction nanGradient = (m, batch) -> LossFunction.crossEntropy().loss(m, batch).add(w.sub(w).sqrt().sum().mul(0));
+        LossFunction nanGradient = (m, batch) -> LossFunction.crossEntropy()
+                .loss(m, batch)
+                .add(w.sub(w).sqrt().sum().mul(0));
         Trainer trainer = new Trainer(model, data(), config(1e-3, 4), nanGradient, null, null);
         DivergenceException e = assertThrows(DivergenceException.class, trainer::run);
-        assertEquals("training diverged at step 1: the gradient of '" + first.getKey() + "' is not finite", e.getMessage());
+        assertEquals(
+                "training diverged at step 1: the gradient of '" + first.getKey() + "' is not finite", e.getMessage());
     }
 
     @Test
     void anAbsurdLearningRateDivergesWithoutOverwritingTheCheckpoint(@TempDir Path dir) throws IOException {
         Path checkpoint = dir.resolve("run.safetensors");
-        Trainer trainer = new Trainer(LlamaModel.random(CONFIG, 1), data(), config(1e30, 50), LossFunction.crossEntropy(), checkpoint, null);
+        Trainer trainer = new Trainer(
+                LlamaModel.random(CONFIG, 1), data(), config(1e30, 50), LossFunction.crossEntropy(), checkpoint, null);
         DivergenceException e = assertThrows(DivergenceException.class, trainer::run);
         assertTrue(e.getMessage().startsWith("training diverged at step " + e.step() + ": "), e.getMessage());
         if (Files.exists(checkpoint)) assertFinite(checkpoint, null);

@@ -7,12 +7,12 @@ import io.flexigpt.autograd.optim.AdamW;
 import io.flexigpt.autograd.optim.GradClip;
 import io.flexigpt.autograd.optim.LrSchedule;
 import io.flexigpt.autograd.optim.ParamGroup;
+import io.flexigpt.io.Json;
 import io.flexigpt.nn.LlamaModel;
 import io.flexigpt.nn.io.Checkpoint;
 import io.flexigpt.nn.io.Checkpoints;
 import io.flexigpt.tensor.DType;
 import io.flexigpt.tensor.Tensor;
-import io.flexigpt.io.Json;
 import io.flexigpt.tensor.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,7 +77,14 @@ import org.junit.jupiter.api.Test;
  */
 class GoldenTrajectoryTest {
     /** How closely a run must match the reference; see the class comment for the fp32 figures. */
-    record Tolerances(double stepZeroRtol, double lossRtol, double normRtol, double entryRtol, double entryAtol, double paramRtol, double paramAtol) {}
+    record Tolerances(
+            double stepZeroRtol,
+            double lossRtol,
+            double normRtol,
+            double entryRtol,
+            double entryAtol,
+            double paramRtol,
+            double paramAtol) {}
 
     static final Tolerances FP32 = new Tolerances(1e-6, 3e-5, 2e-4, 1e-5, 3e-5, 1e-6, 1e-6);
     /**
@@ -123,15 +130,21 @@ class GoldenTrajectoryTest {
         Map<String, Object> hfNames = Json.getObject(Json.getObject(golden, "conventions", source), "hf_names", source);
         Map<String, Variable> named = model.namedParameters();
         Map<String, Variable> out = new LinkedHashMap<>();
-        for (String key : Json.getObject(Json.getObject(golden, "step0", source), "grads", source).keySet()) {
+        for (String key : Json.getObject(Json.getObject(golden, "step0", source), "grads", source)
+                .keySet()) {
             int dot = key.indexOf('.');
             String kind = dot < 0 ? key : key.substring(0, dot);
             String name = Json.getString(hfNames, kind, source).replace("{l}", dot < 0 ? "" : key.substring(dot + 1));
             Variable v = named.get(name);
-            assertNotNull(v, "file tensor '" + key + "' (" + name + ") is no parameter of the model; it has " + named.keySet());
+            assertNotNull(
+                    v,
+                    "file tensor '" + key + "' (" + name + ") is no parameter of the model; it has " + named.keySet());
             out.put(key, v);
         }
-        assertEquals(model.parameters().size(), Set.copyOf(out.values()).size(), "every model parameter appears in the file once");
+        assertEquals(
+                model.parameters().size(),
+                Set.copyOf(out.values()).size(),
+                "every model parameter appears in the file once");
         return out;
     }
 
@@ -145,7 +158,8 @@ class GoldenTrajectoryTest {
 
     static TokenDataset.Batch batch() throws IOException {
         Map<String, Object> b = Json.getObject(golden, "batch", source);
-        return new TokenDataset.Batch(rows(Json.getList(b, "inputs", source)), rows(Json.getList(b, "targets", source)));
+        return new TokenDataset.Batch(
+                rows(Json.getList(b, "inputs", source)), rows(Json.getList(b, "targets", source)));
     }
 
     static void checkStepZero(LlamaModel model, Tolerances tol) throws IOException {
@@ -155,7 +169,8 @@ class GoldenTrajectoryTest {
 
         Variable loss = LossFunction.crossEntropy().loss(model, batch());
         loss.backward();
-        assertClose(Json.getDouble(step0, "loss", source), loss.value().item(), tol.stepZeroRtol(), 0, run + "step-0 loss");
+        assertClose(
+                Json.getDouble(step0, "loss", source), loss.value().item(), tol.stepZeroRtol(), 0, run + "step-0 loss");
 
         Map<String, Object> grads = Json.getObject(step0, "grads", source);
         double sumSquares = 0;
@@ -168,36 +183,68 @@ class GoldenTrajectoryTest {
             double[] values = g.toDoubleArray();
             double l2 = l2(values), rms = l2 / Math.sqrt(values.length);
             sumSquares += l2 * l2;
-            assertClose(Json.getDouble(want, "l2", source), l2, tol.stepZeroRtol(), 0, run + "gradient L2 norm of " + key);
-            assertEntries(doubles(Json.getList(want, "first8", source)), values, 0, tol.entryRtol(), tol.entryAtol() * rms, run + "gradient of " + key);
-            assertClose(Json.getDouble(want, "sum", source), sum(values), 0, tol.entryAtol() * l2, run + "gradient sum of " + key);
+            assertClose(
+                    Json.getDouble(want, "l2", source), l2, tol.stepZeroRtol(), 0, run + "gradient L2 norm of " + key);
+            assertEntries(
+                    doubles(Json.getList(want, "first8", source)),
+                    values,
+                    0,
+                    tol.entryRtol(),
+                    tol.entryAtol() * rms,
+                    run + "gradient of " + key);
+            assertClose(
+                    Json.getDouble(want, "sum", source),
+                    sum(values),
+                    0,
+                    tol.entryAtol() * l2,
+                    run + "gradient sum of " + key);
         }
-        assertClose(Json.getDouble(step0, "grad_global_norm", source), Math.sqrt(sumSquares), tol.stepZeroRtol(), 0, run + "global gradient norm");
+        assertClose(
+                Json.getDouble(step0, "grad_global_norm", source),
+                Math.sqrt(sumSquares),
+                tol.stepZeroRtol(),
+                0,
+                run + "global gradient norm");
 
         // the embedding's first row belongs to a token absent from the batch; these rows are of tokens in it
         double[] emb = params.get("emb").grad().toDoubleArray();
         double embRms = l2(emb) / Math.sqrt(emb.length);
         int dim = model.config().dim();
-        for (Map.Entry<String, Object> e : Json.getObject(step0, "emb_rows_first8", source).entrySet()) {
-            int row = Integer.parseInt(e.getKey().substring(e.getKey().indexOf('[') + 1, e.getKey().indexOf(',')));
-            assertEntries(doubles(Json.list(e.getValue(), e.getKey(), source)), emb, row * dim, tol.entryRtol(), tol.entryAtol() * embRms, run + "gradient " + e.getKey());
+        for (Map.Entry<String, Object> e :
+                Json.getObject(step0, "emb_rows_first8", source).entrySet()) {
+            int row = Integer.parseInt(
+                    e.getKey().substring(e.getKey().indexOf('[') + 1, e.getKey().indexOf(',')));
+            assertEntries(
+                    doubles(Json.list(e.getValue(), e.getKey(), source)),
+                    emb,
+                    row * dim,
+                    tol.entryRtol(),
+                    tol.entryAtol() * embRms,
+                    run + "gradient " + e.getKey());
         }
     }
 
     static void checkTrajectory(LlamaModel model, Tolerances tol) throws IOException {
         Map<String, Variable> params = parametersByFileKey(model);
-        Map<String, Object> hyper = Json.getObject(Json.getObject(golden, "conventions", source), "adamw_hyper", source);
+        Map<String, Object> hyper =
+                Json.getObject(Json.getObject(golden, "conventions", source), "adamw_hyper", source);
         Map<String, Object> train = Json.getObject(golden, "train", source);
         assertEquals("constant", Json.getString(hyper, "lr_schedule", source));
         String run = model.embedding().weight().value().dtype() + ": ";
 
         // the file's groups: decay on every matrix (embedding included), none on the norm gains
         List<Variable> decayed = new ArrayList<>(), notDecayed = new ArrayList<>();
-        for (Map.Entry<String, Variable> e : params.entrySet()) (e.getKey().startsWith("rms_") ? notDecayed : decayed).add(e.getValue());
+        for (Map.Entry<String, Variable> e : params.entrySet())
+            (e.getKey().startsWith("rms_") ? notDecayed : decayed).add(e.getValue());
         for (Variable v : decayed) assertEquals(2, v.rank(), "the file decays 2-D matrices only");
-        AdamW adamW = new AdamW(List.of(ParamGroup.of(decayed, Json.getDouble(hyper, "weight_decay", source)), ParamGroup.of(notDecayed, 0.0)),
+        AdamW adamW = new AdamW(
+                List.of(
+                        ParamGroup.of(decayed, Json.getDouble(hyper, "weight_decay", source)),
+                        ParamGroup.of(notDecayed, 0.0)),
                 LrSchedule.constant(Json.getDouble(hyper, "lr", source)),
-                Json.getDouble(hyper, "beta1", source), Json.getDouble(hyper, "beta2", source), Json.getDouble(hyper, "eps", source));
+                Json.getDouble(hyper, "beta1", source),
+                Json.getDouble(hyper, "beta2", source),
+                Json.getDouble(hyper, "eps", source));
         List<Variable> all = adamW.parameters();
         double maxNorm = 1.0;
 
@@ -210,35 +257,69 @@ class GoldenTrajectoryTest {
             adamW.zeroGrad();
             Variable loss = LossFunction.crossEntropy().loss(model, batch);
             loss.backward();
-            assertClose(losses[step], loss.value().item(), step == 0 ? tol.stepZeroRtol() : tol.lossRtol(), 0, run + "loss before step " + step);
+            assertClose(
+                    losses[step],
+                    loss.value().item(),
+                    step == 0 ? tol.stepZeroRtol() : tol.lossRtol(),
+                    0,
+                    run + "loss before step " + step);
             double norm = GradClip.clipGlobalNorm(all, maxNorm);
-            assertClose(norms[step], norm, step == 0 ? tol.stepZeroRtol() : tol.normRtol(), 0, run + "gradient norm before clipping at step " + step);
-            assertTrue(Math.abs(norm - maxNorm) > 1e-3, run + "step " + step + ": norm " + norm + " is where our clipping rule and PyTorch's could differ");
+            assertClose(
+                    norms[step],
+                    norm,
+                    step == 0 ? tol.stepZeroRtol() : tol.normRtol(),
+                    0,
+                    run + "gradient norm before clipping at step " + step);
+            assertTrue(
+                    Math.abs(norm - maxNorm) > 1e-3,
+                    run + "step " + step + ": norm " + norm + " is where our clipping rule and PyTorch's could differ");
             assertEquals(clipped.get(step), norm > maxNorm, run + "clipped at step " + step);
             adamW.step();
         }
         double after = LossFunction.crossEntropy().loss(model, batch).value().item();
-        assertClose(Json.getDouble(train, "loss_after_steps", source), after, tol.lossRtol(), 0, run + "loss after " + steps + " steps");
+        assertClose(
+                Json.getDouble(train, "loss_after_steps", source),
+                after,
+                tol.lossRtol(),
+                0,
+                run + "loss after " + steps + " steps");
 
-        for (Map.Entry<String, Object> e : Json.getObject(train, "param_l2_after", source).entrySet()) {
+        for (Map.Entry<String, Object> e :
+                Json.getObject(train, "param_l2_after", source).entrySet()) {
             double want = ((Number) e.getValue()).doubleValue();
             double got = l2(params.get(e.getKey()).value().toDoubleArray());
-            assertClose(want, got, tol.paramRtol(), tol.paramAtol(), run + "parameter L2 norm of " + e.getKey() + " after " + steps + " steps");
+            assertClose(
+                    want,
+                    got,
+                    tol.paramRtol(),
+                    tol.paramAtol(),
+                    run + "parameter L2 norm of " + e.getKey() + " after " + steps + " steps");
         }
-        for (Map.Entry<String, Object> e : Json.getObject(train, "param_first8_after", source).entrySet()) {
+        for (Map.Entry<String, Object> e :
+                Json.getObject(train, "param_first8_after", source).entrySet()) {
             double[] want = doubles(Json.list(e.getValue(), "param_first8_after." + e.getKey(), source));
-            assertEntries(want, params.get(e.getKey()).value().toDoubleArray(), 0, tol.paramRtol(), tol.paramAtol(), run + "parameter " + e.getKey() + " after " + steps + " steps");
+            assertEntries(
+                    want,
+                    params.get(e.getKey()).value().toDoubleArray(),
+                    0,
+                    tol.paramRtol(),
+                    tol.paramAtol(),
+                    run + "parameter " + e.getKey() + " after " + steps + " steps");
         }
     }
 
     static void assertClose(double want, double got, double rtol, double atol, String what) {
         double err = Math.abs(got - want), allowed = rtol * Math.abs(want) + atol;
-        assertTrue(err <= allowed, String.format("%s: got %.10g, reference %.10g (difference %.3g, relative %.3g; allowed %.3g)",
-                what, got, want, err, err / Math.abs(want), allowed));
+        assertTrue(
+                err <= allowed,
+                String.format(
+                        "%s: got %.10g, reference %.10g (difference %.3g, relative %.3g; allowed %.3g)",
+                        what, got, want, err, err / Math.abs(want), allowed));
     }
 
     static void assertEntries(double[] want, double[] got, int from, double rtol, double atol, String what) {
-        for (int i = 0; i < want.length; i++) assertClose(want[i], got[from + i], rtol, atol, what + " entry " + (from + i));
+        for (int i = 0; i < want.length; i++)
+            assertClose(want[i], got[from + i], rtol, atol, what + " entry " + (from + i));
     }
 
     static double l2(double[] v) {
@@ -256,7 +337,8 @@ class GoldenTrajectoryTest {
     static double[] doubles(List<Object> list) {
         double[] out = new double[list.size()];
         for (int i = 0; i < out.length; i++) {
-            if (!(list.get(i) instanceof Number n)) throw new IllegalArgumentException(source + ": entry " + i + " is not a number: " + list.get(i));
+            if (!(list.get(i) instanceof Number n))
+                throw new IllegalArgumentException(source + ": entry " + i + " is not a number: " + list.get(i));
             out[i] = n.doubleValue();
         }
         return out;

@@ -37,18 +37,43 @@ class TokenDatasetTest {
             return chars.toArray();
         }
 
-        @Override public String decode(int[] ids) { throw new UnsupportedOperationException(); }
-        @Override public int vocabSize() { return 53; }
-        @Override public int bosId() { return BOS; }
-        @Override public int eosId() { return 2; }
-        @Override public String piece(int id) { return Integer.toString(id); }
-        @Override public byte[] tokenBytes(int previousId, int id) { return piece(id).getBytes(StandardCharsets.UTF_8); }
+        @Override
+        public String decode(int[] ids) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int vocabSize() {
+            return 53;
+        }
+
+        @Override
+        public int bosId() {
+            return BOS;
+        }
+
+        @Override
+        public int eosId() {
+            return 2;
+        }
+
+        @Override
+        public String piece(int id) {
+            return Integer.toString(id);
+        }
+
+        @Override
+        public byte[] tokenBytes(int previousId, int id) {
+            return piece(id).getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     @Test
     void documentsAreSplitAtSeparatorLinesOrBlankLines() {
         assertEquals(List.of("a\nb", "c", "d"), TokenDataset.documents("\n\na\nb\n\n\nc\n  \nd\n", null));
-        assertEquals(List.of("one\n\ntwo", "three"), TokenDataset.documents("<|end|>\none\n\ntwo\n  <|end|> \nthree\n<|end|>\n<|end|>", "<|end|>"));
+        assertEquals(
+                List.of("one\n\ntwo", "three"),
+                TokenDataset.documents("<|end|>\none\n\ntwo\n  <|end|> \nthree\n<|end|>\n<|end|>", "<|end|>"));
         assertEquals(List.of(), TokenDataset.documents("\n \n", null));
     }
 
@@ -56,40 +81,53 @@ class TokenDatasetTest {
     void theLastDocumentsAreHeldOutInOrder() {
         qt(60).forAll(integers().between(1, 30), integers().between(0, 9), longs().all())
                 .checkAssert((docs, tenths, seed) -> {
-            double fraction = tenths / 10.0;
-            int held = (int) Math.round(docs * fraction);
-            if (fraction > 0 && held == 0 && docs > 1) held = 1;
-            Rng rng = new Rng(seed);
-            List<String> texts = new ArrayList<>();
-            for (int i = 0; i < docs; i++) texts.add("doc" + i + "x".repeat(rng.nextInt(5)));
-            String text = String.join("\n\n", texts);
-            if (held == docs) {
-                assertThrows(IllegalArgumentException.class, () -> TokenDataset.encode(text, new CharTokenizer(), null, fraction), "no training documents left");
-                return;
-            }
-            TokenDataset d = TokenDataset.encode(text, new CharTokenizer(), null, fraction);
+                    double fraction = tenths / 10.0;
+                    int held = (int) Math.round(docs * fraction);
+                    if (fraction > 0 && held == 0 && docs > 1) held = 1;
+                    Rng rng = new Rng(seed);
+                    List<String> texts = new ArrayList<>();
+                    for (int i = 0; i < docs; i++) texts.add("doc" + i + "x".repeat(rng.nextInt(5)));
+                    String text = String.join("\n\n", texts);
+                    if (held == docs) {
+                        assertThrows(
+                                IllegalArgumentException.class,
+                                () -> TokenDataset.encode(text, new CharTokenizer(), null, fraction),
+                                "no training documents left");
+                        return;
+                    }
+                    TokenDataset d = TokenDataset.encode(text, new CharTokenizer(), null, fraction);
 
-            assertEquals(held, count(d.heldOut(), BOS), "held-out documents");
-            assertEquals(docs - held, count(d.train(), BOS), "training documents");
-            CharTokenizer tok = new CharTokenizer();
-            List<Integer> all = new ArrayList<>();
-            for (String t : texts) for (int id : tok.encode(t, true, false)) all.add(id);
-            List<Integer> joined = new ArrayList<>();
-            for (int id : d.train()) joined.add(id);
-            for (int id : d.heldOut()) joined.add(id);
-            assertEquals(all, joined);
-        });
+                    assertEquals(held, count(d.heldOut(), BOS), "held-out documents");
+                    assertEquals(docs - held, count(d.train(), BOS), "training documents");
+                    CharTokenizer tok = new CharTokenizer();
+                    List<Integer> all = new ArrayList<>();
+                    for (String t : texts) for (int id : tok.encode(t, true, false)) all.add(id);
+                    List<Integer> joined = new ArrayList<>();
+                    for (int id : d.train()) joined.add(id);
+                    for (int id : d.heldOut()) joined.add(id);
+                    assertEquals(all, joined);
+                });
     }
 
     @Test
     void badHeldOutFractionsAndSplitsWithoutTrainingDocumentsAreRejected() {
         for (double f : new double[] {-0.1, 1, 1.5, Double.NaN}) {
-            assertMessage("heldOutFraction must be in [0, 1), got " + f, () -> TokenDataset.encode("a\n\nb", new CharTokenizer(), null, f));
+            assertMessage(
+                    "heldOutFraction must be in [0, 1), got " + f,
+                    () -> TokenDataset.encode("a\n\nb", new CharTokenizer(), null, f));
         }
-        assertMessage("heldOutFraction 0.5 of 1 document(s) holds out all of them: none is left for training",
+        assertMessage(
+                "heldOutFraction 0.5 of 1 document(s) holds out all of them: none is left for training",
                 () -> TokenDataset.encode("only one story", new CharTokenizer(), null, 0.5));
-        assertMessage("the text holds no documents (only blank lines or separators)", () -> TokenDataset.encode("\n \n", new CharTokenizer(), null, 0));
-        assertEquals(1, count(TokenDataset.encode("only one story", new CharTokenizer(), null, 0.4).train(), BOS));
+        assertMessage(
+                "the text holds no documents (only blank lines or separators)",
+                () -> TokenDataset.encode("\n \n", new CharTokenizer(), null, 0));
+        assertEquals(
+                1,
+                count(
+                        TokenDataset.encode("only one story", new CharTokenizer(), null, 0.4)
+                                .train(),
+                        BOS));
     }
 
     @Test
@@ -109,26 +147,32 @@ class TokenDatasetTest {
 
     @Test
     void sampledWindowsLieInsideTheStreamWithShiftedTargets() {
-        qt(60).forAll(integers().between(2, 60), integers().between(1, 20), integers().between(1, 4), longs().all())
+        qt(60).forAll(
+                        integers().between(2, 60),
+                        integers().between(1, 20),
+                        integers().between(1, 4),
+                        longs().all())
                 .assuming((tokens, length, batch, seed) -> tokens >= length + 1)
                 .checkAssert((tokens, length, batch, seed) -> {
-            TokenDataset d = new TokenDataset(IntStream.range(0, tokens).toArray(), new int[0]);
-            TokenDataset.Batch b = d.sample(new Rng(seed), batch, length);
-            assertEquals(batch, b.inputs().length);
-            assertEquals(batch * length, b.tokens());
-            for (int r = 0; r < batch; r++) {
-                int start = b.inputs()[r][0];
-                assertTrue(start + length < tokens, "window at " + start + " of " + length + " runs past " + tokens + " tokens");
-                for (int j = 0; j < length; j++) {
-                    assertEquals(start + j, b.inputs()[r][j]);
-                    assertEquals(start + j + 1, b.targets()[r][j]);
-                    assertEquals(start + j + 1, b.flatTargets()[r * length + j]);
-                }
-            }
-            TokenDataset.Batch again = d.sample(new Rng(seed), batch, length);
-            assertArrayEquals(b.inputs(), again.inputs());
-            assertArrayEquals(b.targets(), again.targets());
-        });
+                    TokenDataset d = new TokenDataset(IntStream.range(0, tokens).toArray(), new int[0]);
+                    TokenDataset.Batch b = d.sample(new Rng(seed), batch, length);
+                    assertEquals(batch, b.inputs().length);
+                    assertEquals(batch * length, b.tokens());
+                    for (int r = 0; r < batch; r++) {
+                        int start = b.inputs()[r][0];
+                        assertTrue(
+                                start + length < tokens,
+                                "window at " + start + " of " + length + " runs past " + tokens + " tokens");
+                        for (int j = 0; j < length; j++) {
+                            assertEquals(start + j, b.inputs()[r][j]);
+                            assertEquals(start + j + 1, b.targets()[r][j]);
+                            assertEquals(start + j + 1, b.flatTargets()[r * length + j]);
+                        }
+                    }
+                    TokenDataset.Batch again = d.sample(new Rng(seed), batch, length);
+                    assertArrayEquals(b.inputs(), again.inputs());
+                    assertArrayEquals(b.targets(), again.targets());
+                });
     }
 
     @Test
@@ -138,31 +182,42 @@ class TokenDatasetTest {
         Rng rng = new Rng(4);
         for (int i = 0; i < 200; i++) seen[d.sample(rng, 1, 6).inputs()[0][0]] = true;
         assertArrayEquals(new boolean[] {true, true, true, false, false, false, false, false, false}, seen);
-        assertEquals(0, new TokenDataset(new int[] {0, 1, 2}, new int[0]).sample(rng, 2, 2).inputs()[1][0]);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TokenDataset(new int[3], new int[0]).sample(new Rng(1), 1, 3));
+        assertEquals(
+                0,
+                new TokenDataset(new int[] {0, 1, 2}, new int[0])
+                        .sample(rng, 2, 2)
+                        .inputs()[1][0]);
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new TokenDataset(new int[3], new int[0])
+                        .sample(new Rng(1), 1, 3));
         assertTrue(e.getMessage().contains("dataset of 3 tokens is shorter than one window of 4"), e.getMessage());
     }
 
     @Test
     void heldOutWindowsAreConsecutiveAndCapped() {
-        qt(60).forAll(integers().between(0, 50), integers().between(1, 8), integers().between(1, 3), integers().between(0, 10))
+        qt(60).forAll(
+                        integers().between(0, 50),
+                        integers().between(1, 8),
+                        integers().between(1, 3),
+                        integers().between(0, 10))
                 .checkAssert((tokens, length, batch, maxWindows) -> {
-            TokenDataset d = new TokenDataset(new int[0], IntStream.range(0, tokens).toArray());
-            List<TokenDataset.Batch> batches = d.heldOutBatches(batch, length, maxWindows);
-            int windows = Math.max(0, Math.min(maxWindows, (tokens - 1) / length));
-            int w = 0;
-            for (TokenDataset.Batch b : batches) {
-                assertTrue(b.inputs().length >= 1 && b.inputs().length <= batch);
-                for (int r = 0; r < b.inputs().length; r++, w++) {
-                    for (int j = 0; j < length; j++) {
-                        assertEquals(w * length + j, b.inputs()[r][j]);
-                        assertEquals(w * length + j + 1, b.targets()[r][j]);
+                    TokenDataset d = new TokenDataset(
+                            new int[0], IntStream.range(0, tokens).toArray());
+                    List<TokenDataset.Batch> batches = d.heldOutBatches(batch, length, maxWindows);
+                    int windows = Math.max(0, Math.min(maxWindows, (tokens - 1) / length));
+                    int w = 0;
+                    for (TokenDataset.Batch b : batches) {
+                        assertTrue(b.inputs().length >= 1 && b.inputs().length <= batch);
+                        for (int r = 0; r < b.inputs().length; r++, w++) {
+                            for (int j = 0; j < length; j++) {
+                                assertEquals(w * length + j, b.inputs()[r][j]);
+                                assertEquals(w * length + j + 1, b.targets()[r][j]);
+                            }
+                        }
                     }
-                }
-            }
-            assertEquals(windows, w);
-            assertEquals((windows + batch - 1) / batch, batches.size());
-        });
+                    assertEquals(windows, w);
+                    assertEquals((windows + batch - 1) / batch, batches.size());
+                });
     }
 
     @Test
@@ -213,7 +268,9 @@ class TokenDatasetTest {
         assertEquals(3, replaced.calls, "a stale cache was reused after the tokenizer file changed");
         TokenDataset.load(text, replaced, tokenizerFile, null, 0, cache);
         assertEquals(3, replaced.calls);
-        assertThrows(java.nio.file.NoSuchFileException.class, () -> TokenDataset.load(text, replaced, dir.resolve("missing.json"), null, 0, cache));
+        assertThrows(
+                java.nio.file.NoSuchFileException.class,
+                () -> TokenDataset.load(text, replaced, dir.resolve("missing.json"), null, 0, cache));
     }
 
     static int count(int[] ids, int id) {

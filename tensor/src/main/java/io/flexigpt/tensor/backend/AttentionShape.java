@@ -12,8 +12,11 @@ package io.flexigpt.tensor.backend;
 public record AttentionShape(int queries, int keys, int heads, int kvHeads, int headDim) {
     public AttentionShape {
         Operands.requirePositive("attention", queries, keys, heads, kvHeads, headDim);
-        if (queries > keys) throw new IllegalArgumentException("attention: " + queries + " queries but only " + keys + " keys");
-        if (heads % kvHeads != 0) throw new IllegalArgumentException("attention: " + heads + " heads do not share " + kvHeads + " kv heads evenly");
+        if (queries > keys)
+            throw new IllegalArgumentException("attention: " + queries + " queries but only " + keys + " keys");
+        if (heads % kvHeads != 0)
+            throw new IllegalArgumentException(
+                    "attention: " + heads + " heads do not share " + kvHeads + " kv heads evenly");
         Operands.product(queries, heads, headDim);
         Operands.product(keys, kvHeads, headDim);
     }
@@ -32,8 +35,10 @@ public record AttentionShape(int queries, int keys, int heads, int kvHeads, int 
         Operands.requireLength("attention", "q", q, (long) queries * heads * headDim);
         Operands.requireLength("attention", "k", k, (long) queries * kvHeads * headDim);
         Operands.requireLength("attention", "v", v, (long) queries * kvHeads * headDim);
-        Operands.requireAtLeast("attention", "cached keys", cache.keys(), cache.offset() + (long) keys * kvHeads * headDim);
-        Operands.requireAtLeast("attention", "cached values", cache.values(), cache.offset() + (long) keys * kvHeads * headDim);
+        Operands.requireAtLeast(
+                "attention", "cached keys", cache.keys(), cache.offset() + (long) keys * kvHeads * headDim);
+        Operands.requireAtLeast(
+                "attention", "cached values", cache.values(), cache.offset() + (long) keys * kvHeads * headDim);
         Operands.requireLength("attention", "out", out, (long) queries * heads * headDim);
     }
 

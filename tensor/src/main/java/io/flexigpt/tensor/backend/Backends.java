@@ -42,7 +42,8 @@ public final class Backends {
             return Optional.of(open(device));
         } catch (BackendUnavailableException e) {
             if (!FALLBACK_REPORTED.getAndSet(true)) {
-                System.err.println("flexigpt: device '" + device + "' is not usable (" + e.getMessage() + "); running on cpu instead");
+                System.err.println("flexigpt: device '" + device + "' is not usable (" + e.getMessage()
+                        + "); running on cpu instead");
             }
             return Optional.empty();
         }
@@ -83,7 +84,8 @@ public final class Backends {
             if (provider.device().equals(name)) return provider;
         }
         if (name.equals("opencl")) {
-            throw new BackendUnavailableException("module flexigpt-gpu, which holds the OpenCL backend, is not on the class path");
+            throw new BackendUnavailableException(
+                    "module flexigpt-gpu, which holds the OpenCL backend, is not on the class path");
         }
         throw new IllegalArgumentException("unknown device '" + name + "'; expected cpu or opencl");
     }

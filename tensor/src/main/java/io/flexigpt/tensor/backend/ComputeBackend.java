@@ -61,7 +61,8 @@ public interface ComputeBackend extends AutoCloseable {
      * mask, softmax and the weighted sum of values over cache rows {@code 0 .. keys-1}. The cache stays on
      * the device: a decoding step moves only its own rows.
      */
-    void causalAttention(AttentionShape shape, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, KvCacheSlice cache, DeviceBuffer out);
+    void causalAttention(
+            AttentionShape shape, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, KvCacheSlice cache, DeviceBuffer out);
 
     /** Releases device resources; idempotent. */
     @Override

@@ -135,7 +135,8 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     @Override
-    public void causalAttention(AttentionShape s, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, KvCacheSlice cache, DeviceBuffer out) {
+    public void causalAttention(
+            AttentionShape s, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, KvCacheSlice cache, DeviceBuffer out) {
         s.check(q, k, v, cache, out);
         float[] qs = data(q), ks = output(cache.keys()), vs = output(cache.values()), o = output(out);
         int d = s.headDim(), qStride = s.heads() * d, kvStride = s.kvHeads() * d, base = cache.offset();
@@ -151,7 +152,8 @@ public final class CpuBackend implements ComputeBackend {
                 double max = Double.NEGATIVE_INFINITY;
                 for (int j = 0; j < visible; j++) {
                     double dot = 0;
-                    for (int t = 0; t < d; t++) dot += (double) qs[qBase + t] * ks[base + j * kvStride + kvHead * d + t];
+                    for (int t = 0; t < d; t++)
+                        dot += (double) qs[qBase + t] * ks[base + j * kvStride + kvHead * d + t];
                     scores[j] = dot * scale;
                     max = Math.max(max, scores[j]);
                 }
@@ -170,13 +172,15 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     private static float[] output(DeviceBuffer b) {
-        if (b instanceof CpuBuffer cpu && cpu.readOnly) throw new IllegalArgumentException("a constant buffer cannot be an op's output");
+        if (b instanceof CpuBuffer cpu && cpu.readOnly)
+            throw new IllegalArgumentException("a constant buffer cannot be an op's output");
         return data(b);
     }
 
     private static float[] data(DeviceBuffer b) {
         if (b instanceof CpuBuffer cpu) return cpu.data;
-        throw new IllegalArgumentException("buffer of another backend (" + b.getClass().getSimpleName() + ") passed to the cpu backend");
+        throw new IllegalArgumentException(
+                "buffer of another backend (" + b.getClass().getSimpleName() + ") passed to the cpu backend");
     }
 
     @Override

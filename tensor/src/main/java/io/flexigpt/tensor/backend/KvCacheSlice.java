@@ -7,7 +7,8 @@ package io.flexigpt.tensor.backend;
  */
 public record KvCacheSlice(DeviceBuffer keys, DeviceBuffer values, int offset) {
     public KvCacheSlice {
-        if (keys == null || values == null) throw new IllegalArgumentException("KV cache: keys and values are required");
+        if (keys == null || values == null)
+            throw new IllegalArgumentException("KV cache: keys and values are required");
         if (keys == values) throw new IllegalArgumentException("KV cache: keys and values must be distinct buffers");
         if (offset < 0) throw new IllegalArgumentException("KV cache: negative offset " + offset);
     }

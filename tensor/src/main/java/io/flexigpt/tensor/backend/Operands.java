@@ -7,14 +7,16 @@ public final class Operands {
     /** Throws unless {@code buffer} holds exactly {@code expected} floats. */
     public static void requireLength(String op, String name, DeviceBuffer buffer, long expected) {
         if (buffer.length() != expected) {
-            throw new IllegalArgumentException(op + ": " + name + " holds " + buffer.length() + " floats, expected " + expected);
+            throw new IllegalArgumentException(
+                    op + ": " + name + " holds " + buffer.length() + " floats, expected " + expected);
         }
     }
 
     /** Throws unless {@code buffer} holds at least {@code expected} floats. */
     public static void requireAtLeast(String op, String name, DeviceBuffer buffer, long expected) {
         if (buffer.length() < expected) {
-            throw new IllegalArgumentException(op + ": " + name + " holds " + buffer.length() + " floats, needs at least " + expected);
+            throw new IllegalArgumentException(
+                    op + ": " + name + " holds " + buffer.length() + " floats, needs at least " + expected);
         }
     }
 
@@ -23,7 +25,8 @@ public final class Operands {
         for (int i = 0; i < buffers.length; i++) {
             for (int j = i + 1; j < buffers.length; j++) {
                 if (buffers[i] == buffers[j]) {
-                    throw new IllegalArgumentException(op + ": arguments " + i + " and " + j + " are the same buffer; pass distinct buffers");
+                    throw new IllegalArgumentException(
+                            op + ": arguments " + i + " and " + j + " are the same buffer; pass distinct buffers");
                 }
             }
         }
@@ -37,7 +40,8 @@ public final class Operands {
     /** Throws unless {@code [offset, offset + count)} lies within a buffer of {@code length} floats. */
     public static void requireRange(int offset, int count, int length) {
         if (offset < 0 || offset > length - count) {
-            throw new IndexOutOfBoundsException("write of " + count + " floats at " + offset + " into a buffer of " + length);
+            throw new IndexOutOfBoundsException(
+                    "write of " + count + " floats at " + offset + " into a buffer of " + length);
         }
     }
 
@@ -50,7 +54,8 @@ public final class Operands {
     static long product(int... values) {
         long p = 1;
         for (int v : values) p *= v;
-        if (p > Integer.MAX_VALUE) throw new IllegalArgumentException("operand of " + p + " floats exceeds one Java array");
+        if (p > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("operand of " + p + " floats exceeds one Java array");
         return p;
     }
 }

@@ -12,7 +12,8 @@ public record RopeShape(int rows, int heads, int headDim, RopeLayout layout, flo
         Operands.requirePositive("rope", rows, heads, headDim);
         Operands.product(rows, heads, headDim);
         if (headDim % 2 != 0) throw new IllegalArgumentException("rope: head size " + headDim + " is odd");
-        if (!(theta > 1f) || Float.isInfinite(theta)) throw new IllegalArgumentException("rope: theta must be finite and > 1, got " + theta);
+        if (!(theta > 1f) || Float.isInfinite(theta))
+            throw new IllegalArgumentException("rope: theta must be finite and > 1, got " + theta);
         if (layout == null) throw new IllegalArgumentException("rope: layout is null");
     }
 
@@ -21,7 +22,8 @@ public record RopeShape(int rows, int heads, int headDim, RopeLayout layout, flo
         Operands.requireDistinct("rope", x, out);
         Operands.requireLength("rope", "x", x, (long) rows * heads * headDim);
         Operands.requireLength("rope", "out", out, (long) rows * heads * headDim);
-        if (positions.length != rows) throw new IllegalArgumentException("rope: " + positions.length + " positions for " + rows + " rows");
+        if (positions.length != rows)
+            throw new IllegalArgumentException("rope: " + positions.length + " positions for " + rows + " rows");
         for (int p : positions) {
             if (p < 0) throw new IllegalArgumentException("rope: negative position " + p);
         }

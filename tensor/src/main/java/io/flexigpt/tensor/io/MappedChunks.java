@@ -28,14 +28,18 @@ public final class MappedChunks {
     }
 
     /** Reads {@code count} records of {@code recordBytes} bytes each, starting at file byte {@code offset}, chunk by chunk. */
-    public static void forEach(FileChannel channel, long offset, int count, int recordBytes, Visitor visitor) throws IOException {
+    public static void forEach(FileChannel channel, long offset, int count, int recordBytes, Visitor visitor)
+            throws IOException {
         forEach(channel, offset, count, recordBytes, CHUNK_BYTES, visitor);
     }
 
     /** {@link #forEach(FileChannel, long, int, int, Visitor)} with chunks of at most {@code chunkBytes}. */
-    static void forEach(FileChannel channel, long offset, int count, int recordBytes, int chunkBytes, Visitor visitor) throws IOException {
+    static void forEach(FileChannel channel, long offset, int count, int recordBytes, int chunkBytes, Visitor visitor)
+            throws IOException {
         int perChunk = chunkBytes / recordBytes;
-        if (perChunk < 1) throw new IllegalArgumentException("records of " + recordBytes + " bytes do not fit chunks of " + chunkBytes);
+        if (perChunk < 1)
+            throw new IllegalArgumentException(
+                    "records of " + recordBytes + " bytes do not fit chunks of " + chunkBytes);
         for (int done = 0; done < count; ) {
             int k = Math.min(count - done, perChunk);
             visitor.accept(chunk(channel, offset + (long) done * recordBytes, k * recordBytes), done, k);
@@ -44,10 +48,13 @@ public final class MappedChunks {
     }
 
     private static ByteBuffer chunk(FileChannel channel, long at, int bytes) throws IOException {
-        if (bytes > READ_BYTES) return channel.map(FileChannel.MapMode.READ_ONLY, at, bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (bytes > READ_BYTES)
+            return channel.map(FileChannel.MapMode.READ_ONLY, at, bytes).order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer b = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
         while (b.hasRemaining()) {
-            if (channel.read(b, at + b.position()) < 0) throw new EOFException("the file ends at byte " + (at + b.position()) + ", inside bytes " + at + ".." + (at + bytes));
+            if (channel.read(b, at + b.position()) < 0)
+                throw new EOFException(
+                        "the file ends at byte " + (at + b.position()) + ", inside bytes " + at + ".." + (at + bytes));
         }
         return b.flip();
     }
@@ -72,7 +79,8 @@ public final class MappedChunks {
     /** {@code n} little-endian 16-bit values (BF16 or F16 bit patterns) from {@code offset}, as stored. */
     public static short[] shorts(FileChannel channel, long offset, int n) throws IOException {
         short[] out = new short[n];
-        forEach(channel, offset, n, 2, CHUNK_BYTES, (b, first, count) -> b.asShortBuffer().get(out, first, count));
+        forEach(channel, offset, n, 2, CHUNK_BYTES, (b, first, count) -> b.asShortBuffer()
+                .get(out, first, count));
         return out;
     }
 }

@@ -30,14 +30,18 @@ public final class SafeTensorsWriter {
      * Writes {@code tensors} (iterated in order) and {@code metadata} (may be null or empty) to {@code file},
      * each tensor converted to {@code type}.
      */
-    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, StoredType type) throws IOException {
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, StoredType type)
+            throws IOException {
         write(file, tensors, metadata, t -> type);
     }
 
     /** {@link #write(Path, Map, Map, StoredType)} with each tensor stored as the type {@code typeOf} gives it. */
-    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, Function<Tensor, StoredType> typeOf) throws IOException {
+    public static void write(
+            Path file, Map<String, Tensor> tensors, Map<String, String> metadata, Function<Tensor, StoredType> typeOf)
+            throws IOException {
         Map<String, StoredType> types = new LinkedHashMap<>();
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) types.put(e.getKey(), e.getValue() == null ? StoredType.F32 : typeOf.apply(e.getValue()));
+        for (Map.Entry<String, Tensor> e : tensors.entrySet())
+            types.put(e.getKey(), e.getValue() == null ? StoredType.F32 : typeOf.apply(e.getValue()));
         byte[] header = header(tensors, metadata, types);
         AtomicFiles.write(file, ch -> {
             AtomicFiles.writeFully(ch, ByteBuffer.wrap(header));
@@ -46,12 +50,14 @@ public final class SafeTensorsWriter {
     }
 
     /** The 8-byte length followed by the JSON header padded with spaces to a multiple of 8. */
-    private static byte[] header(Map<String, Tensor> tensors, Map<String, String> metadata, Map<String, StoredType> types) {
+    private static byte[] header(
+            Map<String, Tensor> tensors, Map<String, String> metadata, Map<String, StoredType> types) {
         Map<String, Object> header = new LinkedHashMap<>();
         if (metadata != null && !metadata.isEmpty()) header.put("__metadata__", new LinkedHashMap<>(metadata));
         long offset = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            if (e.getKey().equals("__metadata__")) throw new IllegalArgumentException("'__metadata__' cannot name a tensor");
+            if (e.getKey().equals("__metadata__"))
+                throw new IllegalArgumentException("'__metadata__' cannot name a tensor");
             if (e.getValue() == null) throw new IllegalArgumentException("tensor '" + e.getKey() + "' is null");
             List<Object> shape = new ArrayList<>();
             for (int d : e.getValue().shape()) shape.add((long) d);
@@ -74,7 +80,8 @@ public final class SafeTensorsWriter {
 
     private static void writeData(FileChannel ch, Tensor t, StoredType type) throws IOException {
         float[] v = t.toFloatArray();
-        ByteBuffer b = ByteBuffer.allocate(Math.min(v.length, CHUNK_ELEMENTS) * type.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(Math.min(v.length, CHUNK_ELEMENTS) * type.bytes())
+                .order(ByteOrder.LITTLE_ENDIAN);
         for (int start = 0; start < v.length; start += CHUNK_ELEMENTS) {
             int end = Math.min(v.length, start + CHUNK_ELEMENTS);
             b.clear();
@@ -88,5 +95,4 @@ public final class SafeTensorsWriter {
             AtomicFiles.writeFully(ch, b.flip());
         }
     }
-
 }

@@ -4,7 +4,9 @@ import io.flexigpt.tensor.Tensor;
 
 /** Element types {@link SafeTensorsWriter} can store and {@link SafeTensorsFile} and {@link MappedChunks} can read (as fp32). */
 public enum StoredType {
-    F32(4), F16(2), BF16(2);
+    F32(4),
+    F16(2),
+    BF16(2);
 
     private final int bytes;
 

@@ -16,7 +16,9 @@ class BackendsTest {
     void cpuIsSelectedByNameInAnyCaseAndMeansTheTensorKernels() throws Exception {
         assertInstanceOf(CpuBackend.class, Backends.open(" CPU "));
         assertTrue(Backends.accelerator("Cpu").isEmpty());
-        assertTrue(Backends.describe().get(0).startsWith("cpu: tensor kernels on "), Backends.describe().toString());
+        assertTrue(
+                Backends.describe().get(0).startsWith("cpu: tensor kernels on "),
+                Backends.describe().toString());
     }
 
     @Test

@@ -55,7 +55,8 @@ public abstract class ComputeBackendContract {
         for (int i = 0; i < got.length; i++) {
             double tol = abs + rel * Math.abs(expected[i]);
             if (!(Math.abs(got[i] - expected[i]) <= tol)) {
-                fail(what + ": element " + i + " is " + got[i] + ", reference " + expected[i] + " (tolerance " + tol + ")");
+                fail(what + ": element " + i + " is " + got[i] + ", reference " + expected[i] + " (tolerance " + tol
+                        + ")");
             }
         }
     }
@@ -63,16 +64,38 @@ public abstract class ComputeBackendContract {
     private static float[] gemm(MatmulShape s, float[] a, float[] b) {
         int m = s.m(), n = s.n(), k = s.k();
         float[] c = new float[s.batch() * m * n];
-        Gemm.sgemmBatched(s.batch(), s.transA(), s.transB(), m, n, k, a, 0, s.transA() ? m : k, m * k, b, 0, s.transB() ? k : n, k * n,
-                c, 0, n, m * n, false);
+        Gemm.sgemmBatched(
+                s.batch(),
+                s.transA(),
+                s.transB(),
+                m,
+                n,
+                k,
+                a,
+                0,
+                s.transA() ? m : k,
+                m * k,
+                b,
+                0,
+                s.transB() ? k : n,
+                k * n,
+                c,
+                0,
+                n,
+                m * n,
+                false);
         return c;
     }
 
     @Test
     public void matmulEqualsGemm() {
         ComputeBackend be = backend();
-        Gen<MatmulShape> shapes = in -> new MatmulShape(integers().between(1, 3).generate(in), integers().between(1, 70).generate(in),
-                integers().between(1, 70).generate(in), integers().between(1, 90).generate(in), booleans().all().generate(in),
+        Gen<MatmulShape> shapes = in -> new MatmulShape(
+                integers().between(1, 3).generate(in),
+                integers().between(1, 70).generate(in),
+                integers().between(1, 70).generate(in),
+                integers().between(1, 90).generate(in),
+                booleans().all().generate(in),
                 booleans().all().generate(in));
         qt(30).forAll(shapes, longs().all()).checkAssert((s, seed) -> {
             Random rnd = new Random(seed);
@@ -86,8 +109,13 @@ public abstract class ComputeBackendContract {
     @Test
     public void matmulWithAConstantOperandEqualsGemm() {
         ComputeBackend be = backend();
-        Gen<MatmulShape> shapes = in -> new MatmulShape(integers().between(1, 2).generate(in), integers().between(1, 40).generate(in),
-                integers().between(1, 70).generate(in), integers().between(1, 70).generate(in), false, booleans().all().generate(in));
+        Gen<MatmulShape> shapes = in -> new MatmulShape(
+                integers().between(1, 2).generate(in),
+                integers().between(1, 40).generate(in),
+                integers().between(1, 70).generate(in),
+                integers().between(1, 70).generate(in),
+                false,
+                booleans().all().generate(in));
         qt(15).forAll(shapes, integers().between(0, 3000), longs().all()).checkAssert((s, before, seed) -> {
             Random rnd = new Random(seed);
             float[] a = random(rnd, s.batch() * s.m() * s.k()), b = random(rnd, s.batch() * s.k() * s.n());
@@ -102,103 +130,125 @@ public abstract class ComputeBackendContract {
     @Test
     public void softmaxRowsSumToOneAndIgnoreARowShift() {
         ComputeBackend be = backend();
-        qt(30).forAll(integers().between(1, 8), integers().between(1, 50), longs().all()).checkAssert((rows, cols, seed) -> {
-            Random rnd = new Random(seed);
-            float[] x = random(rnd, rows * cols), shifted = x.clone();
-            for (int r = 0; r < rows; r++) {
-                float shift = rnd.nextFloat() * 40 - 20;
-                for (int j = 0; j < cols; j++) shifted[r * cols + j] += shift;
-            }
-            RowsShape s = new RowsShape(rows, cols);
-            DeviceBuffer p = be.allocate(x.length), q = be.allocate(x.length);
-            be.softmaxRows(s, be.upload(x), p);
-            be.softmaxRows(s, be.upload(shifted), q);
-            float[] pv = p.read(), qv = q.read();
-            for (int r = 0; r < rows; r++) {
-                double sum = 0;
-                for (int j = 0; j < cols; j++) sum += pv[r * cols + j];
-                assertEquals(1, sum, 1e-5, "row " + r);
-            }
-            for (int i = 0; i < pv.length; i++) assertEquals(pv[i], qv[i], 1e-5, "shift changed element " + i);
-        });
+        qt(30).forAll(integers().between(1, 8), integers().between(1, 50), longs().all())
+                .checkAssert((rows, cols, seed) -> {
+                    Random rnd = new Random(seed);
+                    float[] x = random(rnd, rows * cols), shifted = x.clone();
+                    for (int r = 0; r < rows; r++) {
+                        float shift = rnd.nextFloat() * 40 - 20;
+                        for (int j = 0; j < cols; j++) shifted[r * cols + j] += shift;
+                    }
+                    RowsShape s = new RowsShape(rows, cols);
+                    DeviceBuffer p = be.allocate(x.length), q = be.allocate(x.length);
+                    be.softmaxRows(s, be.upload(x), p);
+                    be.softmaxRows(s, be.upload(shifted), q);
+                    float[] pv = p.read(), qv = q.read();
+                    for (int r = 0; r < rows; r++) {
+                        double sum = 0;
+                        for (int j = 0; j < cols; j++) sum += pv[r * cols + j];
+                        assertEquals(1, sum, 1e-5, "row " + r);
+                    }
+                    for (int i = 0; i < pv.length; i++) assertEquals(pv[i], qv[i], 1e-5, "shift changed element " + i);
+                });
     }
 
     @Test
     public void softmaxRowsEqualTheTensorSoftmax() {
         ComputeBackend be = backend();
-        qt(15).forAll(integers().between(1, 40), integers().between(1, 300), longs().all()).checkAssert((rows, cols, seed) -> {
-            float[] x = scaled(random(new Random(seed), rows * cols), 8);
-            RowsShape s = new RowsShape(rows, cols);
-            DeviceBuffer out = be.allocate(x.length);
-            be.softmaxRows(s, be.upload(x), out);
-            assertClose(Tensor.of(x, rows, cols).softmax(1).toFloatArray(), out, 1e-6, 1e-5, "softmax " + s);
-        });
+        qt(15).forAll(integers().between(1, 40), integers().between(1, 300), longs().all())
+                .checkAssert((rows, cols, seed) -> {
+                    float[] x = scaled(random(new Random(seed), rows * cols), 8);
+                    RowsShape s = new RowsShape(rows, cols);
+                    DeviceBuffer out = be.allocate(x.length);
+                    be.softmaxRows(s, be.upload(x), out);
+                    assertClose(Tensor.of(x, rows, cols).softmax(1).toFloatArray(), out, 1e-6, 1e-5, "softmax " + s);
+                });
     }
 
     @Test
     public void rmsNormWithUnitGainGivesUnitRmsAndIgnoresScale() {
         ComputeBackend be = backend();
-        qt(30).forAll(integers().between(1, 8), integers().between(1, 64), longs().all()).checkAssert((rows, cols, seed) -> {
-            Random rnd = new Random(seed);
-            float[] x = random(rnd, rows * cols), scaled = x.clone(), ones = new float[cols];
-            Arrays.fill(ones, 1f);
-            for (int i = 0; i < scaled.length; i++) scaled[i] *= 3.5f;
-            RowsShape s = new RowsShape(rows, cols);
-            DeviceBuffer y = be.allocate(x.length), z = be.allocate(x.length);
-            be.rmsNormRows(s, be.upload(x), be.upload(ones), 0f, y);
-            be.rmsNormRows(s, be.upload(scaled), be.upload(ones), 0f, z);
-            float[] yv = y.read(), zv = z.read();
-            for (int r = 0; r < rows; r++) {
-                double ss = 0;
-                for (int j = 0; j < cols; j++) ss += yv[r * cols + j] * yv[r * cols + j];
-                assertEquals(1, ss / cols, 1e-4, "row " + r);
-            }
-            for (int i = 0; i < yv.length; i++) assertEquals(yv[i], zv[i], 1e-5, "scale changed element " + i);
-        });
+        qt(30).forAll(integers().between(1, 8), integers().between(1, 64), longs().all())
+                .checkAssert((rows, cols, seed) -> {
+                    Random rnd = new Random(seed);
+                    float[] x = random(rnd, rows * cols), scaled = x.clone(), ones = new float[cols];
+                    Arrays.fill(ones, 1f);
+                    for (int i = 0; i < scaled.length; i++) scaled[i] *= 3.5f;
+                    RowsShape s = new RowsShape(rows, cols);
+                    DeviceBuffer y = be.allocate(x.length), z = be.allocate(x.length);
+                    be.rmsNormRows(s, be.upload(x), be.upload(ones), 0f, y);
+                    be.rmsNormRows(s, be.upload(scaled), be.upload(ones), 0f, z);
+                    float[] yv = y.read(), zv = z.read();
+                    for (int r = 0; r < rows; r++) {
+                        double ss = 0;
+                        for (int j = 0; j < cols; j++) ss += yv[r * cols + j] * yv[r * cols + j];
+                        assertEquals(1, ss / cols, 1e-4, "row " + r);
+                    }
+                    for (int i = 0; i < yv.length; i++) assertEquals(yv[i], zv[i], 1e-5, "scale changed element " + i);
+                });
     }
 
     @Test
     public void rmsNormRowsEqualTheTensorRmsNorm() {
         ComputeBackend be = backend();
-        qt(15).forAll(integers().between(1, 40), integers().between(1, 300), longs().all()).checkAssert((rows, cols, seed) -> {
-            Random rnd = new Random(seed);
-            float[] x = random(rnd, rows * cols), g = random(rnd, cols);
-            RowsShape s = new RowsShape(rows, cols);
-            DeviceBuffer out = be.allocate(x.length);
-            be.rmsNormRows(s, be.upload(x), be.upload(g), 1e-5f, out);
-            float[] expected = Tensor.of(x, rows, cols).rmsNorm(Tensor.of(g, cols), 1e-5f).toFloatArray();
-            assertClose(expected, out, 1e-5, 1e-5, "rmsNorm " + s);
-        });
+        qt(15).forAll(integers().between(1, 40), integers().between(1, 300), longs().all())
+                .checkAssert((rows, cols, seed) -> {
+                    Random rnd = new Random(seed);
+                    float[] x = random(rnd, rows * cols), g = random(rnd, cols);
+                    RowsShape s = new RowsShape(rows, cols);
+                    DeviceBuffer out = be.allocate(x.length);
+                    be.rmsNormRows(s, be.upload(x), be.upload(g), 1e-5f, out);
+                    float[] expected = Tensor.of(x, rows, cols)
+                            .rmsNorm(Tensor.of(g, cols), 1e-5f)
+                            .toFloatArray();
+                    assertClose(expected, out, 1e-5, 1e-5, "rmsNorm " + s);
+                });
     }
 
     @Test
     public void ropeRotationsComposeAndKeepPairLengths() {
         ComputeBackend be = backend();
-        Gen<RopeShape> shapes = in -> new RopeShape(1, integers().between(1, 3).generate(in), 2 * integers().between(1, 8).generate(in),
-                booleans().all().generate(in) ? RopeLayout.INTERLEAVED : RopeLayout.ROTATE_HALF, 10000f);
-        qt(30).forAll(shapes, integers().between(0, 300), integers().between(0, 300), longs().all()).checkAssert((s, p1, p2, seed) -> {
-            int heads = s.heads(), d = s.headDim();
-            float[] x = random(new Random(seed), heads * d);
-            DeviceBuffer once = be.allocate(x.length), twice = be.allocate(x.length), direct = be.allocate(x.length);
-            be.rope(s, new int[] {p1}, be.upload(x), once);
-            be.rope(s, new int[] {p2}, once, twice);
-            be.rope(s, new int[] {p1 + p2}, be.upload(x), direct);
-            float[] t = twice.read(), dv = direct.read(), o = once.read();
-            for (int i = 0; i < t.length; i++) assertEquals(dv[i], t[i], ropeTolerance(), "rotations do not compose at " + i);
-            for (int h = 0; h < heads; h++) {
-                for (int i = 0; i < d / 2; i++) {
-                    int a = h * d + s.layout().first(i, d), b = h * d + s.layout().second(i, d);
-                    assertEquals(Math.hypot(x[a], x[b]), Math.hypot(o[a], o[b]), 1e-5, "pair " + i + " changed length");
-                }
-            }
-        });
+        Gen<RopeShape> shapes = in -> new RopeShape(
+                1,
+                integers().between(1, 3).generate(in),
+                2 * integers().between(1, 8).generate(in),
+                booleans().all().generate(in) ? RopeLayout.INTERLEAVED : RopeLayout.ROTATE_HALF,
+                10000f);
+        qt(30).forAll(shapes, integers().between(0, 300), integers().between(0, 300), longs().all())
+                .checkAssert((s, p1, p2, seed) -> {
+                    int heads = s.heads(), d = s.headDim();
+                    float[] x = random(new Random(seed), heads * d);
+                    DeviceBuffer once = be.allocate(x.length),
+                            twice = be.allocate(x.length),
+                            direct = be.allocate(x.length);
+                    be.rope(s, new int[] {p1}, be.upload(x), once);
+                    be.rope(s, new int[] {p2}, once, twice);
+                    be.rope(s, new int[] {p1 + p2}, be.upload(x), direct);
+                    float[] t = twice.read(), dv = direct.read(), o = once.read();
+                    for (int i = 0; i < t.length; i++)
+                        assertEquals(dv[i], t[i], ropeTolerance(), "rotations do not compose at " + i);
+                    for (int h = 0; h < heads; h++) {
+                        for (int i = 0; i < d / 2; i++) {
+                            int a = h * d + s.layout().first(i, d),
+                                    b = h * d + s.layout().second(i, d);
+                            assertEquals(
+                                    Math.hypot(x[a], x[b]),
+                                    Math.hypot(o[a], o[b]),
+                                    1e-5,
+                                    "pair " + i + " changed length");
+                        }
+                    }
+                });
     }
 
     @Test
     public void ropeEqualsTheTensorRope() {
         ComputeBackend be = backend();
-        Gen<RopeShape> shapes = in -> new RopeShape(integers().between(1, 12).generate(in), integers().between(1, 4).generate(in),
-                2 * integers().between(1, 24).generate(in), booleans().all().generate(in) ? RopeLayout.INTERLEAVED : RopeLayout.ROTATE_HALF,
+        Gen<RopeShape> shapes = in -> new RopeShape(
+                integers().between(1, 12).generate(in),
+                integers().between(1, 4).generate(in),
+                2 * integers().between(1, 24).generate(in),
+                booleans().all().generate(in) ? RopeLayout.INTERLEAVED : RopeLayout.ROTATE_HALF,
                 10000f);
         qt(15).forAll(shapes, longs().all()).checkAssert((s, seed) -> {
             Random rnd = new Random(seed);
@@ -208,7 +258,8 @@ public abstract class ComputeBackendContract {
             for (int r = 0; r < s.rows(); r++) {
                 positions[r] = rnd.nextInt(1024);
                 Tensor one = Tensor.of(Arrays.copyOfRange(x, r * row, (r + 1) * row), 1, 1, s.heads(), s.headDim());
-                float[] rotated = one.rope(positions[r], s.theta(), s.layout(), false).toFloatArray();
+                float[] rotated =
+                        one.rope(positions[r], s.theta(), s.layout(), false).toFloatArray();
                 System.arraycopy(rotated, 0, expected, r * row, row);
             }
             DeviceBuffer out = be.allocate(x.length);
@@ -263,7 +314,9 @@ public abstract class ComputeBackendContract {
     @Test
     public void elementwiseOpsOnChosenValues() {
         ComputeBackend be = backend();
-        DeviceBuffer a = be.upload(new float[] {0, 1, -2, 30}), b = be.upload(new float[] {5, 2, 3, 2}), out = be.allocate(4);
+        DeviceBuffer a = be.upload(new float[] {0, 1, -2, 30}),
+                b = be.upload(new float[] {5, 2, 3, 2}),
+                out = be.allocate(4);
         be.add(a, b, out);
         assertArrayEquals(new float[] {5, 3, 1, 32}, out.read());
         be.mul(a, b, out);
@@ -271,7 +324,10 @@ public abstract class ComputeBackendContract {
         be.scale(a, -0.5f, out);
         assertArrayEquals(new float[] {-0f, -0.5f, 1, -15}, out.read());
         be.siluMul(a, b, out);
-        assertArrayEquals(new float[] {0, (float) (2 / (1 + Math.exp(-1))), (float) (-6 / (1 + Math.exp(2))), 60}, out.read(), 1e-6f);
+        assertArrayEquals(
+                new float[] {0, (float) (2 / (1 + Math.exp(-1))), (float) (-6 / (1 + Math.exp(2))), 60},
+                out.read(),
+                1e-6f);
         be.mulRows(new RowsShape(2, 2), a, be.upload(new float[] {10, -1}), out);
         assertArrayEquals(new float[] {0, -1, -20, -30}, out.read());
         assertThrows(IllegalArgumentException.class, () -> be.mulRows(new RowsShape(2, 2), a, b, out));
@@ -280,15 +336,16 @@ public abstract class ComputeBackendContract {
     @Test
     public void mulRowsScalesEveryRowByTheVector() {
         ComputeBackend be = backend();
-        qt(10).forAll(integers().between(1, 40), integers().between(1, 300), longs().all()).checkAssert((rows, cols, seed) -> {
-            Random rnd = new Random(seed);
-            float[] x = random(rnd, rows * cols), v = random(rnd, cols), expected = new float[x.length];
-            for (int i = 0; i < x.length; i++) expected[i] = x[i] * v[i % cols];
-            RowsShape s = new RowsShape(rows, cols);
-            DeviceBuffer out = be.allocate(x.length);
-            be.mulRows(s, be.upload(x), be.upload(v), out);
-            assertClose(expected, out, 0, 0, "mulRows " + s);
-        });
+        qt(10).forAll(integers().between(1, 40), integers().between(1, 300), longs().all())
+                .checkAssert((rows, cols, seed) -> {
+                    Random rnd = new Random(seed);
+                    float[] x = random(rnd, rows * cols), v = random(rnd, cols), expected = new float[x.length];
+                    for (int i = 0; i < x.length; i++) expected[i] = x[i] * v[i % cols];
+                    RowsShape s = new RowsShape(rows, cols);
+                    DeviceBuffer out = be.allocate(x.length);
+                    be.mulRows(s, be.upload(x), be.upload(v), out);
+                    assertClose(expected, out, 0, 0, "mulRows " + s);
+                });
     }
 
     @Test
@@ -296,26 +353,38 @@ public abstract class ComputeBackendContract {
         ComputeBackend be = backend();
         Gen<AttentionShape> shapes = in -> {
             int kvHeads = integers().between(1, 2).generate(in);
-            return AttentionShape.causal(integers().between(1, 9).generate(in), kvHeads * integers().between(1, 3).generate(in), kvHeads,
+            return AttentionShape.causal(
+                    integers().between(1, 9).generate(in),
+                    kvHeads * integers().between(1, 3).generate(in),
+                    kvHeads,
                     integers().between(1, 6).generate(in));
         };
         qt(30).forAll(shapes, longs().all()).checkAssert((s, seed) -> {
             Random rnd = new Random(seed);
             int seq = s.queries(), heads = s.heads(), kvHeads = s.kvHeads(), group = s.group(), d = s.headDim();
-            float[] q = random(rnd, seq * heads * d), k = random(rnd, seq * kvHeads * d), v = random(rnd, seq * kvHeads * d);
+            float[] q = random(rnd, seq * heads * d),
+                    k = random(rnd, seq * kvHeads * d),
+                    v = random(rnd, seq * kvHeads * d);
             for (int t = 0; t < seq; t++) { // every head of a group asks the same question
-                for (int h = 0; h < heads; h++) System.arraycopy(q, (t * heads + h / group * group) * d, q, (t * heads + h) * d, d);
+                for (int h = 0; h < heads; h++)
+                    System.arraycopy(q, (t * heads + h / group * group) * d, q, (t * heads + h) * d, d);
             }
             DeviceBuffer out = be.allocate(q.length);
-            be.causalAttention(s, be.upload(q), be.upload(k), be.upload(v), KvCacheSlice.allocate(be, seq, kvHeads * d), out);
+            be.causalAttention(
+                    s, be.upload(q), be.upload(k), be.upload(v), KvCacheSlice.allocate(be, seq, kvHeads * d), out);
             float[] o = out.read();
             for (int h = 0; h < heads; h++) {
-                for (int t = 0; t < d; t++) assertEquals(v[(h / group) * d + t], o[h * d + t], 1e-6, "query 0 sees only key 0");
+                for (int t = 0; t < d; t++)
+                    assertEquals(v[(h / group) * d + t], o[h * d + t], 1e-6, "query 0 sees only key 0");
             }
             for (int i = 0; i < seq; i++) {
                 for (int h = 0; h < heads; h++) {
                     for (int t = 0; t < d; t++) {
-                        assertEquals(o[(i * heads + h / group * group) * d + t], o[(i * heads + h) * d + t], 1e-6, "group members differ");
+                        assertEquals(
+                                o[(i * heads + h / group * group) * d + t],
+                                o[(i * heads + h) * d + t],
+                                1e-6,
+                                "group members differ");
                     }
                 }
             }
@@ -339,8 +408,14 @@ public abstract class ComputeBackendContract {
         for (int h = 0; h < s.heads(); h++) {
             int kv = h / s.group();
             Tensor qh = qs.slice(1, h, h + 1).reshape(s.queries(), d);
-            Tensor kh = ks.slice(1, kv, kv + 1).reshape(s.keys(), d), vh = vs.slice(1, kv, kv + 1).reshape(s.keys(), d);
-            float[] oh = qh.matmul(kh.t()).mul(1 / Math.sqrt(d)).add(maskT).softmax(1).matmul(vh).toFloatArray();
+            Tensor kh = ks.slice(1, kv, kv + 1).reshape(s.keys(), d),
+                    vh = vs.slice(1, kv, kv + 1).reshape(s.keys(), d);
+            float[] oh = qh.matmul(kh.t())
+                    .mul(1 / Math.sqrt(d))
+                    .add(maskT)
+                    .softmax(1)
+                    .matmul(vh)
+                    .toFloatArray();
             for (int i = 0; i < s.queries(); i++) System.arraycopy(oh, i * d, out, (i * s.heads() + h) * d, d);
         }
         return out;
@@ -350,25 +425,41 @@ public abstract class ComputeBackendContract {
     public void attentionEqualsTheTensorOpsOverTheCacheAndAppendsToIt() {
         ComputeBackend be = backend();
         Gen<AttentionShape> shapes = in -> {
-            int keys = integers().between(1, 20).generate(in), queries = integers().between(1, 20).generate(in);
-            int kvHeads = integers().between(1, 3).generate(in), group = integers().between(1, 3).generate(in);
-            return new AttentionShape(Math.min(queries, keys), keys, kvHeads * group, kvHeads, integers().between(1, 20).generate(in));
+            int keys = integers().between(1, 20).generate(in),
+                    queries = integers().between(1, 20).generate(in);
+            int kvHeads = integers().between(1, 3).generate(in),
+                    group = integers().between(1, 3).generate(in);
+            return new AttentionShape(
+                    Math.min(queries, keys),
+                    keys,
+                    kvHeads * group,
+                    kvHeads,
+                    integers().between(1, 20).generate(in));
         };
         qt(15).forAll(shapes, longs().all()).checkAssert((s, seed) -> {
             Random rnd = new Random(seed);
             int kvStride = s.kvHeads() * s.headDim(), past = s.keys() - s.queries(), offset = rnd.nextInt(3) * kvStride;
             float[] q = scaled(random(rnd, s.queries() * s.heads() * s.headDim()), 3);
             float[] k = scaled(random(rnd, s.queries() * kvStride), 3), v = random(rnd, s.queries() * kvStride);
-            float[] cachedK = scaled(random(rnd, offset + s.keys() * kvStride), 3), cachedV = random(rnd, offset + s.keys() * kvStride);
+            float[] cachedK = scaled(random(rnd, offset + s.keys() * kvStride), 3),
+                    cachedV = random(rnd, offset + s.keys() * kvStride);
             float[] expectedK = cachedK.clone(), expectedV = cachedV.clone();
             System.arraycopy(k, 0, expectedK, offset + past * kvStride, k.length);
             System.arraycopy(v, 0, expectedV, offset + past * kvStride, v.length);
-            float[] expected = tensorAttention(s, q, Arrays.copyOfRange(expectedK, offset, expectedK.length),
+            float[] expected = tensorAttention(
+                    s,
+                    q,
+                    Arrays.copyOfRange(expectedK, offset, expectedK.length),
                     Arrays.copyOfRange(expectedV, offset, expectedV.length));
             KvCacheSlice cache = new KvCacheSlice(be.upload(cachedK), be.upload(cachedV), offset);
             DeviceBuffer out = be.allocate(q.length);
             be.causalAttention(s, be.upload(q), be.upload(k), be.upload(v), cache, out);
-            assertClose(expected, out, 2e-5, 1e-4, "attention " + s + " after " + past + " cached rows at offset " + offset);
+            assertClose(
+                    expected,
+                    out,
+                    2e-5,
+                    1e-4,
+                    "attention " + s + " after " + past + " cached rows at offset " + offset);
             assertClose(expectedK, cache.keys(), 0, 0, "keys appended to the cache");
             assertClose(expectedV, cache.values(), 0, 0, "values appended to the cache");
         });
@@ -381,8 +472,13 @@ public abstract class ComputeBackendContract {
         KvCacheSlice cache = KvCacheSlice.allocate(be, 4, 1);
         cache.values().write(0, new float[] {1, 2});
         DeviceBuffer out = be.allocate(2);
-        be.causalAttention(new AttentionShape(2, 4, 1, 1, 1), be.upload(new float[] {1, 1}), be.upload(new float[2]), be.upload(new float[] {3, 10}),
-                cache, out);
+        be.causalAttention(
+                new AttentionShape(2, 4, 1, 1, 1),
+                be.upload(new float[] {1, 1}),
+                be.upload(new float[2]),
+                be.upload(new float[] {3, 10}),
+                cache,
+                out);
         assertArrayEquals(new float[] {2, 4}, out.read(), 1e-6f);
         assertArrayEquals(new float[] {1, 2, 3, 10}, cache.values().read(), "the queries' own values are appended");
     }
@@ -396,15 +492,28 @@ public abstract class ComputeBackendContract {
         float[] appended = {1, 3, 5};
         for (int step = 0; step < 3; step++) {
             // all keys zero, so all scores are equal: the mean of the values so far
-            be.causalAttention(new AttentionShape(1, step + 1, 1, 1, 1), be.upload(new float[] {1}), be.upload(new float[1]),
-                    be.upload(new float[] {appended[step]}), second, out);
+            be.causalAttention(
+                    new AttentionShape(1, step + 1, 1, 1, 1),
+                    be.upload(new float[] {1}),
+                    be.upload(new float[1]),
+                    be.upload(new float[] {appended[step]}),
+                    second,
+                    out);
             double mean = 0;
             for (int i = 0; i <= step; i++) mean += appended[i] / (step + 1.0);
             assertEquals(mean, out.read()[0], 1e-6, "step " + step);
         }
         assertArrayEquals(new float[] {-7, -7, -7, -7, 1, 3, 5, 0}, values.read());
-        assertThrows(IllegalArgumentException.class, () -> be.causalAttention(new AttentionShape(1, 5, 1, 1, 1), be.upload(new float[] {1}),
-                be.upload(new float[1]), be.upload(new float[1]), second, out), "5 rows do not fit from float 4 of 8");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> be.causalAttention(
+                        new AttentionShape(1, 5, 1, 1, 1),
+                        be.upload(new float[] {1}),
+                        be.upload(new float[1]),
+                        be.upload(new float[1]),
+                        second,
+                        out),
+                "5 rows do not fit from float 4 of 8");
         assertThrows(IllegalArgumentException.class, () -> new KvCacheSlice(keys, keys, 0));
     }
 
@@ -425,12 +534,21 @@ public abstract class ComputeBackendContract {
         assertThrows(IllegalArgumentException.class, () -> be.add(a, b, a));
         assertThrows(IllegalArgumentException.class, () -> be.add(a, b, be.allocate(5)));
         assertThrows(IllegalArgumentException.class, () -> be.matmul(MatmulShape.of(2, 3, 4), a, b, be.allocate(6)));
-        assertThrows(IllegalArgumentException.class, () -> be.rope(new RopeShape(1, 1, 6, RopeLayout.INTERLEAVED, 1e4f), new int[2], a, b));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> be.rope(new RopeShape(1, 1, 6, RopeLayout.INTERLEAVED, 1e4f), new int[2], a, b));
         DeviceBuffer foreign = new DeviceBuffer() {
-            public int length() { return 6; }
-            public void write(float[] values) { }
-            public void write(int offset, float[] values) { }
-            public float[] read() { return new float[6]; }
+            public int length() {
+                return 6;
+            }
+
+            public void write(float[] values) {}
+
+            public void write(int offset, float[] values) {}
+
+            public float[] read() {
+                return new float[6];
+            }
         };
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> be.add(a, foreign, b));
         assertTrue(e.getMessage().contains("another backend"), e.getMessage());

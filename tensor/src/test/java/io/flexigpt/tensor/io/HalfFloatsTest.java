@@ -84,7 +84,13 @@ class HalfFloatsTest {
     @Test
     void bulkDecodingReadsLittleEndianFromThePosition() {
         ByteBuffer b = ByteBuffer.allocate(10).order(ByteOrder.BIG_ENDIAN);
-        b.put((byte) 9).put((byte) 0x00).put((byte) 0x3C).put((byte) 0x00).put((byte) 0xC0).put((byte) 0x80).put((byte) 0x3F);
+        b.put((byte) 9)
+                .put((byte) 0x00)
+                .put((byte) 0x3C)
+                .put((byte) 0x00)
+                .put((byte) 0xC0)
+                .put((byte) 0x80)
+                .put((byte) 0x3F);
         float[] out = new float[3];
         b.position(1);
         HalfFloats.decodeF16(b, out, 1, 2);
@@ -104,9 +110,12 @@ class HalfFloatsTest {
         if (m < infBits) assertNearerOrEvenTie(a, err, m, m + 1, infBits, beyondMax, f16, f);
     }
 
-    private static void assertNearerOrEvenTie(double a, double err, int m, int other, int infBits, double beyondMax, boolean f16, float f) {
+    private static void assertNearerOrEvenTie(
+            double a, double err, int m, int other, int infBits, double beyondMax, boolean f16, float f) {
         double otherErr = Math.abs(value(other, infBits, beyondMax, f16) - a);
-        assertTrue(err <= otherErr, f + " -> bits " + Integer.toHexString(m) + " but " + Integer.toHexString(other) + " is nearer");
+        assertTrue(
+                err <= otherErr,
+                f + " -> bits " + Integer.toHexString(m) + " but " + Integer.toHexString(other) + " is nearer");
         if (err == otherErr) assertEquals(0, m & 1, "tie for " + f + " must go to even");
     }
 

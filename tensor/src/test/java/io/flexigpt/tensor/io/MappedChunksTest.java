@@ -25,14 +25,19 @@ class MappedChunksTest {
     @Test
     void anyChunkSizeGivesTheSameValues() {
         record Case(StoredType type, int n, int offset, int chunkBytes, long seed) {}
-        Gen<Case> cases = in -> new Case(arbitrary().enumValues(StoredType.class).generate(in),
-                integers().between(1, 300).generate(in), integers().between(0, 37).generate(in),
-                integers().between(4, 64).generate(in), longs().all().generate(in));
+        Gen<Case> cases = in -> new Case(
+                arbitrary().enumValues(StoredType.class).generate(in),
+                integers().between(1, 300).generate(in),
+                integers().between(0, 37).generate(in),
+                integers().between(4, 64).generate(in),
+                longs().all().generate(in));
         qt(60).forAll(cases)
-                .checkAssert(c -> holds(() -> anyChunkSizeGivesTheSameValues(c.type(), c.n(), c.offset(), c.chunkBytes(), c.seed())));
+                .checkAssert(c -> holds(
+                        () -> anyChunkSizeGivesTheSameValues(c.type(), c.n(), c.offset(), c.chunkBytes(), c.seed())));
     }
 
-    private void anyChunkSizeGivesTheSameValues(StoredType type, int n, int offset, int chunkBytes, long seed) throws IOException {
+    private void anyChunkSizeGivesTheSameValues(StoredType type, int n, int offset, int chunkBytes, long seed)
+            throws IOException {
         Random rnd = new Random(seed);
         float[] values = new float[n];
         ByteBuffer bytes = ByteBuffer.allocate(offset + n * type.bytes() + 5).order(ByteOrder.LITTLE_ENDIAN);

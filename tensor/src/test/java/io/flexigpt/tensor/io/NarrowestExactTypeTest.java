@@ -19,7 +19,9 @@ class NarrowestExactTypeTest {
     static Tensor rounded(Tensor t, StoredType type) {
         float[] v = t.toFloatArray();
         for (int i = 0; i < v.length; i++) {
-            v[i] = type == StoredType.BF16 ? HalfFloats.bf16ToF32(HalfFloats.f32ToBf16(v[i])) : HalfFloats.f16ToF32(HalfFloats.f32ToF16(v[i]));
+            v[i] = type == StoredType.BF16
+                    ? HalfFloats.bf16ToF32(HalfFloats.f32ToBf16(v[i]))
+                    : HalfFloats.f16ToF32(HalfFloats.f32ToF16(v[i]));
         }
         return Tensor.of(v, t.shape());
     }
@@ -39,10 +41,17 @@ class NarrowestExactTypeTest {
         SafeTensorsWriter.write(file, tensors, null, StoredType::narrowestExact);
         try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
             for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-                String expected = e.getKey().equals("ones") ? "BF16" : e.getKey().substring(0, e.getKey().indexOf('.')).toUpperCase();
+                String expected = e.getKey().equals("ones")
+                        ? "BF16"
+                        : e.getKey().substring(0, e.getKey().indexOf('.')).toUpperCase();
                 assertEquals(expected, f.info(e.getKey()).dtype(), e.getKey());
-                float[] want = e.getValue().toFloatArray(), got = f.load(e.getKey()).toFloatArray();
-                for (int i = 0; i < want.length; i++) assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), e.getKey() + "[" + i + "]");
+                float[] want = e.getValue().toFloatArray(),
+                        got = f.load(e.getKey()).toFloatArray();
+                for (int i = 0; i < want.length; i++)
+                    assertEquals(
+                            Float.floatToRawIntBits(want[i]),
+                            Float.floatToRawIntBits(got[i]),
+                            e.getKey() + "[" + i + "]");
             }
         }
     }

@@ -24,9 +24,38 @@ import org.junit.jupiter.api.io.TempDir;
 class SafeTensorsFuzzTest {
     private static final int CASES = 5000;
     private static final String[] EDITS = {
-        "F32", "F16", "BF16", "I64", "U8", "XX", "\"shape\"", "\"dtype\"", "\"data_offsets\"", "__metadata__",
-        "[4,3]", "[3,4]", "[0]", "[]", "[99999999999]", "[-1]", "[1e3]", "12", "-1", "48", "0", "24", "2147483648",
-        "9223372036854775807", "\"", "{", "}", "]", ",", ":", "null", "1.5",
+        "F32",
+        "F16",
+        "BF16",
+        "I64",
+        "U8",
+        "XX",
+        "\"shape\"",
+        "\"dtype\"",
+        "\"data_offsets\"",
+        "__metadata__",
+        "[4,3]",
+        "[3,4]",
+        "[0]",
+        "[]",
+        "[99999999999]",
+        "[-1]",
+        "[1e3]",
+        "12",
+        "-1",
+        "48",
+        "0",
+        "24",
+        "2147483648",
+        "9223372036854775807",
+        "\"",
+        "{",
+        "}",
+        "]",
+        ",",
+        ":",
+        "null",
+        "1.5",
     };
 
     @TempDir
@@ -40,7 +69,10 @@ class SafeTensorsFuzzTest {
         int loaded = 0, rejected = 0;
         for (int i = 0; i < CASES; i++) {
             byte[] original = originals[i % 2];
-            int headerEnd = 8 + (int) ByteBuffer.wrap(original).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            int headerEnd = 8
+                    + (int) ByteBuffer.wrap(original)
+                            .order(ByteOrder.LITTLE_ENDIAN)
+                            .getLong();
             int kind = r.nextInt(6);
             Files.write(mutated, mutate(kind, original, headerEnd, r));
             try (SafeTensorsFile f = SafeTensorsFile.open(mutated)) {
@@ -50,7 +82,8 @@ class SafeTensorsFuzzTest {
                 loaded++;
             } catch (FormatException expected) {
                 assertTrue(expected.getMessage().startsWith(mutated.toString()), expected.getMessage());
-                assertNotEquals(2, kind, "a flip in the data section must not make the file invalid: " + expected.getMessage());
+                assertNotEquals(
+                        2, kind, "a flip in the data section must not make the file invalid: " + expected.getMessage());
                 rejected++;
             } catch (Throwable t) {
                 fail("case " + i + " (mutation " + kind + ") escaped with " + t, t);
@@ -78,7 +111,11 @@ class SafeTensorsFuzzTest {
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(8 + h.length + 26).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(h.length).put(h).putLong(7).putLong(-3);
-        b.putShort((short) 0x3C00).putShort((short) 0xC000).putShort((short) 0x7BFF).putShort((short) 0x3F80).putShort((short) 0xBF00);
+        b.putShort((short) 0x3C00)
+                .putShort((short) 0xC000)
+                .putShort((short) 0x7BFF)
+                .putShort((short) 0x3F80)
+                .putShort((short) 0xBF00);
         return b.array();
     }
 
@@ -107,8 +144,11 @@ class SafeTensorsFuzzTest {
                 }
                 byte[] hb = h.getBytes(StandardCharsets.UTF_8);
                 int dataBytes = original.length - headerEnd + (kind == 4 ? r.nextInt(9) - 4 : 0);
-                ByteBuffer b = ByteBuffer.allocate(8 + hb.length + Math.max(0, dataBytes)).order(ByteOrder.LITTLE_ENDIAN);
-                b.putLong(hb.length).put(hb).put(original, headerEnd, Math.min(Math.max(0, dataBytes), original.length - headerEnd));
+                ByteBuffer b = ByteBuffer.allocate(8 + hb.length + Math.max(0, dataBytes))
+                        .order(ByteOrder.LITTLE_ENDIAN);
+                b.putLong(hb.length)
+                        .put(hb)
+                        .put(original, headerEnd, Math.min(Math.max(0, dataBytes), original.length - headerEnd));
                 return b.array();
             }
             default: {

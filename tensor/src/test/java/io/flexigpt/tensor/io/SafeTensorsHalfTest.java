@@ -33,7 +33,8 @@ class SafeTensorsHalfTest {
                 assertArrayEquals(wide.toFloatArray(), half.toFloatArray(), name);
                 if (wide.rank() != 2) continue;
                 Tensor x = TensorGens.random(matrices, 3, wide.dim(1));
-                assertArrayEquals(x.matmul(wide.t()).toFloatArray(), x.matmul(half.t()).toFloatArray(), name);
+                assertArrayEquals(
+                        x.matmul(wide.t()).toFloatArray(), x.matmul(half.t()).toFloatArray(), name);
                 matrices++;
             }
         }

@@ -30,7 +30,10 @@ class SafeTensorsTest {
     @Test
     void roundTripForEveryStoredType() {
         record Case(int[] shape, int layout, long seed, StoredType type) {}
-        Gen<Case> cases = in -> new Case(shapes().generate(in), layouts().generate(in), longs().all().generate(in),
+        Gen<Case> cases = in -> new Case(
+                shapes().generate(in),
+                layouts().generate(in),
+                longs().all().generate(in),
                 arbitrary().enumValues(StoredType.class).generate(in));
         qt(100).forAll(cases)
                 .checkAssert(c -> holds(() -> roundTripForEveryStoredType(c.shape(), c.layout(), c.seed(), c.type())));
@@ -47,10 +50,14 @@ class SafeTensorsTest {
             in.put("a.weight", TensorGens.random(seed + 2, 3, 2));
             SafeTensorsWriter.write(file, in, Map.of("format", "pt"), type);
             byte[] bytes = Files.readAllBytes(file);
-            long headerLength = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            long headerLength =
+                    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
             assertEquals(0, headerLength % 8);
             String header = new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8);
-            assertTrue(header.stripTrailing().endsWith("}") && header.length() - header.stripTrailing().length() < 8, header);
+            assertTrue(
+                    header.stripTrailing().endsWith("}")
+                            && header.length() - header.stripTrailing().length() < 8,
+                    header);
             try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
                 assertEquals(List.copyOf(in.keySet()), f.names());
                 assertEquals(Map.of("format", "pt"), f.metadata());
@@ -59,7 +66,8 @@ class SafeTensorsTest {
                     assertEquals(type.name(), f.info(e.getKey()).dtype());
                     assertArrayEquals(e.getValue().shape(), back.shape());
                     float[] want = e.getValue().toFloatArray(), got = back.toFloatArray();
-                    for (int i = 0; i < want.length; i++) assertEquals(stored(want[i], type), got[i], type + " " + e.getKey() + "[" + i + "]");
+                    for (int i = 0; i < want.length; i++)
+                        assertEquals(stored(want[i], type), got[i], type + " " + e.getKey() + "[" + i + "]");
                 }
             }
         } finally {
@@ -97,7 +105,9 @@ class SafeTensorsTest {
             assertEquals(new SafeTensorsFile.TensorInfo("BF16", new int[] {4}, 0, 8), f.info("b"));
             assertArrayEquals(new float[] {3, 3, 3, 3}, f.load("b").toFloatArray());
         }
-        assertThrows(IllegalArgumentException.class, () -> SafeTensorsWriter.write(file, Map.of("__metadata__", Tensor.ones(1)), null, StoredType.F32));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SafeTensorsWriter.write(file, Map.of("__metadata__", Tensor.ones(1)), null, StoredType.F32));
     }
 
     @Test
@@ -105,7 +115,8 @@ class SafeTensorsTest {
         Path hf = TestData.file("models/stories260K-hf/model.safetensors");
         Path bin = TestData.file("models/stories260K/stories260K.bin");
         try (SafeTensorsFile f32 = SafeTensorsFile.open(hf);
-             SafeTensorsFile bf16 = SafeTensorsFile.open(TestData.file("models/stories260K-hf-bf16/model.safetensors"))) {
+                SafeTensorsFile bf16 =
+                        SafeTensorsFile.open(TestData.file("models/stories260K-hf-bf16/model.safetensors"))) {
             assertEquals(1 + 5 * 9 + 1, f32.names().size()); // embedding, 5 blocks of 9, final norm; lm_head is tied
             assertFalse(f32.contains("lm_head.weight"));
             assertShape(f32, "model.embed_tokens.weight", 512, 64);
@@ -134,7 +145,8 @@ class SafeTensorsTest {
                 assertEquals("F32", f32.info(name).dtype());
                 assertEquals("BF16", bf16.info(name).dtype());
                 float[] a = f32.load(name).toFloatArray(), b = bf16.load(name).toFloatArray();
-                for (int i = 0; i < a.length; i++) assertEquals(HalfFloats.bf16ToF32(HalfFloats.f32ToBf16(a[i])), b[i], name);
+                for (int i = 0; i < a.length; i++)
+                    assertEquals(HalfFloats.bf16ToF32(HalfFloats.f32ToBf16(a[i])), b[i], name);
             }
             FormatException e = assertThrows(FormatException.class, () -> f32.load("lm_head.weight"));
             assertEquals(hf + ": no tensor named 'lm_head.weight' among its 47 tensors", e.getMessage());
@@ -144,12 +156,15 @@ class SafeTensorsTest {
     @Test
     void theShardsHoldTheSameTensors() throws IOException {
         try (SafeTensorsFile whole = SafeTensorsFile.open(TestData.file("models/stories260K-hf/model.safetensors"));
-             SafeTensorsFile a = SafeTensorsFile.open(TestData.file("models/stories260K-hf-sharded/model-00001-of-00002.safetensors"));
-             SafeTensorsFile b = SafeTensorsFile.open(TestData.file("models/stories260K-hf-sharded/model-00002-of-00002.safetensors"))) {
+                SafeTensorsFile a = SafeTensorsFile.open(
+                        TestData.file("models/stories260K-hf-sharded/model-00001-of-00002.safetensors"));
+                SafeTensorsFile b = SafeTensorsFile.open(
+                        TestData.file("models/stories260K-hf-sharded/model-00002-of-00002.safetensors"))) {
             assertEquals(whole.names().size(), a.names().size() + b.names().size());
             for (String name : whole.names()) {
                 SafeTensorsFile shard = a.contains(name) ? a : b;
-                assertArrayEquals(whole.load(name).toFloatArray(), shard.load(name).toFloatArray(), name);
+                assertArrayEquals(
+                        whole.load(name).toFloatArray(), shard.load(name).toFloatArray(), name);
             }
         }
     }
@@ -160,12 +175,14 @@ class SafeTensorsTest {
 
     @Test
     void otherDtypesAreListedButNotLoaded() throws IOException {
-        Path p = raw("{\"ids\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,16]},\"h\":{\"dtype\":\"F16\",\"shape\":[],\"data_offsets\":[16,18]}}",
+        Path p = raw(
+                "{\"ids\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,16]},\"h\":{\"dtype\":\"F16\",\"shape\":[],\"data_offsets\":[16,18]}}",
                 new byte[] {1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x3C});
         try (SafeTensorsFile f = SafeTensorsFile.open(p)) {
             assertEquals(List.of("ids", "h"), f.names());
             assertEquals(1f, f.load("h").item());
-            assertEquals(p + ": tensor 'ids' has dtype I64; only F32, F16 and BF16 can be loaded",
+            assertEquals(
+                    p + ": tensor 'ids' has dtype I64; only F32, F16 and BF16 can be loaded",
                     assertThrows(FormatException.class, () -> f.load("ids")).getMessage());
             f.close();
             assertThrows(IllegalStateException.class, () -> f.load("h"));
@@ -175,23 +192,52 @@ class SafeTensorsTest {
     @Test
     void hostileHeadersGiveClearErrors() throws IOException {
         String one = "{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}";
-        assertBad(raw("{\"a\":{\"dtype\":\"Q4\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4), "tensor 'a': unknown dtype 'Q4'");
-        assertBad(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4), "tensor 'a': 4 bytes at file byte ");
-        assertBad(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,8]}}", 4), "tensor 'a': data_offsets [0, 8] end beyond the data section");
-        assertBad(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,0]}}", 4), "must satisfy 0 <= begin <= end");
-        assertBad(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[-4,0]}}", 4), "must satisfy 0 <= begin <= end");
-        assertBad(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4.0]}}", 4), "data_offsets must be two integers [begin, end], found [0,4.0]");
-        assertBad(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,9223372036854775807]}}", 4), "end beyond the data section");
-        assertBad(raw("{\"a\":" + one + ",\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[2,6]}}", 8), "tensors 'a' and 'b' overlap at file bytes");
-        assertBad(raw("{\"a\":" + one + ",\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}", 12), "bytes ", "before tensor 'b' belong to no tensor");
+        assertBad(
+                raw("{\"a\":{\"dtype\":\"Q4\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4),
+                "tensor 'a': unknown dtype 'Q4'");
+        assertBad(
+                raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4),
+                "tensor 'a': 4 bytes at file byte ");
+        assertBad(
+                raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,8]}}", 4),
+                "tensor 'a': data_offsets [0, 8] end beyond the data section");
+        assertBad(
+                raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,0]}}", 4),
+                "must satisfy 0 <= begin <= end");
+        assertBad(
+                raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[-4,0]}}", 4),
+                "must satisfy 0 <= begin <= end");
+        assertBad(
+                raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4.0]}}", 4),
+                "data_offsets must be two integers [begin, end], found [0,4.0]");
+        assertBad(
+                raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,9223372036854775807]}}", 4),
+                "end beyond the data section");
+        assertBad(
+                raw("{\"a\":" + one + ",\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[2,6]}}", 8),
+                "tensors 'a' and 'b' overlap at file bytes");
+        assertBad(
+                raw("{\"a\":" + one + ",\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}", 12),
+                "bytes ",
+                "before tensor 'b' belong to no tensor");
         assertBad(raw("{\"a\":" + one + "}", 8), "after the last tensor belong to no tensor");
         assertBad(raw("{\"a\":" + one + ",\"a\":" + one + "}", 4), "duplicate key \"a\"");
-        assertBad(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", 4), "tensor 'a': dimension 0 of the shape is -1");
-        assertBad(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1.5],\"data_offsets\":[0,4]}}", 4), "dimension 0 of the shape is 1.5");
+        assertBad(
+                raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", 4),
+                "tensor 'a': dimension 0 of the shape is -1");
+        assertBad(
+                raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1.5],\"data_offsets\":[0,4]}}", 4),
+                "dimension 0 of the shape is 1.5");
         assertBad(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[4294967296],\"data_offsets\":[0,4]}}", 4), "dimension 0");
-        assertBad(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[65536,65536],\"data_offsets\":[0,4]}}", 4), "has more than 2147483647 elements");
-        assertBad(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1,1,1,1,1,1,1,1,1],\"data_offsets\":[0,4]}}", 4), "9 dimensions");
-        assertBad(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],\"x\":1}}", 4), "unexpected field 'x'");
+        assertBad(
+                raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[65536,65536],\"data_offsets\":[0,4]}}", 4),
+                "has more than 2147483647 elements");
+        assertBad(
+                raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1,1,1,1,1,1,1,1,1],\"data_offsets\":[0,4]}}", 4),
+                "9 dimensions");
+        assertBad(
+                raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],\"x\":1}}", 4),
+                "unexpected field 'x'");
         assertBad(raw("{\"a\":{\"shape\":[1],\"data_offsets\":[0,4]}}", 4), "tensor 'a': missing key 'dtype'");
         assertBad(raw("{\"a\":[1]}", 4), "tensor 'a' must be a JSON object, found an array");
         assertBad(raw("[1]", 4), "the header must be a JSON object");
@@ -205,9 +251,19 @@ class SafeTensorsTest {
         Files.write(invalidUtf8, bytes);
         assertBad(invalidUtf8, "is not valid UTF-8");
         Path big = dir.resolve("big.safetensors");
-        Files.write(big, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(1L << 40).array());
+        Files.write(
+                big,
+                ByteBuffer.allocate(16)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putLong(1L << 40)
+                        .array());
         assertBad(big, "byte 0: header length 1099511627776 is impossible for a file of 16 bytes");
-        Files.write(big, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(-1).array());
+        Files.write(
+                big,
+                ByteBuffer.allocate(16)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putLong(-1)
+                        .array());
         assertBad(big, "header length 18446744073709551615");
         Path tiny = dir.resolve("tiny.safetensors");
         Files.write(tiny, new byte[3]);

@@ -14,7 +14,8 @@ public final class TensorGens {
 
     /** Shapes of rank {@code minRank..maxRank} with dimensions in {@code 1..maxDim}. */
     public static Gen<int[]> shapes(int minRank, int maxRank, int maxDim) {
-        return Generate.intArrays(integers().between(minRank, maxRank), integers().between(1, maxDim))
+        return Generate.intArrays(
+                        integers().between(minRank, maxRank), integers().between(1, maxDim))
                 .describedAs(java.util.Arrays::toString);
     }
 

@@ -29,8 +29,9 @@ public final class TestData {
             String msg = "real data file missing: " + p.toAbsolutePath() + " (set -Dflexigpt.data)";
             if ("true".equals(System.getenv("CI"))) Assertions.fail(msg);
             if (ANNOUNCED.compareAndSet(false, true)) {
-                System.err.println("test data expected under " + root().toAbsolutePath().normalize()
-                        + " is missing: the tests that need it are skipped (set -Dflexigpt.data; under CI=true they fail)");
+                System.err.println(
+                        "test data expected under " + root().toAbsolutePath().normalize()
+                                + " is missing: the tests that need it are skipped (set -Dflexigpt.data; under CI=true they fail)");
             }
             Assumptions.abort(msg + "; skipping outside CI");
         }
