@@ -17,6 +17,7 @@ final class SharedLowRankLinear extends Projection {
     private final Variable base;
     private final Variable a, b;
     private final int in, out;
+    private final List<LinearTerm> terms;
 
     public SharedLowRankLinear(Variable base, Tensor a, Tensor b) {
         if (a.rank() != 2 || b.rank() != 2 || a.dim(0) != b.dim(1)) {
@@ -32,6 +33,8 @@ final class SharedLowRankLinear extends Projection {
         this.b = parameter(HfNames.ADAPTER_B, b);
         this.in = a.dim(1);
         this.out = b.dim(0);
+        LinearTerm adapter = LinearTerm.of(this.b, this.a);
+        this.terms = this.base == null ? List.of(adapter) : List.of(LinearTerm.of(this.base), adapter);
     }
 
     /** The shared base weight (the same instance as the source module's), or null. */
@@ -59,8 +62,7 @@ final class SharedLowRankLinear extends Projection {
     /** The terms {@code Ws} (when there is a base) and {@code B A}. */
     @Override
     public List<LinearTerm> terms() {
-        LinearTerm adapter = LinearTerm.of(b, a);
-        return base == null ? List.of(adapter) : List.of(LinearTerm.of(base), adapter);
+        return terms;
     }
 
     @Override

@@ -19,11 +19,9 @@ public abstract class Projection extends Module {
 
     /** {@code x [..., inFeatures]} to {@code [..., outFeatures]}: the terms applied to {@code x}, summed in order. */
     public final Variable forward(Variable x) {
-        Variable sum = null;
-        for (LinearTerm term : terms()) {
-            Variable y = term.apply(x);
-            sum = sum == null ? y : sum.add(y);
-        }
+        List<LinearTerm> terms = terms();
+        Variable sum = terms.get(0).apply(x);
+        for (int i = 1; i < terms.size(); i++) sum = sum.add(terms.get(i).apply(x));
         return sum;
     }
 }
