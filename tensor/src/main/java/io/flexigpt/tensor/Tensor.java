@@ -234,10 +234,9 @@ public final class Tensor {
 
     /** The elements in row-major order, as a new array. */
     public float[] toFloatArray() {
-        Tensor c = contiguous();
-        float[] out = new float[c.numel()];
-        if (c.f != null) System.arraycopy(c.f, c.offset, out, 0, out.length);
-        else for (int i = 0; i < out.length; i++) out[i] = (float) c.read(c.offset + i);
+        float[] out = new float[numel()];
+        if (f != null && isContiguous()) System.arraycopy(f, offset, out, 0, out.length);
+        else Strided.copy(this, of(out, shape)); // one pass from any layout or dtype
         return out;
     }
 
