@@ -26,6 +26,9 @@ final class GemmDriver {
     /** Columns per parallel work unit of the single-row paths. */
     private static final int ROW_GRAIN = 64;
 
+    /** Rows of a 16-bit B widened at once by the single-row product: the dot kernel's group of four. */
+    private static final int WIDENED_ROWS = 4;
+
     /** Per-thread packing buffers, grown on demand and reused. */
     private static final class Buffers {
         float[] a = new float[0],
@@ -557,11 +560,15 @@ final class GemmDriver {
             int xi = strided ? 0 : aOff;
             body = (s, e) -> {
                 Buffers buf = BUFFERS.get();
-                float[] w = buf.wide = Buffers.atLeast(buf.wide, ROW_GRAIN * k);
+                float[] w = buf.wide = Buffers.atLeast(buf.wide, WIDENED_ROWS * k);
                 for (int u = s; u < e; u++) {
-                    int j0 = u * ROW_GRAIN, rows = Math.min(n, j0 + ROW_GRAIN) - j0;
-                    widen(kern, b, bf16, bOff + j0 * ldb, ldb, rows, k, w, k);
-                    kern.rowsDotVector(k, x, xi, w, 0, k, c, cOff + j0, rows, !accumulate);
+                    int end = Math.min(n, (u + 1) * ROW_GRAIN);
+                    // a few rows at a time, so the widened rows are still in L1 when the dot products read them
+                    for (int j0 = u * ROW_GRAIN; j0 < end; j0 += WIDENED_ROWS) {
+                        int rows = Math.min(WIDENED_ROWS, end - j0);
+                        widen(kern, b, bf16, bOff + j0 * ldb, ldb, rows, k, w, k);
+                        kern.rowsDotVector(k, x, xi, w, 0, k, c, cOff + j0, rows, !accumulate);
+                    }
                 }
             };
         } else {
