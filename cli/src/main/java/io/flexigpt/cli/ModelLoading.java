@@ -2,6 +2,7 @@ package io.flexigpt.cli;
 
 import io.flexigpt.compress.CompressedModels;
 import io.flexigpt.nn.LlamaModel;
+import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.nn.io.Checkpoint;
 import io.flexigpt.nn.io.Checkpoints;
 import io.flexigpt.nn.tokenizer.Tokenizer;
@@ -21,6 +22,11 @@ record ModelLoading(LlamaModel model, Tokenizer tokenizer, Path tokenizerFile) {
      * {@code tokenizer.json} / {@code tokenizer.bin} next to the model.
      */
     static ModelLoading load(Path modelPath, Path tokenizerPath) throws IOException {
+        return load(modelPath, tokenizerPath, ProgressListener.NONE);
+    }
+
+    /** As {@link #load(Path, Path)}, reporting the bytes of weights read (Hugging Face directories and GGUF files). */
+    static ModelLoading load(Path modelPath, Path tokenizerPath, ProgressListener progress) throws IOException {
         if (!Files.exists(modelPath))
             throw new NoSuchFileException(modelPath.toString(), null, "no such model file or directory");
         LlamaModel model;
@@ -28,7 +34,7 @@ record ModelLoading(LlamaModel model, Tokenizer tokenizer, Path tokenizerFile) {
         if (Files.isDirectory(modelPath) && isCompressed(modelPath)) {
             model = CompressedModels.load(modelPath);
         } else {
-            Checkpoint c = Checkpoints.load(modelPath);
+            Checkpoint c = Checkpoints.load(modelPath, progress);
             model = LlamaModel.fromCheckpoint(c);
             fromFile = c.tokenizer();
         }

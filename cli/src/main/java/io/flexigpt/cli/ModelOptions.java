@@ -2,7 +2,9 @@ package io.flexigpt.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The {@code --model} and {@code --tokenizer} options shared by every command that loads a model. */
 final class ModelOptions {
@@ -17,8 +19,13 @@ final class ModelOptions {
             description = "Tokenizer file (default: the model's own, or tokenizer.json/.bin next to it).")
     Path tokenizer;
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    /** The model and tokenizer, with a "load" progress line (in MB of weights) on the command's stderr. */
     ModelLoading load() throws IOException {
-        return ModelLoading.load(model, tokenizer);
+        Progress bar = Progress.of(command.commandLine().getErr(), "load", "MB");
+        return ModelLoading.load(model, tokenizer, (done, total) -> bar.progress(done >> 20, total >> 20));
     }
 
     String name() {

@@ -1,6 +1,7 @@
 package io.flexigpt.nn.io;
 
 import io.flexigpt.io.FormatException;
+import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.tensor.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,16 +18,24 @@ public final class Checkpoints {
      * llama2.c {@code .bin} checkpoint.
      */
     public static Checkpoint load(Path path) throws IOException {
+        return load(path, ProgressListener.NONE);
+    }
+
+    /**
+     * As {@link #load(Path)}, reporting the bytes of tensor data read so far out of the checkpoint's total (Hugging Face
+     * directories and GGUF files; a llama2.c file is read in one piece).
+     */
+    public static Checkpoint load(Path path, ProgressListener progress) throws IOException {
         if (!Files.exists(path))
             throw new NoSuchFileException(path.toString(), null, "no such checkpoint file or directory");
-        if (Files.isDirectory(path)) return HfCheckpoint.read(path);
+        if (Files.isDirectory(path)) return HfCheckpoint.read(path, progress);
         byte[] magic = new byte[4];
         int n;
         try (InputStream in = Files.newInputStream(path)) {
             n = in.readNBytes(magic, 0, 4);
         }
         if (n == 4 && magic[0] == 'G' && magic[1] == 'G' && magic[2] == 'U' && magic[3] == 'F')
-            return GgufCheckpoint.read(path);
+            return GgufCheckpoint.read(path, progress);
         if (n < 4) throw new FormatException(path + ": " + n + " bytes is too short to be a checkpoint");
         return Llama2cCheckpoint.read(path);
     }

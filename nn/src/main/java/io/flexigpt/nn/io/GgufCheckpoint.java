@@ -3,6 +3,7 @@ package io.flexigpt.nn.io;
 import io.flexigpt.io.FormatException;
 import io.flexigpt.nn.HfNames;
 import io.flexigpt.nn.LlamaConfig;
+import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.nn.tokenizer.Tokenizers;
 import io.flexigpt.tensor.DType;
@@ -49,16 +50,22 @@ public final class GgufCheckpoint {
     }
 
     public static Checkpoint read(Path file) throws IOException {
+        return read(file, ProgressListener.NONE);
+    }
+
+    /** As {@link #read(Path)}, reporting the bytes of tensor data read out of the file's size. */
+    public static Checkpoint read(Path file, ProgressListener progress) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return read(file, ch);
+            return read(file, ch, progress);
         }
     }
 
-    private static Checkpoint read(Path file, FileChannel ch) throws IOException {
+    private static Checkpoint read(Path file, FileChannel ch, ProgressListener progress) throws IOException {
         Header h = header(file, new LittleEndianReader(ch, file));
         LlamaConfig config = config(file, h);
         Map<String, Tensor> weights = new LinkedHashMap<>();
         Map<String, int[]> expected = HfNames.shapes(config);
+        long size = ch.size(), read = 0;
         for (TensorInfo t : h.tensors().values()) {
             String name = hfName(file, t.name());
             if (!expected.containsKey(name) && !name.equals(HfNames.LM_HEAD))
@@ -68,6 +75,8 @@ public final class GgufCheckpoint {
                     != null) {
                 throw new FormatException(file + ": tensor '" + t.name() + "' names the same weight as another tensor");
             }
+            read += byteSize(file, t);
+            progress.progress(Math.min(h.dataStart() + read, size), size);
         }
         Tensor output = weights.get(HfNames.LM_HEAD);
         Tensor embed = weights.get(HfNames.EMBEDDING);

@@ -5,6 +5,7 @@ import io.flexigpt.io.FormatException;
 import io.flexigpt.io.Json;
 import io.flexigpt.nn.HfNames;
 import io.flexigpt.nn.LlamaConfig;
+import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.tensor.RopeLayout;
 import io.flexigpt.tensor.Tensor;
 import io.flexigpt.tensor.io.SafeTensorsFile;
@@ -52,11 +53,16 @@ public final class HfCheckpoint {
     }
 
     public static Checkpoint read(Path dir) throws IOException {
+        return read(dir, ProgressListener.NONE);
+    }
+
+    /** As {@link #read(Path)}, reporting the bytes of tensor data read out of the shards' total size. */
+    public static Checkpoint read(Path dir, ProgressListener progress) throws IOException {
         LlamaConfig config = readConfig(dir);
         Map<String, Tensor> weights = new LinkedHashMap<>();
         Path single = dir.resolve("model.safetensors"), index = dir.resolve("model.safetensors.index.json");
         if (Files.exists(single)) {
-            readShard(single, null, weights);
+            readShard(single, null, weights, new BytesRead(progress, Files.size(single)));
         } else if (Files.exists(index)) {
             Map<String, Object> root =
                     Json.object(Json.parse(readUtf8(index), index.toString()), "index", index.toString());
@@ -82,8 +88,11 @@ public final class HfCheckpoint {
                 byShard.computeIfAbsent(shard, k -> new java.util.ArrayList<>()).add(e.getKey());
             }
             if (byShard.isEmpty()) throw new FormatException(index + ": weight_map lists no tensor");
+            long total = 0;
+            for (String shard : byShard.keySet()) total += Files.size(dir.resolve(shard));
+            BytesRead read = new BytesRead(progress, total);
             for (Map.Entry<String, java.util.List<String>> e : byShard.entrySet())
-                readShard(dir.resolve(e.getKey()), e.getValue(), weights);
+                readShard(dir.resolve(e.getKey()), e.getValue(), weights, read);
         } else {
             throw new NoSuchFileException(
                     single.toString(), null, "neither model.safetensors nor model.safetensors.index.json is in " + dir);
@@ -92,7 +101,24 @@ public final class HfCheckpoint {
         return new Checkpoint(config, Llama2cCheckpoint.sortByLayer(weights, config), null, dir);
     }
 
-    private static void readShard(Path file, java.util.List<String> expected, Map<String, Tensor> into)
+    /** Bytes of tensor data read so far, reported after each tensor. */
+    private static final class BytesRead {
+        private final ProgressListener progress;
+        private final long total;
+        private long done;
+
+        BytesRead(ProgressListener progress, long total) {
+            this.progress = progress;
+            this.total = total;
+        }
+
+        void add(long bytes) {
+            done += bytes;
+            progress.progress(Math.min(done, total), total);
+        }
+    }
+
+    private static void readShard(Path file, java.util.List<String> expected, Map<String, Tensor> into, BytesRead read)
             throws IOException {
         try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
             java.util.List<String> names = expected == null ? f.names() : expected;
@@ -102,6 +128,8 @@ public final class HfCheckpoint {
                             + "' listed in model.safetensors.index.json is missing from this shard");
                 if (into.put(name, Checkpoints.requireFinite(file, name, load(f, name))) != null)
                     throw new FormatException(file + ": tensor '" + name + "' appears in more than one shard");
+                SafeTensorsFile.TensorInfo info = f.info(name);
+                read.add(info.end() - info.begin());
             }
         }
     }
