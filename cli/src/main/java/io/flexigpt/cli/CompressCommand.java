@@ -175,7 +175,7 @@ final class CompressCommand implements Callable<Integer> {
                             ? "no recovery training ran (--recovery-tokens 0)"
                             : "no recovery training: " + method + " has nothing to train";
             if (!json && !r.recovered()) err.println(recoveryNote);
-            CompressedModels.save(dir.path(), r.compression().model(), method);
+            CompressedModels.save(dir.path(), r.compression().model(), method, Progress.inMegabytes(err, "save"));
             m.copyTokenizerTo(dir.path());
             CompressionRun.Measurement teacher = pipeline.measure(m.model());
             Map<String, Object> runSettings = new LinkedHashMap<>();

@@ -13,7 +13,7 @@ import io.flexigpt.eval.tasks.TaskResult;
 import io.flexigpt.eval.tasks.Tasks;
 import io.flexigpt.eval.tasks.ZeroShotEvaluator;
 import io.flexigpt.eval.tasks.ZeroShotSettings;
-import io.flexigpt.nn.ProgressListener;
+import io.flexigpt.io.ProgressListener;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

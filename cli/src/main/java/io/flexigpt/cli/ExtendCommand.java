@@ -91,7 +91,7 @@ final class ExtendCommand implements Callable<Integer> {
                             Progress.training(err, "extension")),
                     err,
                     "run the same command again to resume");
-            CompressedModels.save(dir.path(), grown, "extension");
+            CompressedModels.save(dir.path(), grown, "extension", Progress.inMegabytes(err, "save"));
             m.copyTokenizerTo(dir.path());
             HeldOutText held =
                     new HeldOutText(m.tokenizer(), HeldOutText.lastDocuments(Files.readString(text), 0.1), seqLen);

@@ -1,8 +1,8 @@
 package io.flexigpt.cli;
 
 import io.flexigpt.compress.CompressedModels;
+import io.flexigpt.io.ProgressListener;
 import io.flexigpt.nn.LlamaModel;
-import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.nn.io.Checkpoint;
 import io.flexigpt.nn.io.Checkpoints;
 import io.flexigpt.nn.tokenizer.Tokenizer;

@@ -24,8 +24,8 @@ final class ModelOptions {
 
     /** The model and tokenizer, with a "load" progress line (in MB of weights) on the command's stderr. */
     ModelLoading load() throws IOException {
-        Progress bar = Progress.of(command.commandLine().getErr(), "load", "MB");
-        return ModelLoading.load(model, tokenizer, (done, total) -> bar.progress(done >> 20, total >> 20));
+        return ModelLoading.load(
+                model, tokenizer, Progress.inMegabytes(command.commandLine().getErr(), "load"));
     }
 
     String name() {

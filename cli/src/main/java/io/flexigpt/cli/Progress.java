@@ -1,6 +1,6 @@
 package io.flexigpt.cli;
 
-import io.flexigpt.nn.ProgressListener;
+import io.flexigpt.io.ProgressListener;
 import io.flexigpt.nn.train.TrainingListener;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -38,6 +38,16 @@ final class Progress implements ProgressListener {
     static Progress of(PrintWriter err, String label, String unit) {
         return new Progress(err, label, unit, System.console() != null, System::nanoTime);
     }
+
+    /** Progress reported in bytes, shown in MB (loading and saving weights); nothing for less than 16 MB, a blink. */
+    static ProgressListener inMegabytes(PrintWriter err, String label) {
+        Progress bar = of(err, label, "MB");
+        return (done, total) -> {
+            if (total >= SHOWN_BYTES) bar.progress(done >> 20, total >> 20);
+        };
+    }
+
+    private static final long SHOWN_BYTES = 16L << 20;
 
     /** A trainer's steps, losses and held-out evaluations, shown as {@link #of} shows progress. */
     static TrainingListener training(PrintWriter err, String label) {

@@ -78,4 +78,18 @@ class ProgressTest {
         assertEquals(11, plain.toString().lines().count(), "one line per tenth (the first report included): " + plain);
         assertTrue(plain.toString().strip().endsWith("1000/1000 tokens, 0.0 tokens/s, ETA ?"), plain.toString());
     }
+
+    @Test
+    void bytesAreShownInMegabytesAndSmallTransfersNotAtAll() {
+        StringWriter small = new StringWriter(), large = new StringWriter();
+        io.flexigpt.io.ProgressListener quiet = Progress.inMegabytes(new PrintWriter(small), "save");
+        quiet.progress(1 << 20, 15L << 20);
+        quiet.progress(15L << 20, 15L << 20);
+        assertEquals("", small.toString(), "less than 16 MB draws nothing");
+        io.flexigpt.io.ProgressListener shown = Progress.inMegabytes(new PrintWriter(large), "load");
+        shown.progress(64L << 20, 256L << 20);
+        shown.progress(256L << 20, 256L << 20);
+        String text = large.toString();
+        assertTrue(text.contains("load") && text.contains("256/256 MB"), text);
+    }
 }

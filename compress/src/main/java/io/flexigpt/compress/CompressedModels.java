@@ -3,6 +3,7 @@ package io.flexigpt.compress;
 import io.flexigpt.autograd.Variable;
 import io.flexigpt.io.FormatException;
 import io.flexigpt.io.Json;
+import io.flexigpt.io.ProgressListener;
 import io.flexigpt.nn.HfNames;
 import io.flexigpt.nn.LlamaConfig;
 import io.flexigpt.nn.LlamaModel;
@@ -43,6 +44,11 @@ public final class CompressedModels {
     static final String FORMAT = "flexigpt-compressed";
 
     public static void save(Path dir, LlamaModel model, String method) throws IOException {
+        save(dir, model, method, ProgressListener.NONE);
+    }
+
+    /** As {@link #save(Path, LlamaModel, String)}, reporting the bytes of weights written. */
+    public static void save(Path dir, LlamaModel model, String method, ProgressListener progress) throws IOException {
         LlamaConfig cfg = model.config();
         Map<Variable, String> storedName = new IdentityHashMap<>();
         Map<String, Tensor> tensors = distinctTensors(model, storedName);
@@ -59,7 +65,8 @@ public final class CompressedModels {
         Map<String, String> fileMeta = new LinkedHashMap<>(); // insertion order: the file is byte-reproducible
         fileMeta.put("format", "pt");
         fileMeta.put("flexigpt", Json.write(meta));
-        SafeTensorsWriter.write(dir.resolve("model.safetensors"), tensors, fileMeta, StoredType::narrowestExact);
+        SafeTensorsWriter.write(
+                dir.resolve("model.safetensors"), tensors, fileMeta, StoredType::narrowestExact, progress);
         HfCheckpoint.writeConfig(dir, cfg);
     }
 

@@ -1,7 +1,7 @@
 package io.flexigpt.compress;
 
+import io.flexigpt.io.ProgressListener;
 import io.flexigpt.nn.LlamaModel;
-import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.nn.TransformerBlock;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.flexigpt.compress;
 
 import io.flexigpt.autograd.NoGrad;
+import io.flexigpt.io.ProgressListener;
 import io.flexigpt.nn.LlamaModel;
-import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.nn.TransformerBlock;
 import io.flexigpt.tensor.Rng;
 import io.flexigpt.tensor.SpectrumMethod;

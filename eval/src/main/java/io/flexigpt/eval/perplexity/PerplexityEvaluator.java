@@ -3,7 +3,7 @@ package io.flexigpt.eval.perplexity;
 import io.flexigpt.eval.ScoringModel;
 import io.flexigpt.eval.TokenScores;
 import io.flexigpt.io.FormatException;
-import io.flexigpt.nn.ProgressListener;
+import io.flexigpt.io.ProgressListener;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -2,7 +2,7 @@ package io.flexigpt.eval.tasks;
 
 import io.flexigpt.eval.ScoringModel;
 import io.flexigpt.eval.TokenScores;
-import io.flexigpt.nn.ProgressListener;
+import io.flexigpt.io.ProgressListener;
 import java.util.ArrayList;
 import java.util.List;
 

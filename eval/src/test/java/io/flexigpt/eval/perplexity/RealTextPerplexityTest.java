@@ -3,7 +3,7 @@ package io.flexigpt.eval.perplexity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.flexigpt.eval.testing.TableModel;
-import io.flexigpt.nn.ProgressListener;
+import io.flexigpt.io.ProgressListener;
 import io.flexigpt.nn.tokenizer.Llama2cTokenizer;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.tensor.testing.TestData;

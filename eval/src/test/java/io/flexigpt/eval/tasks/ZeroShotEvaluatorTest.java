@@ -11,7 +11,7 @@ import static org.quicktheories.generators.SourceDSL.*;
 import io.flexigpt.eval.EvalResult;
 import io.flexigpt.eval.testing.TableModel;
 import io.flexigpt.eval.testing.VocabTokenizer;
-import io.flexigpt.nn.ProgressListener;
+import io.flexigpt.io.ProgressListener;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.flexigpt.nn.io;
 
 import io.flexigpt.io.FormatException;
-import io.flexigpt.nn.ProgressListener;
+import io.flexigpt.io.ProgressListener;
 import io.flexigpt.tensor.Tensor;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,9 +1,9 @@
 package io.flexigpt.nn.io;
 
 import io.flexigpt.io.FormatException;
+import io.flexigpt.io.ProgressListener;
 import io.flexigpt.nn.HfNames;
 import io.flexigpt.nn.LlamaConfig;
-import io.flexigpt.nn.ProgressListener;
 import io.flexigpt.nn.tokenizer.Tokenizer;
 import io.flexigpt.nn.tokenizer.Tokenizers;
 import io.flexigpt.tensor.DType;

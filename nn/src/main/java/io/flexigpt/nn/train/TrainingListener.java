@@ -1,6 +1,6 @@
 package io.flexigpt.nn.train;
 
-import io.flexigpt.nn.ProgressListener;
+import io.flexigpt.io.ProgressListener;
 import java.nio.file.Path;
 import java.util.Locale;
 

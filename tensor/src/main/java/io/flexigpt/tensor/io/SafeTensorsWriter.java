@@ -2,6 +2,7 @@ package io.flexigpt.tensor.io;
 
 import io.flexigpt.io.AtomicFiles;
 import io.flexigpt.io.Json;
+import io.flexigpt.io.ProgressListener;
 import io.flexigpt.tensor.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -39,13 +40,32 @@ public final class SafeTensorsWriter {
     public static void write(
             Path file, Map<String, Tensor> tensors, Map<String, String> metadata, Function<Tensor, StoredType> typeOf)
             throws IOException {
+        write(file, tensors, metadata, typeOf, ProgressListener.NONE);
+    }
+
+    /** As {@link #write(Path, Map, Map, Function)}, reporting the bytes of tensor data written out of their total. */
+    public static void write(
+            Path file,
+            Map<String, Tensor> tensors,
+            Map<String, String> metadata,
+            Function<Tensor, StoredType> typeOf,
+            ProgressListener progress)
+            throws IOException {
         Map<String, StoredType> types = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : tensors.entrySet())
             types.put(e.getKey(), e.getValue() == null ? StoredType.F32 : typeOf.apply(e.getValue()));
         byte[] header = header(tensors, metadata, types);
         AtomicFiles.write(file, ch -> {
             AtomicFiles.writeFully(ch, ByteBuffer.wrap(header));
-            for (Map.Entry<String, Tensor> e : tensors.entrySet()) writeData(ch, e.getValue(), types.get(e.getKey()));
+            long total = 0, done = 0;
+            for (Map.Entry<String, Tensor> e : tensors.entrySet())
+                total += (long) e.getValue().numel() * types.get(e.getKey()).bytes();
+            for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+                StoredType type = types.get(e.getKey());
+                writeData(ch, e.getValue(), type);
+                done += (long) e.getValue().numel() * type.bytes();
+                progress.progress(done, total);
+            }
         });
     }
 

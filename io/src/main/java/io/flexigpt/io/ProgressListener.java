@@ -1,4 +1,4 @@
-package io.flexigpt.nn;
+package io.flexigpt.io;
 
 /**
  * Told how far long work has come: training steps, scored tokens or requests, searched pairs. The library's
